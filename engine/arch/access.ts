@@ -1,0 +1,95 @@
+// Memory accesses from inside an enclave (SDM Vol. 3D §38.3 "Access-control requirements"; the
+// reference's §5.1): ordinary paging checks first, then the EPCM checks. An EPCM violation is a
+// #PF with the SGX bit (0x8000) | P | U, plus W for a write and I/D for a fetch.
+
+import { PF_I, PF_P, PF_SGX, PF_U, PF_W, PT_REG, VEC_PF } from "./constants.ts";
+import { type Cpu, type Fault, gp, type LogicalProcessor } from "./cpu.ts";
+import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_W, E_X } from "./epc.ts";
+
+export type AccessKind = "read" | "write" | "fetch";
+
+/** translate() result for a linear address that maps to ordinary (non-EPC) memory. */
+export const NON_EPC = -1;
+
+/**
+ * The page tables as the CPU walks them (implemented by the kernel model). translate() returns
+ * the EPC page index (≥ 0), NON_EPC, or an ordinary #PF encoded by pageFault(errorCode). A
+ * successful walk sets the PTE's Accessed bit, as the hardware does.
+ */
+export interface Mmu {
+  translate(linaddr: number, kind: AccessKind): number;
+}
+
+export function pageFault(errorCode: number): number {
+  return -2 - errorCode;
+}
+
+export function isPageFault(t: number): boolean {
+  return t <= -2;
+}
+
+export function pageFaultCode(t: number): number {
+  return -2 - t;
+}
+
+/** The ordinary #PF that translate() reported, as a Fault. */
+export function pagingFault(t: number, linaddr: number): Fault {
+  const code = pageFaultCode(t);
+  return {
+    vector: VEC_PF,
+    code,
+    addr: linaddr,
+    raisedBy: "page tables",
+    why:
+      code & PF_P
+        ? "the page-table entry does not allow this access"
+        : "no page-table entry maps the address",
+  };
+}
+
+function epcmFault(linaddr: number, kind: AccessKind, why: string): Fault {
+  const code = PF_SGX | PF_P | PF_U | (kind === "write" ? PF_W : 0) | (kind === "fetch" ? PF_I : 0);
+  return { vector: VEC_PF, code, addr: linaddr, raisedBy: "EPCM", why };
+}
+
+/**
+ * Check one access by a processor in enclave mode. Returns the EPC page index of the accessed
+ * page (or NON_EPC for ordinary memory outside ELRANGE) or the fault.
+ */
+export function enclaveAccess(
+  cpu: Cpu,
+  lp: LogicalProcessor,
+  linaddr: number,
+  kind: AccessKind,
+  mmu: Mmu,
+): number | Fault {
+  const secs = cpu.epc.secs.get(lp.secs);
+  if (!secs) return gp("the processor is not in enclave mode");
+  const inside = linaddr >= secs.baseaddr && linaddr < secs.baseaddr + secs.size;
+  // Enclave code can only be fetched from ELRANGE (SDM: fetch outside ELRANGE → #GP(0)).
+  if (!inside && kind === "fetch") return gp("instruction fetch outside ELRANGE");
+  const t = mmu.translate(linaddr, kind);
+  if (isPageFault(t)) return pagingFault(t, linaddr);
+  if (!inside) return t; // ordinary memory (an EPC page here would be an abort-page access; not modelled)
+  // Inside ELRANGE the address must map to an EPC page (SDM §38.1; modelled as #PF with SGX set).
+  if (t === NON_EPC) return epcmFault(linaddr, kind, "an ELRANGE address maps to memory outside the EPC");
+  const { epc } = cpu;
+  const page = linaddr - (linaddr % 4096);
+  const f = epc.flags[t];
+  if (!epc.isValid(t)) return epcmFault(linaddr, kind, "the EPCM entry is not VALID");
+  if (epc.owner[t] !== lp.secs) return epcmFault(linaddr, kind, "the page belongs to another enclave");
+  if (epc.linaddr[t] !== page)
+    return epcmFault(linaddr, kind, "the page is mapped at a linear address other than its ENCLAVEADDRESS");
+  if (epc.pt[t] !== PT_REG)
+    return epcmFault(linaddr, kind, `PT_${epc.typeName(t)} pages are never accessible to enclave code`);
+  if (f & E_BLOCKED) return epcmFault(linaddr, kind, "the page is BLOCKED (being evicted)");
+  if (f & E_PENDING) return epcmFault(linaddr, kind, "the page is PENDING: the enclave has not EACCEPTed it");
+  if (f & E_MODIFIED)
+    return epcmFault(linaddr, kind, "the page is MODIFIED: the enclave has not EACCEPTed its type change");
+  // PR is not checked: a restricted, unaccepted page is used with its already-reduced permissions.
+  if (kind === "read" && !(f & E_R)) return epcmFault(linaddr, kind, "the EPCM does not allow reads (R=0)");
+  if (kind === "write" && !(f & E_W)) return epcmFault(linaddr, kind, "the EPCM does not allow writes (W=0)");
+  if (kind === "fetch" && !(f & E_X))
+    return epcmFault(linaddr, kind, "the EPCM does not allow instruction fetches (X=0)");
+  return t;
+}

@@ -1,0 +1,116 @@
+// Architectural constants of SGX (Intel SDM Vol. 3D; Linux arch/x86/include/asm/sgx.h).
+
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+
+/** EPCM.PT / SECINFO.FLAGS.PAGE_TYPE values (SDM "Page types"; asm/sgx.h enum sgx_page_type). */
+export const PT_SECS = 0;
+export const PT_TCS = 1;
+export const PT_REG = 2;
+export const PT_VA = 3;
+export const PT_TRIM = 4;
+export const PAGE_TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
+
+/** SECINFO.FLAGS bits (SDM Table "Layout of SECINFO.FLAGS"). */
+export const SECINFO_R = 0x1;
+export const SECINFO_W = 0x2;
+export const SECINFO_X = 0x4;
+export const SECINFO_PENDING = 0x8;
+export const SECINFO_MODIFIED = 0x10;
+export const SECINFO_PR = 0x20;
+export const SECINFO_PERM_MASK = 0x7;
+export const SECINFO_PT_SHIFT = 8;
+export const SECINFO_PT_MASK = 0xff00;
+/** Architecturally reserved SECINFO.FLAGS bits: 7:6 and 63:16. */
+export const SECINFO_RESERVED_MASK = ~(0x3f | SECINFO_PT_MASK);
+
+/** SECS.ATTRIBUTES bits (asm/sgx.h). */
+export const ATTR_INIT = 0x1;
+export const ATTR_DEBUG = 0x2;
+export const ATTR_MODE64BIT = 0x4;
+export const ATTR_PROVISIONKEY = 0x10;
+export const ATTR_EINITTOKENKEY = 0x20;
+export const ATTR_KSS = 0x80;
+
+/** SGX status codes returned in RAX (SDM "Error codes"; asm/sgx.h enum sgx_return_code). */
+export const SGX_SUCCESS = 0;
+export const SGX_INVALID_SIG_STRUCT = 1;
+export const SGX_INVALID_ATTRIBUTE = 2;
+export const SGX_BLKSTATE = 3;
+export const SGX_INVALID_MEASUREMENT = 4;
+export const SGX_NOTBLOCKABLE = 5;
+export const SGX_PG_INVLD = 6;
+export const SGX_EPC_PAGE_CONFLICT = 7;
+export const SGX_INVALID_SIGNATURE = 8;
+export const SGX_MAC_COMPARE_FAIL = 9;
+export const SGX_PAGE_NOT_BLOCKED = 10;
+export const SGX_NOT_TRACKED = 11;
+export const SGX_VA_SLOT_OCCUPIED = 12;
+export const SGX_CHILD_PRESENT = 13;
+export const SGX_ENCLAVE_ACT = 14;
+export const SGX_ENTRYEPOCH_LOCKED = 15;
+export const SGX_INVALID_EINITTOKEN = 16;
+export const SGX_PREV_TRK_INCMPL = 17;
+export const SGX_PG_IS_SECS = 18;
+export const SGX_PAGE_ATTRIBUTES_MISMATCH = 19;
+export const SGX_PAGE_NOT_MODIFIABLE = 20;
+export const SGX_UNMASKED_EVENT = 128;
+
+const SGX_CODE_NAMES: Record<number, string> = {
+  0: "SGX_SUCCESS",
+  1: "SGX_INVALID_SIG_STRUCT",
+  2: "SGX_INVALID_ATTRIBUTE",
+  3: "SGX_BLKSTATE",
+  4: "SGX_INVALID_MEASUREMENT",
+  5: "SGX_NOTBLOCKABLE",
+  6: "SGX_PG_INVLD",
+  7: "SGX_EPC_PAGE_CONFLICT",
+  8: "SGX_INVALID_SIGNATURE",
+  9: "SGX_MAC_COMPARE_FAIL",
+  10: "SGX_PAGE_NOT_BLOCKED",
+  11: "SGX_NOT_TRACKED",
+  12: "SGX_VA_SLOT_OCCUPIED",
+  13: "SGX_CHILD_PRESENT",
+  14: "SGX_ENCLAVE_ACT",
+  15: "SGX_ENTRYEPOCH_LOCKED",
+  16: "SGX_INVALID_EINITTOKEN",
+  17: "SGX_PREV_TRK_INCMPL",
+  18: "SGX_PG_IS_SECS",
+  19: "SGX_PAGE_ATTRIBUTES_MISMATCH",
+  20: "SGX_PAGE_NOT_MODIFIABLE",
+  128: "SGX_UNMASKED_EVENT",
+};
+
+export function sgxCodeName(code: number): string {
+  return SGX_CODE_NAMES[code] ?? `SGX_ERROR_${code}`;
+}
+
+/** Exception vectors. */
+export const VEC_GP = 13;
+export const VEC_PF = 14;
+
+/** #PF error-code bits (SDM Vol. 3A §4.7; Linux X86_PF_*). */
+export const PF_P = 0x1;
+export const PF_W = 0x2;
+export const PF_U = 0x4;
+export const PF_I = 0x10;
+export const PF_SGX = 0x8000;
+
+/** ENCLU leaf numbers as reported in sgx_enclave_run.function. */
+export const ENCLU_EENTER = 2;
+export const ENCLU_ERESUME = 3;
+export const ENCLU_EEXIT = 4;
+
+/** VA page geometry (SDM: 512 8-byte slots; kernel SGX_VA_SLOT_COUNT). */
+export const VA_SLOT_COUNT = 512;
+
+/** TCS field byte offsets (SDM "Layout of Thread Control Structure"). */
+export const TCS_STATE = 0;
+export const TCS_FLAGS = 8;
+export const TCS_OSSA = 16;
+export const TCS_CSSA_NSSA = 24; // CSSA in bits 31:0, NSSA in bits 63:32 of this word
+export const TCS_OENTRY = 32;
+export const TCS_AEP = 40;
+export const TCS_OFSBASE = 48;
+export const TCS_OGSBASE = 56;
+export const TCS_FSGSLIMIT = 64; // FSLIMIT bits 31:0, GSLIMIT bits 63:32

@@ -1,0 +1,130 @@
+// The CPU side of SGX: the EPC, the logical processors that enter enclaves, and the outcome
+// conventions every leaf follows (SDM Vol. 3D: a leaf either raises an exception, returns an
+// SGX status in RAX, or succeeds).
+
+import { PF_P, PF_SGX, PF_U, PF_W, PT_SECS, VEC_GP, VEC_PF } from "./constants.ts";
+import { Epc, NONE, type SecsState } from "./epc.ts";
+import { EventLog } from "./events.ts";
+
+/** An exception raised by a leaf or by an access from inside an enclave. */
+export interface Fault {
+  vector: number;
+  /** #PF error code (0 for #GP). */
+  code: number;
+  /** Faulting linear address (CR2) for #PF; for ENCLS operands, the EPC page's index. */
+  addr: number;
+  /** The EPCM, the page tables, or a leaf's own operand check. */
+  raisedBy: "EPCM" | "page tables" | "leaf";
+  /** Which check failed, in the SDM's words. */
+  why: string;
+}
+
+/** A leaf's outcome: RAX (0 = success, else an SGX status code) or an exception. */
+export type Outcome = number | Fault;
+
+export function isFault(o: Outcome): o is Fault {
+  return typeof o !== "number";
+}
+
+export function gp(why: string): Fault {
+  return { vector: VEC_GP, code: 0, addr: 0, raisedBy: "leaf", why };
+}
+
+/**
+ * #PF raised by an ENCLS leaf on an EPC operand. KVM (sgx_inject_fault) describes such EPCM
+ * faults on SGX2 parts as #PF with PFEC.SGX and synthesizes P|W|SGX; we use the same code.
+ */
+export function pfEncls(epc: number, why: string): Fault {
+  return { vector: VEC_PF, code: PF_SGX | PF_W | PF_P, addr: epc, raisedBy: "leaf", why };
+}
+
+/**
+ * #PF raised by an ENCLU leaf on an enclave-page operand that fails its EPCM check. The SGX
+ * bit marks an EPCM-induced fault; U is set (CPL 3), P because a translation existed, W when
+ * the leaf writes the operand. (Derived from the bit definitions, SDM §4.7; not observed.)
+ */
+export function pfEnclu(linaddr: number, write: boolean, why: string): Fault {
+  return {
+    vector: VEC_PF,
+    code: PF_SGX | PF_U | PF_P | (write ? PF_W : 0),
+    addr: linaddr,
+    raisedBy: "leaf",
+    why,
+  };
+}
+
+/** A logical processor. Outside an enclave `secs` is NONE. */
+export interface LogicalProcessor {
+  id: number;
+  /** EPC index of the current enclave's SECS (CR_ACTIVE_SECS), or NONE outside. */
+  secs: number;
+  /** EPC index and linear address of the TCS in use. */
+  tcs: number;
+  tcsLinaddr: number;
+  /** SECS epoch when the processor entered (EENTER/ERESUME); see tracking below. */
+  entryEpoch: number;
+}
+
+export class Cpu {
+  readonly epc: Epc;
+  readonly sgx2: boolean;
+  readonly log: EventLog;
+  readonly lps: LogicalProcessor[] = [];
+  private nextEid = 1;
+  private nextVersion = 1;
+  /** Names a page for event text (the kernel model sets it to "e0+0x5000"-style labels). */
+  label: (linaddr: number) => string = (a) => `0x${a.toString(16)}`;
+
+  constructor(epcPages: number, sgx2: boolean, log: EventLog = new EventLog()) {
+    this.epc = new Epc(epcPages);
+    this.sgx2 = sgx2;
+    this.log = log;
+  }
+
+  newEid(): number {
+    return this.nextEid++;
+  }
+
+  newVersion(): number {
+    return this.nextVersion++;
+  }
+
+  addProcessor(): LogicalProcessor {
+    const lp = { id: this.lps.length, secs: NONE, tcs: NONE, tcsLinaddr: 0, entryEpoch: 0 };
+    this.lps.push(lp);
+    return lp;
+  }
+
+  secsOf(secsEpc: number): SecsState | undefined {
+    if (!this.epc.inEpc(secsEpc) || !this.epc.isValid(secsEpc) || this.epc.pt[secsEpc] !== PT_SECS)
+      return undefined;
+    return this.epc.secs.get(secsEpc);
+  }
+
+  /** Any logical processor executing inside the enclave of this SECS. */
+  anyInside(secsEpc: number): boolean {
+    for (const lp of this.lps) if (lp.secs === secsEpc) return true;
+    return false;
+  }
+
+  /**
+   * Tracking rule (the reference's §6 model, built from the SDM EWB/EACCEPT/ETRACK pages and the
+   * kernel's sgx_encl_cpumask() comment): a change made at epoch `e` is tracked once an ETRACK
+   * has advanced the epoch past `e` and every processor that was inside at that time has left.
+   */
+  isTracked(secsEpc: number, e: number): boolean {
+    const secs = this.epc.secs.get(secsEpc);
+    if (!secs) return false;
+    if (secs.epoch <= e) return false;
+    for (const lp of this.lps) if (lp.secs === secsEpc && lp.entryEpoch <= e) return false;
+    return true;
+  }
+
+  /** A processor leaves enclave mode (EEXIT or AEX): it no longer holds up tracking. */
+  leave(lp: LogicalProcessor): void {
+    const secs = this.epc.secs.get(lp.secs);
+    secs?.tracked.delete(lp.id);
+    lp.secs = NONE;
+    lp.tcs = NONE;
+  }
+}

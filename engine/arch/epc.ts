@@ -1,0 +1,169 @@
+// The Enclave Page Cache and its map (EPCM), stored as typed arrays so that millions of pages
+// stay cheap (one EPCM entry costs 31 bytes here). SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
+// one entry per 4 KiB EPC page with VALID, R/W/X, PT, ENCLAVESECS, ENCLAVEADDRESS, BLOCKED,
+// PENDING, MODIFIED and PR.
+
+import { PAGE_TYPE_NAMES, VA_SLOT_COUNT } from "./constants.ts";
+
+// Bit layout of `flags`: R/W/X/PENDING/MODIFIED/PR use the SECINFO.FLAGS positions so that
+// permission masks can be applied directly.
+export const E_R = 0x1;
+export const E_W = 0x2;
+export const E_X = 0x4;
+export const E_PENDING = 0x8;
+export const E_MODIFIED = 0x10;
+export const E_PR = 0x20;
+export const E_BLOCKED = 0x40;
+export const E_VALID = 0x80;
+export const E_RWX = E_R | E_W | E_X;
+
+/** No owner / no epoch. */
+export const NONE = -1;
+
+/** Control state of an enclave, held in its SECS page (SDM "SGX Enclave Control Structure"). */
+export interface SecsState {
+  /** Enclave identifier assigned by ECREATE (used in PCMD.ENCLAVEID and the eviction MAC). */
+  eid: number;
+  baseaddr: number;
+  size: number;
+  ssaFrameSize: number;
+  attributes: number;
+  xfrm: number;
+  miscselect: number;
+  /** ATTRIBUTES.INIT: set by EINIT. */
+  initialized: boolean;
+  /** Number of valid child pages (REG/TCS/TRIM) in the EPC; ERDINFO calls it CHLDCNT. */
+  childCount: number;
+  /** Running measurement (a digest of the ECREATE/EADD/EEXTEND records; not SHA-256). */
+  measurement: number;
+  /** Tracking epoch, advanced by each ETRACK (see ../../shared reference §6 model, cited in tracking.ts). */
+  epoch: number;
+  /** Logical processors that were inside the enclave at the last ETRACK and have not yet exited. */
+  tracked: Set<number>;
+}
+
+/** What EWB writes to normal memory: the sealed page, its PCMD and the version in the VA slot. */
+export interface SealedPage {
+  /** PCMD.SECINFO flags snapshot: PT, RWX, PENDING, MODIFIED, PR (SDM EWB). */
+  secinfo: number;
+  /** PCMD.ENCLAVEID. */
+  eid: number;
+  linaddr: number;
+  /** The version written to the VA slot; the MAC binds it (SDM ELDU: MAC over page, PCMD, LINADDR, version). */
+  version: number;
+  words: Map<number, bigint> | undefined;
+  /** For a SECS: its control state. */
+  secs?: SecsState;
+  /** For a VA page: its slot versions (the page's contents). */
+  vaSlots?: Float64Array;
+  /**
+   * MAC over the page contents, PCMD.SECINFO, LINADDR, the owning enclave's EID and the version
+   * (SDM ELDU; reference §4.12 step 7): ELDU recomputes it, so a tampered PCMD fails to load.
+   */
+  mac: number;
+}
+
+export class Epc {
+  readonly size: number;
+  readonly flags: Uint8Array;
+  readonly pt: Uint8Array;
+  /** EPC index of the owning SECS (ENCLAVESECS); NONE for SECS, VA and free pages. */
+  readonly owner: Int32Array;
+  /** ENCLAVEADDRESS: the linear address the page must be accessed at. */
+  readonly linaddr: Float64Array;
+  /** SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none pending. */
+  readonly modEpoch: Float64Array;
+  /** SECS epoch recorded by EBLOCK, checked by EWB's tracking rule. */
+  readonly blockEpoch: Float64Array;
+  /** Non-zero 8-byte words of each page's contents, keyed by byte offset (sparse). */
+  readonly words = new Map<number, Map<number, bigint>>();
+  /** SECS control state, keyed by the SECS page's EPC index. */
+  readonly secs = new Map<number, SecsState>();
+  /** VA pages: the version stored in each of the 512 slots (0 = empty). */
+  readonly vaSlots = new Map<number, Float64Array>();
+  /** Called with the EPC index whenever an EPCM entry changes (the trace's per-step diff). */
+  onChange: (epc: number) => void = () => {};
+
+  constructor(size: number) {
+    this.size = size;
+    this.flags = new Uint8Array(size);
+    this.pt = new Uint8Array(size);
+    this.owner = new Int32Array(size).fill(NONE);
+    this.linaddr = new Float64Array(size);
+    this.modEpoch = new Float64Array(size).fill(NONE);
+    this.blockEpoch = new Float64Array(size).fill(NONE);
+  }
+
+  inEpc(epc: number): boolean {
+    return Number.isInteger(epc) && epc >= 0 && epc < this.size;
+  }
+
+  isValid(epc: number): boolean {
+    return (this.flags[epc] & E_VALID) !== 0;
+  }
+
+  /** Fill a whole entry (the leaves that make a page valid). */
+  set(epc: number, flags: number, pt: number, owner: number, linaddr: number): void {
+    this.flags[epc] = flags | E_VALID;
+    this.pt[epc] = pt;
+    this.owner[epc] = owner;
+    this.linaddr[epc] = linaddr;
+    this.modEpoch[epc] = NONE;
+    this.blockEpoch[epc] = NONE;
+    this.onChange(epc);
+  }
+
+  /** Clear VALID and the page's contents (EREMOVE, EWB). */
+  invalidate(epc: number): void {
+    this.flags[epc] = 0;
+    this.pt[epc] = 0;
+    this.owner[epc] = NONE;
+    this.linaddr[epc] = 0;
+    this.modEpoch[epc] = NONE;
+    this.blockEpoch[epc] = NONE;
+    this.words.delete(epc);
+    this.secs.delete(epc);
+    this.vaSlots.delete(epc);
+    this.onChange(epc);
+  }
+
+  setFlags(epc: number, flags: number): void {
+    this.flags[epc] = flags;
+    this.onChange(epc);
+  }
+
+  readWord(epc: number, offset: number): bigint {
+    return this.words.get(epc)?.get(offset) ?? 0n;
+  }
+
+  writeWord(epc: number, offset: number, value: bigint): void {
+    let page = this.words.get(epc);
+    if (value === 0n) {
+      page?.delete(offset);
+      if (page && page.size === 0) this.words.delete(epc);
+      return;
+    }
+    if (!page) {
+      page = new Map();
+      this.words.set(epc, page);
+    }
+    page.set(offset, value);
+  }
+
+  zeroPage(epc: number): void {
+    this.words.delete(epc);
+  }
+
+  newVaPage(epc: number): void {
+    this.vaSlots.set(epc, new Float64Array(VA_SLOT_COUNT));
+  }
+
+  typeName(epc: number): string {
+    return PAGE_TYPE_NAMES[this.pt[epc]] ?? `PT_${this.pt[epc]}`;
+  }
+
+  permString(epc: number): string {
+    const f = this.flags[epc];
+    return (f & E_R ? "R" : "-") + (f & E_W ? "W" : "-") + (f & E_X ? "X" : "-");
+  }
+}

@@ -1,0 +1,46 @@
+// Trace events: the ordered micro-steps under one scenario step (each ENCLS/ENCLU leaf, fault,
+// kernel decision). The UI's "step into" walks them, so each `text` is written for a learner.
+
+export type EventKind =
+  | "syscall" // what user space asked for
+  | "kernel" // a driver decision or function
+  | "encls" // an ENCLS leaf (kernel → CPU)
+  | "enclu" // an ENCLU leaf (enclave/vDSO → CPU)
+  | "access" // a memory access by enclave code
+  | "fault" // an exception (#PF/#GP) with vector and error code
+  | "aex" // asynchronous enclave exit / resume
+  | "mm" // VMA/PTE changes
+  | "reclaim" // the reclaimer
+  | "vdso"; // what the vDSO reports to the caller
+
+export interface TraceEvent {
+  kind: EventKind;
+  /** One sentence for a learner. */
+  text: string;
+  /** The SDM leaf or the kernel function this models, e.g. "SDM: EMODPR" or "ioctl.c: sgx_enclave_restrict_permissions()". */
+  source: string;
+  /** Leaf name for encls/enclu events. */
+  leaf?: string;
+  /** Outcome: "ok", an SGX code name, "#PF", "#GP", an errno name... */
+  result?: string;
+  vector?: number;
+  error_code?: string;
+  addr?: string;
+  offset?: string;
+  enclave?: string;
+  epc?: number;
+  /** Which mechanism raised a fault: the EPCM or the page tables. */
+  raised_by?: "EPCM" | "page tables" | "leaf";
+}
+
+/** Where leaves and the kernel model write events. `on` is false inside repeated entries. */
+export class EventLog {
+  on = true;
+  readonly events: TraceEvent[] = [];
+  push(e: TraceEvent): void {
+    if (this.on) this.events.push(e);
+  }
+  take(): TraceEvent[] {
+    return this.events.splice(0, this.events.length);
+  }
+}

@@ -1,0 +1,69 @@
+// The CLI's contract: exit 0 when every expectation held, 1 naming each unmet one, 2 for an
+// invalid scenario (with its JSON path) or bad usage; never a stack trace.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findFlow } from "./index.ts";
+
+const cli = new URL("./cli.ts", import.meta.url).pathname;
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", cli, ...args], { input, encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "epcm-cli-"));
+function file(name: string, content: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
+  return p;
+}
+
+const augment = findFlow("augment")?.scenario as Record<string, unknown>;
+
+describe("npm run sim", () => {
+  it("prints the trace JSON and exits 0 when every expectation holds", () => {
+    const r = run([file("augment.json", augment)]);
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out);
+    expect(trace.format).toBe("epcm-trace/1");
+    expect(trace.steps[11].run.exception_error_code).toBe("0x8007");
+  });
+
+  it("reads standard input with -", () => {
+    const r = run(["-", "--format", "text"], JSON.stringify(augment));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("#PF 0x8007 at offset 0xc000");
+    expect(r.out).toContain("Final EPCM:");
+  });
+
+  it("exits 1 and names each unmet expectation", () => {
+    const steps = [...(augment.steps as Record<string, unknown>[])];
+    steps[11] = { ...steps[11], expect: { run: { exception_error_code: "0x8005" } } };
+    const r = run([file("wrong.json", { ...augment, steps })]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'steps[11] (EENTER write): run.exception_error_code: expected "0x8005", got "0x8007"',
+    );
+  });
+
+  it("exits 2 with the JSON path of an invalid field, and no stack trace", () => {
+    const r = run([
+      file("bad.json", { format: "epcm-scenario/1", steps: [{ op: "munmap", offset: "0x0", length: "8k" }] }),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("steps[0].length");
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it("exits 2 for truncated JSON, a missing file and a bad option", () => {
+    expect(run([file("trunc.json", '{"format": "epcm-scenario/1", "steps": [')]).code).toBe(2);
+    const missing = run([join(dir, "nope.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("cannot read");
+    expect(run(["--format", "xml", "-"], "{}").code).toBe(2);
+  });
+});

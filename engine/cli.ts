@@ -1,0 +1,70 @@
+// Headless CLI: run a scenario and print its trace.
+//   npm run sim -- FILE.json [--format json|text]     (FILE may be - for stdin)
+//   npm run sim -- --flow augment [--format text]     (a built-in flow)
+// Exit 0: ran and every expectation held; 1: some expectation failed (each is named on stderr);
+// 2: invalid scenario or usage (the JSON path of the problem is named). Never a stack trace.
+
+import { readFileSync } from "node:fs";
+import { findFlow, flows, simulate } from "./index.ts";
+import { formatTraceText } from "./scenario/text.ts";
+
+const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text]
+       npm run sim -- --flow ID [--format json|text]
+       npm run sim -- --list`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function main(argv: string[]): void {
+  let format = "json";
+  let file: string | undefined;
+  let flowId: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--format") format = argv[++i] ?? "";
+    else if (a.startsWith("--format=")) format = a.slice(9);
+    else if (a === "--flow") flowId = argv[++i];
+    else if (a === "--list") {
+      for (const f of flows) process.stdout.write(`${f.id.padEnd(48)} ${f.description}\n`);
+      return;
+    } else if (a === "--help" || a === "-h") {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    } else if (a.startsWith("--")) fail(`unknown option ${a}\n${USAGE}`, 2);
+    else if (file === undefined) file = a;
+    else fail(`only one scenario file at a time\n${USAGE}`, 2);
+  }
+  if (format !== "json" && format !== "text") fail(`--format must be json or text, got "${format}"`, 2);
+  let input: unknown;
+  if (flowId !== undefined) {
+    const flow = findFlow(flowId);
+    if (!flow) fail(`no built-in flow "${flowId}" (see --list)`, 2);
+    input = flow.scenario;
+  } else {
+    if (file === undefined) fail(USAGE, 2);
+    try {
+      input = readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (e) {
+      fail(`cannot read ${file === "-" ? "standard input" : file}: ${(e as Error).message}`, 2);
+    }
+  }
+  const result = simulate(input);
+  if (!result.ok) fail(`invalid scenario:\n${result.errors.map((m) => `  ${m}`).join("\n")}`, 2);
+  const text =
+    format === "text" ? formatTraceText(result.trace) : `${JSON.stringify(result.trace, null, 2)}\n`;
+  process.stdout.write(text);
+  if (result.unmet.length > 0) {
+    fail(
+      `${result.unmet.length} expectation(s) not met:\n${result.unmet.map((m) => `  ${m}`).join("\n")}`,
+      1,
+    );
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  fail(`internal error in the engine (please report): ${(e as Error).message}`, 3);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { simulate } from "../index.ts";
+import { augmentViaEacceptLong } from "./augment-via-eaccept-long.ts";
+import { findFlow, flows } from "./index.ts";
+import { enclaveSize, standardBuild } from "./standard-build.ts";
+
+function runClean(scenario: unknown): void {
+  const result = simulate(scenario);
+  if (!result.ok) throw new Error(`rejected:\n${result.errors.join("\n")}`);
+  expect(result.unmet).toEqual([]);
+}
+
+describe("built-in flows", () => {
+  it("have unique kebab-case ids, augment first", () => {
+    const ids = flows.map((f) => f.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(ids[0]).toBe("augment");
+    expect(findFlow("tcs-create")?.id).toBe("tcs-create");
+    expect(findFlow("no-such-flow")).toBeUndefined();
+  });
+
+  it("include every selftest that exercises the EPCM", () => {
+    for (const id of [
+      "unclobbered-vdso",
+      "clobbered-vdso",
+      "tcs-entry",
+      "pte-permissions",
+      "tcs-permissions",
+      "epcm-permissions",
+      "augment",
+      "augment-via-eaccept",
+      "tcs-create",
+      "remove-added-page-no-eaccept",
+      "remove-added-page-invalid-access",
+      "remove-added-page-invalid-access-after-eaccept",
+      "remove-untouched-page",
+      "unclobbered-vdso-oversubscribed",
+      "unclobbered-vdso-oversubscribed-remove",
+      "augment-via-eaccept-long",
+    ]) {
+      expect(findFlow(id), id).toBeDefined();
+    }
+  });
+
+  it("are epcm-scenario/1 with a title, a description and steps", () => {
+    for (const f of flows) {
+      expect(f.scenario.format, f.id).toBe("epcm-scenario/1");
+      expect(typeof f.scenario.title, f.id).toBe("string");
+      expect(f.title.length, f.id).toBeGreaterThan(0);
+      expect(f.description.length, f.id).toBeGreaterThan(0);
+      expect(f.description, f.id).not.toContain("\n");
+      expect(Array.isArray(f.scenario.steps), f.id).toBe(true);
+      // Raw JSON: survives a round trip unchanged.
+      expect(JSON.parse(JSON.stringify(f.scenario)), f.id).toEqual(f.scenario);
+    }
+  });
+
+  for (const flow of flows) {
+    it(`${flow.id}: runs and meets every expectation`, () => {
+      runClean(flow.scenario);
+    });
+  }
+});
+
+describe("standard build", () => {
+  it("sizes ELRANGE as the selftest loader does", () => {
+    expect(enclaveSize()).toBe(0x10000);
+    expect(enclaveSize(128)).toBe(0x100000);
+    expect(enclaveSize(1, 512)).toBe(0x400000);
+    expect(enclaveSize(1, 2 ** 21)).toBe(2 ** 34);
+  });
+
+  it("builds with CREATE, 4 × ADD_PAGES, INIT and 4 mmaps", () => {
+    const ops = standardBuild().map((s) => (s.op === "ioctl" ? s.cmd : s.op));
+    expect(ops).toEqual([
+      "SGX_IOC_ENCLAVE_CREATE",
+      "SGX_IOC_ENCLAVE_ADD_PAGES",
+      "SGX_IOC_ENCLAVE_ADD_PAGES",
+      "SGX_IOC_ENCLAVE_ADD_PAGES",
+      "SGX_IOC_ENCLAVE_ADD_PAGES",
+      "SGX_IOC_ENCLAVE_INIT",
+      "mmap",
+      "mmap",
+      "mmap",
+      "mmap",
+    ]);
+  });
+
+  it("augmentViaEacceptLong works for other sizes", () => {
+    runClean(augmentViaEacceptLong(3));
+    runClean(augmentViaEacceptLong(64, 128));
+  });
+});

@@ -1,0 +1,68 @@
+// The built-in flows: the kernel SGX selftests that exercise the EPCM, translated step by
+// step into scenarios (raw "epcm-scenario/1" JSON, as a user would write or share them),
+// plus a few flows of our own. Every expectation in them is a value the selftest asserts or
+// one that follows from the reference documents cited in each module.
+
+import { augment } from "./augment.ts";
+import { augmentViaEaccept } from "./augment-via-eaccept.ts";
+import { augmentViaEacceptLongFlow } from "./augment-via-eaccept-long.ts";
+import { clobberedVdso } from "./clobbered-vdso.ts";
+import { eacceptcopyFlow } from "./eacceptcopy.ts";
+import { emodpeFlow } from "./emodpe.ts";
+import { epcmPermissions } from "./epcm-permissions.ts";
+import { ptePermissions } from "./pte-permissions.ts";
+import { reclaimReload } from "./reclaim-reload.ts";
+import { refusals } from "./refusals.ts";
+import { removeAddedPageInvalidAccess } from "./remove-added-page-invalid-access.ts";
+import { removeAddedPageInvalidAccessAfterEaccept } from "./remove-added-page-invalid-access-after-eaccept.ts";
+import { removeAddedPageNoEaccept } from "./remove-added-page-no-eaccept.ts";
+import { removeUntouchedPage } from "./remove-untouched-page.ts";
+import { tcsCreate } from "./tcs-create.ts";
+import { tcsEntry } from "./tcs-entry.ts";
+import { tcsPermissions } from "./tcs-permissions.ts";
+import { twoEnclaves } from "./two-enclaves.ts";
+import { unclobberedVdso } from "./unclobbered-vdso.ts";
+import { unclobberedVdsoOversubscribed } from "./unclobbered-vdso-oversubscribed.ts";
+import { unclobberedVdsoOversubscribedRemove } from "./unclobbered-vdso-oversubscribed-remove.ts";
+
+export interface BuiltInFlow {
+  /** kebab-case, e.g. "augment" (the selftest's name with dashes). */
+  id: string;
+  title: string;
+  /** One line for a learner. */
+  description: string;
+  /** Raw scenario JSON ("epcm-scenario/1"). */
+  scenario: Record<string, unknown>;
+}
+
+/** Every built-in flow; the first one (augment) is the default. */
+export const flows: BuiltInFlow[] = [
+  augment,
+  augmentViaEaccept,
+  epcmPermissions,
+  tcsCreate,
+  unclobberedVdso,
+  clobberedVdso,
+  tcsEntry,
+  ptePermissions,
+  tcsPermissions,
+  removeAddedPageNoEaccept,
+  removeAddedPageInvalidAccess,
+  removeAddedPageInvalidAccessAfterEaccept,
+  removeUntouchedPage,
+  unclobberedVdsoOversubscribed,
+  unclobberedVdsoOversubscribedRemove,
+  augmentViaEacceptLongFlow,
+  eacceptcopyFlow,
+  emodpeFlow,
+  reclaimReload,
+  twoEnclaves,
+  refusals,
+];
+
+export function findFlow(id: string): BuiltInFlow | undefined {
+  return flows.find((f) => f.id === id);
+}
+
+export { augmentViaEacceptLong } from "./augment-via-eaccept-long.ts";
+export { enclaveSize, standardBuild, totalSize } from "./standard-build.ts";

@@ -1,0 +1,37 @@
+// Selftest `remove_added_page_no_eaccept` (kernel-selftests §3.13): REMOVE_PAGES on a page
+// trimmed by the kernel but not accepted by the enclave is refused. The kernel probes with
+// EMODPR: on a TRIM page with MODIFIED = 1 it returns SGX_PAGE_NOT_MODIFIABLE instead of
+// faulting, so the removal was not accepted → EPERM, count 0 (linux-sgx-driver §2.7;
+// sgx-architecture §4.6).
+
+import type { BuiltInFlow } from "./index.ts";
+import { DATA_START, standardBuild } from "./standard-build.ts";
+import { fails, hex, ioctl, PAGE_SIZE, scenario, withEpcm } from "./steps.ts";
+import { putGetTrim } from "./trim-data-start.ts";
+
+const description =
+  "Trim a data page but skip the enclave's EACCEPT: the kernel refuses to remove it (EPERM), because the enclave never agreed.";
+
+export const removeAddedPageNoEaccept: BuiltInFlow = {
+  id: "remove-added-page-no-eaccept",
+  title: "remove_added_page_no_eaccept: no removal without EACCEPT",
+  description,
+  scenario: scenario({
+    title: "remove_added_page_no_eaccept: no removal without EACCEPT",
+    description,
+    steps: [
+      ...standardBuild(),
+      ...putGetTrim(),
+      ioctl(
+        "SGX_IOC_ENCLAVE_REMOVE_PAGES",
+        { offset: hex(DATA_START), length: hex(PAGE_SIZE) },
+        {
+          note: "REMOVE_PAGES without EACCEPT: the kernel's EMODPR probe returns SGX_PAGE_NOT_MODIFIABLE (the trim is still MODIFIED, i.e. not accepted), so it refuses with EPERM and removes nothing.",
+          expect: withEpcm(fails("EPERM", { count: "0x0" }), {
+            [hex(DATA_START)]: { valid: true, type: "TRIM", perms: "---", modified: true },
+          }),
+        },
+      ),
+    ],
+  }),
+};

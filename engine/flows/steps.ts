@@ -1,0 +1,179 @@
+// Small builders for raw scenario JSON (the user-facing "epcm-scenario/1" format of the
+// contract, not the normalized types): every op and field carries its uapi / SDM / syscall
+// name, numbers are written as lowercase hex strings. The built-in flows are written with
+// these so that each step reads like the selftest line it translates.
+
+export type RawStep = Record<string, unknown>;
+export type RawScenario = Record<string, unknown>;
+export type RawExpect = Record<string, unknown>;
+
+export const SCENARIO_FORMAT = "epcm-scenario/1";
+export const PAGE_SIZE = 0x1000;
+
+/** Lowercase hex string, as the contract writes addresses, offsets, lengths and counts. */
+export function hex(n: number | bigint): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** Optional fields every step may carry (contract: "Every step may carry ..."). */
+export interface StepExtras {
+  enclave?: string;
+  note?: string;
+  expect?: RawExpect;
+}
+
+function finish(step: RawStep, extras: StepExtras): RawStep {
+  if (extras.enclave !== undefined) step.enclave = extras.enclave;
+  if (extras.note !== undefined) step.note = extras.note;
+  if (extras.expect !== undefined) step.expect = extras.expect;
+  return step;
+}
+
+// --- Driver calls (user space → kernel) ---------------------------------------------------
+
+export function ioctl(cmd: string, arg: Record<string, unknown>, extras: StepExtras = {}): RawStep {
+  return finish({ op: "ioctl", cmd, arg }, extras);
+}
+
+export function mmap(
+  offset: number,
+  length: number,
+  prot: string,
+  extras: StepExtras & { flags?: string } = {},
+): RawStep {
+  const step: RawStep = { op: "mmap", offset: hex(offset), length: hex(length), prot };
+  if (extras.flags !== undefined) step.flags = extras.flags;
+  return finish(step, extras);
+}
+
+export function mprotect(offset: number, length: number, prot: string, extras: StepExtras = {}): RawStep {
+  return finish({ op: "mprotect", offset: hex(offset), length: hex(length), prot }, extras);
+}
+
+export function munmap(offset: number, length: number, extras: StepExtras = {}): RawStep {
+  return finish({ op: "munmap", offset: hex(offset), length: hex(length) }, extras);
+}
+
+export function reclaim(pages: number, extras: StepExtras = {}): RawStep {
+  return finish({ op: "reclaim", pages }, extras);
+}
+
+// --- Enclave calls (through the vDSO) ------------------------------------------------------
+
+/** The enclave operation to run after EENTER (the selftest enclave's `encl_op_*`). */
+export type Call = Record<string, unknown> & { call: string };
+
+/** EENTER on `tcs`, run `call`, EEXIT. `pages: N` repeats the call on N consecutive pages. */
+export function eenter(tcs: number, call: Call, extras: StepExtras & { pages?: number } = {}): RawStep {
+  const step: RawStep = { op: "EENTER", tcs: hex(tcs), ...call };
+  if (extras.pages !== undefined) step.pages = extras.pages;
+  return finish(step, extras);
+}
+
+/** ERESUME the thread that an AEX interrupted on `tcs`: the faulting instruction runs again. */
+export function eresume(tcs: number, extras: StepExtras = {}): RawStep {
+  return finish({ op: "ERESUME", tcs: hex(tcs) }, extras);
+}
+
+// ENCL_OP_* of the selftest enclave (kernel-selftests §2), as contract calls.
+export const write = (addr: number, value: string): Call => ({ call: "write", addr: hex(addr), value });
+export const read = (addr: number): Call => ({ call: "read", addr: hex(addr) });
+export const exec = (addr: number): Call => ({ call: "exec", addr: hex(addr) });
+export const nop = (): Call => ({ call: "nop" });
+export const eaccept = (addr: number, secinfo: string): Call => ({
+  call: "EACCEPT",
+  addr: hex(addr),
+  secinfo,
+});
+export const emodpe = (addr: number, secinfo: string): Call => ({ call: "EMODPE", addr: hex(addr), secinfo });
+export const eacceptcopy = (addr: number, src: number, secinfo: string): Call => ({
+  call: "EACCEPTCOPY",
+  addr: hex(addr),
+  src: hex(src),
+  secinfo,
+});
+export const initTcs = (addr: number, ssa: number, entry: number): Call => ({
+  call: "init_tcs",
+  addr: hex(addr),
+  ssa: hex(ssa),
+  entry: hex(entry),
+});
+
+// --- Expectations ----------------------------------------------------------------------------
+
+/**
+ * `run` after a clean EEXIT with no exception reported: the selftests' EXPECT_EEXIT
+ * (function == EEXIT) plus "Z" (exception_vector, _error_code and _addr all 0).
+ * kernel-selftests §0.3.
+ */
+export const EEXIT_Z = {
+  function: "EEXIT",
+  exception_vector: 0,
+  exception_error_code: "0x0",
+  exception_addr: "0x0",
+} as const;
+
+/**
+ * `run` after a #PF that the kernel did not fix: the enclave left by AEX, the vDSO stored
+ * function = ERESUME (RAX after an AEX), vector 14, the hardware error code and CR2, and
+ * returned 0 (linux-sgx-driver §7 step 5). The address is checked as an enclave offset.
+ */
+export function pageFault(errorCode: string, offset: number): RawExpect {
+  return {
+    function: "ERESUME",
+    exception_vector: 14,
+    exception_error_code: errorCode,
+    exception_offset: hex(offset),
+  };
+}
+
+/** R0 + EEXIT + Z: the vDSO returned 0 after a clean EEXIT. */
+export const OK_EEXIT: RawExpect = { ret: 0, run: EEXIT_Z };
+
+/** R0 + EEXIT + Z + the value a GET_FROM_* op read. */
+export function okValue(value: string): RawExpect {
+  return { ret: 0, run: EEXIT_Z, call: { value } };
+}
+
+/** R0 + EEXIT + Z + RET0: an ENCLU leaf (EACCEPT, EACCEPTCOPY) returned 0 in RAX. */
+export const OK_LEAF: RawExpect = { ret: 0, run: EEXIT_Z, call: { ret: 0 } };
+
+/** R0 + a #PF reported through the vDSO after an AEX. */
+export function faulted(errorCode: string, offset: number): RawExpect {
+  return { ret: 0, run: pageFault(errorCode, offset) };
+}
+
+/** An ioctl that succeeded, with the output fields the kernel wrote back. */
+export function succeeds(arg?: Record<string, string>): RawExpect {
+  return arg === undefined ? { ret: 0 } : { ret: 0, arg };
+}
+
+/** An ioctl that failed with `errno`, with the output fields the kernel wrote back. */
+export function fails(errno: string, arg?: Record<string, string>): RawExpect {
+  return arg === undefined ? { ret: -1, errno } : { ret: -1, errno, arg };
+}
+
+/** EPCM entries (partial) keyed by enclave offset, checked after a step. */
+export type EpcmExpect = Record<string, Record<string, unknown>>;
+
+/** Merge an `epcm` check into an expectation. */
+export function withEpcm(expect: RawExpect, epcm: EpcmExpect): RawExpect {
+  return { ...expect, epcm };
+}
+
+// --- Scenario ------------------------------------------------------------------------------
+
+export interface ScenarioOptions {
+  title: string;
+  description?: string;
+  machine?: { epcPages?: number; sgx2?: boolean };
+  steps: RawStep[];
+}
+
+export function scenario(opts: ScenarioOptions): RawScenario {
+  const s: RawScenario = { format: SCENARIO_FORMAT, title: opts.title };
+  if (opts.description !== undefined) s.description = opts.description;
+  if (opts.machine !== undefined) s.machine = opts.machine;
+  s.steps = opts.steps;
+  return s;
+}

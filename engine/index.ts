@@ -1,0 +1,23 @@
+// The engine's public face: validate a scenario, run it, and the built-in flows. Pure and
+// deterministic: the same input gives the same trace in Node (tests, CLI) and in the Worker.
+
+import { parseScenario } from "./scenario/parse.ts";
+import { runScenario } from "./scenario/run.ts";
+import type { Trace } from "./scenario/trace-types.ts";
+
+export type { BuiltInFlow } from "./flows/index.ts";
+export { findFlow, flows } from "./flows/index.ts";
+export { parseScenario } from "./scenario/parse.ts";
+export { runScenario, Simulation } from "./scenario/run.ts";
+export type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./scenario/trace-types.ts";
+export type { Scenario } from "./scenario/types.ts";
+
+export type SimulateResult = { ok: true; trace: Trace; unmet: string[] } | { ok: false; errors: string[] };
+
+/** Validate and run a scenario (a parsed JSON value or JSON text). Never throws for bad input. */
+export function simulate(input: unknown): SimulateResult {
+  const parsed = parseScenario(input);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const { trace, unmet } = runScenario(parsed.scenario);
+  return { ok: true, trace, unmet };
+}

@@ -1,0 +1,622 @@
+// The enclave ioctls (arch/x86/kernel/cpu/sgx/ioctl.c, v6.0), each with the driver's check
+// order, errno and count/result write-back. User space sees -1 and errno on failure.
+
+import {
+  ATTR_DEBUG,
+  ATTR_KSS,
+  ATTR_MODE64BIT,
+  ATTR_PROVISIONKEY,
+  PT_REG,
+  PT_TCS,
+  PT_TRIM,
+  SECINFO_PT_SHIFT,
+  sgxCodeName,
+  TCS_CSSA_NSSA,
+  TCS_FSGSLIMIT,
+  TCS_OENTRY,
+  TCS_OSSA,
+} from "../arch/constants.ts";
+import { isFault } from "../arch/cpu.ts";
+import { NONE } from "../arch/epc.ts";
+import { EADD, ECREATE, EEXTEND, EINIT } from "../arch/leaves/build.ts";
+import { hex } from "../arch/leaves/log.ts";
+import { EREMOVE, ETRACK } from "../arch/leaves/paging.ts";
+import { EMODPR, EMODT } from "../arch/leaves/sgx2.ts";
+import type {
+  AddPagesArg,
+  CreateArg,
+  InitArg,
+  ModifyTypesArg,
+  RemovePagesArg,
+  RestrictPermissionsArg,
+} from "../scenario/types.ts";
+import type { Encl, EnclPage } from "./encl.ts";
+import { protLetters } from "./fault.ts";
+import type { Kernel } from "./kernel.ts";
+import { allocEpcPage, enclGrow, enclShrink, ipiEnclave, reloadPage } from "./paging.ts";
+import { reclaimDirect } from "./reclaim.ts";
+
+/** What a syscall returns to user space. */
+export interface SyscallResult {
+  ret: number;
+  errno?: string;
+  /** Output fields of the ioctl struct as written back. */
+  arg?: Record<string, string>;
+}
+
+export function ok(arg?: Record<string, string>): SyscallResult {
+  return arg ? { ret: 0, arg } : { ret: 0 };
+}
+
+export function fail(errno: string, arg?: Record<string, string>): SyscallResult {
+  return arg ? { ret: -1, errno, arg } : { ret: -1, errno };
+}
+
+const IOCTL = "ioctl.c";
+
+/** sgx_validate_offset_length() (v6.0: no overflow check; JS numbers cannot overflow here). */
+function badOffsetLength(encl: Encl, offset: number, length: number): string | undefined {
+  if (offset % 4096 !== 0) return "offset is not page aligned";
+  if (length === 0 || length % 4096 !== 0) return "length is zero or not a multiple of 4096";
+  if (offset + length - 4096 >= encl.size) return "the range does not end inside the enclave";
+  return undefined;
+}
+
+function refuse(
+  k: Kernel,
+  errno: string,
+  why: string,
+  fn: string,
+  arg?: Record<string, string>,
+): SyscallResult {
+  k.ev("kernel", `Refused with ${errno}: ${why}.`, `${IOCTL}: ${fn}`, { result: errno });
+  return fail(errno, arg);
+}
+
+// ---------------------------------------------------------------- SGX_IOC_ENCLAVE_CREATE
+
+export function ioctlCreate(k: Kernel, encl: Encl, a: CreateArg): SyscallResult {
+  const fn = "sgx_ioc_enclave_create()";
+  if (encl.created) return refuse(k, "EINVAL", "the enclave was already created", fn);
+  const base = a.base ?? encl.base;
+  k.ev(
+    "kernel",
+    `sgx_encl_create(): SECS base ${hex(base)}, size ${hex(a.size)}; the kernel leaves SECS validation to ECREATE.`,
+    `${IOCTL}: sgx_encl_create()`,
+  );
+  const va = enclGrow(k, encl, true);
+  if (typeof va === "string")
+    return refuse(k, va === "EBUSY" ? "ENOMEM" : va, "no EPC page for the first VA page", fn);
+  const secs = allocEpcPage(k, true);
+  if (typeof secs === "string") {
+    enclShrink(k, encl, va);
+    return refuse(k, "ENOMEM", "no EPC page for the SECS", fn);
+  }
+  const out = ECREATE(k.cpu, secs, {
+    baseaddr: base,
+    size: a.size,
+    ssaFrameSize: a.ssa_frame_size,
+    attributes: a.attributes,
+    xfrm: a.xfrm,
+    miscselect: a.miscselect,
+  });
+  if (out !== 0) {
+    k.freePage(secs);
+    enclShrink(k, encl, va);
+    return refuse(k, "EIO", "ECREATE faulted: the CPU rejected the SECS", fn);
+  }
+  encl.base = base;
+  encl.size = a.size;
+  encl.secsEpc = secs;
+  k.setOwner(secs, encl, NONE);
+  encl.attributes = a.attributes;
+  encl.xfrm = a.xfrm;
+  encl.miscselect = a.miscselect;
+  encl.debug = (a.attributes & ATTR_DEBUG) !== 0;
+  // v6.0 assigns the mask here, so a PROVISION issued before CREATE is lost.
+  encl.attributesMask = ATTR_DEBUG | ATTR_MODE64BIT | ATTR_KSS;
+  encl.created = true;
+  k.ev(
+    "kernel",
+    "The enclave is CREATED. Its SECS is not on the active list: it is only evicted when it has no resident pages.",
+    `${IOCTL}: ${fn}`,
+  );
+  return ok();
+}
+
+// ---------------------------------------------------------------- SGX_IOC_ENCLAVE_ADD_PAGES
+
+/** SGX_SECINFO_RESERVED_MASK as the kernel sees it: everything but R/W/X and the page type. */
+const KERNEL_SECINFO_RESERVED = ~(0x7 | 0xff00);
+
+export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallResult {
+  const fn = "sgx_ioc_enclave_add_pages()";
+  if (!encl.created || encl.initialized)
+    return refuse(
+      k,
+      "EINVAL",
+      encl.created ? "the enclave is already initialized" : "the enclave is not created",
+      fn,
+    );
+  if (a.src % 4096 !== 0) return refuse(k, "EINVAL", "src is not page aligned", fn);
+  const bad = badOffsetLength(encl, a.offset, a.length);
+  if (bad) return refuse(k, "EINVAL", bad, fn);
+  const pt = (a.secinfo >> SECINFO_PT_SHIFT) & 0xff;
+  const perms = a.secinfo & 7;
+  if (pt !== PT_REG && pt !== PT_TCS)
+    return refuse(k, "EINVAL", "SECINFO page type is neither REG nor TCS", "ioctl.c: sgx_validate_secinfo()");
+  if (perms & 2 && !(perms & 1))
+    return refuse(k, "EINVAL", "SECINFO has W without R", "ioctl.c: sgx_validate_secinfo()");
+  if (pt === PT_TCS && perms)
+    return refuse(
+      k,
+      "EINVAL",
+      "a TCS page's SECINFO must have no permission bits",
+      "ioctl.c: sgx_validate_secinfo()",
+    );
+  if (a.secinfo & KERNEL_SECINFO_RESERVED)
+    return refuse(
+      k,
+      "EINVAL",
+      "SECINFO has reserved bits set (PENDING, MODIFIED and PR included)",
+      "ioctl.c: sgx_validate_secinfo()",
+    );
+  const measure = (a.flags & 1) !== 0;
+  k.ev(
+    "kernel",
+    `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${protLetters(perms)}`}${measure ? ", measured" : ""}.`,
+    `${IOCTL}: ${fn}`,
+  );
+  let c = 0;
+  let errno: string | undefined;
+  const quietFrom = 2; // log the first pages in full; a long add stays readable
+  for (; c < a.length; c += 4096) {
+    const wasOn = k.cpu.log.on;
+    if (c / 4096 >= quietFrom) k.cpu.log.on = false;
+    errno = addPage(k, encl, a, a.offset + c, c, pt, perms, measure);
+    k.cpu.log.on = wasOn;
+    if (errno) break;
+  }
+  if (a.length / 4096 > quietFrom && !errno)
+    k.ev(
+      "kernel",
+      `... and the same for the remaining ${a.length / 4096 - quietFrom} page(s).`,
+      `${IOCTL}: ${fn}`,
+    );
+  const arg = { count: hex(c) };
+  if (errno)
+    return refuse(
+      k,
+      errno,
+      `page ${encl.name}+${hex(a.offset + c)} could not be added; count reports the bytes added before it`,
+      fn,
+      arg,
+    );
+  return ok(arg);
+}
+
+/** sgx_encl_add_page(): one page, in the driver's order. Returns an errno name on failure. */
+function addPage(
+  k: Kernel,
+  encl: Encl,
+  a: AddPagesArg,
+  offset: number,
+  rel: number,
+  pt: number,
+  perms: number,
+  measure: boolean,
+): string | undefined {
+  const index = offset / 4096;
+  // vm_max_prot_bits from SECINFO; TCS pages need R|W for the CPU although their EPCM permissions are 0.
+  const vmMaxProt = pt === PT_TCS ? 3 : perms;
+  const epc = allocEpcPage(k, true);
+  if (typeof epc === "string") return "ENOMEM";
+  const va = enclGrow(k, encl, true);
+  if (typeof va === "string") {
+    k.freePage(epc);
+    return va === "EBUSY" ? "ENOMEM" : va;
+  }
+  if (encl.pages.has(index)) {
+    enclShrink(k, encl, va);
+    k.freePage(epc);
+    k.ev(
+      "kernel",
+      `${encl.name}+${hex(offset)} already has a page: the page-array insert fails.`,
+      "encl.c: xa_insert()",
+    );
+    return "EBUSY";
+  }
+  if (encl.secsEpc === NONE) {
+    enclShrink(k, encl, va);
+    k.freePage(epc);
+    return "EFAULT";
+  }
+  const words: Array<[number, bigint]> = [];
+  for (const [off, v] of a.data ?? []) if (off >= rel && off < rel + 4096) words.push([off - rel, v]);
+  if (pt === PT_TCS) {
+    const t = a.tcs?.[rel / 4096] ?? { ossa: 0, nssa: 0, oentry: 0 };
+    words.push(
+      [TCS_OSSA, BigInt(t.ossa)],
+      [TCS_CSSA_NSSA, BigInt(t.nssa) << 32n],
+      [TCS_OENTRY, BigInt(t.oentry)],
+    );
+    words.push([TCS_FSGSLIMIT, 0xffffffffffffffffn]);
+  }
+  const out = EADD(k.cpu, epc, encl.base + offset, encl.secsEpc, a.secinfo, words);
+  if (out !== 0) {
+    enclShrink(k, encl, va);
+    k.freePage(epc);
+    return "EIO";
+  }
+  const page: EnclPage = { index, type: pt, vmMaxProt, epc, vaPage: NONE, vaSlot: 0 };
+  encl.pages.set(index, page);
+  k.setOwner(epc, encl, index);
+  encl.secsChildCnt++;
+  if (measure) {
+    for (let chunk = 0; chunk < 4096; chunk += 256) {
+      if (EEXTEND(k.cpu, encl.secsEpc, epc, chunk, chunk > 0) !== 0) return "EIO"; // (quirk: child count not undone)
+    }
+  }
+  k.markReclaimable(epc);
+  return undefined;
+}
+
+// ---------------------------------------------------------------- SGX_IOC_ENCLAVE_INIT
+
+/** Reserved bits the platform refuses in SIGSTRUCT (v6.0 SGX_ATTR_RESERVED_MASK; MISCSELECT bit 0 only; XFRM as CPUID). */
+const RESERVED_ATTRIBUTES = ~(0x1 | 0x2 | 0x4 | 0x10 | 0x20 | 0x80);
+const RESERVED_MISC = ~0x1;
+const RESERVED_XFRM = ~0x2e7;
+
+export function ioctlInit(k: Kernel, encl: Encl, a: InitArg): SyscallResult {
+  const fn = "sgx_ioc_enclave_init()";
+  if (!encl.created || encl.initialized)
+    return refuse(
+      k,
+      "EINVAL",
+      encl.created ? "the enclave is already initialized" : "the enclave is not created",
+      fn,
+    );
+  if (a.vendor !== 0 && a.vendor !== 0x8086)
+    return refuse(k, "EINVAL", "SIGSTRUCT header.vendor is neither 0x0000 nor 0x8086", fn);
+  if (encl.attributes & ~encl.attributesMask)
+    return refuse(
+      k,
+      "EACCES",
+      "the enclave asks for attributes it is not allowed (e.g. PROVISIONKEY without SGX_IOC_ENCLAVE_PROVISION)",
+      "ioctl.c: sgx_encl_init()",
+    );
+  const attributes = a.attributes ?? encl.attributes;
+  const xfrm = a.xfrm ?? encl.xfrm;
+  if (
+    attributes & a.attributes_mask & RESERVED_ATTRIBUTES ||
+    a.miscselect & a.misc_mask & RESERVED_MISC ||
+    xfrm & a.xfrm_mask & RESERVED_XFRM
+  )
+    return refuse(
+      k,
+      "EINVAL",
+      "SIGSTRUCT requires attribute, MISCSELECT or XFRM bits the platform reserves",
+      "ioctl.c: sgx_encl_init()",
+    );
+  k.ev(
+    "kernel",
+    "The kernel writes the SIGSTRUCT signer's hash to the launch-enclave MSRs and runs EINIT.",
+    "ioctl.c: sgx_encl_init()",
+  );
+  const out = EINIT(k.cpu, encl.secsEpc, {
+    enclavehash: a.enclavehash,
+    attributes,
+    attributesMask: a.attributes_mask,
+    xfrm,
+    xfrmMask: a.xfrm_mask,
+    miscselect: a.miscselect,
+    miscMask: a.misc_mask,
+  });
+  if (isFault(out)) return refuse(k, "EIO", "EINIT faulted", fn);
+  if (out !== 0) return refuse(k, "EPERM", `EINIT returned ${sgxCodeName(out)}`, fn);
+  encl.initialized = true;
+  k.ev(
+    "kernel",
+    "The enclave is INITIALIZED: no more EADD; EENTER, EAUG and the SGX2 ioctls now work.",
+    `${IOCTL}: ${fn}`,
+  );
+  return ok();
+}
+
+export function ioctlProvision(k: Kernel, encl: Encl): SyscallResult {
+  encl.attributesMask |= ATTR_PROVISIONKEY;
+  k.ev(
+    "kernel",
+    "The fd of /dev/sgx_provision lets this enclave use ATTRIBUTES.PROVISIONKEY.",
+    `${IOCTL}: sgx_ioc_enclave_provision()`,
+  );
+  return ok();
+}
+
+// ---------------------------------------------------------------- SGX2 ioctls
+
+/** sgx_ioc_sgx2_ready(): checked before the argument is even copied. */
+function sgx2NotReady(k: Kernel, encl: Encl): SyscallResult | undefined {
+  if (!k.sgx2) return refuse(k, "ENODEV", "this CPU has no SGX2", "ioctl.c: sgx_ioc_sgx2_ready()");
+  if (!encl.initialized)
+    return refuse(k, "EINVAL", "the enclave is not initialized", "ioctl.c: sgx_ioc_sgx2_ready()");
+  return undefined;
+}
+
+/** sgx_encl_load_page() for the SGX2 ioctls: absent → EFAULT; evicted → ELDU (EBUSY → EAGAIN). */
+function loadPage(k: Kernel, encl: Encl, offset: number): EnclPage | string {
+  const page = encl.pages.get(offset / 4096);
+  if (!page) {
+    k.ev(
+      "kernel",
+      `There is no enclave page at ${encl.name}+${hex(offset)}.`,
+      "encl.c: sgx_encl_load_page()",
+    );
+    return "EFAULT";
+  }
+  if (page.epc === NONE) {
+    k.ev(
+      "kernel",
+      `${encl.name}+${hex(offset)} is evicted: the ioctl loads it back first.`,
+      "encl.c: sgx_encl_load_page()",
+    );
+    const err = reloadPage(k, encl, page);
+    if (err) return err === "EBUSY" ? "EAGAIN" : "EFAULT";
+  }
+  return page;
+}
+
+/** sgx_enclave_etrack(): ETRACK, IPI and one retry if it fails, then IPI. */
+function enclaveEtrack(k: Kernel, encl: Encl): boolean {
+  let out = ETRACK(k.cpu, encl.secsEpc);
+  if (out !== 0) {
+    k.ev(
+      "kernel",
+      "ETRACK failed: the kernel IPIs the enclave's CPUs and retries once.",
+      "ioctl.c: sgx_enclave_etrack()",
+    );
+    ipiEnclave(k, encl);
+    out = ETRACK(k.cpu, encl.secsEpc);
+    if (out !== 0) return false;
+  }
+  ipiEnclave(k, encl);
+  return true;
+}
+
+export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermissionsArg): SyscallResult {
+  const fn = "sgx_ioc_enclave_restrict_permissions()";
+  const notReady = sgx2NotReady(k, encl);
+  if (notReady) return notReady;
+  const bad = badOffsetLength(encl, a.offset, a.length);
+  if (bad) return refuse(k, "EINVAL", bad, fn);
+  if (a.permissions & ~7) return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
+  if (a.permissions & 2 && !(a.permissions & 1))
+    return refuse(k, "EINVAL", "permissions has W without R", fn);
+  if (a.result || a.count) return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
+  let c = 0;
+  let result = 0;
+  let errno: string | undefined;
+  const inner = "ioctl.c: sgx_enclave_restrict_permissions()";
+  const many = a.length / 4096 > 2;
+  for (; c < a.length; c += 4096) {
+    const wasOn = k.cpu.log.on;
+    if (many && c >= 8192) k.cpu.log.on = false;
+    reclaimDirect(k);
+    const page = loadPage(k, encl, a.offset + c);
+    if (typeof page === "string") errno = page;
+    else if (page.type !== PT_REG) {
+      k.ev(
+        "kernel",
+        `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
+        inner,
+      );
+      errno = "EINVAL";
+    } else {
+      const out = EMODPR(k.cpu, a.permissions, page.epc);
+      if (isFault(out)) errno = "EFAULT";
+      else if (out !== 0) {
+        result = out;
+        errno = "EFAULT";
+      } else if (!enclaveEtrack(k, encl)) errno = "EFAULT";
+    }
+    k.cpu.log.on = wasOn;
+    if (errno) break;
+  }
+  if (many && !errno)
+    k.ev("kernel", `... and the same EMODPR + ETRACK for the other ${a.length / 4096 - 2} page(s).`, inner);
+  const arg: Record<string, string> = { result: hex(result), count: hex(c) };
+  if (errno)
+    return refuse(
+      k,
+      errno,
+      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
+      fn,
+      arg,
+    );
+  k.ev(
+    "kernel",
+    "Done. The kernel changes neither vm_max_prot_bits nor the PTEs: the enclave must EACCEPT with PR to finish.",
+    inner,
+  );
+  return ok(arg);
+}
+
+export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): SyscallResult {
+  const fn = "sgx_ioc_enclave_modify_types()";
+  const notReady = sgx2NotReady(k, encl);
+  if (notReady) return notReady;
+  const bad = badOffsetLength(encl, a.offset, a.length);
+  if (bad) return refuse(k, "EINVAL", bad, fn);
+  if (a.page_type & ~0xff) return refuse(k, "EINVAL", "page_type has bits above 7", fn);
+  if (a.result || a.count) return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
+  if (a.page_type !== PT_TCS && a.page_type !== PT_TRIM)
+    return refuse(
+      k,
+      "EINVAL",
+      "page_type must be SGX_PAGE_TYPE_TCS or SGX_PAGE_TYPE_TRIM",
+      "ioctl.c: sgx_enclave_modify_types()",
+      { result: "0x0", count: "0x0" },
+    );
+  const inner = "ioctl.c: sgx_enclave_modify_types()";
+  let c = 0;
+  let result = 0;
+  let errno: string | undefined;
+  const many = a.length / 4096 > 2;
+  for (; c < a.length; c += 4096) {
+    const wasOn = k.cpu.log.on;
+    if (many && c >= 8192) k.cpu.log.on = false;
+    errno = modifyOne(k, encl, a.offset + c, a.page_type, inner, (r) => {
+      result = r;
+    });
+    k.cpu.log.on = wasOn;
+    if (errno) break;
+  }
+  if (many && !errno)
+    k.ev("kernel", `... and the same EMODT + ETRACK for the other ${a.length / 4096 - 2} page(s).`, inner);
+  const arg = { result: hex(result), count: hex(c) };
+  if (errno)
+    return refuse(
+      k,
+      errno,
+      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
+      fn,
+      arg,
+    );
+  return ok(arg);
+}
+
+function modifyOne(
+  k: Kernel,
+  encl: Encl,
+  offset: number,
+  newType: number,
+  src: string,
+  setResult: (r: number) => void,
+): string | undefined {
+  reclaimDirect(k);
+  const page = loadPage(k, encl, offset);
+  if (typeof page === "string") return page;
+  const from = page.type;
+  if (
+    !(
+      (from === PT_REG && (newType === PT_TCS || newType === PT_TRIM)) ||
+      (from === PT_TCS && newType === PT_TRIM)
+    )
+  ) {
+    k.ev(
+      "kernel",
+      `The kernel allows only REG→TCS, REG→TRIM and TCS→TRIM; this page is ${typeName(from)}.`,
+      src,
+    );
+    return "EINVAL";
+  }
+  const savedProt = page.vmMaxProt;
+  if (newType === PT_TCS) {
+    if ((page.vmMaxProt & 3) !== 3) {
+      k.ev(
+        "kernel",
+        `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${protLetters(page.vmMaxProt)}.`,
+        src,
+      );
+      return "EPERM";
+    }
+    page.vmMaxProt = 3;
+    if (!k.unmarkReclaimable(page.epc)) {
+      page.vmMaxProt = savedProt;
+      return "EAGAIN";
+    }
+    if (k.mm.zapPte(encl.addrOf(page)))
+      k.ev(
+        "mm",
+        `PTE of ${encl.name}+${hex(offset)} zapped: a TCS must not stay mapped with the old permissions.`,
+        src,
+      );
+    k.markReclaimable(page.epc);
+    k.ev("kernel", "vm_max_prot_bits becomes RW (a TCS is never executable).", src);
+  }
+  const out = EMODT(k.cpu, newType << SECINFO_PT_SHIFT, page.epc);
+  if (isFault(out) || out !== 0) {
+    page.vmMaxProt = savedProt;
+    if (!isFault(out)) setResult(out);
+    return "EFAULT";
+  }
+  if (!enclaveEtrack(k, encl)) return "EFAULT";
+  page.type = newType;
+  return undefined;
+}
+
+export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): SyscallResult {
+  const fn = "sgx_ioc_enclave_remove_pages()";
+  const notReady = sgx2NotReady(k, encl);
+  if (notReady) return notReady;
+  const bad = badOffsetLength(encl, a.offset, a.length);
+  if (bad) return refuse(k, "EINVAL", bad, fn);
+  if (a.count) return refuse(k, "EINVAL", "count must be 0 on input", fn);
+  const inner = "ioctl.c: sgx_encl_remove_pages()";
+  let c = 0;
+  let errno: string | undefined;
+  const many = a.length / 4096 > 2;
+  for (; c < a.length; c += 4096) {
+    const wasOn = k.cpu.log.on;
+    if (many && c >= 8192) k.cpu.log.on = false;
+    errno = removeOne(k, encl, a.offset + c, inner);
+    k.cpu.log.on = wasOn;
+    if (errno) break;
+  }
+  if (many && !errno)
+    k.ev(
+      "kernel",
+      `... and the same EMODPR probe + EREMOVE for the other ${a.length / 4096 - 2} page(s).`,
+      inner,
+    );
+  const arg = { count: hex(c) };
+  if (errno)
+    return refuse(
+      k,
+      errno,
+      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
+      fn,
+      arg,
+    );
+  return ok(arg);
+}
+
+function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string | undefined {
+  reclaimDirect(k);
+  const page = loadPage(k, encl, offset);
+  if (typeof page === "string") return page;
+  if (page.type !== PT_TRIM) {
+    k.ev(
+      "kernel",
+      `${encl.name}+${hex(offset)} is ${typeName(page.type)}, not TRIM: only trimmed pages can be removed.`,
+      src,
+    );
+    return "EPERM";
+  }
+  // Probe: EMODPR(RWX) returns SGX_PAGE_NOT_MODIFIABLE while the trim is unaccepted (MODIFIED=1), #PF once accepted.
+  k.ev("kernel", "Probe with EMODPR(RWX): only a #PF proves the enclave has EACCEPTed the trim.", src);
+  const out = EMODPR(k.cpu, 7, page.epc);
+  if (!(isFault(out) && out.vector === 14)) {
+    k.ev("kernel", "The probe did not fault: the enclave has not accepted the trim.", src);
+    return "EPERM";
+  }
+  if (!k.unmarkReclaimable(page.epc)) return "EBUSY";
+  if (k.mm.zapPte(encl.addrOf(page))) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);
+  const epc = page.epc;
+  if (EREMOVE(k.cpu, epc) === 0) k.freePage(epc);
+  else
+    k.ev(
+      "kernel",
+      "EREMOVE failed: the kernel warns and leaks the page.",
+      "encl.c: sgx_encl_free_epc_page()",
+    );
+  encl.secsChildCnt--;
+  encl.pages.delete(page.index);
+  encl.pageCnt--;
+  return undefined;
+}
+
+export function typeName(t: number): string {
+  return ["SECS", "TCS", "REG", "VA", "TRIM"][t] ?? `type ${t}`;
+}

@@ -1,0 +1,143 @@
+// The process's address space as far as enclaves go: VMAs created by mmap() on enclave fds and
+// the page-table entries the SGX fault handler installs (arch/x86/kernel/cpu/sgx/driver.c,
+// encl.c; mm/mprotect.c). A PTE's permissions follow its VMA (mprotect changes both).
+
+import { type AccessKind, type Mmu, NON_EPC, pageFault } from "../arch/access.ts";
+import { PF_I, PF_P, PF_U, PF_W } from "../arch/constants.ts";
+import type { Encl } from "./encl.ts";
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+
+export interface Vma {
+  start: number;
+  end: number;
+  prot: number;
+  encl: Encl;
+}
+
+export class Mm implements Mmu {
+  /** VMAs sorted by start, non-overlapping. */
+  readonly vmas: Vma[] = [];
+  /** Present PTEs by virtual page number: value = epc * 2 + Accessed bit. */
+  readonly ptes = new Map<number, number>();
+
+  findVma(addr: number): Vma | undefined {
+    // Binary search: the last VMA whose start ≤ addr.
+    let lo = 0;
+    let hi = this.vmas.length - 1;
+    let found: Vma | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.vmas[mid];
+      if (v.start <= addr) {
+        found = v;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found && addr < found.end ? found : undefined;
+  }
+
+  /** The hardware page walk (see Mmu). Sets the Accessed bit on success. */
+  translate(linaddr: number, kind: AccessKind): number {
+    const vpn = Math.floor(linaddr / 4096);
+    const pte = this.ptes.get(vpn);
+    const kindBits = (kind === "write" ? PF_W : 0) | (kind === "fetch" ? PF_I : 0) | PF_U;
+    if (pte === undefined) return pageFault(kindBits);
+    const vma = this.findVma(linaddr);
+    const prot = vma?.prot ?? 0;
+    // PROT_NONE PTEs are not present to the hardware (x86 _PAGE_PROTNONE).
+    if (prot === 0) return pageFault(kindBits);
+    if (kind === "write" && !(prot & PROT_WRITE)) return pageFault(kindBits | PF_P);
+    if (kind === "fetch" && !(prot & PROT_EXEC)) return pageFault(kindBits | PF_P);
+    if ((pte & 1) === 0) this.ptes.set(vpn, pte + 1);
+    const epc = (pte - (pte & 1)) / 2;
+    return epc >= 0 ? epc : NON_EPC;
+  }
+
+  installPte(linaddr: number, epc: number): void {
+    this.ptes.set(Math.floor(linaddr / 4096), epc * 2);
+  }
+
+  /** zap_vma_ptes for one page. Returns whether a PTE was present. */
+  zapPte(linaddr: number): boolean {
+    return this.ptes.delete(Math.floor(linaddr / 4096));
+  }
+
+  hasPte(linaddr: number): boolean {
+    return this.ptes.has(Math.floor(linaddr / 4096));
+  }
+
+  /** sgx_encl_test_and_clear_young(): was the page accessed since the last check? */
+  testAndClearYoung(linaddr: number): boolean {
+    const vpn = Math.floor(linaddr / 4096);
+    const pte = this.ptes.get(vpn);
+    if (pte === undefined || (pte & 1) === 0) return false;
+    this.ptes.set(vpn, pte - 1);
+    return true;
+  }
+
+  clearYoung(linaddr: number): void {
+    this.testAndClearYoung(linaddr);
+  }
+
+  /** Remove [start, end) from every VMA (splitting as needed) and zap the PTEs there. */
+  unmapRange(start: number, end: number): void {
+    const next: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) {
+        next.push(v);
+        continue;
+      }
+      if (v.start < start) next.push({ ...v, end: start });
+      if (v.end > end) next.push({ ...v, start: end });
+    }
+    this.vmas.splice(0, this.vmas.length, ...next);
+    this.zapRange(start, end);
+  }
+
+  zapRange(start: number, end: number): void {
+    const first = Math.floor(start / 4096);
+    const last = Math.ceil(end / 4096);
+    if (last - first < this.ptes.size) {
+      for (let vpn = first; vpn < last; vpn++) this.ptes.delete(vpn);
+    } else {
+      for (const vpn of [...this.ptes.keys()]) if (vpn >= first && vpn < last) this.ptes.delete(vpn);
+    }
+  }
+
+  insertVma(v: Vma): void {
+    this.unmapRange(v.start, v.end);
+    let i = 0;
+    while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
+    this.vmas.splice(i, 0, v);
+  }
+
+  /** mprotect: change the protection of [start, end), splitting VMAs. */
+  protectRange(start: number, end: number, prot: number): void {
+    const next: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) {
+        next.push(v);
+        continue;
+      }
+      if (v.start < start) next.push({ ...v, end: start });
+      next.push({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end), prot });
+      if (v.end > end) next.push({ ...v, start: end });
+    }
+    this.vmas.splice(0, this.vmas.length, ...next);
+  }
+
+  /** Whether [start, end) is fully covered by VMAs (mprotect/munmap need mapped memory). */
+  covered(start: number, end: number): boolean {
+    let at = start;
+    for (const v of this.vmas) {
+      if (v.end <= at) continue;
+      if (v.start > at) return false;
+      at = v.end;
+      if (at >= end) return true;
+    }
+    return at >= end;
+  }
+}

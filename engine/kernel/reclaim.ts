@@ -1,0 +1,139 @@
+// The EPC reclaimer (main.c: sgx_reclaim_pages, sgx_reclaimer_age, sgx_reclaimer_block,
+// sgx_reclaimer_write, ksgxd, sgx_reclaim_direct). Deterministic: ksgxd runs when the model
+// schedules it (end of step, or before a fault is retried).
+
+import { NONE } from "../arch/epc.ts";
+import { EBLOCK, EREMOVE } from "../arch/leaves/paging.ts";
+import type { Encl, EnclPage } from "./encl.ts";
+import { type Kernel, SGX_NR_HIGH_PAGES, SGX_NR_LOW_PAGES, SGX_NR_TO_SCAN } from "./kernel.ts";
+import { enclEwb } from "./paging.ts";
+
+/** One batch of sgx_reclaim_pages(). Returns the number of pages evicted. */
+export function reclaimPages(k: Kernel): number {
+  k.stats.batches++;
+  const { mm } = k;
+  // 1. Up to 16 pages from the head (oldest) of the active list.
+  const chosen: number[] = [];
+  while (chosen.length < SGX_NR_TO_SCAN) {
+    const epc = k.popOldest();
+    if (epc === NONE) break;
+    chosen.push(epc);
+  }
+  // 2. Aging: a page whose PTE was accessed since the last look is young and goes back to the tail.
+  const victims: Array<{ epc: number; encl: Encl; page: EnclPage }> = [];
+  const young: number[] = [];
+  for (const epc of chosen) {
+    const owner = k.pageOf(epc);
+    if (!owner?.page) continue;
+    if (mm.testAndClearYoung(owner.encl.addrOf(owner.page))) young.push(epc);
+    else victims.push({ epc, encl: owner.encl, page: owner.page });
+  }
+  for (const epc of young) k.markReclaimable(epc);
+  if (chosen.length > 0)
+    k.ev(
+      "reclaim",
+      () =>
+        `Reclaimer batch: ${chosen.length} oldest page(s) scanned, ${young.length} recently accessed (young) go back to the tail, ${victims.length} will be evicted.`,
+      "main.c: sgx_reclaim_pages() / sgx_reclaimer_age()",
+    );
+  // 3. Zap the PTEs, then EBLOCK every victim (all EBLOCKs precede the EWBs: one ETRACK covers the batch).
+  for (const v of victims) {
+    if (mm.zapPte(v.encl.addrOf(v.page)))
+      k.ev(
+        "mm",
+        () => `PTE of ${k.label(v.encl.addrOf(v.page))} zapped before eviction.`,
+        "main.c: sgx_reclaimer_block()",
+      );
+    EBLOCK(k.cpu, v.epc);
+  }
+  // 4. EWB each victim; a SECS left without resident children after EINIT follows it out.
+  for (const v of victims) {
+    const at = enclEwb(k, v.encl, v.epc, v.page.index);
+    if (at) {
+      v.page.vaPage = at.va;
+      v.page.vaSlot = at.slot;
+    }
+    v.page.epc = NONE;
+    v.encl.secsChildCnt--;
+    if (v.encl.secsChildCnt === 0 && v.encl.initialized && v.encl.secsEpc !== NONE) evictSecs(k, v.encl);
+    k.freePage(v.epc);
+  }
+  return victims.length;
+}
+
+/** The SECS goes out last, once no child is resident (never before EINIT). */
+function evictSecs(k: Kernel, encl: Encl): void {
+  k.ev(
+    "reclaim",
+    () => `${encl.name} has no resident pages left: its SECS is evicted too.`,
+    "main.c: sgx_reclaimer_write()",
+  );
+  const secs = encl.secsEpc;
+  const at = enclEwb(k, encl, secs, encl.size / 4096);
+  if (!at) return;
+  encl.secsVaPage = at.va;
+  encl.secsVaSlot = at.slot;
+  EREMOVE(k.cpu, secs); // sgx_encl_free_epc_page(): EREMOVE of the now-invalid page is a no-op success
+  encl.secsEpc = NONE;
+  k.freePage(secs);
+}
+
+/** sgx_reclaim_direct(): the SGX2 ioctls reclaim one batch per page when free pages run low. */
+export function reclaimDirect(k: Kernel): void {
+  if (k.freeCount < SGX_NR_LOW_PAGES && k.activeCount > 0) {
+    k.ev(
+      "reclaim",
+      () => `Free EPC is below ${SGX_NR_LOW_PAGES} pages: the ioctl reclaims a batch first.`,
+      "main.c: sgx_reclaim_direct()",
+    );
+    reclaimPages(k);
+  }
+}
+
+/** ksgxd: reclaim while free pages are below the high watermark and something is reclaimable. */
+export function runKsgxd(k: Kernel): void {
+  k.ksgxdWoken = false;
+  if (!(k.freeCount < SGX_NR_HIGH_PAGES && k.activeCount > 0)) return;
+  k.ev(
+    "reclaim",
+    () => `ksgxd wakes: ${k.freeCount} free EPC pages is below the high watermark of ${SGX_NR_HIGH_PAGES}.`,
+    "main.c: ksgxd()",
+  );
+  let idle = 0;
+  let batches = 0;
+  let evicted = 0;
+  const wasOn = k.cpu.log.on;
+  while (k.freeCount < SGX_NR_HIGH_PAGES && k.activeCount > 0) {
+    // The first batch is logged in full; the rest are summarized.
+    if (batches++ === 1) k.cpu.log.on = false;
+    const n = reclaimPages(k);
+    evicted += n;
+    if (n > 0) idle = 0;
+    // Young pages only need one pass to age; stop if a full pass evicts nothing.
+    else if (++idle > k.activeCount / SGX_NR_TO_SCAN + 2) break;
+  }
+  k.cpu.log.on = wasOn;
+  if (batches > 1)
+    k.ev(
+      "reclaim",
+      () =>
+        `ksgxd ran ${batches} batches in all and evicted ${evicted} page(s); ${k.freeCount} EPC pages are free.`,
+      "main.c: ksgxd()",
+    );
+}
+
+/** The `reclaim` op: batch after batch until `pages` were evicted or a batch evicts nothing. */
+export function reclaimOp(k: Kernel, pages: number): number {
+  let evicted = 0;
+  let batches = 0;
+  const wasOn = k.cpu.log.on;
+  while (evicted < pages && k.activeCount > 0) {
+    if (batches++ === 1) k.cpu.log.on = false;
+    const n = reclaimPages(k);
+    if (n === 0) break;
+    evicted += n;
+  }
+  k.cpu.log.on = wasOn;
+  if (batches > 1) k.ev("reclaim", () => `${batches} batches in all.`, "main.c: sgx_reclaim_pages()");
+  return evicted;
+}

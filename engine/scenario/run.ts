@@ -1,0 +1,486 @@
+// The scenario runner: executes a validated scenario step by step against the kernel model and
+// records the trace (contract: ../shared/spec/scenario-format.md, "Trace"). Deterministic: the
+// same scenario always gives the same trace.
+
+import { PT_SECS, PT_VA, sgxCodeName } from "../arch/constants.ts";
+import { NONE } from "../arch/epc.ts";
+import { hex } from "../arch/leaves/log.ts";
+import type { Encl } from "../kernel/encl.ts";
+import {
+  ioctlAddPages,
+  ioctlCreate,
+  ioctlInit,
+  ioctlModifyTypes,
+  ioctlProvision,
+  ioctlRemovePages,
+  ioctlRestrictPermissions,
+  type SyscallResult,
+} from "../kernel/ioctl.ts";
+import { Kernel } from "../kernel/kernel.ts";
+import { reclaimOp, runKsgxd } from "../kernel/reclaim.ts";
+import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
+import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
+import { checkExpectation } from "./expect.ts";
+import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
+import type { EpcmEntryJson, KernelPageJson, PageTypeName, Trace, TraceStep } from "./trace-types.ts";
+import type { EnclaveCall, Scenario, Step } from "./types.ts";
+
+/** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
+export const DEFAULT_BASE = 0x7f0000000000;
+
+const TYPE_NAMES: PageTypeName[] = ["SECS", "TCS", "REG", "VA", "TRIM"];
+
+/**
+ * Bases are chosen before the run, in the order of the scenario's CREATE steps: an explicit
+ * `base`, else the lowest multiple of `size` at or above 0x7f0000000000 whose range overlaps no
+ * enclave placed before. Mappings made before CREATE use the same base.
+ */
+function planBases(s: Scenario): Map<string, number> {
+  const bases = new Map<string, number>();
+  const ranges: Array<[number, number]> = [];
+  for (const step of s.steps) {
+    if (step.op !== "ioctl" || step.arg.cmd !== "SGX_IOC_ENCLAVE_CREATE" || bases.has(step.enclave)) continue;
+    const size = step.arg.size;
+    let base = step.arg.base;
+    if (base === undefined) {
+      const align = size > 0 ? size : 4096;
+      base = Math.ceil(DEFAULT_BASE / align) * align;
+      while (ranges.some(([a, b]) => (base as number) < b && a < (base as number) + Math.max(size, 1)))
+        base += align;
+    }
+    bases.set(step.enclave, base);
+    ranges.push([base, base + Math.max(size, 1)]);
+  }
+  return bases;
+}
+
+/**
+ * The EPCM entries one step changed, as they were after the step, in compact columns (a step
+ * that EAUGs millions of pages stays affordable; JSON is built only when asked for).
+ */
+export interface StepDiff {
+  epc: Int32Array;
+  /** EPCM flag byte (epc.ts E_* bits, VALID included). */
+  flags: Uint8Array;
+  pt: Uint8Array;
+  /** Owning enclave's index in kernel.enclaves, -1 for none. */
+  encl: Int32Array;
+  /** Offset in the enclave, -1 for SECS and VA pages and free pages. */
+  offset: Float64Array;
+}
+
+export interface SimulationOptions {
+  /** Build each TraceStep's `epcm` JSON as the step runs (default true; the worker and benchmarks keep diffs only). */
+  materialize?: boolean;
+}
+
+export class Simulation {
+  readonly scenario: Scenario;
+  readonly diffs: StepDiff[] = [];
+  private readonly materialize: boolean;
+  readonly kernel: Kernel;
+  private readonly vdso: Vdso;
+  private readonly bases: Map<string, number>;
+  /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
+  private readonly stamp: Uint32Array;
+  private dirty: number[] = [];
+  private stepNo = 0;
+  readonly steps: TraceStep[] = [];
+
+  constructor(scenario: Scenario, options: SimulationOptions = {}) {
+    this.scenario = scenario;
+    this.materialize = options.materialize ?? true;
+    this.kernel = new Kernel(scenario.machine.epcPages, scenario.machine.sgx2);
+    this.vdso = new Vdso(this.kernel);
+    this.bases = planBases(scenario);
+    this.stamp = new Uint32Array(scenario.machine.epcPages);
+    this.kernel.cpu.epc.onChange = (epc) => {
+      if (this.stamp[epc] !== this.stepNo + 1) {
+        this.stamp[epc] = this.stepNo + 1;
+        this.dirty.push(epc);
+      }
+    };
+  }
+
+  get done(): boolean {
+    return this.stepNo >= this.scenario.steps.length;
+  }
+
+  /** Run the next step and return its trace step. */
+  step(): TraceStep {
+    const index = this.stepNo;
+    const step = this.scenario.steps[index];
+    const k = this.kernel;
+    this.dirty = [];
+    k.cpu.log.on = true;
+    const encl = k.enclave(step.enclave, this.bases.get(step.enclave) ?? DEFAULT_BASE);
+    const out: TraceStep = { index, enclave: step.enclave, op: opJson(step), ret: 0, events: [], epcm: [] };
+    if (step.note !== undefined) out.note = step.note;
+    this.execute(step, encl, out);
+    if (k.ksgxdWoken) runKsgxd(k);
+    out.events = k.cpu.log.take();
+    const diff = this.diffOf(this.dirty.sort((a, b) => a - b));
+    this.diffs.push(diff);
+    if (this.materialize) out.epcm = this.diffEntries(diff);
+    if (step.expect) {
+      const unmet = checkExpectation(step.expect, out as unknown as Record<string, unknown>, (offset) => {
+        const p = encl.pages.get(Math.floor(offset / 4096));
+        return p && p.epc !== NONE ? this.entryJson(p.epc) : undefined;
+      });
+      if (unmet.length > 0) out.unmet = unmet;
+    }
+    this.steps.push(out);
+    this.stepNo++;
+    return out;
+  }
+
+  private execute(step: Step, encl: Encl, out: TraceStep): undefined {
+    const k = this.kernel;
+    const put = (r: SyscallResult): undefined => {
+      out.ret = r.ret;
+      if (r.errno) out.errno = r.errno;
+      if (r.arg && step.op === "ioctl") out.arg = r.arg;
+      return undefined;
+    };
+    switch (step.op) {
+      case "ioctl": {
+        const a = step.arg;
+        k.ev(
+          "syscall",
+          `ioctl(${step.enclave}'s fd, ${a.cmd === "unknown" ? a.name : a.cmd}).`,
+          "ioctl.c: sgx_ioctl()",
+        );
+        if (encl.released) {
+          k.ev("kernel", "The enclave's fd was closed.", "fs: fdget()", { result: "EBADF" });
+          return put({ ret: -1, errno: "EBADF" });
+        }
+        switch (a.cmd) {
+          case "SGX_IOC_ENCLAVE_CREATE":
+            return put(ioctlCreate(k, encl, a));
+          case "SGX_IOC_ENCLAVE_ADD_PAGES":
+            return put(ioctlAddPages(k, encl, a));
+          case "SGX_IOC_ENCLAVE_INIT":
+            return put(ioctlInit(k, encl, a));
+          case "SGX_IOC_ENCLAVE_PROVISION":
+            return put(ioctlProvision(k, encl));
+          case "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS":
+            return put(ioctlRestrictPermissions(k, encl, a));
+          case "SGX_IOC_ENCLAVE_MODIFY_TYPES":
+            return put(ioctlModifyTypes(k, encl, a));
+          case "SGX_IOC_ENCLAVE_REMOVE_PAGES":
+            return put(ioctlRemovePages(k, encl, a));
+          default:
+            k.ev(
+              "kernel",
+              `Unknown command ${a.name}: -ENOIOCTLCMD, which user space sees as ENOTTY.`,
+              "ioctl.c: sgx_ioctl()",
+              { result: "ENOTTY" },
+            );
+            return put({ ret: -1, errno: "ENOTTY" });
+        }
+      }
+      case "mmap":
+        k.ev(
+          "syscall",
+          `mmap(${step.enclave}+${hex(step.offset)}, ${hex(step.length)}, ${protToString(step.prot)}, ${mmapFlagsToString(step.flags)}).`,
+          "mm/mmap.c",
+        );
+        return put(sysMmap(k, encl, step.offset, step.length, step.prot, step.flags));
+      case "mprotect":
+        k.ev(
+          "syscall",
+          `mprotect(${step.enclave}+${hex(step.offset)}, ${hex(step.length)}, ${protToString(step.prot)}).`,
+          "mm/mprotect.c",
+        );
+        return put(sysMprotect(k, encl, step.offset, step.length, step.prot));
+      case "munmap":
+        k.ev("syscall", `munmap(${step.enclave}+${hex(step.offset)}, ${hex(step.length)}).`, "mm/mmap.c");
+        return put(sysMunmap(k, encl, step.offset, step.length));
+      case "close":
+        return put(sysClose(k, encl));
+      case "reclaim": {
+        k.ev(
+          "syscall",
+          `Memory pressure: the reclaimer is asked for ${step.pages} page(s).`,
+          "main.c: sgx_reclaim_pages()",
+        );
+        const n = reclaimOp(k, step.pages);
+        k.ev("reclaim", `${n} page(s) evicted.`, "main.c: sgx_reclaim_pages()");
+        out.ret = 0;
+        return undefined;
+      }
+      case "EENTER":
+        return this.enter(step, encl, out, step.call, step.pages ?? 1);
+      case "ERESUME":
+        return this.enter(step, encl, out, undefined, 1);
+    }
+  }
+
+  private enter(
+    step: Step & { tcs: number },
+    encl: Encl,
+    out: TraceStep,
+    call: EnclaveCall | undefined,
+    pages: number,
+  ): undefined {
+    const k = this.kernel;
+    if (encl.released || !encl.created) {
+      // Nothing is mapped at the TCS: EENTER's own access faults and the vDSO reports it.
+      k.ev("kernel", `${step.enclave} has no ${encl.released ? "mappings left" : "enclave yet"}.`, "vsgx.S");
+    }
+    const before = { ...k.stats };
+    let report: CallReport | undefined;
+    let done = 0;
+    for (let i = 0; i < pages; i++) {
+      if (i === 1) k.cpu.log.on = false;
+      const c =
+        call && i > 0 && "addr" in call ? ({ ...call, addr: call.addr + i * 4096 } as EnclaveCall) : call;
+      report = this.vdso.enter(encl, step.tcs, c);
+      const clean = report.run.function === "EEXIT" && (report.ret === undefined || report.ret === 0);
+      if (!clean) break;
+      done++;
+    }
+    k.cpu.log.on = true;
+    if (!report) return undefined;
+    if (pages > 1) {
+      out.repeated = done;
+      k.ev(
+        "kernel",
+        `Repeated on ${pages} consecutive page(s) (events above are the first entry's): ${done} entr${done === 1 ? "y" : "ies"} completed; ${k.stats.eaug - before.eaug} EAUG, ${k.stats.eldu - before.eldu} ELDU, ${k.stats.ewb - before.ewb} EWB, ${k.stats.faults - before.faults} fault(s) handled by the kernel.`,
+        "scenario: pages",
+      );
+    }
+    out.ret = 0;
+    const r = report.run;
+    out.run = {
+      function: r.function,
+      exception_vector: r.vector,
+      exception_error_code: hex(r.code),
+      exception_addr: hex(r.addr),
+      exception_offset: hex(r.addr ? r.addr - encl.base : 0),
+    };
+    if (report.ret !== undefined || report.value !== undefined) {
+      out.call = {};
+      if (report.ret !== undefined) {
+        out.call.ret = report.ret;
+        out.call.ret_name = sgxCodeName(report.ret);
+      }
+      if (report.value !== undefined) out.call.value = `0x${report.value.toString(16)}`;
+    }
+    if (report.stalled) out.stalled = true;
+    return undefined;
+  }
+
+  private diffOf(pages: number[]): StepDiff {
+    const k = this.kernel;
+    const e = k.cpu.epc;
+    const n = pages.length;
+    const d: StepDiff = {
+      epc: Int32Array.from(pages),
+      flags: new Uint8Array(n),
+      pt: new Uint8Array(n),
+      encl: new Int32Array(n),
+      offset: new Float64Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const p = pages[i];
+      d.flags[i] = e.flags[p];
+      d.pt[i] = e.pt[p];
+      const valid = e.isValid(p);
+      d.encl[i] = valid ? k.ownerEncl[p] : -1;
+      const index = k.ownerIndex[p];
+      d.offset[i] = valid && index >= 0 ? index * 4096 : -1;
+    }
+    return d;
+  }
+
+  /** A step's diff as trace JSON entries. */
+  diffEntries(d: StepDiff): EpcmEntryJson[] {
+    const out: EpcmEntryJson[] = [];
+    for (let i = 0; i < d.epc.length; i++) {
+      const f = d.flags[i];
+      const valid = (f & 0x80) !== 0;
+      out.push({
+        epc: d.epc[i],
+        enclave: valid && d.encl[i] >= 0 ? this.kernel.enclaves[d.encl[i]].name : null,
+        offset: valid && d.offset[i] >= 0 ? hex(d.offset[i]) : null,
+        valid,
+        type: valid ? (TYPE_NAMES[d.pt[i]] ?? null) : null,
+        perms: valid ? (f & 1 ? "R" : "-") + (f & 2 ? "W" : "-") + (f & 4 ? "X" : "-") : "---",
+        pending: (f & 0x8) !== 0,
+        modified: (f & 0x10) !== 0,
+        pr: (f & 0x20) !== 0,
+        blocked: (f & 0x40) !== 0,
+      });
+    }
+    return out;
+  }
+
+  /** The trace's view of one EPCM entry. */
+  entryJson(epc: number): EpcmEntryJson {
+    const k = this.kernel;
+    const e = k.cpu.epc;
+    const f = e.flags[epc];
+    const valid = e.isValid(epc);
+    const owner = k.pageOf(epc);
+    const pt = e.pt[epc];
+    const offset =
+      valid && owner?.page
+        ? hex(owner.page.index * 4096)
+        : valid && pt !== PT_SECS && pt !== PT_VA && owner
+          ? hex(e.linaddr[epc] - owner.encl.base)
+          : null;
+    return {
+      epc,
+      enclave: valid && owner ? owner.encl.name : null,
+      offset,
+      valid,
+      type: valid ? (TYPE_NAMES[pt] ?? null) : null,
+      perms: valid ? e.permString(epc) : "---",
+      pending: (f & 0x8) !== 0,
+      modified: (f & 0x10) !== 0,
+      pr: (f & 0x20) !== 0,
+      blocked: (f & 0x40) !== 0,
+    };
+  }
+
+  /** Every valid EPCM entry (final.epcm). */
+  epcmSnapshot(): EpcmEntryJson[] {
+    const out: EpcmEntryJson[] = [];
+    const e = this.kernel.cpu.epc;
+    for (let i = 0; i < e.size; i++) if (e.isValid(i)) out.push(this.entryJson(i));
+    return out;
+  }
+
+  /** The kernel's records of every enclave page (final.pages). */
+  pagesSnapshot(): KernelPageJson[] {
+    const out: KernelPageJson[] = [];
+    for (const encl of this.kernel.enclaves) {
+      const pages = [...encl.pages.values()].sort((a, b) => a.index - b.index);
+      for (const p of pages) {
+        const rec: KernelPageJson = {
+          enclave: encl.name,
+          offset: hex(p.index * 4096),
+          type: TYPE_NAMES[p.type],
+          resident: p.epc !== NONE,
+          epc: p.epc === NONE ? null : p.epc,
+          vm_max_prot:
+            (p.vmMaxProt & 1 ? "R" : "-") + (p.vmMaxProt & 2 ? "W" : "-") + (p.vmMaxProt & 4 ? "X" : "-"),
+        };
+        if (p.epc === NONE) {
+          rec.va_page = p.vaPage;
+          rec.va_slot = p.vaSlot;
+        }
+        out.push(rec);
+      }
+    }
+    return out;
+  }
+
+  trace(): Trace {
+    const enclaves: Trace["enclaves"] = {};
+    for (const e of this.kernel.enclaves)
+      if (e.created) enclaves[e.name] = { base: hex(e.base), size: hex(e.size) };
+    return {
+      format: "epcm-trace/1",
+      title: this.scenario.title,
+      machine: { ...this.scenario.machine },
+      enclaves,
+      steps: this.steps,
+      final: { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() },
+    };
+  }
+}
+
+/** Run a whole scenario. Unmet expectations are listed per step (`unmet`) and returned. */
+export function runScenario(s: Scenario): { trace: Trace; unmet: string[] } {
+  const sim = new Simulation(s);
+  while (!sim.done) sim.step();
+  const unmet: string[] = [];
+  for (const st of sim.steps)
+    for (const m of st.unmet ?? []) unmet.push(`steps[${st.index}] (${stepLabel(st)}): ${m}`);
+  return { trace: sim.trace(), unmet };
+}
+
+function stepLabel(st: TraceStep): string {
+  const op = st.op as Record<string, unknown>;
+  if (op.op === "ioctl") return String(op.cmd);
+  if (op.op === "EENTER") return `EENTER ${op.call}`;
+  return String(op.op);
+}
+
+/** SECINFO flags by name; a page-type field of 0 (PT_SECS) is left implicit, as in "R|W" for EMODPE. */
+function secinfoName(v: number): string {
+  return (v & 0xff00) === 0
+    ? secinfoFlagsToString(v)
+        .replace(/\|?SECS\b/, "")
+        .replace(/^\|/, "") || "0x0"
+    : secinfoFlagsToString(v);
+}
+
+/** The step's op with numbers as hex and flag words by name (the trace's `op`). */
+export function opJson(step: Step): Record<string, unknown> {
+  switch (step.op) {
+    case "ioctl": {
+      const a = step.arg as unknown as Record<string, unknown>;
+      if (a.cmd === "unknown") return { op: "ioctl", cmd: a.name };
+      const arg: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(a)) {
+        if (key === "cmd") continue;
+        if (key === "secinfo") arg[key] = secinfoName(v as number);
+        else if (key === "permissions") arg[key] = permissionsToString(v as number);
+        else if (key === "page_type") arg[key] = TYPE_NAMES[v as number] ?? hex(v as number);
+        else if (typeof v === "number") arg[key] = hex(v);
+        else if (key === "data" && Array.isArray(v))
+          arg[key] = Object.fromEntries(
+            (v as Array<[number, bigint]>).map(([o, w]) => [hex(o), `0x${w.toString(16)}`]),
+          );
+        else if (key === "tcs" && Array.isArray(v))
+          arg[key] = (v as Array<Record<string, number>>).map((t) => ({
+            ossa: hex(t.ossa),
+            nssa: hex(t.nssa),
+            oentry: hex(t.oentry),
+          }));
+        else if (v !== undefined) arg[key] = v;
+      }
+      return { op: "ioctl", cmd: a.cmd, arg };
+    }
+    case "mmap":
+      return {
+        op: "mmap",
+        offset: hex(step.offset),
+        length: hex(step.length),
+        prot: protToString(step.prot),
+        flags: mmapFlagsToString(step.flags),
+      };
+    case "mprotect":
+      return {
+        op: "mprotect",
+        offset: hex(step.offset),
+        length: hex(step.length),
+        prot: protToString(step.prot),
+      };
+    case "munmap":
+      return { op: "munmap", offset: hex(step.offset), length: hex(step.length) };
+    case "close":
+      return { op: "close" };
+    case "reclaim":
+      return { op: "reclaim", pages: step.pages };
+    case "ERESUME":
+      return { op: "ERESUME", tcs: hex(step.tcs) };
+    case "EENTER": {
+      const c = step.call as unknown as Record<string, unknown>;
+      const o: Record<string, unknown> = { op: "EENTER", tcs: hex(step.tcs) };
+      for (const [key, v] of Object.entries(c)) {
+        if (key === "secinfo") o[key] = secinfoName(v as number);
+        else if (typeof v === "number") o[key] = hex(v);
+        else if (typeof v === "bigint") o[key] = `0x${v.toString(16)}`;
+        else o[key] = v;
+      }
+      if (step.pages !== undefined) o.pages = step.pages;
+      return o;
+    }
+  }
+}
+
+export { describeCall };

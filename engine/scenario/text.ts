@@ -1,0 +1,140 @@
+// The plain-text step log with EPCM tables: readable in a terminal and fit to paste into a
+// mailing-list reply (ASCII, lines kept under 80 columns where the content allows).
+
+import type { EpcmEntryJson, KernelPageJson, Trace, TraceStep } from "./trace-types.ts";
+
+const WIDTH = 78;
+
+function wrap(text: string, indent: string): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = indent;
+  for (const w of words) {
+    if (line.length > indent.length && line.length + 1 + w.length > WIDTH) {
+      lines.push(line);
+      line = `${indent}  ${w}`;
+    } else line = line.length > indent.length ? `${line} ${w}` : `${line}${w}`;
+  }
+  if (line.trim()) lines.push(line);
+  return lines;
+}
+
+/** One line describing the op, in the scenario's own names. */
+export function opLine(op: Record<string, unknown>): string {
+  const { op: name, ...rest } = op;
+  if (name === "ioctl") {
+    const arg = rest.arg as Record<string, unknown> | undefined;
+    const fields = arg
+      ? Object.entries(arg)
+          .filter(([k]) => k !== "data" && k !== "tcs")
+          .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)
+      : [];
+    return `ioctl ${rest.cmd}${fields.length ? ` {${fields.join(", ")}}` : ""}`;
+  }
+  const fields = Object.entries(rest).map(([k, v]) => `${k}=${v}`);
+  return `${name}${fields.length ? ` ${fields.join(" ")}` : ""}`;
+}
+
+/** The user-visible outcome of a step. */
+export function outcomeLine(s: TraceStep): string {
+  const parts: string[] = [];
+  if (s.run) {
+    const r = s.run;
+    parts.push(`ret ${s.ret}, run.function ${r.function}`);
+    if (r.exception_vector) {
+      const v =
+        r.exception_vector === 14
+          ? "#PF"
+          : r.exception_vector === 13
+            ? "#GP"
+            : `vector ${r.exception_vector}`;
+      parts.push(
+        `${v} ${r.exception_error_code}${r.exception_vector === 14 ? ` at offset ${r.exception_offset}` : ""}`,
+      );
+    }
+  } else {
+    parts.push(s.ret === -1 ? `ret -1, errno ${s.errno}` : `ret ${s.ret}`);
+  }
+  if (s.arg)
+    parts.push(
+      Object.entries(s.arg)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", "),
+    );
+  if (s.call?.ret_name !== undefined) parts.push(`RAX ${s.call.ret_name}`);
+  if (s.call?.value !== undefined) parts.push(`value ${s.call.value}`);
+  if (s.repeated !== undefined) parts.push(`repeated ${s.repeated}`);
+  if (s.stalled) parts.push("STALLED");
+  return parts.join("; ");
+}
+
+export function flagsText(e: Pick<EpcmEntryJson, "pending" | "modified" | "pr" | "blocked">): string {
+  const f: string[] = [];
+  if (e.pending) f.push("PENDING");
+  if (e.modified) f.push("MODIFIED");
+  if (e.pr) f.push("PR");
+  if (e.blocked) f.push("BLOCKED");
+  return f.join(" ");
+}
+
+function table(rows: string[][], indent: string): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => `${indent}${r.map((c, i) => c.padEnd(widths[i])).join("  ")}`.trimEnd());
+}
+
+export function epcmTable(entries: EpcmEntryJson[], indent = "  "): string[] {
+  const rows = [["EPC", "enclave", "offset", "type", "perms", "flags"]];
+  for (const e of entries) {
+    rows.push(
+      e.valid
+        ? [String(e.epc), e.enclave ?? "-", e.offset ?? "-", e.type ?? "-", e.perms, flagsText(e)]
+        : [String(e.epc), "-", "-", "(free)", "---", ""],
+    );
+  }
+  return table(rows, indent);
+}
+
+function pagesTable(pages: KernelPageJson[], indent = "  "): string[] {
+  const rows = [["enclave", "offset", "type", "vm_max_prot", "EPC"]];
+  for (const p of pages) {
+    rows.push([
+      p.enclave,
+      p.offset,
+      p.type,
+      p.vm_max_prot,
+      p.resident ? String(p.epc) : `evicted (VA ${p.va_page} slot ${p.va_slot})`,
+    ]);
+  }
+  return table(rows, indent);
+}
+
+/** The whole trace as text. `events: false` leaves out the micro-steps. */
+export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): string {
+  const events = opts.events ?? true;
+  const out: string[] = [];
+  out.push(`Scenario: ${trace.title}`);
+  out.push(`Machine: ${trace.machine.epcPages} EPC pages, ${trace.machine.sgx2 ? "SGX2" : "SGX1 only"}`);
+  for (const [name, e] of Object.entries(trace.enclaves))
+    out.push(`Enclave ${name}: base ${e.base}, size ${e.size}`);
+  for (const s of trace.steps) {
+    out.push("");
+    out.push(...wrap(`[${s.index}]${s.enclave !== "e0" ? ` (${s.enclave})` : ""} ${opLine(s.op)}`, ""));
+    if (s.note) out.push(...wrap(`# ${s.note}`, "    "));
+    out.push(...wrap(`=> ${outcomeLine(s)}`, "    "));
+    if (events) for (const e of s.events) out.push(...wrap(`- ${e.text}`, "    "));
+    if (s.epcm.length) {
+      out.push("    EPCM entries changed:");
+      out.push(...epcmTable(s.epcm, "      "));
+    }
+    for (const u of s.unmet ?? []) out.push(...wrap(`!! expectation not met: ${u}`, "    "));
+  }
+  out.push("");
+  out.push("Final EPCM:");
+  out.push(...epcmTable(trace.final.epcm));
+  if (trace.final.pages.length) {
+    out.push("");
+    out.push("Kernel's enclave pages:");
+    out.push(...pagesTable(trace.final.pages));
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,85 @@
+// The trace: what the engine answers for a scenario (contract: ../shared/spec/scenario-format.md).
+// Addresses, offsets, lengths, counts, flag words and error codes are lowercase hex strings;
+// vectors are integers; enumerations are names.
+
+export type Hex = string;
+
+export type PageTypeName = "SECS" | "TCS" | "REG" | "VA" | "TRIM";
+
+export interface EpcmEntryJson {
+  /** Physical EPC page index. */
+  epc: number;
+  /** Owning enclave's name; null for VA pages (they belong to no enclave) and free pages. */
+  enclave: string | null;
+  /** Offset of the page in its enclave (SECS: "0x0" with type SECS; VA: null). */
+  offset: Hex | null;
+  valid: boolean;
+  type: PageTypeName | null;
+  /** "RWX" letters, "-" where the bit is clear. */
+  perms: string;
+  pending: boolean;
+  modified: boolean;
+  pr: boolean;
+  blocked: boolean;
+}
+
+/** The kernel's record of one enclave page (struct sgx_encl_page). */
+export interface KernelPageJson {
+  enclave: string;
+  offset: Hex;
+  /** The kernel's `type` field (it lags the EPCM until an ioctl completes). */
+  type: PageTypeName;
+  resident: boolean;
+  /** EPC page index while resident, else null. */
+  epc: number | null;
+  /** vm_max_prot_bits as "RWX" letters. */
+  vm_max_prot: string;
+  /** While evicted: the VA page (EPC index) and slot holding its version. */
+  va_page?: number;
+  va_slot?: number;
+}
+
+export type { EventKind, TraceEvent } from "../arch/events.ts";
+
+import type { TraceEvent } from "../arch/events.ts";
+
+export interface RunJson {
+  function: "EENTER" | "ERESUME" | "EEXIT";
+  exception_vector: number;
+  exception_error_code: Hex;
+  exception_addr: Hex;
+  exception_offset: Hex;
+}
+
+export interface TraceStep {
+  index: number;
+  enclave: string;
+  /** The step's op as written, numbers normalized to hex strings. */
+  op: Record<string, unknown>;
+  note?: string;
+  /** Return value seen by user space (syscall/ioctl result, or the vDSO's return). */
+  ret: number;
+  errno?: string;
+  /** Output fields of the ioctl struct as the kernel wrote them back (count, result). */
+  arg?: Record<string, Hex>;
+  run?: RunJson;
+  call?: { ret?: number; ret_name?: string; value?: Hex };
+  /** For `pages: N` steps: enclave entries completed. */
+  repeated?: number;
+  /** Set when the real system would keep faulting forever (working set larger than the EPC). */
+  stalled?: boolean;
+  events: TraceEvent[];
+  /** Every EPCM entry this step changed, after the step. */
+  epcm: EpcmEntryJson[];
+  /** Unmet expectations of this step (absent when all held or none were given). */
+  unmet?: string[];
+}
+
+export interface Trace {
+  format: "epcm-trace/1";
+  title: string;
+  machine: { epcPages: number; sgx2: boolean };
+  enclaves: Record<string, { base: Hex; size: Hex }>;
+  steps: TraceStep[];
+  final: { epcm: EpcmEntryJson[]; pages: KernelPageJson[] };
+}

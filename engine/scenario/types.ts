@@ -1,0 +1,150 @@
+// The normalized scenario: what `parseScenario()` (parse.ts) makes of the user's JSON after
+// validation, and what the runner (run.ts) executes. Every number is already a number
+// (addresses, offsets and lengths fit in a double: ELRANGE is below 2^48) and every flag word
+// is already a bit mask; 64-bit data values are bigint. Names follow the uapi header, the SDM
+// and the syscalls, as in ../shared/spec/scenario-format.md (contract version 1).
+
+export const SCENARIO_FORMAT = "epcm-scenario/1";
+export const TRACE_FORMAT = "epcm-trace/1";
+
+export interface Machine {
+  /** Number of 4 KiB EPC pages (default 128). */
+  epcPages: number;
+  /** false: an SGX1-only CPU (SGX2 ioctls give ENODEV, no EAUG on fault). */
+  sgx2: boolean;
+}
+
+export interface Scenario {
+  format: typeof SCENARIO_FORMAT;
+  title: string;
+  /** Optional free text describing the scenario (shown by the UI). */
+  description?: string;
+  machine: Machine;
+  steps: Step[];
+}
+
+/** Fields every step carries besides its op. */
+export interface StepCommon {
+  /** Enclave name (default "e0"). */
+  enclave: string;
+  note?: string;
+  /** Partial trace step, compared after the step (see expect.ts). Kept as written. */
+  expect?: Expectation;
+  /** The step exactly as the user wrote it (echoed, normalized to hex, in the trace). */
+  source: Record<string, unknown>;
+}
+
+export type Step = StepCommon & StepOp;
+
+export type StepOp =
+  | { op: "ioctl"; cmd: string; arg: IoctlArg }
+  | { op: "mmap"; offset: number; length: number; prot: number; flags: number }
+  | { op: "mprotect"; offset: number; length: number; prot: number }
+  | { op: "munmap"; offset: number; length: number }
+  | { op: "close" }
+  | { op: "reclaim"; pages: number }
+  | { op: "EENTER"; tcs: number; call: EnclaveCall; pages?: number }
+  | { op: "ERESUME"; tcs: number };
+
+/** Known ioctl commands; any other string reaches the kernel as an unknown command (ENOTTY). */
+export type IoctlCmd =
+  | "SGX_IOC_ENCLAVE_CREATE"
+  | "SGX_IOC_ENCLAVE_ADD_PAGES"
+  | "SGX_IOC_ENCLAVE_INIT"
+  | "SGX_IOC_ENCLAVE_PROVISION"
+  | "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS"
+  | "SGX_IOC_ENCLAVE_MODIFY_TYPES"
+  | "SGX_IOC_ENCLAVE_REMOVE_PAGES";
+
+export type IoctlArg =
+  | ({ cmd: "SGX_IOC_ENCLAVE_CREATE" } & CreateArg)
+  | ({ cmd: "SGX_IOC_ENCLAVE_ADD_PAGES" } & AddPagesArg)
+  | ({ cmd: "SGX_IOC_ENCLAVE_INIT" } & InitArg)
+  | { cmd: "SGX_IOC_ENCLAVE_PROVISION" }
+  | ({ cmd: "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS" } & RestrictPermissionsArg)
+  | ({ cmd: "SGX_IOC_ENCLAVE_MODIFY_TYPES" } & ModifyTypesArg)
+  | ({ cmd: "SGX_IOC_ENCLAVE_REMOVE_PAGES" } & RemovePagesArg)
+  | { cmd: "unknown"; name: string };
+
+export interface CreateArg {
+  size: number;
+  ssa_frame_size: number; // default 1
+  attributes: number; // default MODE64BIT (0x4)
+  xfrm: number; // default 3
+  /** Absent: the runner picks the default base (see run.ts). */
+  base?: number;
+  miscselect: number; // default 0
+}
+
+export interface TcsImage {
+  ossa: number;
+  nssa: number;
+  oentry: number;
+}
+
+export interface AddPagesArg {
+  offset: number;
+  length: number;
+  /** SECINFO.FLAGS word. */
+  secinfo: number;
+  /** SGX_PAGE_MEASURE (1) or 0. */
+  flags: number;
+  /** Source address alignment: the kernel refuses an unaligned src with EINVAL. Default 0 (aligned). */
+  src: number;
+  /** One TCS image per TCS page (offsets from base). Missing entries: ossa/nssa/oentry 0. */
+  tcs?: TcsImage[];
+  /** Initial 8-byte words, keyed by byte offset within the added range (multiple of 8). */
+  data?: Array<[number, bigint]>;
+}
+
+export interface InitArg {
+  /** SIGSTRUCT header vendor: 0 or 0x8086, anything else → EINVAL. Default 0. */
+  vendor: number;
+  /** Default: the enclave's own attributes. */
+  attributes?: number;
+  attributes_mask: number; // default 0 (as the selftests' sigstruct)
+  xfrm?: number;
+  xfrm_mask: number; // default 0
+  miscselect: number; // default 0
+  misc_mask: number; // default 0
+  /** "match" (default) or a hex MRENCLAVE that differs from the enclave's: EINIT gives SGX_INVALID_MEASUREMENT. */
+  enclavehash: "match" | string;
+}
+
+export interface RestrictPermissionsArg {
+  offset: number;
+  length: number;
+  permissions: number;
+  result: number;
+  count: number;
+}
+
+export interface ModifyTypesArg {
+  offset: number;
+  length: number;
+  page_type: number;
+  result: number;
+  count: number;
+}
+
+export interface RemovePagesArg {
+  offset: number;
+  length: number;
+  count: number;
+}
+
+export type EnclaveCall =
+  | { call: "write"; addr: number; value: bigint }
+  | { call: "read"; addr: number }
+  | { call: "exec"; addr: number }
+  | { call: "nop" }
+  | { call: "EACCEPT"; addr: number; secinfo: number }
+  | { call: "EACCEPTCOPY"; addr: number; src: number; secinfo: number }
+  | { call: "EMODPE"; addr: number; secinfo: number }
+  | { call: "init_tcs"; addr: number; ssa: number; entry: number };
+
+/**
+ * An expectation is a partial trace step (compared field by field after the step). Numbers may
+ * be written as numbers or strings ("0x8007"); `epcm` maps offsets to partial EPCM entries.
+ */
+export type Expectation = Record<string, unknown>;
