@@ -28,7 +28,9 @@ function findChromium(): string {
   );
 }
 
-const PORT = 4199;
+// E2E_PORT and E2E_DIST let several builds be tested side by side (default: dist/ on 4199).
+const PORT = Number(process.env.E2E_PORT ?? 4199);
+const DIST = process.env.E2E_DIST ?? "dist";
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -58,7 +60,7 @@ export default defineConfig({
   },
   // Serves the production build in dist/ (the test:e2e script runs `vite build` first).
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -1,8 +1,8 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
-// Unit tests sit beside the code they test. They run in Node; a web test that needs a DOM
-// renders to static markup (react-dom/server) instead of pulling in a browser environment.
+// Unit tests sit beside the code they test. They run in Node; a web test that needs a DOM says
+// so with a `// @vitest-environment happy-dom` comment at its top.
 export default defineConfig({
   plugins: [react()],
   test: {

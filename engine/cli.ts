@@ -5,8 +5,10 @@
 // 2: invalid scenario or usage (the JSON path of the problem is named). Never a stack trace.
 
 import { readFileSync } from "node:fs";
-import { findFlow, flows, simulate } from "./index.ts";
+import { findFlow, flows, parseScenario } from "./index.ts";
+import { collectUnmet, Simulation } from "./scenario/run.ts";
 import { formatTraceText } from "./scenario/text.ts";
+import { writeTraceJson } from "./scenario/trace-json.ts";
 
 const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text]
        npm run sim -- --flow ID [--format json|text]
@@ -50,17 +52,17 @@ function main(argv: string[]): void {
       fail(`cannot read ${file === "-" ? "standard input" : file}: ${(e as Error).message}`, 2);
     }
   }
-  const result = simulate(input);
-  if (!result.ok) fail(`invalid scenario:\n${result.errors.map((m) => `  ${m}`).join("\n")}`, 2);
-  const text =
-    format === "text" ? formatTraceText(result.trace) : `${JSON.stringify(result.trace, null, 2)}\n`;
-  process.stdout.write(text);
-  if (result.unmet.length > 0) {
-    fail(
-      `${result.unmet.length} expectation(s) not met:\n${result.unmet.map((m) => `  ${m}`).join("\n")}`,
-      1,
-    );
-  }
+  const parsed = parseScenario(input);
+  if (!parsed.ok) fail(`invalid scenario:\n${parsed.errors.map((m) => `  ${m}`).join("\n")}`, 2);
+  // JSON is streamed from compact per-step diffs; the text log needs them as objects.
+  const sim = new Simulation(parsed.scenario, { materialize: format === "text" });
+  while (!sim.done) sim.step();
+  const out = (s: string) => process.stdout.write(s);
+  if (format === "text") out(formatTraceText(sim.trace()));
+  else writeTraceJson(sim, out);
+  const unmet = collectUnmet(sim.steps);
+  if (unmet.length > 0)
+    fail(`${unmet.length} expectation(s) not met:\n${unmet.map((m) => `  ${m}`).join("\n")}`, 1);
 }
 
 try {

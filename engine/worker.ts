@@ -1,7 +1,9 @@
-// The engine's Web Worker: the browser runs every simulation here, off the main thread, and the
-// UI only renders the trace it gets back. Exposed through comlink; see web/engine-client.ts.
+// The engine's Web Worker: the browser runs every simulation here, off the main thread. The UI
+// asks for the state at a step and gets compact typed arrays back (transferred, not copied).
+// Exposed through comlink; see web/engine/client.ts.
 import * as Comlink from "comlink";
-import { findFlow, flows, simulate } from "./index.ts";
+import { findFlow, flows, parseScenario, simulate } from "./index.ts";
+import { type PageDetail, type RunInfo, Session, type StateView } from "./session/session.ts";
 
 export interface FlowInfo {
   id: string;
@@ -10,6 +12,27 @@ export interface FlowInfo {
 }
 
 export type SimulateResult = ReturnType<typeof simulate>;
+export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
+export type LoadSource = { flow: string } | { scenario: unknown };
+export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
+export type { PageDetail, RunInfo, StateView };
+
+let session: Session | undefined;
+
+function transferView(v: StateView): StateView {
+  const buffers: ArrayBuffer[] = [v.epc.flags, v.epc.pt, v.epc.encl, v.epc.offset, v.changed].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  for (const e of v.enclaves)
+    for (const a of [e.offset, e.type, e.vmMaxProt, e.epc, e.vaPage, e.vaSlot, e.pte, e.vmaProt])
+      buffers.push(a.buffer as ArrayBuffer);
+  return Comlink.transfer(v, buffers);
+}
+
+function requireSession(): Session {
+  if (!session) throw new Error("no scenario is loaded");
+  return session;
+}
 
 const api = {
   /** The built-in flows, without their scenarios. */
@@ -17,7 +40,66 @@ const api = {
     return flows.map(({ id, title, description }) => ({ id, title, description }));
   },
 
-  /** Simulate a built-in flow by id. */
+  /** A built-in flow's scenario JSON (for the editor). */
+  flowScenario(id: string): Record<string, unknown> | undefined {
+    return findFlow(id)?.scenario;
+  },
+
+  /** Validation messages for a scenario ([] when it is valid). */
+  validate(input: unknown): string[] {
+    const r = parseScenario(input);
+    return r.ok ? [] : r.errors;
+  },
+
+  /** Run a flow or a scenario once and keep it for viewing; progress is reported while it runs. */
+  load(source: LoadSource, onProgress?: Progress): LoadResult {
+    let input: unknown;
+    if ("flow" in source) {
+      const flow = findFlow(source.flow);
+      if (!flow) {
+        const known = flows.map((f) => f.id).join(", ");
+        return { ok: false, errors: [`No built-in flow named "${source.flow}" (known flows: ${known}).`] };
+      }
+      input = flow.scenario;
+    } else input = source.scenario;
+    const parsed = parseScenario(input);
+    if (!parsed.ok) return { ok: false, errors: parsed.errors };
+    let last = 0;
+    const report: Progress = (done, total, entries) => {
+      const now = Date.now();
+      if (onProgress && now - last > 100) {
+        last = now;
+        void onProgress(done, total, entries);
+      }
+    };
+    session = new Session(parsed.scenario, report);
+    return { ok: true, info: session.info };
+  },
+
+  /** The state after `step` steps (and inside it, after `event`). */
+  view(step: number, event: number | null = null): StateView {
+    return transferView(requireSession().view(step, event));
+  },
+
+  pageDetail(step: number, enclave: string, offset: number): PageDetail {
+    return requireSession().pageDetail(step, enclave, offset);
+  },
+
+  epcDetail(step: number, epc: number): PageDetail {
+    return requireSession().epcDetail(step, epc);
+  },
+
+  /** The plain-text step log of the loaded run. */
+  text(): string {
+    return requireSession().text();
+  },
+
+  /** Simulate without keeping a session (the whole trace as JSON). */
+  runScenario(json: unknown): SimulateResult {
+    return simulate(json);
+  },
+
+  /** Simulate a built-in flow by id (the whole trace as JSON). */
   runFlow(id: string): SimulateResult {
     const flow = findFlow(id);
     if (!flow) {
@@ -25,11 +107,6 @@ const api = {
       return { ok: false, errors: [`No built-in flow named "${id}" (known flows: ${known}).`] };
     }
     return simulate(flow.scenario);
-  },
-
-  /** Simulate a scenario given as a JSON object or a JSON string. */
-  runScenario(json: unknown): SimulateResult {
-    return simulate(json);
   },
 };
 

@@ -66,10 +66,11 @@ export function enclaveAccess(
   const secs = cpu.epc.secs.get(lp.secs);
   if (!secs) return gp("the processor is not in enclave mode");
   const inside = linaddr >= secs.baseaddr && linaddr < secs.baseaddr + secs.size;
-  // Enclave code can only be fetched from ELRANGE (SDM: fetch outside ELRANGE → #GP(0)).
-  if (!inside && kind === "fetch") return gp("instruction fetch outside ELRANGE");
   const t = mmu.translate(linaddr, kind);
+  // Ordinary paging checks come first (SDM §38.1; reference §5.1 step 1), even for a fetch outside ELRANGE.
   if (isPageFault(t)) return pagingFault(t, linaddr);
+  // Enclave code can only be fetched from ELRANGE (SDM: fetch outside ELRANGE → #GP(0); reference §5.1 step 3a).
+  if (!inside && kind === "fetch") return gp("instruction fetch outside ELRANGE");
   if (!inside) return t; // ordinary memory (an EPC page here would be an abort-page access; not modelled)
   // Inside ELRANGE the address must map to an EPC page (SDM §38.1; modelled as #PF with SGX set).
   if (t === NON_EPC) return epcmFault(linaddr, kind, "an ELRANGE address maps to memory outside the EPC");

@@ -31,14 +31,36 @@ export interface TraceEvent {
   epc?: number;
   /** Which mechanism raised a fault: the EPCM or the page tables. */
   raised_by?: "EPCM" | "page tables" | "leaf";
+  /**
+   * EPCM entries changed since the previous event (usually by this event's leaf), as they were
+   * right after it: "step into" shows the EPC changing event by event. Capped; see `epcm_more`.
+   */
+  epcm?: Array<{
+    epc: number;
+    enclave: string | null;
+    offset: string | null;
+    valid: boolean;
+    type: "SECS" | "TCS" | "REG" | "VA" | "TRIM" | null;
+    perms: string;
+    pending: boolean;
+    modified: boolean;
+    pr: boolean;
+    blocked: boolean;
+  }>;
+  /** How many more entries changed than `epcm` lists. */
+  epcm_more?: number;
 }
 
 /** Where leaves and the kernel model write events. `on` is false inside repeated entries. */
 export class EventLog {
   on = true;
   readonly events: TraceEvent[] = [];
+  /** Called for each recorded event before it is stored (the runner attaches EPCM deltas). */
+  onPush: (e: TraceEvent) => void = () => {};
   push(e: TraceEvent): void {
-    if (this.on) this.events.push(e);
+    if (!this.on) return;
+    this.onPush(e);
+    this.events.push(e);
   }
   take(): TraceEvent[] {
     return this.events.splice(0, this.events.length);

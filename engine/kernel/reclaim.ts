@@ -122,16 +122,22 @@ export function runKsgxd(k: Kernel): void {
     );
 }
 
-/** The `reclaim` op: batch after batch until `pages` were evicted or a batch evicts nothing. */
+/**
+ * The `reclaim` op: batch after batch until `pages` were evicted or nothing more can be. A batch
+ * of only young pages evicts nothing but ages them (sgx_reclaim_pages() puts them back at the
+ * tail with the Accessed bit cleared), so, as in ksgxd, only a full pass without an eviction stops.
+ */
 export function reclaimOp(k: Kernel, pages: number): number {
   let evicted = 0;
   let batches = 0;
+  let idle = 0;
   const wasOn = k.cpu.log.on;
   while (evicted < pages && k.activeCount > 0) {
     if (batches++ === 1) k.cpu.log.on = false;
     const n = reclaimPages(k);
-    if (n === 0) break;
     evicted += n;
+    if (n > 0) idle = 0;
+    else if (++idle > k.activeCount / SGX_NR_TO_SCAN + 1) break;
   }
   k.cpu.log.on = wasOn;
   if (batches > 1) k.ev("reclaim", () => `${batches} batches in all.`, "main.c: sgx_reclaim_pages()");

@@ -80,7 +80,8 @@ export function sysMmap(
     `New VMA ${k.label(start)}–${k.label(end)} ${protLetters(prot)} on ${encl.name}'s fd; no PTEs yet: pages are mapped on first access.`,
     src,
   );
-  return { ret: 0, arg: { addr: hex(start) } };
+  // mmap returns the address of the mapping.
+  return { ret: start };
 }
 
 export function sysMprotect(

@@ -22,7 +22,14 @@ import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts
 import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
 import { checkExpectation } from "./expect.ts";
 import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
-import type { EpcmEntryJson, KernelPageJson, PageTypeName, Trace, TraceStep } from "./trace-types.ts";
+import type {
+  EpcmEntryJson,
+  KernelPageJson,
+  PageTypeName,
+  Trace,
+  TraceEvent,
+  TraceStep,
+} from "./trace-types.ts";
 import type { EnclaveCall, Scenario, Step } from "./types.ts";
 
 /** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
@@ -84,6 +91,14 @@ export class Simulation {
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
   private readonly stamp: Uint32Array;
   private dirty: number[] = [];
+  /** EPC pages changed since the last recorded event. */
+  private eventDirty: number[] = [];
+  /** Distinct pages changed since the last event (eventStamp dedups; only the first 64 are kept). */
+  private eventCount = 0;
+  private eventSeq = 1;
+  private readonly eventStamp: Uint32Array;
+  /** Called every 1024 entries of a repeated step (done, total): long runs report progress. */
+  onEntries: (done: number, total: number) => void = () => {};
   private stepNo = 0;
   readonly steps: TraceStep[] = [];
 
@@ -94,7 +109,13 @@ export class Simulation {
     this.vdso = new Vdso(this.kernel);
     this.bases = planBases(scenario);
     this.stamp = new Uint32Array(scenario.machine.epcPages);
+    this.eventStamp = new Uint32Array(scenario.machine.epcPages);
+    this.kernel.cpu.log.onPush = (e) => this.attachDelta(e);
     this.kernel.cpu.epc.onChange = (epc) => {
+      if (this.eventStamp[epc] !== this.eventSeq) {
+        this.eventStamp[epc] = this.eventSeq;
+        if (this.eventCount++ < 64) this.eventDirty.push(epc);
+      }
       if (this.stamp[epc] !== this.stepNo + 1) {
         this.stamp[epc] = this.stepNo + 1;
         this.dirty.push(epc);
@@ -112,6 +133,9 @@ export class Simulation {
     const step = this.scenario.steps[index];
     const k = this.kernel;
     this.dirty = [];
+    this.eventDirty = [];
+    this.eventCount = 0;
+    this.eventSeq++;
     k.cpu.log.on = true;
     const encl = k.enclave(step.enclave, this.bases.get(step.enclave) ?? DEFAULT_BASE);
     const out: TraceStep = { index, enclave: step.enclave, op: opJson(step), ret: 0, events: [], epcm: [] };
@@ -233,6 +257,7 @@ export class Simulation {
     let done = 0;
     for (let i = 0; i < pages; i++) {
       if (i === 1) k.cpu.log.on = false;
+      if (i % 1024 === 1023) this.onEntries(i + 1, pages);
       const c =
         call && i > 0 && "addr" in call ? ({ ...call, addr: call.addr + i * 4096 } as EnclaveCall) : call;
       report = this.vdso.enter(encl, step.tcs, c);
@@ -292,6 +317,17 @@ export class Simulation {
       d.offset[i] = valid && index >= 0 ? index * 4096 : -1;
     }
     return d;
+  }
+
+  /** Attach the EPCM entries changed since the previous event (at most 64 listed). */
+  private attachDelta(e: TraceEvent): void {
+    if (this.eventCount === 0) return;
+    const pages = this.eventDirty.sort((a, b) => a - b);
+    e.epcm = pages.map((p) => this.entryJson(p));
+    if (this.eventCount > pages.length) e.epcm_more = this.eventCount - pages.length;
+    this.eventDirty = [];
+    this.eventCount = 0;
+    this.eventSeq++;
   }
 
   /** A step's diff as trace JSON entries. */
@@ -396,10 +432,15 @@ export class Simulation {
 export function runScenario(s: Scenario): { trace: Trace; unmet: string[] } {
   const sim = new Simulation(s);
   while (!sim.done) sim.step();
+  return { trace: sim.trace(), unmet: collectUnmet(sim.steps) };
+}
+
+/** Every unmet expectation, each named by its step: `steps[11] (EENTER write): run.…`. */
+export function collectUnmet(steps: TraceStep[]): string[] {
   const unmet: string[] = [];
-  for (const st of sim.steps)
+  for (const st of steps)
     for (const m of st.unmet ?? []) unmet.push(`steps[${st.index}] (${stepLabel(st)}): ${m}`);
-  return { trace: sim.trace(), unmet };
+  return unmet;
 }
 
 function stepLabel(st: TraceStep): string {

@@ -53,7 +53,10 @@ export function outcomeLine(s: TraceStep): string {
       );
     }
   } else {
-    parts.push(s.ret === -1 ? `ret -1, errno ${s.errno}` : `ret ${s.ret}`);
+    const mmap = (s.op as Record<string, unknown>).op === "mmap";
+    parts.push(
+      s.ret === -1 ? `ret -1, errno ${s.errno}` : mmap ? `ret 0x${s.ret.toString(16)}` : `ret ${s.ret}`,
+    );
   }
   if (s.arg)
     parts.push(

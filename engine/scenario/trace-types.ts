@@ -9,9 +9,12 @@ export type PageTypeName = "SECS" | "TCS" | "REG" | "VA" | "TRIM";
 export interface EpcmEntryJson {
   /** Physical EPC page index. */
   epc: number;
-  /** Owning enclave's name; null for VA pages (they belong to no enclave) and free pages. */
+  /**
+   * Owning enclave's name; null for free pages. A VA page belongs to no enclave in the EPCM; the
+   * trace names the enclave whose VA list the kernel keeps it on.
+   */
   enclave: string | null;
-  /** Offset of the page in its enclave (SECS: "0x0" with type SECS; VA: null). */
+  /** Offset of the page in its enclave; null for SECS and VA pages (they have no linear address). */
   offset: Hex | null;
   valid: boolean;
   type: PageTypeName | null;

@@ -4,6 +4,7 @@
 
 import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "../access.ts";
 import {
+  ATTR_MODE64BIT,
   PAGE_SIZE,
   PT_REG,
   PT_TCS,
@@ -21,6 +22,7 @@ import {
   TCS_AEP,
   TCS_CSSA_NSSA,
   TCS_FLAGS,
+  TCS_FSGSLIMIT,
   TCS_OFSBASE,
   TCS_OGSBASE,
   TCS_OSSA,
@@ -28,6 +30,7 @@ import {
 } from "../constants.ts";
 import { type Cpu, type Fault, gp, isFault, type LogicalProcessor, type Outcome, pfEnclu } from "../cpu.ts";
 import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_RWX, E_W, E_X, NONE } from "../epc.ts";
+import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
 import { hex, logLeaf } from "./log.ts";
 
 /** CSSA and NSSA share the TCS word at offset 24. */
@@ -45,7 +48,7 @@ function setCssa(cpu: Cpu, tcs: number, cssa: number): void {
 }
 
 /** Translate an operand; an ordinary #PF or a non-EPC page becomes the leaf's fault. */
-function operand(cpu: Cpu, linaddr: number, kind: AccessKind, mmu: Mmu, what: string): number | Fault {
+function operand(_cpu: Cpu, linaddr: number, kind: AccessKind, mmu: Mmu, what: string): number | Fault {
   const t = mmu.translate(linaddr, kind);
   if (isPageFault(t)) return pagingFault(t, linaddr);
   if (t === NON_EPC) return pfEnclu(linaddr, kind === "write", `${what} is not in the EPC`);
@@ -101,6 +104,8 @@ export function enterEnclave(
       Number(epc.readWord(t, TCS_OGSBASE)) % PAGE_SIZE !== 0
     )
       return gp("TCS.OSSA, OFSBASE or OGSBASE is not page aligned");
+    // SDM EENTER/ERESUME (reference §4.14 step 4): TCS.FLAGS bits 63:1 are reserved (bit 0 is DBGOPTIN).
+    if (epc.readWord(t, TCS_FLAGS) & ~1n) return gp("TCS.FLAGS has reserved bits set");
     if (!secs?.initialized) return gp("the enclave is not initialized");
     const cssa = tcsCssa(cpu, t);
     const nssa = tcsNssa(cpu, t);
@@ -148,17 +153,22 @@ export function enterEnclave(
 }
 
 /** ENCLU[EEXIT]: leave the enclave; the TCS becomes inactive and the TLB is flushed. */
-export function EEXIT(cpu: Cpu, lp: LogicalProcessor): void {
+export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
   const tcs = lp.tcs;
-  cpu.epc.writeWord(tcs, TCS_STATE, 0n);
-  cpu.leave(lp);
+  // SDM ENCLU (reference §3.1): EEXIT outside enclave mode is #GP(0).
+  const out: Outcome = lp.secs === NONE ? gp("EEXIT outside enclave mode") : 0;
+  if (out === 0) {
+    cpu.epc.writeWord(tcs, TCS_STATE, 0n);
+    cpu.leave(lp);
+  }
   logLeaf(
     cpu,
     "EEXIT",
     tcs,
-    0,
+    out,
     "leaves the enclave: the TCS is free again and the thread's TLB entries are flushed",
   );
+  return out;
 }
 
 /** Asynchronous Enclave Exit: an exception inside the enclave saves state to SSA frame CSSA and exits. */
@@ -236,7 +246,11 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
       if (epc.readWord(t, TCS_AEP) !== 0n || epc.readWord(t, TCS_STATE) !== 0n)
         return gp("the new TCS has AEP or STATE set");
       for (const [off] of epc.words.get(t) ?? [])
-        if (off >= 72) return gp("the new TCS's reserved area is not zero");
+        if (off >= TCS_RESERVED) return gp("the new TCS's reserved area is not zero");
+      // SDM EACCEPT (reference §4.16 step 13): a 32-bit enclave's FS/GS limits must end in 0xFFF.
+      const secs = epc.secs.get(lp.secs);
+      if (secs && !(secs.attributes & ATTR_MODE64BIT) && !fsGsLimitsOk(epc.readWord(t, TCS_FSGSLIMIT)))
+        return gp("the new TCS's FSLIMIT/GSLIMIT low 12 bits are not all ones (32-bit enclave)");
     }
     epc.setFlags(t, f & ~(E_PENDING | E_MODIFIED | E_PR));
     epc.modEpoch[t] = NONE;

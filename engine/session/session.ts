@@ -1,0 +1,350 @@
+// A session: one scenario run once, then viewed at any step (or any event inside a step) as
+// compact typed arrays the UI can draw without parsing JSON of every page. Time travel is cheap
+// because the run is deterministic: the session keeps a live simulation and re-runs from the
+// start (or steps forward) to reach the requested step.
+
+import { NONE } from "../arch/epc.ts";
+import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
+import { formatTraceText } from "../scenario/text.ts";
+import type { EpcmEntryJson, TraceStep } from "../scenario/trace-types.ts";
+import type { Scenario } from "../scenario/types.ts";
+
+/** Per-page columns of the whole EPC (index = EPC page). */
+export interface EpcColumns {
+  /** EPCM flag byte: R 1, W 2, X 4, PENDING 8, MODIFIED 16, PR 32, BLOCKED 64, VALID 128. */
+  flags: Uint8Array;
+  /** Page type (SECS 0, TCS 1, REG 2, VA 3, TRIM 4). */
+  pt: Uint8Array;
+  /** Owner enclave's index in `RunInfo.enclaves` (-1 none; VA pages: the enclave that holds them). */
+  encl: Int16Array;
+  /** Offset in the enclave (-1 for SECS, VA and free pages). */
+  offset: Float64Array;
+}
+
+/** One enclave's pages as the kernel records them, plus its mappings. Arrays are parallel, sorted by offset. */
+export interface EnclaveColumns {
+  name: string;
+  base: number;
+  size: number;
+  created: boolean;
+  released: boolean;
+  offset: Float64Array;
+  /** The kernel's page type. */
+  type: Uint8Array;
+  vmMaxProt: Uint8Array;
+  /** EPC page, -1 while evicted. */
+  epc: Int32Array;
+  vaPage: Int32Array;
+  vaSlot: Int32Array;
+  /** PTE: 0 none, 1 present, 3 present and accessed. */
+  pte: Uint8Array;
+  /** Protection of the VMA covering the page (-1: not mapped). */
+  vmaProt: Int8Array;
+  /** VMAs of this enclave's fd, as offsets. */
+  vmas: Array<{ start: number; end: number; prot: number }>;
+  /** SECS: resident EPC page or -1. */
+  secsEpc: number;
+}
+
+export interface StateView {
+  /** Steps completed (0 = before the first step). */
+  step: number;
+  /** When inside a step: events of step `step` shown so far (the state after event `event`). */
+  event: number | null;
+  epc: EpcColumns;
+  /** EPC pages changed by the last step (or by the last event, when inside a step). */
+  changed: Int32Array;
+  enclaves: EnclaveColumns[];
+  freeCount: number;
+  activeCount: number;
+}
+
+/** What the UI needs to know about a run, without any per-page state. */
+export interface RunInfo {
+  title: string;
+  description?: string;
+  machine: { epcPages: number; sgx2: boolean };
+  enclaveNames: string[];
+  /** Trace steps without their `epcm` lists (events, outcome, expectations). */
+  steps: TraceStep[];
+  unmet: string[];
+}
+
+export interface PageDetail {
+  epcm: EpcmEntryJson | null;
+  kernel: {
+    enclave: string;
+    offset: number;
+    type: number;
+    vmMaxProt: number;
+    resident: boolean;
+    epc: number;
+    vaPage: number;
+    vaSlot: number;
+  } | null;
+  /** Page-table view per mapping (one process: one mapping covers an address at most). */
+  mappings: Array<{
+    vmaStart: number;
+    vmaEnd: number;
+    prot: number;
+    pte: "none" | "present" | "present, accessed";
+  }>;
+  /** Non-zero 8-byte words (offset within the page, value as hex). */
+  words: Array<[number, string]>;
+  /** For a TCS: its state as stored in the page. */
+  tcs?: { state: number; cssa: number; nssa: number; ossa: string; oentry: string };
+  /** For a SECS: its control state. */
+  secs?: {
+    base: string;
+    size: string;
+    initialized: boolean;
+    childCount: number;
+    epoch: number;
+    attributes: string;
+  };
+  /** For a VA page: slots in use. */
+  vaSlotsUsed?: number;
+}
+
+export class Session {
+  readonly scenario: Scenario;
+  readonly info: RunInfo;
+  private readonly diffs: StepDiff[];
+  private live: Simulation;
+
+  constructor(
+    scenario: Scenario,
+    onProgress: (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void = () => {},
+  ) {
+    this.scenario = scenario;
+    const sim = this.fresh({ materialize: false });
+    const total = scenario.steps.length;
+    sim.onEntries = (done, of) => onProgress(sim.steps.length, total, [done, of]);
+    while (!sim.done) {
+      sim.step();
+      onProgress(sim.steps.length, total);
+    }
+    this.diffs = sim.diffs;
+    this.live = sim;
+    const unmet = collectUnmet(sim.steps);
+    this.info = {
+      title: scenario.title,
+      ...(scenario.description !== undefined ? { description: scenario.description } : {}),
+      machine: { ...scenario.machine },
+      enclaveNames: sim.kernel.enclaves.map((e) => e.name),
+      steps: sim.steps,
+      unmet,
+    };
+  }
+
+  private fresh(opts: SimulationOptions): Simulation {
+    return new Simulation(this.scenario, opts);
+  }
+
+  /** Bring the live simulation to `k` completed steps. */
+  private seek(k: number): Simulation {
+    const target = Math.max(0, Math.min(k, this.scenario.steps.length));
+    if (this.live.steps.length > target) this.live = this.fresh({ materialize: false });
+    while (this.live.steps.length < target) this.live.step();
+    return this.live;
+  }
+
+  /** The state after `step` steps; with `event`, the state inside step `step` right after that event. */
+  view(step: number, event: number | null = null): StateView {
+    if (event === null || step < 1) return this.columns(this.seek(step), step, null, this.changedBy(step));
+    const st = this.info.steps[step - 1];
+    const last = st.events.length - 1;
+    if (event >= last) return this.columns(this.seek(step), step, last, this.changedBy(step));
+    const sim = this.seek(step - 1);
+    const view = this.columns(sim, step, event, new Int32Array(0));
+    // Apply the EPCM changes the step's events recorded, up to `event`.
+    const changed: number[] = [];
+    for (let i = 0; i <= event; i++) {
+      for (const e of st.events[i].epcm ?? []) {
+        const names = this.info.enclaveNames;
+        view.epc.flags[e.epc] =
+          (e.valid ? 0x80 : 0) |
+          (e.perms[0] === "R" ? 1 : 0) |
+          (e.perms[1] === "W" ? 2 : 0) |
+          (e.perms[2] === "X" ? 4 : 0) |
+          (e.pending ? 8 : 0) |
+          (e.modified ? 16 : 0) |
+          (e.pr ? 32 : 0) |
+          (e.blocked ? 64 : 0);
+        view.epc.pt[e.epc] = e.type ? ["SECS", "TCS", "REG", "VA", "TRIM"].indexOf(e.type) : 0;
+        view.epc.encl[e.epc] = e.enclave ? names.indexOf(e.enclave) : -1;
+        view.epc.offset[e.epc] = e.offset ? Number(e.offset) : -1;
+        if (i === event) changed.push(e.epc);
+      }
+    }
+    view.changed = Int32Array.from(changed);
+    return view;
+  }
+
+  private changedBy(step: number): Int32Array {
+    return step >= 1 ? this.diffs[step - 1].epc.slice() : new Int32Array(0);
+  }
+
+  private columns(sim: Simulation, step: number, event: number | null, changed: Int32Array): StateView {
+    const k = sim.kernel;
+    const e = k.cpu.epc;
+    const n = e.size;
+    const encl = new Int16Array(n);
+    const offset = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const valid = e.isValid(i);
+      encl[i] = valid ? k.ownerEncl[i] : -1;
+      const index = k.ownerIndex[i];
+      offset[i] = valid && index >= 0 ? index * 4096 : -1;
+    }
+    // Enclave indices follow RunInfo.enclaveNames (the full run's order).
+    const names = this.info?.enclaveNames ?? k.enclaves.map((x) => x.name);
+    const remap = k.enclaves.map((x) => names.indexOf(x.name));
+    for (let i = 0; i < n; i++) if (encl[i] >= 0) encl[i] = remap[encl[i]];
+    const enclaves: EnclaveColumns[] = names.map((name) => {
+      const x = k.enclaves.find((y) => y.name === name);
+      const pages = x ? [...x.pages.values()].sort((a, b) => a.index - b.index) : [];
+      const m = pages.length;
+      const cols: EnclaveColumns = {
+        name,
+        base: x?.base ?? 0,
+        size: x?.size ?? 0,
+        created: x?.created ?? false,
+        released: x?.released ?? false,
+        offset: new Float64Array(m),
+        type: new Uint8Array(m),
+        vmMaxProt: new Uint8Array(m),
+        epc: new Int32Array(m),
+        vaPage: new Int32Array(m),
+        vaSlot: new Int32Array(m),
+        pte: new Uint8Array(m),
+        vmaProt: new Int8Array(m),
+        vmas: x
+          ? k.mm.vmas
+              .filter((v) => v.encl === x)
+              .map((v) => ({ start: v.start - x.base, end: v.end - x.base, prot: v.prot }))
+          : [],
+        secsEpc: x?.secsEpc ?? -1,
+      };
+      pages.forEach((p, j) => {
+        const addr = (x?.base ?? 0) + p.index * 4096;
+        cols.offset[j] = p.index * 4096;
+        cols.type[j] = p.type;
+        cols.vmMaxProt[j] = p.vmMaxProt;
+        cols.epc[j] = p.epc;
+        cols.vaPage[j] = p.epc === NONE ? p.vaPage : -1;
+        cols.vaSlot[j] = p.epc === NONE ? p.vaSlot : -1;
+        const pte = k.mm.ptes.get(Math.floor(addr / 4096));
+        cols.pte[j] = pte === undefined ? 0 : pte & 1 ? 3 : 1;
+        cols.vmaProt[j] = k.mm.findVma(addr)?.prot ?? -1;
+      });
+      return cols;
+    });
+    return {
+      step,
+      event,
+      epc: { flags: e.flags.slice(), pt: e.pt.slice(), encl, offset },
+      changed,
+      enclaves,
+      freeCount: k.freeCount,
+      activeCount: k.activeCount,
+    };
+  }
+
+  /** Everything the inspector shows about one EPC page at a step. */
+  epcDetail(step: number, epcIndex: number): PageDetail {
+    const sim = this.seek(step);
+    const k = sim.kernel;
+    const e = k.cpu.epc;
+    if (!e.inEpc(epcIndex)) return { epcm: null, kernel: null, mappings: [], words: [] };
+    const owner = k.pageOf(epcIndex);
+    if (owner?.page) return this.pageDetail(step, owner.encl.name, owner.page.index * 4096);
+    return this.detail(sim, epcIndex, undefined, undefined);
+  }
+
+  /** Everything the inspector shows about one enclave page at a step. */
+  pageDetail(step: number, enclave: string, offset: number): PageDetail {
+    const sim = this.seek(step);
+    const x = sim.kernel.enclaves.find((y) => y.name === enclave);
+    const page = x?.pages.get(Math.floor(offset / 4096));
+    return this.detail(sim, page ? page.epc : NONE, x, page ? page.index * 4096 : offset);
+  }
+
+  private detail(
+    sim: Simulation,
+    epcIndex: number,
+    x: Simulation["kernel"]["enclaves"][number] | undefined,
+    offset: number | undefined,
+  ): PageDetail {
+    const k = sim.kernel;
+    const e = k.cpu.epc;
+    const valid = epcIndex !== NONE && e.isValid(epcIndex);
+    const page = x && offset !== undefined ? x.pages.get(Math.floor(offset / 4096)) : undefined;
+    const out: PageDetail = {
+      epcm: valid ? sim.entryJson(epcIndex) : null,
+      kernel:
+        x && page
+          ? {
+              enclave: x.name,
+              offset: page.index * 4096,
+              type: page.type,
+              vmMaxProt: page.vmMaxProt,
+              resident: page.epc !== NONE,
+              epc: page.epc,
+              vaPage: page.vaPage,
+              vaSlot: page.vaSlot,
+            }
+          : null,
+      mappings: [],
+      words: [],
+    };
+    if (x && offset !== undefined) {
+      const addr = x.base + offset;
+      const vma = k.mm.findVma(addr);
+      if (vma) {
+        const pte = k.mm.ptes.get(Math.floor(addr / 4096));
+        out.mappings.push({
+          vmaStart: vma.start - x.base,
+          vmaEnd: vma.end - x.base,
+          prot: vma.prot,
+          pte: pte === undefined ? "none" : pte & 1 ? "present, accessed" : "present",
+        });
+      }
+    }
+    if (valid) {
+      const words = [...(e.words.get(epcIndex) ?? new Map()).entries()].sort((a, b) => a[0] - b[0]);
+      out.words = words.slice(0, 512).map(([o, v]) => [o, `0x${v.toString(16)}`]);
+      const pt = e.pt[epcIndex];
+      if (pt === 1) {
+        const w24 = e.readWord(epcIndex, 24);
+        out.tcs = {
+          state: Number(e.readWord(epcIndex, 0)),
+          cssa: Number(w24 & 0xffffffffn),
+          nssa: Number(w24 >> 32n),
+          ossa: `0x${e.readWord(epcIndex, 16).toString(16)}`,
+          oentry: `0x${e.readWord(epcIndex, 32).toString(16)}`,
+        };
+      }
+      const secs = e.secs.get(epcIndex);
+      if (secs)
+        out.secs = {
+          base: `0x${secs.baseaddr.toString(16)}`,
+          size: `0x${secs.size.toString(16)}`,
+          initialized: secs.initialized,
+          childCount: secs.childCount,
+          epoch: secs.epoch,
+          attributes: `0x${secs.attributes.toString(16)}`,
+        };
+      const slots = e.vaSlots.get(epcIndex);
+      if (slots) out.vaSlotsUsed = slots.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
+    }
+    return out;
+  }
+
+  /** The plain-text log (for "Copy as text"): a fresh run that keeps its EPCM diffs as JSON. */
+  text(): string {
+    const sim = this.fresh({ materialize: true });
+    while (!sim.done) sim.step();
+    return formatTraceText(sim.trace());
+  }
+}
