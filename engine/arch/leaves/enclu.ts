@@ -208,6 +208,8 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
   const { epc } = cpu;
   let t = NONE;
   const out = ((): Outcome => {
+    // SGX2 leaves do not exist on an SGX1-only CPU: an invalid ENCLU leaf is #GP(0) (SDM ENCLU).
+    if (!cpu.sgx2) return gp("EAX is not a valid ENCLU leaf: this CPU has no SGX2");
     if (lp.secs === NONE) return gp("EACCEPT outside enclave mode");
     // The SECINFO operand lives in the enclave's own stack page (as in the selftest enclave) and passes its checks.
     if (secinfo & SECINFO_RESERVED_MASK) return gp("SECINFO reserved bits are set");
@@ -280,6 +282,8 @@ export function EACCEPTCOPY(
   const { epc } = cpu;
   let d = NONE;
   const out = ((): Outcome => {
+    // SGX2 leaves do not exist on an SGX1-only CPU: an invalid ENCLU leaf is #GP(0) (SDM ENCLU).
+    if (!cpu.sgx2) return gp("EAX is not a valid ENCLU leaf: this CPU has no SGX2");
     if (lp.secs === NONE) return gp("EACCEPTCOPY outside enclave mode");
     if (dst % PAGE_SIZE !== 0 || src % PAGE_SIZE !== 0)
       return gp("the destination or source is not 4 KiB aligned");
@@ -336,6 +340,8 @@ export function EMODPE(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target: 
   const { epc } = cpu;
   let t = NONE;
   const out = ((): Outcome => {
+    // SGX2 leaves do not exist on an SGX1-only CPU: an invalid ENCLU leaf is #GP(0) (SDM ENCLU).
+    if (!cpu.sgx2) return gp("EAX is not a valid ENCLU leaf: this CPU has no SGX2");
     if (lp.secs === NONE) return gp("EMODPE outside enclave mode");
     if (target % PAGE_SIZE !== 0) return gp("the target address is not 4 KiB aligned");
     if (!inElrange(cpu, lp, target)) return gp("the target is outside ELRANGE");
