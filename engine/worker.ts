@@ -3,7 +3,14 @@
 // Exposed through comlink; see web/engine/client.ts.
 import * as Comlink from "comlink";
 import { findFlow, flows, parseScenario, simulate } from "./index.ts";
-import { type PageDetail, type RunInfo, Session, type StateView } from "./session/session.ts";
+import {
+  type EnclaveColumns,
+  type EpcColumns,
+  type PageDetail,
+  type RunInfo,
+  Session,
+  type StateView,
+} from "./session/session.ts";
 
 export interface FlowInfo {
   id: string;
@@ -15,7 +22,7 @@ export type SimulateResult = ReturnType<typeof simulate>;
 export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
 export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
-export type { PageDetail, RunInfo, StateView };
+export type { EnclaveColumns, EpcColumns, PageDetail, RunInfo, StateView };
 
 let session: Session | undefined;
 

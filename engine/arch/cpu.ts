@@ -75,10 +75,19 @@ export class Cpu {
   /** Names a page for event text (the kernel model sets it to "e0+0x5000"-style labels). */
   label: (linaddr: number) => string = (a) => `0x${a.toString(16)}`;
 
-  constructor(epcPages: number, sgx2: boolean, log: EventLog = new EventLog()) {
-    this.epc = new Epc(epcPages);
+  constructor(epcPages: number, sgx2: boolean, log: EventLog = new EventLog(), epc?: Epc) {
+    this.epc = epc ?? new Epc(epcPages);
     this.sgx2 = sgx2;
     this.log = log;
+  }
+
+  /** A deep copy (for checkpoints) with a fresh event log. */
+  clone(): Cpu {
+    const c = new Cpu(this.epc.size, this.sgx2, new EventLog(), this.epc.clone());
+    c.nextEid = this.nextEid;
+    c.nextVersion = this.nextVersion;
+    for (const lp of this.lps) c.lps.push({ ...lp });
+    return c;
   }
 
   newEid(): number {

@@ -63,6 +63,11 @@ export interface SealedPage {
   mac: number;
 }
 
+/** A deep copy of a SECS's control state. */
+export function cloneSecs(s: SecsState): SecsState {
+  return { ...s, tracked: new Set(s.tracked) };
+}
+
 export class Epc {
   readonly size: number;
   readonly flags: Uint8Array;
@@ -92,6 +97,21 @@ export class Epc {
     this.linaddr = new Float64Array(size);
     this.modEpoch = new Float64Array(size).fill(NONE);
     this.blockEpoch = new Float64Array(size).fill(NONE);
+  }
+
+  /** A deep copy (for checkpoints); `onChange` is not copied. */
+  clone(): Epc {
+    const c = new Epc(this.size);
+    c.flags.set(this.flags);
+    c.pt.set(this.pt);
+    c.owner.set(this.owner);
+    c.linaddr.set(this.linaddr);
+    c.modEpoch.set(this.modEpoch);
+    c.blockEpoch.set(this.blockEpoch);
+    for (const [k, v] of this.words) c.words.set(k, new Map(v));
+    for (const [k, v] of this.secs) c.secs.set(k, cloneSecs(v));
+    for (const [k, v] of this.vaSlots) c.vaSlots.set(k, v.slice());
+    return c;
   }
 
   inEpc(epc: number): boolean {

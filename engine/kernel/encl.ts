@@ -62,6 +62,17 @@ export class Encl {
     this.base = base;
   }
 
+  /** A deep copy (for checkpoints). Sealed pages are immutable and shared. */
+  clone(): Encl {
+    const c = new Encl(this.id, this.name, this.base);
+    const { pages, vaPages, backing, ...scalars } = this;
+    Object.assign(c, scalars);
+    for (const [k, p] of pages) c.pages.set(k, { ...p });
+    for (const v of vaPages) c.vaPages.push({ epc: v.epc, used: v.used.slice(), count: v.count });
+    for (const [k, b] of backing) c.backing.set(k, b);
+    return c;
+  }
+
   pageAt(linaddr: number): EnclPage | undefined {
     return this.pages.get(Math.floor((linaddr - this.base) / 4096));
   }

@@ -57,6 +57,27 @@ export class Kernel {
     this.cpu.label = (a) => this.label(a);
   }
 
+  /** A deep copy of the whole machine and driver state (for checkpoints). */
+  clone(): Kernel {
+    const k = Object.create(Kernel.prototype) as Kernel;
+    const enclaves = new Map(this.enclaves.map((e) => [e, e.clone()] as const));
+    Object.assign(k, {
+      ...this,
+      cpu: this.cpu.clone(),
+      mm: this.mm.clone(enclaves),
+      enclaves: this.enclaves.map((e) => enclaves.get(e)),
+      freeRing: this.freeRing.slice(),
+      prev: this.prev.slice(),
+      next: this.next.slice(),
+      onList: this.onList.slice(),
+      ownerEncl: this.ownerEncl.slice(),
+      ownerIndex: this.ownerIndex.slice(),
+      stats: { ...this.stats },
+    });
+    k.cpu.label = (a) => k.label(a);
+    return k;
+  }
+
   get sgx2(): boolean {
     return this.cpu.sgx2;
   }

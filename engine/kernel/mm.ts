@@ -23,6 +23,14 @@ export class Mm implements Mmu {
   /** Present PTEs by virtual page number: value = epc * 2 + Accessed bit. */
   readonly ptes = new Map<number, number>();
 
+  /** A copy whose VMAs point at the cloned enclaves (for checkpoints). */
+  clone(enclaves: Map<Encl, Encl>): Mm {
+    const c = new Mm();
+    for (const v of this.vmas) c.vmas.push({ ...v, encl: enclaves.get(v.encl) as Encl });
+    for (const [k, v] of this.ptes) c.ptes.set(k, v);
+    return c;
+  }
+
   findVma(addr: number): Vma | undefined {
     // Binary search: the last VMA whose start ≤ addr.
     let lo = 0;

@@ -51,9 +51,17 @@ export class Vdso {
   /** Threads whose AEX hit the fetch of their first instruction: ERESUME fetches it again. */
   private readonly atEntry = new Set<number>();
 
-  constructor(k: Kernel) {
+  constructor(k: Kernel, lp?: LogicalProcessor) {
     this.k = k;
-    this.lp = k.cpu.addProcessor();
+    this.lp = lp ?? k.cpu.addProcessor();
+  }
+
+  /** A copy bound to a cloned kernel (for checkpoints). */
+  clone(k: Kernel): Vdso {
+    const c = new Vdso(k, k.cpu.lps[this.lp.id]);
+    for (const [t, call] of this.interrupted) c.interrupted.set(t, call);
+    for (const t of this.atEntry) c.atEntry.add(t);
+    return c;
   }
 
   /** EENTER a TCS and run `call`, or ERESUME a TCS (call undefined). */

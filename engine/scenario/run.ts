@@ -110,6 +110,11 @@ export class Simulation {
     this.bases = planBases(scenario);
     this.stamp = new Uint32Array(scenario.machine.epcPages);
     this.eventStamp = new Uint32Array(scenario.machine.epcPages);
+    this.bind();
+  }
+
+  /** Route the model's change and event hooks to this simulation. */
+  private bind(): void {
     this.kernel.cpu.log.onPush = (e) => this.attachDelta(e);
     this.kernel.cpu.epc.onChange = (epc) => {
       if (this.eventStamp[epc] !== this.eventSeq) {
@@ -121,6 +126,29 @@ export class Simulation {
         this.dirty.push(epc);
       }
     };
+  }
+
+  /**
+   * A deep copy of the run so far (a checkpoint): stepping the copy never affects this one. The
+   * steps already traced are shared (they are not modified afterwards).
+   */
+  clone(): Simulation {
+    const c = Object.create(Simulation.prototype) as Simulation;
+    const kernel = this.kernel.clone();
+    Object.assign(c, {
+      ...this,
+      kernel,
+      vdso: this.vdso.clone(kernel),
+      stamp: this.stamp.slice(),
+      eventStamp: this.eventStamp.slice(),
+      dirty: [],
+      eventDirty: [],
+      diffs: [...this.diffs],
+      steps: [...this.steps],
+      onEntries: () => {},
+    });
+    c.bind();
+    return c;
   }
 
   get done(): boolean {

@@ -9,6 +9,13 @@ import { formatTraceText } from "../scenario/text.ts";
 import type { EpcmEntryJson, TraceStep } from "../scenario/trace-types.ts";
 import type { Scenario } from "../scenario/types.ts";
 
+/** Rough bytes one checkpoint of this run holds. */
+function checkpointCost(sim: Simulation): number {
+  let pages = 0;
+  for (const e of sim.kernel.enclaves) pages += e.pages.size;
+  return sim.kernel.cpu.epc.size * 40 + pages * 300 + sim.kernel.mm.ptes.size * 60;
+}
+
 /** Per-page columns of the whole EPC (index = EPC page). */
 export interface EpcColumns {
   /** EPCM flag byte: R 1, W 2, X 4, PENDING 8, MODIFIED 16, PR 32, BLOCKED 64, VALID 128. */
@@ -106,46 +113,71 @@ export interface PageDetail {
   vaSlotsUsed?: number;
 }
 
+/** Memory the session may spend on checkpoints (estimated). */
+const CHECKPOINT_BUDGET = 256 * 2 ** 20;
+
 export class Session {
   readonly scenario: Scenario;
   readonly info: RunInfo;
   private readonly diffs: StepDiff[];
   private live: Simulation;
+  /**
+   * Copies of the run at some steps: seeking backwards starts from the nearest one instead of
+   * from the beginning. Taken after slow steps and every 32 steps, within a memory budget.
+   */
+  private readonly checkpoints = new Map<number, Simulation>();
 
   constructor(
     scenario: Scenario,
     onProgress: (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void = () => {},
   ) {
     this.scenario = scenario;
-    const sim = this.fresh({ materialize: false });
+    const sim = this.fresh();
     const total = scenario.steps.length;
     sim.onEntries = (done, of) => onProgress(sim.steps.length, total, [done, of]);
+    this.checkpoints.set(0, sim.clone());
+    let spent = 0;
+    let last = 0;
     while (!sim.done) {
+      const t0 = Date.now();
       sim.step();
-      onProgress(sim.steps.length, total);
+      const n = sim.steps.length;
+      onProgress(n, total);
+      if (!sim.done && (Date.now() - t0 > 30 || n - last >= 32)) {
+        const cost = checkpointCost(sim);
+        if (spent + cost <= CHECKPOINT_BUDGET) {
+          this.checkpoints.set(n, sim.clone());
+          spent += cost;
+          last = n;
+        }
+      }
     }
     this.diffs = sim.diffs;
     this.live = sim;
-    const unmet = collectUnmet(sim.steps);
     this.info = {
       title: scenario.title,
       ...(scenario.description !== undefined ? { description: scenario.description } : {}),
       machine: { ...scenario.machine },
       enclaveNames: sim.kernel.enclaves.map((e) => e.name),
       steps: sim.steps,
-      unmet,
+      unmet: collectUnmet(sim.steps),
     };
   }
 
-  private fresh(opts: SimulationOptions): Simulation {
+  private fresh(opts: SimulationOptions = { materialize: false }): Simulation {
     return new Simulation(this.scenario, opts);
   }
 
-  /** Bring the live simulation to `k` completed steps. */
+  /** Bring the live simulation to `k` completed steps, from itself or the nearest checkpoint. */
   private seek(k: number): Simulation {
     const target = Math.max(0, Math.min(k, this.scenario.steps.length));
-    if (this.live.steps.length > target) this.live = this.fresh({ materialize: false });
-    while (this.live.steps.length < target) this.live.step();
+    const at = this.live.steps.length;
+    if (at !== target) {
+      let best = 0;
+      for (const c of this.checkpoints.keys()) if (c <= target && c > best) best = c;
+      if (at > target || best > at) this.live = (this.checkpoints.get(best) as Simulation).clone();
+      while (this.live.steps.length < target) this.live.step();
+    }
     return this.live;
   }
 
@@ -343,7 +375,7 @@ export class Session {
 
   /** The plain-text log (for "Copy as text"): a fresh run that keeps its EPCM diffs as JSON. */
   text(): string {
-    const sim = this.fresh({ materialize: true });
+    const sim = new Simulation(this.scenario, { materialize: true });
     while (!sim.done) sim.step();
     return formatTraceText(sim.trace());
   }

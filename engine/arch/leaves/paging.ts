@@ -20,7 +20,7 @@ import {
   VA_SLOT_COUNT,
 } from "../constants.ts";
 import { type Cpu, gp, type Outcome, pfEncls } from "../cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_RWX, NONE, type SealedPage } from "../epc.ts";
+import { cloneSecs, E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_RWX, NONE, type SealedPage } from "../epc.ts";
 import { measure } from "../measure.ts";
 import { logLeaf } from "./log.ts";
 
@@ -231,8 +231,9 @@ export function ELDU(
       (sealed.secinfo & (E_RWX | E_PENDING | E_MODIFIED | E_PR)) |
       (blocked && isChildType(pt) ? E_BLOCKED : 0);
     epc.set(target, flags, pt, isChildType(pt) ? secsEpc : NONE, sealed.linaddr);
-    if (sealed.words) epc.words.set(target, sealed.words);
-    if (pt === PT_SECS && sealed.secs) epc.secs.set(target, sealed.secs);
+    // Copies: a sealed page stays immutable (checkpoints of the model share it).
+    if (sealed.words) epc.words.set(target, new Map(sealed.words));
+    if (pt === PT_SECS && sealed.secs) epc.secs.set(target, cloneSecs(sealed.secs));
     if (pt === PT_VA) {
       if (sealed.vaSlots) epc.vaSlots.set(target, sealed.vaSlots);
       else epc.newVaPage(target);

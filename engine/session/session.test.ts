@@ -1,0 +1,83 @@
+// The session's views: any step, in any order, equals a fresh run stopped at that step; views
+// inside a step walk the events' EPCM deltas and end at the step's own state.
+
+import { describe, expect, it } from "vitest";
+import { findFlow, flows } from "../flows/index.ts";
+import { parseScenario } from "../scenario/parse.ts";
+import { Simulation } from "../scenario/run.ts";
+import { Session } from "./session.ts";
+
+function scenarioOf(id: string) {
+  const r = parseScenario(findFlow(id)?.scenario);
+  if (!r.ok) throw new Error(r.errors.join("\n"));
+  return r.scenario;
+}
+
+function epcmAfter(id: string, k: number): Uint8Array {
+  const sim = new Simulation(scenarioOf(id), { materialize: false });
+  for (let i = 0; i < k; i++) sim.step();
+  return sim.kernel.cpu.epc.flags.slice();
+}
+
+describe("Session", () => {
+  it("views any step, backwards and forwards, exactly as a fresh run to that step", () => {
+    const session = new Session(scenarioOf("tcs-create"));
+    const n = session.info.steps.length;
+    const order = [n, 0, Math.floor(n / 2), 3, n - 1, 1, n];
+    for (const k of order) {
+      const v = session.view(k);
+      expect(v.step).toBe(k);
+      expect([...v.epc.flags]).toEqual([...epcmAfter("tcs-create", k)]);
+    }
+  });
+
+  it("reports the pages a step changed, and the enclave's kernel records", () => {
+    const session = new Session(scenarioOf("augment"));
+    const fault = session.info.steps.findIndex((s) => s.run?.exception_error_code === "0x8007");
+    const v = session.view(fault + 1);
+    expect(v.changed.length).toBe(1);
+    const epc = v.changed[0];
+    expect(v.epc.flags[epc] & 0x8).toBe(0x8); // PENDING
+    const e0 = v.enclaves[0];
+    const row = [...e0.offset].indexOf(0xc000);
+    expect(e0.epc[row]).toBe(epc);
+    expect(e0.vmMaxProt[row]).toBe(7);
+    expect(e0.pte[row]).toBe(3);
+  });
+
+  it("inside a step, the EPCM changes event by event and the last event shows the step's result", () => {
+    const session = new Session(scenarioOf("augment"));
+    const k = session.info.steps.findIndex((s) => s.run?.exception_error_code === "0x8007") + 1;
+    const events = session.info.steps[k - 1].events;
+    const eaug = events.findIndex((e) => e.leaf === "EAUG");
+    const before = session.view(k, eaug - 1);
+    const after = session.view(k, eaug);
+    const epc = session.view(k).changed[0];
+    expect(before.epc.flags[epc]).toBe(0);
+    expect(after.epc.flags[epc] & 0x88).toBe(0x88); // VALID | PENDING
+    expect([...after.changed]).toEqual([epc]);
+    expect([...session.view(k, events.length - 1).epc.flags]).toEqual([...session.view(k).epc.flags]);
+  });
+
+  it("details a page: EPCM entry, kernel record, PTE, words and TCS fields", () => {
+    const session = new Session(scenarioOf("augment"));
+    const end = session.info.steps.length;
+    const d = session.pageDetail(end, "e0", 0xc000);
+    expect(d.epcm?.type).toBe("REG");
+    expect(d.kernel?.vmMaxProt).toBe(7);
+    expect(d.words).toContainEqual([0, "0x1122334455667788"]);
+    const tcs = session.pageDetail(end, "e0", 0);
+    expect(tcs.tcs).toMatchObject({ nssa: 1, ossa: "0x7000" });
+    expect(session.epcDetail(end, 1).secs?.initialized).toBe(true);
+  });
+
+  it("loads every built-in flow", () => {
+    for (const f of flows) {
+      const r = parseScenario(f.scenario);
+      if (!r.ok) throw new Error(f.id);
+      const s = new Session(r.scenario);
+      expect(s.info.unmet).toEqual([]);
+      expect(s.view(s.info.steps.length).step).toBe(s.info.steps.length);
+    }
+  });
+});
