@@ -158,12 +158,11 @@ export class Epc {
 
   writeWord(epc: number, offset: number, value: bigint): void {
     let page = this.words.get(epc);
-    if (value === 0n) {
-      page?.delete(offset);
-      if (page && page.size === 0) this.words.delete(epc);
-      return;
-    }
+    // A word once written stays in the map even when it becomes 0 (the TCS's STATE and CSSA
+    // flip on every entry and exit; readers skip zero words).
+    if (page?.get(offset) === value) return;
     if (!page) {
+      if (value === 0n) return;
       page = new Map();
       this.words.set(epc, page);
     }

@@ -26,20 +26,22 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
   const page = linaddr - (linaddr % 4096);
   // An EPCM fault (SGX bit) is always an access error: the kernel never repairs the EPCM.
   if (code & PF_SGX) {
-    k.ev(
-      "kernel",
-      "The #PF has the SGX bit: access_error() treats it as a bad access; the kernel cannot fix the EPCM.",
-      "fault.c: access_error()",
-    );
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        "The #PF has the SGX bit: access_error() treats it as a bad access; the kernel cannot fix the EPCM.",
+        "fault.c: access_error()",
+      );
     return "BAD_AREA";
   }
   const vma = mm.findVma(linaddr);
   if (!vma) {
-    k.ev(
-      "kernel",
-      () => `No VMA covers ${k.label(linaddr)}: a bad address.`,
-      "fault.c: do_user_addr_fault()",
-    );
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        () => `No VMA covers ${k.label(linaddr)}: a bad address.`,
+        "fault.c: do_user_addr_fault()",
+      );
     return "BAD_AREA";
   }
   const write = (code & PF_W) !== 0;
@@ -50,57 +52,63 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
       ? vma.prot & PROT_EXEC
       : vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
   if (!allowed || code & PF_P) {
-    k.ev(
-      "kernel",
-      () =>
-        `The VMA at ${k.label(linaddr)} does not allow this ${write ? "write" : fetch ? "instruction fetch" : "read"}: an access error.`,
-      "fault.c: access_error()",
-    );
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        () =>
+          `The VMA at ${k.label(linaddr)} does not allow this ${write ? "write" : fetch ? "instruction fetch" : "read"}: an access error.`,
+        "fault.c: access_error()",
+      );
     return "BAD_AREA";
   }
   const encl = vma.encl;
   const entry = encl.pageAt(page);
   if (k.sgx2 && !entry) return eaugPage(k, encl, page);
   if (!entry) {
-    k.ev("kernel", () => `No enclave page at ${k.label(page)} and this CPU has no SGX2: SIGBUS.`, SRC);
+    if (k.cpu.log.on)
+      k.ev("kernel", () => `No enclave page at ${k.label(page)} and this CPU has no SGX2: SIGBUS.`, SRC);
     return "SIGBUS";
   }
   if ((vma.prot & entry.vmMaxProt) !== vma.prot) {
-    k.ev(
-      "kernel",
-      () =>
-        `The VMA's permissions exceed the page's vm_max_prot_bits (${protLetters(entry.vmMaxProt)}): SIGBUS.`,
-      SRC,
-    );
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        () =>
+          `The VMA's permissions exceed the page's vm_max_prot_bits (${protLetters(entry.vmMaxProt)}): SIGBUS.`,
+        SRC,
+      );
     return "SIGBUS";
   }
   if (entry.epc === NONE) {
-    k.ev("kernel", () => `${k.label(page)} was evicted: the fault handler loads it back with ELDU.`, SRC);
+    if (k.cpu.log.on)
+      k.ev("kernel", () => `${k.label(page)} was evicted: the fault handler loads it back with ELDU.`, SRC);
     const err = reloadPage(k, encl, entry);
     if (err === "EBUSY") {
-      k.ev(
-        "kernel",
-        "No free EPC page for the reload: VM_FAULT_NOPAGE, and ksgxd reclaims before the access is retried.",
-        SRC,
-      );
+      if (k.cpu.log.on)
+        k.ev(
+          "kernel",
+          "No free EPC page for the reload: VM_FAULT_NOPAGE, and ksgxd reclaims before the access is retried.",
+          SRC,
+        );
       return "BUSY";
     }
     if (err) {
-      k.ev("kernel", () => `The reload failed (${err}): SIGBUS.`, SRC);
+      if (k.cpu.log.on) k.ev("kernel", () => `The reload failed (${err}): SIGBUS.`, SRC);
       return "SIGBUS";
     }
   }
   mm.installPte(page, entry.epc);
   mm.clearYoung(page);
-  k.ev(
-    "mm",
-    () =>
-      `PTE installed: ${k.label(page)} → EPC page ${entry.epc} (${protLetters(vma.prot)}); the access is retried.`,
-    SRC,
-    {
-      epc: entry.epc,
-    },
-  );
+  if (k.cpu.log.on)
+    k.ev(
+      "mm",
+      () =>
+        `PTE installed: ${k.label(page)} → EPC page ${entry.epc} (${protLetters(vma.prot)}); the access is retried.`,
+      SRC,
+      {
+        epc: entry.epc,
+      },
+    );
   return "NOPAGE";
 }
 
@@ -108,35 +116,38 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
 function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): FaultResult {
   const src = "encl.c: sgx_encl_eaug_page()";
   if (!encl.initialized) {
-    k.ev("kernel", "No page here and the enclave is not initialized: SIGBUS.", src);
+    if (k.cpu.log.on) k.ev("kernel", "No page here and the enclave is not initialized: SIGBUS.", src);
     return "SIGBUS";
   }
-  k.ev(
-    "kernel",
-    () => `No enclave page at ${k.label(page)}: the kernel adds one with EAUG (vm_max_prot_bits RWX).`,
-    src,
-  );
-  const epc = allocEpcPage(k, false);
-  if (epc === "EBUSY") {
+  if (k.cpu.log.on)
     k.ev(
       "kernel",
-      "No free EPC page (reclaim not allowed here): VM_FAULT_NOPAGE; ksgxd reclaims before the retry.",
+      () => `No enclave page at ${k.label(page)}: the kernel adds one with EAUG (vm_max_prot_bits RWX).`,
       src,
     );
+  const epc = allocEpcPage(k, false);
+  if (epc === "EBUSY") {
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        "No free EPC page (reclaim not allowed here): VM_FAULT_NOPAGE; ksgxd reclaims before the retry.",
+        src,
+      );
     return "BUSY";
   }
   if (epc === "ENOMEM") {
-    k.ev("kernel", "No EPC page at all and nothing reclaimable: SIGBUS.", src);
+    if (k.cpu.log.on) k.ev("kernel", "No EPC page at all and nothing reclaimable: SIGBUS.", src);
     return "SIGBUS";
   }
   const va = enclGrow(k, encl, false);
   if (typeof va === "string") {
     k.freePage(epc);
-    k.ev(
-      "kernel",
-      () => `No EPC page for a new VA page (${va}): ${va === "EBUSY" ? "VM_FAULT_NOPAGE" : "SIGBUS"}.`,
-      src,
-    );
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        () => `No EPC page for a new VA page (${va}): ${va === "EBUSY" ? "VM_FAULT_NOPAGE" : "SIGBUS"}.`,
+        src,
+      );
     return va === "EBUSY" ? "BUSY" : "SIGBUS";
   }
   const index = Math.floor((page - encl.base) / 4096);
@@ -145,7 +156,7 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
     enclShrink(k, encl, va);
     EREMOVE(k.cpu, epc);
     k.freePage(epc);
-    k.ev("kernel", "EAUG failed: SIGBUS.", src);
+    if (k.cpu.log.on) k.ev("kernel", "EAUG failed: SIGBUS.", src);
     return "SIGBUS";
   }
   encl.pages.set(index, { index, type: PT_REG, vmMaxProt: 7, epc, vaPage: NONE, vaSlot: 0 });
@@ -154,12 +165,13 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
   k.markReclaimable(epc);
   k.mm.installPte(page, epc);
   k.stats.eaug++;
-  k.ev(
-    "mm",
-    () => `PTE installed: ${k.label(page)} → EPC page ${epc}; VM_FAULT_NOPAGE, the access is retried.`,
-    src,
-    { epc, offset: hex(page - encl.base) },
-  );
+  if (k.cpu.log.on)
+    k.ev(
+      "mm",
+      () => `PTE installed: ${k.label(page)} → EPC page ${epc}; VM_FAULT_NOPAGE, the access is retried.`,
+      src,
+      { epc, offset: hex(page - encl.base) },
+    );
   return "NOPAGE";
 }
 

@@ -74,14 +74,15 @@ export class Vdso {
     // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
     let fetchEntry = !resume || this.atEntry.has(tcs);
     let retries = 0;
-    k.ev(
-      "vdso",
-      () =>
-        resume
-          ? `ERESUME on TCS ${k.label(tcs)}.`
-          : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
-      VSGX,
-    );
+    if (k.cpu.log.on)
+      k.ev(
+        "vdso",
+        () =>
+          resume
+            ? `ERESUME on TCS ${k.label(tcs)}.`
+            : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
+        VSGX,
+      );
     for (;;) {
       // ENCLU[EENTER] / ENCLU[ERESUME] at the vDSO's ENCLU instruction.
       const e = enterEnclave(k.cpu, this.lp, tcs, k.mm, resume);
@@ -128,12 +129,13 @@ export class Vdso {
       const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
       if (r.rax !== undefined) rep.ret = r.rax;
       if (r.value !== undefined) rep.value = r.value;
-      k.ev(
-        "vdso",
-        () =>
-          `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex64(r.value)}` : ""}.`,
-        VSGX,
-      );
+      if (k.cpu.log.on)
+        k.ev(
+          "vdso",
+          () =>
+            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex64(r.value)}` : ""}.`,
+          VSGX,
+        );
       return rep;
     }
   }
@@ -180,17 +182,19 @@ export class Vdso {
     const k = this.k;
     const addr = f.vector === VEC_PF ? f.addr : 0;
     if (stalled)
+      if (k.cpu.log.on)
+        k.ev(
+          "kernel",
+          "The access keeps faulting after every fix: the enclave's working set does not fit in the EPC, so the real process would spin here.",
+          "encl.c: sgx_vma_fault()",
+        );
+    if (k.cpu.log.on)
       k.ev(
-        "kernel",
-        "The access keeps faulting after every fix: the enclave's working set does not fit in the EPC, so the real process would spin here.",
-        "encl.c: sgx_vma_fault()",
+        "vdso",
+        () =>
+          `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
+        "extable.c: fixup_vdso_exception() / vsgx.S",
       );
-    k.ev(
-      "vdso",
-      () =>
-        `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
-      "extable.c: fixup_vdso_exception() / vsgx.S",
-    );
     return { run: { function: fn, vector: f.vector, code: f.code, addr }, ...(stalled ? { stalled } : {}) };
   }
 
@@ -206,35 +210,38 @@ export class Vdso {
         const t = enclaveAccess(cpu, this.lp, at(c.addr), "write", mm);
         if (isFault(t)) return { out: t };
         cpu.epc.writeWord(t, (c.addr % 4096) - (c.addr % 8), c.value);
-        k.ev(
-          "access",
-          () => `The enclave writes ${hex64(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
-          "SDM: EPCM access check",
-          { epc: t },
-        );
+        if (k.cpu.log.on)
+          k.ev(
+            "access",
+            () => `The enclave writes ${hex64(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
+            "SDM: EPCM access check",
+            { epc: t },
+          );
         return { out: 0 };
       }
       case "read": {
         const t = enclaveAccess(cpu, this.lp, at(c.addr), "read", mm);
         if (isFault(t)) return { out: t };
         const value = cpu.epc.readWord(t, (c.addr % 4096) - (c.addr % 8));
-        k.ev(
-          "access",
-          () => `The enclave reads ${hex64(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
-          "SDM: EPCM access check",
-          { epc: t },
-        );
+        if (k.cpu.log.on)
+          k.ev(
+            "access",
+            () => `The enclave reads ${hex64(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
+            "SDM: EPCM access check",
+            { epc: t },
+          );
         return { out: 0, value };
       }
       case "exec": {
         const t = enclaveAccess(cpu, this.lp, at(c.addr), "fetch", mm);
         if (isFault(t)) return { out: t };
-        k.ev(
-          "access",
-          () => `The enclave executes code at ${k.label(at(c.addr))}.`,
-          "SDM: EPCM access check",
-          { epc: t },
-        );
+        if (k.cpu.log.on)
+          k.ev(
+            "access",
+            () => `The enclave executes code at ${k.label(at(c.addr))}.`,
+            "SDM: EPCM access check",
+            { epc: t },
+          );
         return { out: 0 };
       }
       case "init_tcs": {
@@ -246,13 +253,14 @@ export class Vdso {
         cpu.epc.writeWord(t, TCS_CSSA_NSSA, 1n << 32n);
         cpu.epc.writeWord(t, TCS_OENTRY, BigInt(c.entry));
         cpu.epc.writeWord(t, TCS_FSGSLIMIT, 0xffffffffffffffffn);
-        k.ev(
-          "access",
-          () =>
-            `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(at(c.addr))}.`,
-          "selftests: encl_init_tcs_page()",
-          { epc: t },
-        );
+        if (k.cpu.log.on)
+          k.ev(
+            "access",
+            () =>
+              `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(at(c.addr))}.`,
+            "selftests: encl_init_tcs_page()",
+            { epc: t },
+          );
         return { out: 0 };
       }
       case "EACCEPT": {

@@ -344,7 +344,9 @@ export class Session {
       }
     }
     if (valid) {
-      const words = [...(e.words.get(epcIndex) ?? new Map()).entries()].sort((a, b) => a[0] - b[0]);
+      const words = [...(e.words.get(epcIndex) ?? new Map<number, bigint>()).entries()]
+        .filter(([, v]) => v !== 0n)
+        .sort((a, b) => a[0] - b[0]);
       out.words = words.slice(0, 512).map(([o, v]) => [o, `0x${v.toString(16)}`]);
       const pt = e.pt[epcIndex];
       if (pt === 1) {

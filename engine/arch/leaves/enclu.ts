@@ -247,8 +247,8 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
       if (cssa >= nssa) return gp("the new TCS has CSSA ≥ NSSA");
       if (epc.readWord(t, TCS_AEP) !== 0n || epc.readWord(t, TCS_STATE) !== 0n)
         return gp("the new TCS has AEP or STATE set");
-      for (const [off] of epc.words.get(t) ?? [])
-        if (off >= TCS_RESERVED) return gp("the new TCS's reserved area is not zero");
+      for (const [off, w] of epc.words.get(t) ?? [])
+        if (off >= TCS_RESERVED && w !== 0n) return gp("the new TCS's reserved area is not zero");
       // SDM EACCEPT (reference §4.16 step 13): a 32-bit enclave's FS/GS limits must end in 0xFFF.
       const secs = epc.secs.get(lp.secs);
       if (secs && !(secs.attributes & ATTR_MODE64BIT) && !fsGsLimitsOk(epc.readWord(t, TCS_FSGSLIMIT)))
