@@ -24,7 +24,8 @@ function file(name: string, content: unknown): string {
 
 const augment = findFlow("augment")?.scenario as Record<string, unknown>;
 
-describe("npm run sim", () => {
+// Each test spawns node with the TypeScript loader: allow for a busy machine.
+describe("npm run sim", { timeout: 60_000 }, () => {
   it("prints the trace JSON and exits 0 when every expectation holds", () => {
     const r = run([file("augment.json", augment)]);
     expect(r.code).toBe(0);

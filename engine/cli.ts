@@ -1,17 +1,20 @@
 // Headless CLI: run a scenario and print its trace.
 //   npm run sim -- FILE.json [--format json|text]     (FILE may be - for stdin)
 //   npm run sim -- --flow augment [--format text]     (a built-in flow)
+//   npm run sim -- --flow augment --format selftest   (a TEST_F for the kernel's sgx selftests)
 // Exit 0: ran and every expectation held; 1: some expectation failed (each is named on stderr);
-// 2: invalid scenario or usage (the JSON path of the problem is named). Never a stack trace.
+// 2: invalid scenario or usage (the JSON path of the problem is named), or a scenario that
+// cannot be written as a selftest (the step is named). Never a stack trace.
 
 import { readFileSync } from "node:fs";
+import { toSelftest } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario } from "./index.ts";
 import { collectUnmet, Simulation } from "./scenario/run.ts";
 import { formatTraceText } from "./scenario/text.ts";
 import { writeTraceJson } from "./scenario/trace-json.ts";
 
-const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text]
-       npm run sim -- --flow ID [--format json|text]
+const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text|selftest]
+       npm run sim -- --flow ID [--format json|text|selftest]
        npm run sim -- --list`;
 
 function fail(message: string, code: number): never {
@@ -38,7 +41,8 @@ function main(argv: string[]): void {
     else if (file === undefined) file = a;
     else fail(`only one scenario file at a time\n${USAGE}`, 2);
   }
-  if (format !== "json" && format !== "text") fail(`--format must be json or text, got "${format}"`, 2);
+  if (format !== "json" && format !== "text" && format !== "selftest")
+    fail(`--format must be json, text or selftest, got "${format}"`, 2);
   let input: unknown;
   if (flowId !== undefined) {
     const flow = findFlow(flowId);
@@ -58,7 +62,12 @@ function main(argv: string[]): void {
   const sim = new Simulation(parsed.scenario, { materialize: format === "text" });
   while (!sim.done) sim.step();
   const out = (s: string) => process.stdout.write(s);
-  if (format === "text") out(formatTraceText(sim.trace()));
+  if (format === "selftest") {
+    // Named after the flow id, else the scenario's title.
+    const test = toSelftest(parsed.scenario, sim.trace(), flowId);
+    if (!test.ok) fail(test.error, 2);
+    out(test.code);
+  } else if (format === "text") out(formatTraceText(sim.trace()));
   else writeTraceJson(sim, out);
   const unmet = collectUnmet(sim.steps);
   if (unmet.length > 0)

@@ -1,0 +1,386 @@
+// The selftest export: every built-in flow that the selftest harness can express exports, the
+// others fail naming the step; key assertions of augment and epcm_permissions are checked against
+// main.c's own; and every export type-checks as C against declarations of the harness
+// (testdata/harness.h) with gcc -Wall -Werror.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { standardBuild } from "../flows/standard-build.ts";
+import { flows, parseScenario, runScenario, type Scenario } from "../index.ts";
+import { type SelftestResult, testName, toSelftest } from "./selftest.ts";
+
+function parse(raw: unknown): Scenario {
+  const p = parseScenario(raw);
+  if (!p.ok) throw new Error(p.errors.join("\n"));
+  return p.scenario;
+}
+
+function exportRaw(raw: unknown, name?: string): SelftestResult {
+  const s = parse(raw);
+  return toSelftest(s, runScenario(s).trace, name);
+}
+
+function code(r: SelftestResult): string {
+  if (!r.ok) throw new Error(r.error);
+  return r.code;
+}
+
+/** Each snippet occurs, after the previous one. */
+function expectInOrder(text: string, snippets: string[]): void {
+  let from = 0;
+  for (const s of snippets) {
+    const at = text.indexOf(s, from);
+    expect(at, `not found (in order): ${s}`).toBeGreaterThanOrEqual(0);
+    from = at + s.length;
+  }
+}
+
+function scenario(title: string, steps: unknown[], machine?: Record<string, unknown>) {
+  return {
+    format: "epcm-scenario/1",
+    title,
+    ...(machine ? { machine } : {}),
+    steps: [...standardBuild(), ...steps],
+  };
+}
+
+/** The flows the selftest harness cannot express, and why. */
+const NOT_EXPORTABLE: Record<string, RegExp> = {
+  eacceptcopy: /steps\[12\] \(EENTER EACCEPTCOPY\): the selftest enclave has no EACCEPTCOPY op/,
+  "reclaim-reload": /steps\[11\] \(reclaim\): memory pressure has no user-space equivalent/,
+  "two-enclaves": /steps\[11\] \(SGX_IOC_ENCLAVE_CREATE\) uses a second enclave "e1"/,
+};
+
+const exported = new Map<string, string>();
+for (const f of flows) {
+  const r = exportRaw(f.scenario, f.id);
+  if (r.ok) exported.set(f.id, r.code);
+}
+
+/** Scenarios of our own that reach the less common paths; compiled with the flows. */
+const extras: Record<string, unknown> = {
+  "loop-stops-early": scenario("Loop: stops early", [
+    { op: "mmap", offset: "0xc000", length: "0x2000", prot: "PROT_READ|PROT_WRITE" },
+    { op: "EENTER", call: "EACCEPT", addr: "0xc000", secinfo: "R|W|REG|PENDING", pages: 4 },
+    { op: "EENTER", tcs: "0x1000", call: "read", addr: "0xc000", pages: 2 },
+    { op: "EENTER", tcs: "0x1000", call: "EACCEPT", addr: "0xe000", secinfo: "R|W|REG|PENDING" },
+    { op: "ERESUME" },
+  ]),
+  "sgx1-only": scenario(
+    "SGX1: the SGX2 ioctls are missing",
+    [
+      {
+        op: "ioctl",
+        cmd: "SGX_IOC_ENCLAVE_MODIFY_TYPES",
+        arg: { offset: "0x5000", length: "0x1000", page_type: "TRIM" },
+      },
+      { op: "EENTER", call: "write", addr: "0x5000", value: "0x1" },
+      { op: "mprotect", offset: "0x5000", length: "0x1000", prot: "PROT_READ" },
+      { op: "EENTER", call: "write", addr: "0x5000", value: "0x2" },
+      { op: "EENTER", tcs: "0x1000", call: "nop" },
+      { op: "mprotect", offset: "0x5000", length: "0x1000", prot: "PROT_READ|PROT_WRITE" },
+      { op: "ERESUME" },
+      { op: "EENTER", call: "init_tcs", addr: "0xb000", ssa: "0x7000", entry: "0x23d3" },
+      { op: "munmap", offset: "0xb000", length: "0x1000" },
+    ],
+    { sgx2: false },
+  ),
+};
+for (const [id, raw] of Object.entries(extras)) exported.set(id, code(exportRaw(raw)));
+
+describe("toSelftest: built-in flows", () => {
+  it.each(flows.map((f) => f.id))("%s", (id) => {
+    const flow = flows.find((f) => f.id === id)!;
+    const r = exportRaw(flow.scenario, id);
+    if (id in NOT_EXPORTABLE) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error).toMatch(/^cannot export as a kernel selftest: /);
+        expect(r.error).toMatch(NOT_EXPORTABLE[id]);
+      }
+      return;
+    }
+    const c = code(r);
+    expect(c).toContain(`TEST_F(enclave, ${id.replace(/-/g, "_")})\n{\n`);
+    expect(c).toContain(
+      "\tmemset(&self->run, 0, sizeof(self->run));\n\tself->run.tcs = self->encl.encl_base;\n",
+    );
+    expect(c).toContain("Offsets are literal and assume the measured layout of test_encl.elf");
+    expect(c.trimEnd().endsWith("}")).toBe(true);
+  });
+
+  it("the exportable flows are all but three", () => {
+    expect(flows.length - exported.size + Object.keys(extras).length).toBe(3);
+  });
+});
+
+describe("toSelftest: golden snippets", () => {
+  it("augment: #PF 0x8007 on the new page, EACCEPT from TCS#2, ERESUME, MAGIC", () => {
+    expectInOrder(exported.get("augment")!, [
+      "TEST_F(enclave, augment)",
+      "\tASSERT_TRUE(setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata));",
+      "\taddr = mmap((void *)(self->encl.encl_base + 0xc000), PAGE_SIZE, /* total_size */\n" +
+        "\t\t    PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_FIXED,\n" +
+        "\t\t    self->encl.fd, 0);\n" +
+        "\tEXPECT_NE(addr, MAP_FAILED);",
+      "\tput_addr_op.value = MAGIC;\n" +
+        "\tput_addr_op.addr = self->encl.encl_base + 0xc000; /* total_size */\n" +
+        "\tput_addr_op.header.type = ENCL_OP_PUT_TO_ADDRESS;\n" +
+        "\n" +
+        "\tEXPECT_EQ(ENCL_CALL(&put_addr_op, &self->run, true), 0);\n" +
+        "\n" +
+        "\tEXPECT_EQ(self->run.function, ERESUME);\n" +
+        "\tEXPECT_EQ(self->run.exception_vector, 14);\n" +
+        "\tEXPECT_EQ(self->run.exception_error_code, 0x8007);\n" +
+        "\tEXPECT_EQ(self->run.exception_addr, self->encl.encl_base + 0xc000); /* total_size */\n" +
+        "\n" +
+        "\tself->run.exception_vector = 0;\n" +
+        "\tself->run.exception_error_code = 0;\n" +
+        "\tself->run.exception_addr = 0;\n",
+      "\tself->run.tcs = self->encl.encl_base + 0x1000; /* TCS#2 */",
+      "\teaccept_op.flags = SGX_SECINFO_R | SGX_SECINFO_W | SGX_SECINFO_REG | SGX_SECINFO_PENDING;",
+      "\tEXPECT_EQ(ENCL_CALL(&eaccept_op, &self->run, true), 0);\n\n\tEXPECT_EEXIT(&self->run);",
+      "\tEXPECT_EQ(eaccept_op.ret, 0);",
+      "\tself->run.tcs = self->encl.encl_base; /* TCS#1 */",
+      "\tEXPECT_EQ(vdso_sgx_enter_enclave((unsigned long)&put_addr_op, 0, 0,\n" +
+        "\t\t\t\t\t ERESUME, 0, 0, &self->run),\n" +
+        "\t\t  0);\n" +
+        "\n" +
+        "\tEXPECT_EEXIT(&self->run);\n" +
+        "\tEXPECT_EQ(self->run.exception_vector, 0);\n" +
+        "\tEXPECT_EQ(self->run.exception_error_code, 0);\n" +
+        "\tEXPECT_EQ(self->run.exception_addr, 0);",
+      "\tget_addr_op.value = 0;",
+      "\tEXPECT_EQ(get_addr_op.value, MAGIC);",
+      "\tret = munmap((void *)(self->encl.encl_base + 0xc000), PAGE_SIZE); /* total_size */",
+      "\tEXPECT_EQ(ret, 0);",
+    ]);
+  });
+
+  it("epcm_permissions: probe, RESTRICT count 4096, EACCEPT(PR), #PF 0x8007, EMODPE on TCS#2, ERESUME, MAGIC2", () => {
+    expectInOrder(exported.get("epcm-permissions")!, [
+      "TEST_F(enclave, epcm_permissions)",
+      "\tstruct sgx_enclave_restrict_permissions restrict_ioc;",
+      "\tint ret, errno_save;",
+      // The SGX2 probe: an all-zero struct, as main.c's.
+      "\tmemset(&restrict_ioc, 0, sizeof(restrict_ioc));\n" +
+        "\n" +
+        "\tret = ioctl(self->encl.fd, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &restrict_ioc);\n" +
+        "\terrno_save = ret == -1 ? errno : 0;\n" +
+        "\n" +
+        "\tEXPECT_EQ(ret, -1);\n" +
+        "\tEXPECT_EQ(errno_save, EINVAL);",
+      "\tput_addr_op.addr = self->encl.encl_base + 0x5000; /* data_start */",
+      "\tEXPECT_EQ(get_addr_op.value, MAGIC);",
+      "\tmemset(&restrict_ioc, 0, sizeof(restrict_ioc));\n" +
+        "\trestrict_ioc.offset = 0x5000; /* data_start */\n" +
+        "\trestrict_ioc.length = PAGE_SIZE;\n" +
+        "\trestrict_ioc.permissions = SGX_SECINFO_R;\n" +
+        "\n" +
+        "\tret = ioctl(self->encl.fd, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &restrict_ioc);\n" +
+        "\terrno_save = ret == -1 ? errno : 0;\n" +
+        "\n" +
+        "\tEXPECT_EQ(ret, 0);\n" +
+        "\tEXPECT_EQ(errno_save, 0);\n" +
+        "\tEXPECT_EQ(restrict_ioc.result, 0);\n" +
+        "\tEXPECT_EQ(restrict_ioc.count, 4096);",
+      "\teaccept_op.flags = SGX_SECINFO_R | SGX_SECINFO_REG | SGX_SECINFO_PR;",
+      "\tEXPECT_EQ(eaccept_op.ret, 0);",
+      "\tput_addr_op.value = MAGIC2;",
+      "\tEXPECT_EQ(self->run.function, ERESUME);\n" +
+        "\tEXPECT_EQ(self->run.exception_vector, 14);\n" +
+        "\tEXPECT_EQ(self->run.exception_error_code, 0x8007);\n" +
+        "\tEXPECT_EQ(self->run.exception_addr, self->encl.encl_base + 0x5000); /* data_start */\n" +
+        "\n" +
+        "\tself->run.exception_vector = 0;",
+      "\tself->run.tcs = self->encl.encl_base + 0x1000; /* TCS#2 */",
+      "\temodpe_op.epc_addr = self->encl.encl_base + 0x5000; /* data_start */\n" +
+        "\temodpe_op.flags = SGX_SECINFO_R | SGX_SECINFO_W;\n" +
+        "\temodpe_op.header.type = ENCL_OP_EMODPE;\n" +
+        "\n" +
+        "\tEXPECT_EQ(ENCL_CALL(&emodpe_op, &self->run, true), 0);\n" +
+        "\n" +
+        "\tEXPECT_EEXIT(&self->run);",
+      "\tself->run.tcs = self->encl.encl_base; /* TCS#1 */",
+      "vdso_sgx_enter_enclave((unsigned long)&put_addr_op, 0, 0,\n\t\t\t\t\t ERESUME, 0, 0, &self->run)",
+      "\tEXPECT_EQ(get_addr_op.value, MAGIC2);",
+    ]);
+  });
+
+  it("REMOVE_PAGES without EACCEPT: ret -1, EPERM, count 0", () => {
+    expectInOrder(exported.get("remove-added-page-no-eaccept")!, [
+      "\tmodt_ioc.page_type = SGX_PAGE_TYPE_TRIM;",
+      "\tEXPECT_EQ(modt_ioc.count, 4096);",
+      "\tret = ioctl(self->encl.fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &remove_ioc);",
+      "\tEXPECT_EQ(ret, -1);\n\tEXPECT_EQ(errno_save, EPERM);\n\tEXPECT_EQ(remove_ioc.count, 0);",
+    ]);
+  });
+
+  it("pages: N becomes a for loop, as in unclobbered_vdso_oversubscribed_remove", () => {
+    expectInOrder(exported.get("unclobbered-vdso-oversubscribed-remove")!, [
+      "\tASSERT_TRUE(setup_test_encl(128 * PAGE_SIZE, &self->encl, _metadata));",
+      "\teaccept_op.flags = SGX_SECINFO_TRIM | SGX_SECINFO_MODIFIED;",
+      "\tfor (i = 0; i < 128; i++) {\n" +
+        "\t\teaccept_op.epc_addr = self->encl.encl_base + 0xb000 + i * PAGE_SIZE;\n" +
+        "\t\teaccept_op.ret = 0;\n" +
+        "\n" +
+        "\t\tEXPECT_EQ(ENCL_CALL(&eaccept_op, &self->run, true), 0);\n" +
+        "\n" +
+        "\t\tEXPECT_EQ(self->run.exception_vector, 0);\n" +
+        "\t\tEXPECT_EQ(self->run.exception_error_code, 0);\n" +
+        "\t\tEXPECT_EQ(self->run.exception_addr, 0);\n" +
+        "\t\tASSERT_EQ(eaccept_op.ret, 0);\n" +
+        "\t\tASSERT_EQ(self->run.function, EEXIT);\n" +
+        "\t}",
+      "\tEXPECT_EQ(remove_ioc.count, 524288);",
+    ]);
+    expect(exported.get("augment-via-eaccept-long")).toContain(
+      "\tASSERT_TRUE(setup_test_encl_dynamic(ENCL_HEAP_SIZE_DEFAULT, 0x3f4000, &self->encl, _metadata));",
+    );
+  });
+
+  it("a repetition that stops early: the clean entries loop, the stopped one is asserted in full", () => {
+    expectInOrder(exported.get("loop-stops-early")!, [
+      "\tfor (i = 0; i < 2; i++) {",
+      "\t}",
+      "Entry 2 of 4 does not end cleanly",
+      "\teaccept_op.epc_addr = self->encl.encl_base + 0xc000 + 2 * PAGE_SIZE;",
+      "\tEXPECT_EQ(self->run.exception_error_code, 0x4);\n" +
+        "\tEXPECT_EQ(self->run.exception_addr, self->encl.encl_base + 0xe000); /* total_size + 0x2000 */",
+      // TCS#1 waits in its AEX with eaccept_op: a new EACCEPT on TCS#2 gets its own op struct,
+      // and ERESUME on TCS#1 passes the interrupted one again.
+      "\teaccept_op2.epc_addr = self->encl.encl_base + 0xe000;",
+      "vdso_sgx_enter_enclave((unsigned long)&eaccept_op, 0, 0,",
+    ]);
+  });
+
+  it("an SGX1 machine: ENODEV, a PTE fault 0x7, #GP on a busy TCS", () => {
+    const c = exported.get("sgx1-only")!;
+    expect(c).toContain("SGX1 only");
+    expectInOrder(c, [
+      "\tEXPECT_EQ(ret, -1);\n\tEXPECT_EQ(errno_save, ENODEV);",
+      "\tret = mprotect((void *)(self->encl.encl_base + 0x5000), PAGE_SIZE, PROT_READ); /* data_start */",
+      "\tEXPECT_EQ(self->run.exception_error_code, 0x7);",
+      "\tnop_op.type = ENCL_OP_NOP;",
+      "\tinit_tcs_page_op.entry = 0x23d3; /* encl_entry */",
+    ]);
+  });
+});
+
+describe("toSelftest: refusals", () => {
+  const build = standardBuild();
+
+  it("a scenario that does not start with the standard build", () => {
+    const r = exportRaw({
+      format: "epcm-scenario/1",
+      title: "t",
+      steps: [{ op: "ioctl", cmd: "SGX_IOC_ENCLAVE_CREATE", arg: { size: "0x10000" } }],
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toContain("the export only supports scenarios built on the selftest enclave");
+    const data = { ...(build[8] as Record<string, unknown>), prot: "PROT_READ" };
+    const r2 = exportRaw({
+      format: "epcm-scenario/1",
+      title: "t",
+      steps: [...build.slice(0, 8), data, build[9]],
+    });
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(r2.error).toMatch(/steps\[8\] \(mmap\) differs: expected .*PROT_READ\|PROT_WRITE/);
+  });
+
+  it("a build that fails in the simulation", () => {
+    const r = exportRaw({ format: "epcm-scenario/1", title: "t", machine: { epcPages: 2 }, steps: build });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/the standard build fails in this simulation at steps\[\d\]/);
+  });
+
+  it.each([
+    [{ op: "close" }, /steps\[10\] \(close\): a selftest does not close the enclave's fd/],
+    [
+      { op: "EENTER", call: "exec", addr: "0x2000" },
+      /steps\[10\] \(EENTER exec\): the selftest enclave has no op/,
+    ],
+    [
+      { op: "ioctl", cmd: "SGX_IOC_ENCLAVE_PROVISION", arg: {} },
+      /PROVISION needs an fd of \/dev\/sgx_provision/,
+    ],
+    [{ op: "ioctl", cmd: "SGX_IOC_NOT_A_THING", arg: {} }, /"SGX_IOC_NOT_A_THING" is not an ioctl the uapi/],
+  ])("%j", (step, message) => {
+    const r = exportRaw(scenario("t", [step]));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(message);
+  });
+
+  it("a trace of another length", () => {
+    const s = parse(scenario("t", []));
+    const { trace } = runScenario(s);
+    const r = toSelftest({ ...s, steps: [...s.steps, s.steps[9]] }, trace);
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe("testName", () => {
+  it.each([
+    ["epcm-permissions", "epcm_permissions"],
+    ["augment: EAUG on a page fault", "augment"],
+    ["EMODPE: the enclave extends its own permissions", "emodpe"],
+    ["My scenario (v2)", "my_scenario_v2"],
+    ["2 enclaves", "scenario_2_enclaves"],
+    [":::", "scenario"],
+  ])("%s → %s", (source, name) => {
+    expect(testName(source)).toBe(name);
+  });
+});
+
+describe("the exported tests compile as C", () => {
+  it("gcc -fsyntax-only -Wall -Werror -std=gnu11 against testdata/harness.h", () => {
+    const dir = mkdtempSync(join(tmpdir(), "epcm-selftest-"));
+    const file = join(dir, "exported.c");
+    const parts = [
+      '#include "harness.h"',
+      "#include <sys/mman.h>",
+      "#include <errno.h>",
+      "#include <sys/ioctl.h>",
+      "",
+      ...exported.values(),
+    ];
+    writeFileSync(file, parts.join("\n"));
+    const include = new URL("./testdata", import.meta.url).pathname;
+    const r = spawnSync("gcc", ["-fsyntax-only", "-Wall", "-Werror", "-std=gnu11", "-I", include, file], {
+      encoding: "utf8",
+    });
+    expect(r.error, "gcc could not be run").toBeUndefined();
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
+// Each case spawns the CLI (a fresh Node with tsx): allow for a loaded machine.
+describe("npm run sim -- --format selftest", { timeout: 30_000 }, () => {
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  const run = (args: string[], input?: string) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", cli, ...args], { input, encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it("prints the TEST_F of a flow, named after its id", () => {
+    const r = run(["--flow", "tcs-entry", "--format", "selftest"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("TEST_F(enclave, tcs_entry)");
+    expect(r.out).toBe(exported.get("tcs-entry"));
+  });
+
+  it("names a scenario file's test after its title; exits 2 naming the step it cannot export", () => {
+    const ok = run(["-", "--format=selftest"], JSON.stringify(extras["sgx1-only"]));
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("TEST_F(enclave, sgx1)");
+    const r = run(["--flow", "reclaim-reload", "--format", "selftest"]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(/^cannot export as a kernel selftest: steps\[11\] \(reclaim\)/);
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});

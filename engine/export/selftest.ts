@@ -1,0 +1,887 @@
+// Export a scenario as a kernel selftest: a `TEST_F(enclave, <name>)` written against the harness
+// and helpers of tools/testing/selftests/sgx/main.c (kernel-selftests §0.3, §2, §3), ready to be
+// pasted into main.c. The scenario must start with the standard build (flows/standard-build.ts),
+// which becomes main.c's `setup_test_encl()`; every later step becomes the C that main.c's tests
+// write for it, and every outcome the engine computed for that step becomes an assertion:
+//
+//   ioctl          memset + fields + ioctl(self->encl.fd, SGX_IOC_ENCLAVE_..., &arg), then
+//                  ret, errno (main.c's `errno_save = ret == -1 ? errno : 0`), arg.result, arg.count;
+//                  an all-zero struct is main.c's SGX2 probe; CREATE, ADD_PAGES and INIT after the
+//                  build are refused by the kernel before it reads their buffers, so main.c's own
+//                  SECS and SIGSTRUCT (self->encl.secs, .sigstruct) stand in
+//   mmap/mprotect/munmap   on self->encl.encl_base + offset, then the result and errno
+//   EENTER         an encl_op_* struct and ENCL_CALL(&op, &self->run, true), then the value read,
+//                  EACCEPT's op.ret, EXPECT_EEXIT or run.function, and the three exception fields;
+//                  after a reported exception they are reset to 0, as main.c does
+//   ERESUME        vdso_sgx_enter_enclave((unsigned long)&op, 0, 0, ERESUME, 0, 0, &self->run)
+//                  with the op the interrupted thread was running (main.c's epcm_permissions)
+//   pages: N       a for loop over the N pages (main.c's unclobbered_vdso_oversubscribed_remove)
+//
+// Steps the selftest enclave or harness cannot express (reclaim, close, a second enclave, exec,
+// EACCEPTCOPY, PROVISION, an ioctl the uapi does not name, a stalled access) make the export fail
+// with a message naming the step. Pure: no Node APIs, so the UI can offer it too.
+
+import { sgxCodeName } from "../arch/constants.ts";
+import {
+  DATA_OFF,
+  DATA_START,
+  ENCL_BUFFER,
+  ENCL_DYN_ENTRY,
+  ENCL_ENTRY,
+  enclaveSize,
+  HEAP,
+  MAGIC,
+  MAGIC2,
+  SSA_TCS1,
+  SSA_TCS2,
+  standardBuild,
+  TCS1,
+  TCS2,
+  TEXT,
+  totalSize,
+} from "../flows/standard-build.ts";
+import { parseScenario } from "../scenario/parse.ts";
+import { opJson } from "../scenario/run.ts";
+import type { RunJson, Trace, TraceStep } from "../scenario/trace-types.ts";
+import type { EnclaveCall, Scenario, Step } from "../scenario/types.ts";
+
+export type SelftestResult = { ok: true; code: string } | { ok: false; error: string };
+
+const PAGE = 0x1000;
+/** The standard build: CREATE, 4 × ADD_PAGES, INIT, 4 × mmap (standard-build.ts). */
+const BUILD_STEPS = 10;
+/** Loops with more entries than this get main.c's TEST_F_TIMEOUT hint. */
+const LONG_LOOP = 1 << 16;
+
+const CANNOT = "cannot export as a kernel selftest";
+
+class ExportError extends Error {}
+
+function fail(message: string): never {
+  throw new ExportError(`${CANNOT}: ${message}`);
+}
+
+/**
+ * The scenario as a kernel selftest. `trace` must be the engine's trace of this scenario (every
+ * step run); `name` (default: the scenario title up to its first colon) is made a C identifier.
+ */
+export function toSelftest(scenario: Scenario, trace: Trace, name?: string): SelftestResult {
+  try {
+    return { ok: true, code: new Exporter(scenario, trace, testName(name ?? scenario.title)).run() };
+  } catch (e) {
+    if (e instanceof ExportError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** A C identifier from a flow id or title: "epcm-permissions" → "epcm_permissions". */
+export function testName(source: string): string {
+  const head = source.includes(":") ? source.slice(0, source.indexOf(":")) : source;
+  const id = (head.trim() || source)
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/_+/g, "_")
+    .replace(/^_|_$/g, "");
+  if (id === "") return "scenario";
+  return /^[0-9]/.test(id) ? `scenario_${id}` : id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting C expressions.
+
+function hexOf(n: number | bigint): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** A 64-bit value: main.c's MAGIC / MAGIC2 by name, else a hex literal. */
+function u64(v: bigint): string {
+  if (v === BigInt(MAGIC)) return "MAGIC";
+  if (v === BigInt(MAGIC2)) return "MAGIC2";
+  if (v === 0n) return "0";
+  return v > 0x7fffffffn ? `${hexOf(v)}ULL` : hexOf(v);
+}
+
+/** Names joined with " | ", unknown bits as hex, `zero` for 0. */
+function bits(v: number, names: Array<[string, number]>, zero = "0"): string {
+  const parts: string[] = [];
+  let rest = v;
+  for (const [name, bit] of names)
+    if ((v & bit) === bit && bit !== 0) {
+      parts.push(name);
+      rest &= ~bit;
+    }
+  if (rest !== 0) parts.push(hexOf(rest >>> 0));
+  return parts.length === 0 ? zero : parts.join(" | ");
+}
+
+const PAGE_TYPES = ["SECS", "TCS", "REG", "VA", "TRIM"];
+
+/** A SECINFO flags word as main.c writes it: SGX_SECINFO_R | SGX_SECINFO_W | SGX_SECINFO_REG | ... */
+function secinfo(v: number): string {
+  const w = BigInt(v);
+  const parts: string[] = [];
+  if (w & 1n) parts.push("SGX_SECINFO_R");
+  if (w & 2n) parts.push("SGX_SECINFO_W");
+  if (w & 4n) parts.push("SGX_SECINFO_X");
+  const type = Number((w >> 8n) & 0xffn);
+  let rest = w & ~0xff3fn;
+  // SECS is type 0: left implicit, as in main.c's EMODPE flags (SGX_SECINFO_R | SGX_SECINFO_W).
+  if (type > 0 && type < PAGE_TYPES.length) parts.push(`SGX_SECINFO_${PAGE_TYPES[type]}`);
+  else rest |= BigInt(type) << 8n;
+  if (w & 0x8n) parts.push("SGX_SECINFO_PENDING");
+  if (w & 0x10n) parts.push("SGX_SECINFO_MODIFIED");
+  if (w & 0x20n) parts.push("SGX_SECINFO_PR");
+  if (rest !== 0n) parts.push(rest > 0x7fffffffn ? `${hexOf(rest)}ULL` : hexOf(rest));
+  return parts.length === 0 ? "0" : parts.join(" | ");
+}
+
+const permissions = (v: number) =>
+  bits(v, [
+    ["SGX_SECINFO_R", 1],
+    ["SGX_SECINFO_W", 2],
+    ["SGX_SECINFO_X", 4],
+  ]);
+const prot = (v: number) =>
+  bits(
+    v,
+    [
+      ["PROT_READ", 1],
+      ["PROT_WRITE", 2],
+      ["PROT_EXEC", 4],
+    ],
+    "PROT_NONE",
+  );
+const mapFlags = (v: number) =>
+  bits(v, [
+    ["MAP_SHARED", 0x1],
+    ["MAP_PRIVATE", 0x2],
+    ["MAP_FIXED", 0x10],
+    ["MAP_ANONYMOUS", 0x20],
+  ]);
+const pageType = (v: number) =>
+  v >= 0 && v < PAGE_TYPES.length ? `SGX_PAGE_TYPE_${PAGE_TYPES[v]}` : hexOf(v);
+
+/** A length: PAGE_SIZE, 3 * PAGE_SIZE, or hex. */
+function length(n: number): string {
+  if (n === PAGE) return "PAGE_SIZE";
+  if (n > 0 && n % PAGE === 0) return `${n / PAGE} * PAGE_SIZE`;
+  return hexOf(n);
+}
+
+/** A C comment body: no comment terminator inside. */
+function commentText(s: string): string {
+  return s.replace(/\*\//g, "* /").replace(/\s+/g, " ").trim();
+}
+
+/** A block comment wrapped at ~96 columns, indented by `indent` tabs. */
+function block(text: string[], indent = 1): string[] {
+  const tab = "\t".repeat(indent);
+  const width = 96 - indent * 8;
+  const out: string[] = [];
+  for (const para of text) {
+    if (para === "") {
+      out.push(`${tab} *`);
+      continue;
+    }
+    let line = "";
+    for (const word of commentText(para).split(" ")) {
+      if (line !== "" && line.length + 1 + word.length > width) {
+        out.push(`${tab} * ${line}`);
+        line = word;
+      } else line = line === "" ? word : `${line} ${word}`;
+    }
+    if (line !== "") out.push(`${tab} * ${line}`);
+  }
+  if (out.length === 1) return [`${tab}/* ${out[0].slice(tab.length + 3)} */`];
+  return [`${tab}/*`, ...out, `${tab} */`];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The enclave's ops (defines.h: enum encl_op_type and the encl_op_* structs).
+
+type OpKind = "put_buf" | "get_buf" | "put_addr" | "get_addr" | "nop" | "eaccept" | "emodpe" | "init_tcs";
+
+const OP_STRUCT: Record<OpKind, string> = {
+  put_buf: "struct encl_op_put_to_buf",
+  get_buf: "struct encl_op_get_from_buf",
+  put_addr: "struct encl_op_put_to_addr",
+  get_addr: "struct encl_op_get_from_addr",
+  nop: "struct encl_op_header",
+  eaccept: "struct encl_op_eaccept",
+  emodpe: "struct encl_op_emodpe",
+  init_tcs: "struct encl_op_init_tcs_page",
+};
+
+/** Variable names as in main.c. */
+const OP_VAR: Record<OpKind, string> = {
+  put_buf: "put_buf_op",
+  get_buf: "get_buf_op",
+  put_addr: "put_addr_op",
+  get_addr: "get_addr_op",
+  nop: "nop_op",
+  eaccept: "eaccept_op",
+  emodpe: "emodpe_op",
+  init_tcs: "init_tcs_page_op",
+};
+
+const OP_TYPE: Record<OpKind, string> = {
+  put_buf: "ENCL_OP_PUT_TO_BUFFER",
+  get_buf: "ENCL_OP_GET_FROM_BUFFER",
+  put_addr: "ENCL_OP_PUT_TO_ADDRESS",
+  get_addr: "ENCL_OP_GET_FROM_ADDRESS",
+  nop: "ENCL_OP_NOP",
+  eaccept: "ENCL_OP_EACCEPT",
+  emodpe: "ENCL_OP_EMODPE",
+  init_tcs: "ENCL_OP_INIT_TCS_PAGE",
+};
+
+const IOCTL_STRUCT: Record<string, [string, string]> = {
+  SGX_IOC_ENCLAVE_CREATE: ["struct sgx_enclave_create", "create_ioc"],
+  SGX_IOC_ENCLAVE_ADD_PAGES: ["struct sgx_enclave_add_pages", "add_ioc"],
+  SGX_IOC_ENCLAVE_INIT: ["struct sgx_enclave_init", "init_ioc"],
+  SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS: ["struct sgx_enclave_restrict_permissions", "restrict_ioc"],
+  SGX_IOC_ENCLAVE_MODIFY_TYPES: ["struct sgx_enclave_modify_types", "modt_ioc"],
+  SGX_IOC_ENCLAVE_REMOVE_PAGES: ["struct sgx_enclave_remove_pages", "remove_ioc"],
+};
+
+/** uapi ioctls without an argument that the scenario can only name as an unknown command. */
+const ARGLESS_IOCTLS = new Set(["SGX_IOC_VEPC_REMOVE_ALL"]);
+
+function stepLabel(step: Step): string {
+  if (step.op === "ioctl") return step.arg.cmd === "unknown" ? step.arg.name : step.arg.cmd;
+  if (step.op === "EENTER") return `EENTER ${step.call.call}`;
+  return step.op;
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Layout {
+  heapPages: number;
+  /** Extra ELRANGE requested from setup_test_encl_dynamic (bytes); 0 for setup_test_encl. */
+  dynamicSize: number;
+  total: number;
+  size: number;
+}
+
+class Exporter {
+  private readonly s: Scenario;
+  private readonly t: Trace;
+  private readonly name: string;
+  private readonly body: string[] = [];
+  private readonly decls = new Map<string, string>();
+  private enclave = "e0";
+  private layout: Layout = { heapPages: 1, dynamicSize: 0, total: totalSize(1), size: enclaveSize(1) };
+  /** The TCS offset in self->run.tcs. */
+  private tcs = TCS1;
+  /** Op variables of threads interrupted by an AEX, by TCS offset: ERESUME continues them. */
+  private readonly interrupted = new Map<number, { kind: OpKind; v: string }>();
+  private longestLoop = 0;
+
+  constructor(s: Scenario, t: Trace, name: string) {
+    this.s = s;
+    this.t = t;
+    this.name = name;
+  }
+
+  run(): string {
+    if (this.t.steps.length !== this.s.steps.length)
+      fail(
+        `the trace has ${this.t.steps.length} step(s) but the scenario has ${this.s.steps.length}: run every step first`,
+      );
+    this.checkBuild();
+    for (let i = BUILD_STEPS; i < this.s.steps.length; i++) this.checkSupported(i);
+    for (let i = BUILD_STEPS; i < this.s.steps.length; i++) this.step(i);
+    return this.render();
+  }
+
+  // --- The standard build ------------------------------------------------------------------
+
+  private notBuilt(why: string): never {
+    return fail(
+      `the export only supports scenarios built on the selftest enclave: they must start with the standard build (main.c's setup_test_encl(): SGX_IOC_ENCLAVE_CREATE, SGX_IOC_ENCLAVE_ADD_PAGES for the TCS, text, data and heap segments, SGX_IOC_ENCLAVE_INIT, one mmap per segment); ${why}`,
+    );
+  }
+
+  private checkBuild(): void {
+    const steps = this.s.steps;
+    if (steps.length < BUILD_STEPS) this.notBuilt(`the scenario has only ${steps.length} step(s)`);
+    const create = steps[0];
+    const heap = steps[4];
+    if (create.op !== "ioctl" || create.arg.cmd !== "SGX_IOC_ENCLAVE_CREATE")
+      this.notBuilt(`steps[0] (${stepLabel(create)}) is not SGX_IOC_ENCLAVE_CREATE`);
+    if (heap.op !== "ioctl" || heap.arg.cmd !== "SGX_IOC_ENCLAVE_ADD_PAGES")
+      this.notBuilt(`steps[4] (${stepLabel(heap)}) is not the heap's SGX_IOC_ENCLAVE_ADD_PAGES`);
+    const heapPages = Math.max(1, Math.floor(heap.arg.length / PAGE));
+    const size = create.arg.size;
+    const total = totalSize(heapPages);
+    const plain = enclaveSize(heapPages);
+    // setup_test_encl_dynamic (kernel-selftests Appendix A) adds dynamic_size before rounding the
+    // ELRANGE up to a power of two: asking for everything past total_size gives exactly `size`.
+    const dynamicSize =
+      size > plain && enclaveSize(heapPages, (size - total) / PAGE) === size ? size - total : 0;
+    this.enclave = create.enclave;
+    this.layout = { heapPages, dynamicSize, total, size };
+    const raw = standardBuild({ heapPages, dynamicPages: dynamicSize / PAGE, enclave: create.enclave });
+    const parsed = parseScenario({ format: "epcm-scenario/1", title: "standard build", steps: raw });
+    if (!parsed.ok) throw new Error(`standard build does not parse: ${parsed.errors.join("; ")}`);
+    for (let i = 0; i < BUILD_STEPS; i++) {
+      const want = parsed.scenario.steps[i];
+      const got = steps[i];
+      const w = canonical({ enclave: want.enclave, ...opJson(want) });
+      const g = canonical({ enclave: got.enclave, ...opJson(got) });
+      if (w !== g) this.notBuilt(`steps[${i}] (${stepLabel(got)}) differs: expected ${w}, got ${g}`);
+      const out = this.t.steps[i];
+      // mmap returns the mapped address; everything else 0.
+      if (out.ret === -1 || (got.op !== "mmap" && out.ret !== 0))
+        fail(
+          `the standard build fails in this simulation at steps[${i}] (${stepLabel(got)}: ret ${out.ret}${out.errno ? `, ${out.errno}` : ""}); main.c asserts that setup_test_encl() succeeds, so there is no test to export`,
+        );
+    }
+  }
+
+  // --- What the selftest enclave and harness can express ----------------------------------------
+
+  private checkSupported(i: number): void {
+    const step = this.s.steps[i];
+    const out = this.t.steps[i];
+    const at = `steps[${i}] (${stepLabel(step)})`;
+    if (step.enclave !== this.enclave)
+      fail(
+        `${at} uses a second enclave "${step.enclave}": the selftest fixture has exactly one enclave (self->encl, built by setup_test_encl())`,
+      );
+    switch (step.op) {
+      case "reclaim":
+        fail(
+          `${at}: memory pressure has no user-space equivalent in a selftest; the kernel's reclaimer cannot be driven from a test`,
+        );
+        break;
+      case "close":
+        fail(
+          `${at}: a selftest does not close the enclave's fd itself; FIXTURE_TEARDOWN (encl_delete()) does that after the test`,
+        );
+        break;
+      case "EENTER":
+        if (step.call.call === "exec")
+          fail(
+            `${at}: the selftest enclave has no op that fetches an instruction at an address (enum encl_op_type in defines.h: ENCL_OP_PUT_TO_BUFFER ... ENCL_OP_INIT_TCS_PAGE)`,
+          );
+        if (step.call.call === "EACCEPTCOPY")
+          fail(
+            `${at}: the selftest enclave has no EACCEPTCOPY op (enum encl_op_type in defines.h has EACCEPT and EMODPE only)`,
+          );
+        break;
+      case "ioctl": {
+        const cmd = step.arg.cmd;
+        if (cmd === "SGX_IOC_ENCLAVE_PROVISION")
+          fail(`${at}: PROVISION needs an fd of /dev/sgx_provision, which the selftest harness never opens`);
+        if (cmd === "unknown" && !ARGLESS_IOCTLS.has(step.arg.name))
+          fail(
+            `${at}: "${step.arg.name}" is not an ioctl the uapi header (asm/sgx.h) defines, so it cannot be written in C`,
+          );
+        if (
+          (cmd === "SGX_IOC_ENCLAVE_CREATE" ||
+            cmd === "SGX_IOC_ENCLAVE_ADD_PAGES" ||
+            cmd === "SGX_IOC_ENCLAVE_INIT") &&
+          out.ret === 0
+        )
+          fail(`${at}: the enclave is already built and initialized, yet the simulation reports success`);
+        break;
+      }
+      default:
+        break;
+    }
+    if (out.stalled)
+      fail(
+        `${at}: the access never makes progress (its working set is larger than the EPC); the real test would fault until it times out`,
+      );
+    if (out.errno !== undefined && !/^E[A-Z0-9]+$/.test(out.errno))
+      fail(`${at}: errno "${out.errno}" is not an errno.h name`);
+  }
+
+  // --- Emitting ----------------------------------------------------------------------------
+
+  private declare(name: string, type: string): string {
+    this.decls.set(name, type);
+    return name;
+  }
+
+  private emit(...lines: string[]): void {
+    for (const l of lines) this.body.push(l === "" ? "" : `\t${l}`);
+  }
+
+  /** An enclave address: the base plus a literal offset (see the header about the layout). */
+  private addr(offset: number): string {
+    return offset < 0
+      ? `self->encl.encl_base - ${hexOf(-offset)}`
+      : `self->encl.encl_base + ${hexOf(offset)}`;
+  }
+
+  /** What lives at an enclave offset in the measured layout (kernel-selftests §1.1), if known. */
+  private place(offset: number): string | undefined {
+    const { total } = this.layout;
+    const known: Record<number, string> = {
+      [TCS1]: "TCS#1",
+      [TCS2]: "TCS#2",
+      [TEXT]: "text",
+      [ENCL_BUFFER]: "encl_buffer",
+      [DATA_START]: "data_start",
+      [SSA_TCS1]: "SSA of TCS#1",
+      [SSA_TCS2]: "SSA of TCS#2",
+      [HEAP]: "heap",
+    };
+    if (offset === DATA_OFF + PAGE) return "data_start";
+    if (offset === total) return "total_size";
+    if (offset > total && offset < this.layout.size) return `total_size + ${hexOf(offset - total)}`;
+    return known[offset];
+  }
+
+  private withPlace(line: string, offset: number): string {
+    const p = this.place(offset);
+    return p === undefined ? line : `${line} /* ${p} */`;
+  }
+
+  private stepComment(i: number): void {
+    const step = this.s.steps[i];
+    const head = `steps[${i}] ${stepLabel(step)}${step.op === "EENTER" && step.pages !== undefined ? `, pages: ${step.pages}` : ""}`;
+    this.emit("");
+    this.body.push(...block([step.note ? `${head}: ${step.note}` : `${head}.`]));
+  }
+
+  private step(i: number): void {
+    const step = this.s.steps[i];
+    const out = this.t.steps[i];
+    this.stepComment(i);
+    switch (step.op) {
+      case "ioctl":
+        this.ioctl(step, out);
+        break;
+      case "mmap":
+        this.mmap(step, out);
+        break;
+      case "mprotect":
+      case "munmap":
+        this.memCall(step, out);
+        break;
+      case "EENTER":
+        this.eenter(step, out);
+        break;
+      case "ERESUME":
+        this.eresume(step, out);
+        break;
+      default:
+        // Refused in checkSupported().
+        break;
+    }
+  }
+
+  /** ret / errno as main.c checks them after a call that returns -1 and sets errno. */
+  private expectRet(ret: number, errno: string | undefined): void {
+    this.declare("ret", "int");
+    this.declare("errno_save", "int");
+    this.emit("errno_save = ret == -1 ? errno : 0;", "", `EXPECT_EQ(ret, ${ret});`);
+    this.emit(`EXPECT_EQ(errno_save, ${ret === -1 ? (errno ?? "0") : "0"});`);
+  }
+
+  private ioctl(step: Step & { op: "ioctl" }, out: TraceStep): void {
+    const a = step.arg;
+    if (a.cmd === "unknown") {
+      // An ioctl that takes no argument (e.g. SGX_IOC_VEPC_REMOVE_ALL, meant for /dev/sgx_vepc).
+      this.declare("ret", "int");
+      this.emit(`ret = ioctl(self->encl.fd, ${a.name});`);
+      this.expectRet(out.ret, out.errno);
+      return;
+    }
+    const [type, v] = IOCTL_STRUCT[a.cmd];
+    this.declare(v, type);
+    const memsetAt = this.body.length;
+    this.emit(`memset(&${v}, 0, sizeof(${v}));`);
+    const field = (name: string, value: string, offset?: number) => {
+      const line = `${v}.${name} = ${value};`;
+      this.emit(offset === undefined ? line : this.withPlace(line, offset));
+    };
+    const nonzero = (name: string, n: number, show: (n: number) => string = hexOf, offset?: number) => {
+      if (n !== 0) field(name, show(n), offset);
+    };
+    let cleanup: string | undefined;
+    switch (a.cmd) {
+      case "SGX_IOC_ENCLAVE_CREATE":
+        // After setup_test_encl() the enclave exists: the kernel refuses a second CREATE before it
+        // reads the SECS (ioctl.c: sgx_ioc_enclave_create()), so main.c's SECS stands in for it.
+        field("src", "(unsigned long)&self->encl.secs");
+        break;
+      case "SGX_IOC_ENCLAVE_INIT":
+        // Refused before the SIGSTRUCT is read (already initialized): main.c's SIGSTRUCT stands in.
+        field("sigstruct", "(unsigned long)&self->encl.sigstruct");
+        break;
+      case "SGX_IOC_ENCLAVE_ADD_PAGES": {
+        // A page-aligned source buffer and a SECINFO, as encl_build() passes them.
+        this.declare("add_src", "void *");
+        this.declare("secinfo", "struct sgx_secinfo");
+        const len = a.length > 0 ? length(a.length) : "PAGE_SIZE";
+        const pre = [
+          `add_src = mmap(NULL, ${len}, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);`,
+          "ASSERT_NE(add_src, MAP_FAILED);",
+          ...(a.data ?? []).map(([off, word]) => `((uint64_t *)add_src)[${off / 8}] = ${u64(word)};`),
+          "memset(&secinfo, 0, sizeof(secinfo));",
+          `secinfo.flags = ${secinfo(a.secinfo)};`,
+          "",
+        ];
+        this.body.splice(memsetAt, 0, ...pre.map((l) => (l === "" ? "" : `\t${l}`)));
+        field("src", a.src === 0 ? "(unsigned long)add_src" : `(unsigned long)add_src + ${hexOf(a.src)}`);
+        field("offset", hexOf(a.offset), a.offset);
+        field("length", length(a.length));
+        field("secinfo", "(unsigned long)&secinfo");
+        nonzero("flags", a.flags, (n) => bits(n, [["SGX_PAGE_MEASURE", 1]]));
+        cleanup = `munmap(add_src, ${len});`;
+        break;
+      }
+      case "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS":
+      case "SGX_IOC_ENCLAVE_MODIFY_TYPES":
+      case "SGX_IOC_ENCLAVE_REMOVE_PAGES": {
+        const fields = a as unknown as Record<string, number>;
+        const inputs = Object.entries(fields).filter(([k]) => k !== "cmd");
+        // main.c's SGX2 probe: the all-zero struct the memset left (kernel-selftests §0.3).
+        if (inputs.every(([, n]) => n === 0)) break;
+        field("offset", hexOf(a.offset), a.offset);
+        field("length", length(a.length));
+        if (a.cmd === "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS")
+          nonzero("permissions", a.permissions, permissions);
+        if (a.cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES") nonzero("page_type", a.page_type, pageType);
+        if ("result" in a) nonzero("result", a.result);
+        nonzero("count", a.count);
+        break;
+      }
+      default:
+        fail(`${a.cmd} is not supported`);
+    }
+    this.emit("", `ret = ioctl(self->encl.fd, ${a.cmd}, &${v});`);
+    this.expectRet(out.ret, out.errno);
+    for (const [key, value] of Object.entries(out.arg ?? {})) {
+      const n = Number(BigInt(value));
+      if (key === "result" && n !== 0) this.emit(`EXPECT_EQ(${v}.result, ${n}); /* ${sgxCodeName(n)} */`);
+      else this.emit(`EXPECT_EQ(${v}.${key}, ${key === "count" || n === 0 ? String(n) : hexOf(n)});`);
+    }
+    if (cleanup) this.emit("", cleanup);
+  }
+
+  private mmap(step: Step & { op: "mmap" }, out: TraceStep): void {
+    this.declare("addr", "void *");
+    this.emit(
+      this.withPlace(`addr = mmap((void *)(${this.addr(step.offset)}), ${length(step.length)},`, step.offset),
+      `\t    ${prot(step.prot)}, ${mapFlags(step.flags)},`,
+      "\t    self->encl.fd, 0);",
+    );
+    if (out.ret !== -1) {
+      // With MAP_FIXED the mapping is at the address asked for; main.c checks MAP_FAILED.
+      this.emit("EXPECT_NE(addr, MAP_FAILED);");
+      return;
+    }
+    this.declare("errno_save", "int");
+    this.emit(
+      "errno_save = addr == MAP_FAILED ? errno : 0;",
+      "",
+      "EXPECT_EQ(addr, MAP_FAILED);",
+      `EXPECT_EQ(errno_save, ${out.errno ?? "0"});`,
+    );
+  }
+
+  private memCall(step: Step & { op: "mprotect" | "munmap" }, out: TraceStep): void {
+    this.declare("ret", "int");
+    const where = `(void *)(${this.addr(step.offset)}), ${length(step.length)}`;
+    const call =
+      step.op === "mprotect" ? `ret = mprotect(${where}, ${prot(step.prot)});` : `ret = munmap(${where});`;
+    this.emit(this.withPlace(call, step.offset));
+    this.expectRet(out.ret, out.errno);
+  }
+
+  private setTcs(tcs: number): void {
+    if (tcs === this.tcs) return;
+    this.tcs = tcs;
+    const line = tcs === 0 ? "self->run.tcs = self->encl.encl_base;" : `self->run.tcs = ${this.addr(tcs)};`;
+    this.emit(this.withPlace(line, tcs), "");
+  }
+
+  /** The op variable for a new call: main.c's name, or a fresh one while that is interrupted. */
+  private opVar(kind: OpKind): string {
+    const busy = new Set([...this.interrupted.values()].map((o) => o.v));
+    let v = OP_VAR[kind];
+    for (let n = 2; busy.has(v); n++) v = `${OP_VAR[kind]}${n}`;
+    return this.declare(v, OP_STRUCT[kind]);
+  }
+
+  private kindOf(call: EnclaveCall, loop: boolean): OpKind {
+    switch (call.call) {
+      case "write":
+        return call.addr === ENCL_BUFFER && !loop ? "put_buf" : "put_addr";
+      case "read":
+        return call.addr === ENCL_BUFFER && !loop ? "get_buf" : "get_addr";
+      case "nop":
+        return "nop";
+      case "EACCEPT":
+        return "eaccept";
+      case "EMODPE":
+        return "emodpe";
+      case "init_tcs":
+        return "init_tcs";
+      default:
+        return fail(`the enclave call "${call.call}" is not supported`);
+    }
+  }
+
+  /**
+   * The op's fields. "fixed": what stays the same on every entry (value to write, flags, type);
+   * "entry": what main.c sets before each entry (the address, the preset value or ret);
+   * "all": both. `addrExpr` replaces the address (a loop's per-page address).
+   */
+  private setOp(
+    kind: OpKind,
+    v: string,
+    call: EnclaveCall,
+    mode: "all" | "fixed" | "entry" = "all",
+    addrExpr?: string,
+  ): void {
+    const fixed = mode !== "entry";
+    const entry = mode !== "fixed";
+    const lines: string[] = [];
+    const address = (field: string, offset: number) => {
+      if (!entry) return;
+      const line = `${v}.${field} = ${addrExpr ?? this.addr(offset)};`;
+      lines.push(addrExpr ? line : this.withPlace(line, offset));
+    };
+    switch (call.call) {
+      case "write":
+        if (fixed) lines.push(`${v}.value = ${u64(call.value)};`);
+        if (kind === "put_addr") address("addr", call.addr);
+        break;
+      case "read":
+        if (entry) lines.push(`${v}.value = 0;`);
+        if (kind === "get_addr") address("addr", call.addr);
+        break;
+      case "EACCEPT":
+        address("epc_addr", call.addr);
+        if (fixed) lines.push(`${v}.flags = ${secinfo(call.secinfo)};`);
+        if (entry) lines.push(`${v}.ret = 0;`);
+        break;
+      case "EMODPE":
+        address("epc_addr", call.addr);
+        if (fixed) lines.push(`${v}.flags = ${secinfo(call.secinfo)};`);
+        break;
+      case "init_tcs": {
+        address("tcs_page", call.addr);
+        if (fixed) {
+          lines.push(this.withPlace(`${v}.ssa = ${hexOf(call.ssa)};`, call.ssa));
+          const what =
+            call.entry === ENCL_DYN_ENTRY
+              ? " /* encl_dyn_entry: main.c looks it up with encl_get_entry() */"
+              : call.entry === ENCL_ENTRY
+                ? " /* encl_entry */"
+                : "";
+          lines.push(`${v}.entry = ${hexOf(call.entry)};${what}`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (fixed)
+      lines.push(kind === "nop" ? `${v}.type = ${OP_TYPE[kind]};` : `${v}.header.type = ${OP_TYPE[kind]};`);
+    this.emit(...lines);
+  }
+
+  /** Every outcome of one entry: the vDSO's return, the op's results, run.function and the exception. */
+  private expectEntry(
+    enter: string[],
+    out: TraceStep,
+    op: { kind: OpKind; v: string } | undefined,
+    tcs: number,
+  ): void {
+    const run = out.run as RunJson;
+    if (enter.length === 1) this.emit(`EXPECT_EQ(${enter[0]}, ${out.ret});`, "");
+    else
+      this.emit(
+        `EXPECT_EQ(${enter[0]}`,
+        ...enter.slice(1, -1),
+        `${enter[enter.length - 1]},`,
+        `\t  ${out.ret});`,
+        "",
+      );
+    if (out.call?.value !== undefined && op)
+      this.emit(`EXPECT_EQ(${op.v}.value, ${u64(BigInt(out.call.value))});`);
+    if (run.function === "EEXIT") this.emit("EXPECT_EEXIT(&self->run);");
+    else this.emit(`EXPECT_EQ(self->run.function, ${run.function});`);
+    const code = Number(BigInt(run.exception_error_code));
+    const faultAddr = BigInt(run.exception_addr);
+    const offset = Number(BigInt(run.exception_offset));
+    this.emit(
+      `EXPECT_EQ(self->run.exception_vector, ${run.exception_vector});`,
+      `EXPECT_EQ(self->run.exception_error_code, ${code === 0 ? "0" : hexOf(code)});`,
+      faultAddr === 0n
+        ? "EXPECT_EQ(self->run.exception_addr, 0);"
+        : this.withPlace(`EXPECT_EQ(self->run.exception_addr, ${this.addr(offset)});`, offset),
+    );
+    if (out.call?.ret !== undefined && op) {
+      const name = out.call.ret === 0 ? "" : ` /* ${out.call.ret_name ?? sgxCodeName(out.call.ret)} */`;
+      this.emit(`EXPECT_EQ(${op.v}.ret, ${out.call.ret});${name}`);
+    }
+    if (run.exception_vector !== 0 || code !== 0 || faultAddr !== 0n)
+      // The vDSO never clears these on a later clean exit: main.c resets them after every
+      // expected exception.
+      this.emit(
+        "",
+        "self->run.exception_vector = 0;",
+        "self->run.exception_error_code = 0;",
+        "self->run.exception_addr = 0;",
+      );
+    // After an AEX the thread waits in its SSA until ERESUME continues it.
+    if (run.function === "ERESUME" && op) this.interrupted.set(tcs, op);
+  }
+
+  private eenter(step: Step & { op: "EENTER" }, out: TraceStep): void {
+    this.setTcs(step.tcs);
+    const pages = step.pages ?? 1;
+    const kind = this.kindOf(step.call, pages > 1);
+    const v = this.opVar(kind);
+    const done = pages <= 1 ? 0 : (out.repeated ?? 0);
+    this.setOp(kind, v, step.call, done > 0 ? "fixed" : "all");
+    if (pages <= 1) {
+      this.emit("");
+      this.expectEntry([`ENCL_CALL(&${v}, &self->run, true)`], out, { kind, v }, step.tcs);
+      return;
+    }
+    // One enclave entry per page (the contract's `pages: N`), stopping at the first entry that
+    // does not end in a clean EEXIT with status 0: `repeated` entries were clean.
+    const base = "addr" in step.call ? step.call.addr : undefined;
+    const pageAddr = (expr: string) => (base === undefined ? undefined : `${this.addr(base)} + ${expr}`);
+    if (done > 0) {
+      this.declare("i", "unsigned long");
+      this.longestLoop = Math.max(this.longestLoop, done);
+      this.emit("");
+      this.body.push(
+        ...block([
+          `${done} enclave entries, one per page, each asserted as main.c's unclobbered_vdso_oversubscribed_remove asserts its EACCEPT loop.`,
+        ]),
+      );
+      this.emit(`for (i = 0; i < ${done}; i++) {`);
+      const saved = this.body.length;
+      this.setOp(kind, v, step.call, "entry", pageAddr("i * PAGE_SIZE"));
+      this.emit(
+        "",
+        `EXPECT_EQ(ENCL_CALL(&${v}, &self->run, true), 0);`,
+        "",
+        "EXPECT_EQ(self->run.exception_vector, 0);",
+        "EXPECT_EQ(self->run.exception_error_code, 0);",
+        "EXPECT_EQ(self->run.exception_addr, 0);",
+      );
+      if (kind === "eaccept") this.emit(`ASSERT_EQ(${v}.ret, 0);`);
+      this.emit("ASSERT_EQ(self->run.function, EEXIT);");
+      for (let j = saved; j < this.body.length; j++)
+        if (this.body[j] !== "") this.body[j] = `\t${this.body[j]}`;
+      this.emit("}");
+    }
+    if (done >= pages) {
+      // Every entry was clean: the trace reports the last one, whose result the op still holds.
+      if (out.call?.value !== undefined)
+        this.emit("", `EXPECT_EQ(${v}.value, ${u64(BigInt(out.call.value))}); /* read by the last entry */`);
+      return;
+    }
+    // The entry the repetition stopped at, with its full outcome as for a single call.
+    this.emit("");
+    this.body.push(
+      ...block([
+        `Entry ${done} of ${pages} does not end cleanly: the scenario stops repeating there, so the remaining entries are not made.`,
+      ]),
+    );
+    if (done > 0) this.setOp(kind, v, step.call, "entry", pageAddr(`${done} * PAGE_SIZE`));
+    this.emit("");
+    this.expectEntry([`ENCL_CALL(&${v}, &self->run, true)`], out, { kind, v }, step.tcs);
+  }
+
+  private eresume(step: Step & { op: "ERESUME" }, out: TraceStep): void {
+    this.setTcs(step.tcs);
+    const op = this.interrupted.get(step.tcs);
+    // main.c passes the interrupted call's op again; ERESUME continues it from the SSA.
+    const rdi = op ? `(unsigned long)&${op.v}` : "0";
+    this.interrupted.delete(step.tcs);
+    this.expectEntry(
+      [`vdso_sgx_enter_enclave(${rdi}, 0, 0,`, "\t\t\t\t ERESUME, 0, 0, &self->run)"],
+      out,
+      op,
+      step.tcs,
+    );
+  }
+
+  // --- The test ----------------------------------------------------------------------------
+
+  private render(): string {
+    const { heapPages, dynamicSize, total, size } = this.layout;
+    const m = this.s.machine;
+    const header: string[] = [
+      `${this.s.title}`,
+      ...(this.s.description ? [this.s.description] : []),
+      "",
+      `Exported from an EPCM Explorer scenario: every assertion is an outcome the simulator computed for a machine with ${m.epcPages} EPC pages${m.sgx2 ? " and SGX2" : ", SGX1 only (no SGX2: the SGX2 ioctls fail with ENODEV)"}. Paste it into tools/testing/selftests/sgx/main.c: it uses main.c's setup_test_encl(), ENCL_CALL(), EXPECT_EEXIT(), vdso_sgx_enter_enclave, MAGIC and the SGX_SECINFO_* flags.`,
+      "",
+      `Offsets are literal and assume the measured layout of test_encl.elf (gcc 12.2, binutils 2.40): TCS#1 0x0, TCS#2 0x1000, text 0x2000, encl_buffer 0x4000, data_start 0x5000, SSAs 0x7000 and 0x8000, heap 0xb000, total_size ${hexOf(total)}, encl_size ${hexOf(size)}. main.c derives them from the segment table (encl_get_data_offset(), the sum of the segment sizes); rebuild the offsets if your toolchain lays the enclave out differently.`,
+    ];
+    if (this.longestLoop > LONG_LOOP)
+      header.push(
+        "",
+        "This test makes many enclave entries: main.c declares such tests with TEST_F_TIMEOUT(enclave, name, 900) instead of TEST_F.",
+      );
+    const setup =
+      dynamicSize > 0
+        ? [
+            ...block([
+              `setup_test_encl_dynamic() comes from the augment_via_eaccept_long patch series, not mainline main.c: it adds dynamic_size to the ELRANGE before rounding it up to a power of two (${hexOf(size)} here).`,
+            ]),
+            `\tASSERT_TRUE(setup_test_encl_dynamic(${heapArg(heapPages)}, ${hexOf(dynamicSize)}, &self->encl, _metadata));`,
+          ]
+        : [
+            ...(heapPages > 1
+              ? block([
+                  `A ${heapPages}-page heap, as large as the simulated EPC in the oversubscribed tests (main.c passes get_total_epc_mem() there).`,
+                ])
+              : []),
+            `\tASSERT_TRUE(setup_test_encl(${heapArg(heapPages)}, &self->encl, _metadata));`,
+          ];
+    if (this.decls.has("ret") && this.decls.has("errno_save")) {
+      // main.c: `int ret, errno_save;`
+      this.decls.delete("errno_save");
+      this.decls.delete("ret");
+      this.decls.set("ret, errno_save", "int");
+    }
+    const decls = [...this.decls.entries()].map(([name, type]) =>
+      type.endsWith("*") ? `\t${type}${name};` : `\t${type} ${name};`,
+    );
+    // Reverse Christmas tree, as the kernel's coding style (and main.c) orders declarations.
+    decls.sort((a, b) => b.length - a.length || a.localeCompare(b));
+    return [
+      ...block(header, 0),
+      `TEST_F(enclave, ${this.name})`,
+      "{",
+      ...decls,
+      ...(decls.length > 0 ? [""] : []),
+      ...setup,
+      "",
+      "\tmemset(&self->run, 0, sizeof(self->run));",
+      "\tself->run.tcs = self->encl.encl_base;",
+      ...this.body,
+      "}",
+      "",
+    ].join("\n");
+  }
+}
+
+function heapArg(heapPages: number): string {
+  return heapPages === 1 ? "ENCL_HEAP_SIZE_DEFAULT" : `${heapPages} * PAGE_SIZE`;
+}
