@@ -386,17 +386,28 @@ export class Simulation {
     const e = k.cpu.epc;
     const f = e.flags[epc];
     const valid = e.isValid(epc);
-    const owner = k.pageOf(epc);
     const pt = e.pt[epc];
-    const offset =
-      valid && owner?.page
-        ? hex(owner.page.index * 4096)
-        : valid && pt !== PT_SECS && pt !== PT_VA && owner
-          ? hex(e.linaddr[epc] - owner.encl.base)
-          : null;
+    // Owner and offset come from the EPCM itself (ENCLAVESECS, ENCLAVEADDRESS), so an entry is
+    // named even before the kernel has recorded the page (events right after EAUG or ELDU).
+    let enclave: string | null = null;
+    let offset: string | null = null;
+    if (valid) {
+      if (pt === PT_SECS) {
+        const base = e.secs.get(epc)?.baseaddr;
+        enclave = k.enclaves.find((x) => x.secsEpc === epc || (x.secsEpc === NONE && x.base === base))?.name ?? null;
+      }
+      else if (pt === PT_VA) enclave = k.pageOf(epc)?.encl.name ?? null;
+      else {
+        const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
+        if (x) {
+          enclave = x.name;
+          offset = hex(e.linaddr[epc] - x.base);
+        }
+      }
+    }
     return {
       epc,
-      enclave: valid && owner ? owner.encl.name : null,
+      enclave,
       offset,
       valid,
       type: valid ? (TYPE_NAMES[pt] ?? null) : null,
