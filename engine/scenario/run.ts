@@ -394,9 +394,9 @@ export class Simulation {
     if (valid) {
       if (pt === PT_SECS) {
         const base = e.secs.get(epc)?.baseaddr;
-        enclave = k.enclaves.find((x) => x.secsEpc === epc || (x.secsEpc === NONE && x.base === base))?.name ?? null;
-      }
-      else if (pt === PT_VA) enclave = k.pageOf(epc)?.encl.name ?? null;
+        enclave =
+          k.enclaves.find((x) => x.secsEpc === epc || (x.secsEpc === NONE && x.base === base))?.name ?? null;
+      } else if (pt === PT_VA) enclave = k.pageOf(epc)?.encl.name ?? null;
       else {
         const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
         if (x) {
