@@ -1,5 +1,7 @@
-// Hand-written trace steps for the web unit tests (shaped like the engine's trace contract).
-import type { Trace, TraceStep } from "../engine/index.ts";
+// Trace steps for the web unit tests: hand-written ones shaped like the engine's trace contract,
+// and real runs of built-in flows.
+import { findFlow, parseScenario, type Trace, type TraceStep } from "../../engine/index.ts";
+import { Session } from "../../engine/session/session.ts";
 
 export function step(fields: Partial<TraceStep> & Pick<TraceStep, "index" | "op">): TraceStep {
   return { enclave: "e0", ret: 0, events: [], epcm: [], ...fields };
@@ -65,3 +67,20 @@ export const sampleTrace: Trace = {
   steps: [refusedIoctl, faultStep, readStep],
   final: { epcm: [], pages: [] },
 };
+
+// Real runs for component tests: the engine's own session (as the worker would hold it), so the
+// views are tested on what the engine actually reports.
+const sessions = new Map<string, Session>();
+
+export function flowSession(id: string): Session {
+  let s = sessions.get(id);
+  if (!s) {
+    const flow = findFlow(id);
+    if (!flow) throw new Error(`no flow ${id}`);
+    const parsed = parseScenario(flow.scenario);
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    s = new Session(parsed.scenario);
+    sessions.set(id, s);
+  }
+  return s;
+}

@@ -1,0 +1,62 @@
+// The explorer's layout. Each panel is a view that reads the store; this file only arranges them
+// and shows the app-level status (loading progress, errors, notices).
+import { useEffect } from "react";
+import { startFromLocation } from "../share/url.ts";
+import { useExplorer } from "../store/explorer.ts";
+import { CopyLinkButton } from "../views/CopyLinkButton.tsx";
+import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
+import { EpcGrid } from "../views/EpcGrid.tsx";
+import { EpcmTable } from "../views/EpcmTable.tsx";
+import { EventsLog } from "../views/EventsLog.tsx";
+import { Inspector } from "../views/Inspector.tsx";
+import { useKeyboardShortcuts } from "../views/keyboard.ts";
+import { Narration } from "../views/Narration.tsx";
+import { ScenarioPanel } from "../views/ScenarioPanel.tsx";
+import { ShortcutLegend } from "../views/ShortcutLegend.tsx";
+import { Stepper } from "../views/Stepper.tsx";
+import { ThemeToggle } from "../views/ThemeToggle.tsx";
+import { Timeline } from "../views/Timeline.tsx";
+import { StatusBar } from "./StatusBar.tsx";
+
+export function App() {
+  const title = useExplorer((s) => s.info?.title);
+  useKeyboardShortcuts();
+  useEffect(() => {
+    startFromLocation();
+  }, []);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>EPCM Explorer</h1>
+        <p className="app-title" aria-live="polite">
+          {title ?? ""}
+        </p>
+        <div className="app-actions">
+          <CopyLinkButton />
+          <ThemeToggle />
+        </div>
+      </header>
+      <StatusBar />
+      <main className="layout">
+        <aside className="panel panel-left" aria-label="Scenarios">
+          <ScenarioPanel />
+        </aside>
+        <section className="panel panel-center" aria-label="EPC and EPCM">
+          <Stepper />
+          <Timeline />
+          <div className="grids">
+            <EnclaveGrid />
+            <EpcGrid />
+          </div>
+          <EpcmTable />
+        </section>
+        <aside className="panel panel-right" aria-label="What happened">
+          <Narration />
+          <EventsLog />
+          <Inspector />
+        </aside>
+      </main>
+      <ShortcutLegend />
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildPageRows,
+  changedPages,
+  epcCounts,
+  flagsText,
+  indexOfEpc,
+  isPrevious,
+  pageTable,
+  permsText,
+  pteInfo,
+  rowAt,
+  typeName,
+  vmaProtAt,
+} from "./pages.ts";
+import { augmentAfterFault, enclave, MODIFIED, makeView, PENDING, PR, R, V, W, X } from "./test-views.ts";
+
+describe("names", () => {
+  it("spells permissions as RWX letters", () => {
+    expect(permsText(R | W)).toBe("RW-");
+    expect(permsText(R | X)).toBe("R-X");
+    expect(permsText(0)).toBe("---");
+    expect(permsText(V | R | W | X | PENDING)).toBe("RWX");
+  });
+
+  it("lists the set flags among PENDING MODIFIED PR BLOCKED, space separated", () => {
+    expect(flagsText(V | R | W)).toBe("");
+    expect(flagsText(V | PENDING)).toBe("PENDING");
+    expect(flagsText(V | PENDING | MODIFIED | PR | 64)).toBe("PENDING MODIFIED PR BLOCKED");
+    expect(flagsText(V | PR)).toBe("PR");
+  });
+
+  it("names page types", () => {
+    expect([0, 1, 2, 3, 4].map(typeName)).toEqual(["SECS", "TCS", "REG", "VA", "TRIM"]);
+  });
+});
+
+describe("page rows", () => {
+  it("has one row per kernel record, with the EPCM's type and flags", () => {
+    const rows = buildPageRows(augmentAfterFault(), 0);
+    expect(rows.map((r) => r.offset)).toEqual([
+      0x0, 0x1000, 0x2000, 0x3000, 0x4000, 0x5000, 0x6000, 0x7000, 0x8000, 0x9000, 0xa000, 0xb000, 0xc000,
+    ]);
+    const c000 = rows[12];
+    expect(c000).toMatchObject({ index: 12, epc: 14, evicted: false, type: 2, kernel: 12 });
+    expect(flagsText(c000.flags)).toBe("PENDING");
+    expect(permsText(c000.flags)).toBe("RW-");
+    expect(rows[0].type).toBe(1);
+  });
+
+  it("shows evicted pages with the kernel's type and no EPCM flags", () => {
+    const view = makeView({
+      epcPages: 8,
+      entries: [{ epc: 2, encl: 0, offset: 0x1000, pt: 2, flags: V | R }],
+      enclaves: [
+        enclave("e0", 0x4000, [
+          { offset: 0x0, type: 1, epc: -1 },
+          { offset: 0x1000, type: 2, epc: 2 },
+        ]),
+      ],
+    });
+    const rows = buildPageRows(view, 0);
+    expect(rows[0]).toMatchObject({ offset: 0, evicted: true, epc: -1, type: 1, flags: 0 });
+    expect(rows[1]).toMatchObject({ offset: 0x1000, evicted: false, epc: 2, type: 2 });
+  });
+
+  it("adds EPC pages the kernel has no record of yet (inside a step), in offset order", () => {
+    const view = makeView({
+      epcPages: 8,
+      entries: [
+        { epc: 1, encl: 0, offset: 0x3000, pt: 2, flags: V | R | W | PENDING },
+        { epc: 2, encl: 0, offset: 0x0, pt: 1, flags: V },
+        { epc: 3, encl: 1, offset: 0x1000, pt: 2, flags: V | R },
+        { epc: 4, encl: 0, offset: -1, pt: 0, flags: V },
+      ],
+      enclaves: [enclave("e0", 0x4000, [{ offset: 0x0, type: 1, epc: 2 }]), enclave("e1", 0x4000, [])],
+      event: 3,
+    });
+    const rows = buildPageRows(view, 0);
+    expect(rows.map((r) => [r.offset, r.epc, r.kernel])).toEqual([
+      [0x0, 2, 0],
+      [0x3000, 1, -1],
+    ]);
+    expect(flagsText(rows[1].flags)).toBe("PENDING");
+    const t = pageTable(view, 0);
+    expect(rowAt(t, 3)?.epc).toBe(1);
+    expect(rowAt(t, 1)).toBeUndefined();
+    expect(indexOfEpc(t, 1)).toBe(3);
+    expect(indexOfEpc(t, 3)).toBe(-1);
+    expect(buildPageRows(view, 1).map((r) => r.offset)).toEqual([0x1000]);
+  });
+
+  it("is empty for an enclave the view does not have", () => {
+    expect(buildPageRows(augmentAfterFault(), 3)).toEqual([]);
+  });
+
+  it("is cached per view and enclave", () => {
+    const view = augmentAfterFault();
+    expect(pageTable(view, 0)).toBe(pageTable(view, 0));
+  });
+});
+
+describe("VMA and PTE", () => {
+  it("reads the kernel's columns for pages and the VMA list for holes", () => {
+    const view = augmentAfterFault();
+    const cols = view.enclaves[0];
+    const t = pageTable(view, 0);
+    expect(pteInfo(cols, rowAt(t, 0), 0)).toEqual({ vmaProt: 3, pte: 3 });
+    expect(pteInfo(cols, undefined, 0xc000)).toEqual({ vmaProt: 7, pte: 0 });
+    expect(vmaProtAt(cols, 0xd000)).toBe(-1);
+  });
+});
+
+describe("changed pages", () => {
+  it("maps changed EPC pages to the enclave's page indices", () => {
+    expect([...changedPages(augmentAfterFault(), 0, null)]).toEqual([12]);
+  });
+
+  it("finds pages that left the EPC through the previous view", () => {
+    const before = makeView({
+      epcPages: 4,
+      entries: [{ epc: 2, encl: 0, offset: 0x3000, pt: 2, flags: V | R }],
+      enclaves: [enclave("e0", 0x4000, [{ offset: 0x3000, type: 2, epc: 2 }])],
+      step: 4,
+    });
+    const after = makeView({
+      epcPages: 4,
+      entries: [],
+      enclaves: [enclave("e0", 0x4000, [{ offset: 0x3000, type: 2, epc: -1 }])],
+      changed: [2],
+      step: 5,
+    });
+    expect([...changedPages(after, 0, null)]).toEqual([]);
+    expect([...changedPages(after, 0, before)]).toEqual([3]);
+    expect(isPrevious(before, after)).toBe(true);
+  });
+
+  it("knows which view comes right before another", () => {
+    const at = (step: number, event: number | null) => ({ ...augmentAfterFault(), step, event });
+    expect(isPrevious(at(3, null), at(4, null))).toBe(true);
+    expect(isPrevious(at(2, null), at(4, null))).toBe(false);
+    expect(isPrevious(at(3, null), at(4, 0))).toBe(true);
+    expect(isPrevious(at(4, 0), at(4, 1))).toBe(true);
+    expect(isPrevious(at(4, 2), at(4, null))).toBe(true);
+    expect(isPrevious(null, at(4, null))).toBe(false);
+  });
+});
+
+describe("EPC counts", () => {
+  it("counts used, SECS and VA pages and reports the kernel's free count", () => {
+    expect(epcCounts(augmentAfterFault())).toEqual({ total: 128, used: 15, secs: 1, va: 1, free: 113 });
+  });
+});

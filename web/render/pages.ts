@@ -1,0 +1,280 @@
+// What the grids and the EPCM table show about each page, read straight from the engine's
+// StateView (typed columns). Nothing here decides EPCM state: it looks entries up and names them.
+
+import type { EnclaveColumns, StateView } from "../../engine/session/session.ts";
+
+/** EPCM flag byte bits (as the engine reports them). */
+export const FLAG = {
+  R: 1,
+  W: 2,
+  X: 4,
+  PENDING: 8,
+  MODIFIED: 16,
+  PR: 32,
+  BLOCKED: 64,
+  VALID: 128,
+} as const;
+
+export const PT = { SECS: 0, TCS: 1, REG: 2, VA: 3, TRIM: 4 } as const;
+export const TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
+
+/** The flags the grids badge and the table lists, in this order. */
+export const BADGES: ReadonlyArray<{ bit: number; name: string; short: string; colour: string }> = [
+  { bit: FLAG.PENDING, name: "PENDING", short: "P", colour: "flag-pending" },
+  { bit: FLAG.MODIFIED, name: "MODIFIED", short: "M", colour: "flag-modified" },
+  { bit: FLAG.PR, name: "PR", short: "PR", colour: "flag-pr" },
+  { bit: FLAG.BLOCKED, name: "BLOCKED", short: "B", colour: "flag-blocked" },
+];
+
+export function typeName(pt: number): string {
+  return TYPE_NAMES[pt] ?? `type ${pt}`;
+}
+
+/** R/W/X bits (EPCM flags or PROT_*: both use 1, 2, 4) as `RW-`. */
+export function permsText(bits: number): string {
+  return `${bits & 1 ? "R" : "-"}${bits & 2 ? "W" : "-"}${bits & 4 ? "X" : "-"}`;
+}
+
+/** The set bits among PENDING MODIFIED PR BLOCKED, separated by single spaces ("" when none). */
+export function flagsText(flags: number): string {
+  return BADGES.filter((b) => flags & b.bit)
+    .map((b) => b.name)
+    .join(" ");
+}
+
+export interface PageRow {
+  /** Page index in ELRANGE (offset / 4096). */
+  index: number;
+  offset: number;
+  /** EPC page while resident, -1 while evicted. */
+  epc: number;
+  evicted: boolean;
+  /** The EPCM's page type while it has a valid entry; the kernel's type otherwise. */
+  type: number;
+  /** The EPCM flag byte (0 when the page has no valid EPCM entry, e.g. while evicted). */
+  flags: number;
+  /** Index into the enclave's EnclaveColumns arrays; -1 when the kernel has no record (yet). */
+  kernel: number;
+}
+
+/**
+ * The pages of one enclave that have a kernel record or an EPCM entry, as parallel columns
+ * sorted by offset (a 65,000-page enclave is a few typed arrays, not 65,000 objects).
+ */
+export interface PageTable {
+  /** Number of rows. */
+  n: number;
+  /** Pages in ELRANGE (size / 4096). */
+  pages: number;
+  index: Int32Array;
+  /** EPC page while resident, -1 while evicted. */
+  epc: Int32Array;
+  type: Uint8Array;
+  flags: Uint8Array;
+  /** Index into EnclaveColumns arrays, -1 when the kernel has no record (yet). */
+  kernel: Int32Array;
+  /** Row of each page index of ELRANGE, -1 where there is no page. */
+  rowOf: Int32Array;
+}
+
+export const EMPTY_TABLE: PageTable = {
+  n: 0,
+  pages: 0,
+  index: new Int32Array(0),
+  epc: new Int32Array(0),
+  type: new Uint8Array(0),
+  flags: new Uint8Array(0),
+  kernel: new Int32Array(0),
+  rowOf: new Int32Array(0),
+};
+
+const tables = new WeakMap<StateView, Map<number, PageTable>>();
+
+/**
+ * The page table of enclave `enclave` (cached per view). Kernel records come from
+ * EnclaveColumns; EPC entries owned by the enclave at an offset the kernel has no record of
+ * (e.g. inside a step, right after EAUG) are added.
+ */
+export function pageTable(view: StateView, enclave: number): PageTable {
+  let byEnclave = tables.get(view);
+  if (!byEnclave) {
+    byEnclave = new Map();
+    tables.set(view, byEnclave);
+  }
+  let t = byEnclave.get(enclave);
+  if (!t) {
+    t = buildPageTable(view, enclave);
+    byEnclave.set(enclave, t);
+  }
+  return t;
+}
+
+function buildPageTable(view: StateView, enclave: number): PageTable {
+  const cols = view.enclaves[enclave];
+  if (!cols) return EMPTY_TABLE;
+  const { flags, pt, encl, offset } = view.epc;
+  const m = cols.offset.length;
+  let pages = Math.ceil(cols.size / 4096);
+  for (let j = 0; j < m; j++) pages = Math.max(pages, Math.floor(cols.offset[j] / 4096) + 1);
+  for (let e = 0; e < flags.length; e++)
+    if (encl[e] === enclave && offset[e] >= 0) pages = Math.max(pages, Math.floor(offset[e] / 4096) + 1);
+  // rowOf first marks what each page index has: j >= 0 a kernel record, -2 - e an EPC entry only.
+  const rowOf = new Int32Array(pages).fill(-1);
+  for (let j = 0; j < m; j++) rowOf[Math.floor(cols.offset[j] / 4096)] = j;
+  let extra = 0;
+  for (let e = 0; e < flags.length; e++) {
+    if (encl[e] !== enclave || offset[e] < 0 || !(flags[e] & FLAG.VALID)) continue;
+    const i = Math.floor(offset[e] / 4096);
+    if (rowOf[i] !== -1) continue;
+    rowOf[i] = -2 - e;
+    extra++;
+  }
+  const n = m + extra;
+  const t: PageTable = {
+    n,
+    pages,
+    index: new Int32Array(n),
+    epc: new Int32Array(n),
+    type: new Uint8Array(n),
+    flags: new Uint8Array(n),
+    kernel: new Int32Array(n),
+    rowOf,
+  };
+  const put = (r: number, i: number, mark: number) => {
+    t.index[r] = i;
+    if (mark >= 0) {
+      const e = cols.epc[mark];
+      const valid = e >= 0 && e < flags.length && (flags[e] & FLAG.VALID) !== 0;
+      t.epc[r] = e;
+      t.type[r] = valid ? pt[e] : cols.type[mark];
+      t.flags[r] = valid ? flags[e] : 0;
+      t.kernel[r] = mark;
+    } else {
+      const e = -2 - mark;
+      t.epc[r] = e;
+      t.type[r] = pt[e];
+      t.flags[r] = flags[e];
+      t.kernel[r] = -1;
+    }
+    rowOf[i] = r;
+  };
+  if (extra === 0) {
+    // Kernel records only: already sorted by offset.
+    for (let j = 0; j < m; j++) put(j, Math.floor(cols.offset[j] / 4096), j);
+  } else {
+    let r = 0;
+    for (let i = 0; i < pages; i++) if (rowOf[i] !== -1) put(r++, i, rowOf[i]);
+  }
+  return t;
+}
+
+/** Row `r` of a page table as an object. */
+export function pageRow(t: PageTable, r: number): PageRow {
+  const epc = t.epc[r];
+  return {
+    index: t.index[r],
+    offset: t.index[r] * 4096,
+    epc,
+    evicted: epc < 0,
+    type: t.type[r],
+    flags: t.flags[r],
+    kernel: t.kernel[r],
+  };
+}
+
+/** The row of page index `i`, or undefined when ELRANGE has no page there. */
+export function rowAt(t: PageTable, i: number): PageRow | undefined {
+  const r = i >= 0 && i < t.pages ? t.rowOf[i] : -1;
+  return r >= 0 ? pageRow(t, r) : undefined;
+}
+
+/** The page index that occupies EPC page `epc`, or -1. */
+export function indexOfEpc(t: PageTable, epc: number): number {
+  for (let r = 0; r < t.n; r++) if (t.epc[r] === epc) return t.index[r];
+  return -1;
+}
+
+/** Every row as objects (tests and small enclaves). */
+export function buildPageRows(view: StateView, enclave: number): PageRow[] {
+  const t = pageTable(view, enclave);
+  const rows: PageRow[] = new Array(t.n);
+  for (let r = 0; r < t.n; r++) rows[r] = pageRow(t, r);
+  return rows;
+}
+
+/** Protection of the VMA covering `offset` (-1: not mapped). */
+export function vmaProtAt(cols: EnclaveColumns, offset: number): number {
+  for (const v of cols.vmas) if (offset >= v.start && offset < v.end) return v.prot;
+  return -1;
+}
+
+export interface PteInfo {
+  /** VMA protection (PROT_* bits) or -1 when no VMA covers the page. */
+  vmaProt: number;
+  /** 0 none, 1 present, 3 present and accessed. */
+  pte: number;
+}
+
+export function pteInfo(cols: EnclaveColumns, row: PageRow | undefined, offset: number): PteInfo {
+  if (row && row.kernel >= 0) return { vmaProt: cols.vmaProt[row.kernel], pte: cols.pte[row.kernel] };
+  return { vmaProt: vmaProtAt(cols, offset), pte: 0 };
+}
+
+export interface EpcCounts {
+  total: number;
+  /** Pages with a valid EPCM entry. */
+  used: number;
+  secs: number;
+  va: number;
+  /** The kernel's free count (as the engine reports it). */
+  free: number;
+}
+
+export function epcCounts(view: StateView): EpcCounts {
+  const { flags, pt } = view.epc;
+  let used = 0;
+  let secs = 0;
+  let va = 0;
+  for (let i = 0; i < flags.length; i++) {
+    if (!(flags[i] & FLAG.VALID)) continue;
+    used++;
+    if (pt[i] === PT.SECS) secs++;
+    else if (pt[i] === PT.VA) va++;
+  }
+  return { total: flags.length, used, secs, va, free: view.freeCount };
+}
+
+const changedCache = new WeakMap<StateView, Map<string, { prev: StateView | null; pages: Set<number> }>>();
+
+/**
+ * The enclave pages that changed in this view: the changed EPC pages mapped to page indices of
+ * `enclave`. A page that left the EPC in this view (evicted, removed) is found through `prev`,
+ * the view just before this one, when given.
+ */
+export function changedPages(view: StateView, enclave: number, prev: StateView | null): Set<number> {
+  const key = `${enclave}:${prev ? "p" : "-"}`;
+  let byKey = changedCache.get(view);
+  if (!byKey) {
+    byKey = new Map();
+    changedCache.set(view, byKey);
+  }
+  const hit = byKey.get(key);
+  if (hit && hit.prev === prev) return hit.pages;
+  const out = new Set<number>();
+  const { encl, offset } = view.epc;
+  for (const e of view.changed) {
+    if (encl[e] === enclave && offset[e] >= 0) out.add(Math.floor(offset[e] / 4096));
+    else if (prev && e < prev.epc.encl.length && prev.epc.encl[e] === enclave && prev.epc.offset[e] >= 0)
+      out.add(Math.floor(prev.epc.offset[e] / 4096));
+  }
+  byKey.set(key, { prev, pages: out });
+  return out;
+}
+
+/** Whether `prev` is the view right before `view` (one step, or one event, earlier). */
+export function isPrevious(prev: StateView | null, view: StateView): boolean {
+  if (!prev) return false;
+  if (view.event === null) return prev.event === null ? prev.step === view.step - 1 : prev.step === view.step;
+  if (view.event === 0) return prev.step === view.step - 1 && prev.event === null;
+  return prev.step === view.step && prev.event === view.event - 1;
+}

@@ -1,0 +1,89 @@
+// React glue for a GridRenderer: creates it once the two canvases exist, keeps its layout in
+// step with the component's, repaints on theme changes, and measures the available width.
+
+import { type RefObject, useLayoutEffect, useRef, useState } from "react";
+import { watchTheme } from "./colors.ts";
+import { type GridHooks, GridRenderer } from "./grid-renderer.ts";
+import type { GridLayout } from "./layout.ts";
+
+export interface GridCanvas {
+  baseRef: RefObject<HTMLCanvasElement | null>;
+  overlayRef: RefObject<HTMLCanvasElement | null>;
+  renderer: RefObject<GridRenderer | null>;
+}
+
+export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanvas {
+  const baseRef = useRef<HTMLCanvasElement | null>(null);
+  const overlayRef = useRef<HTMLCanvasElement | null>(null);
+  const renderer = useRef<GridRenderer | null>(null);
+  const hooksRef = useRef(hooks);
+  const layoutRef = useRef(layout);
+  hooksRef.current = hooks;
+  layoutRef.current = layout;
+
+  useLayoutEffect(() => {
+    const base = baseRef.current;
+    const overlay = overlayRef.current;
+    if (!base || !overlay) return;
+    const r = new GridRenderer(
+      base,
+      overlay,
+      {
+        paint: (out, p) => hooksRef.current.paint(out, p),
+        detail: (ctx, cells, p) => hooksRef.current.detail?.(ctx, cells, p),
+        axes: (ctx, l, t, p) => hooksRef.current.axes?.(ctx, l, t, p),
+      },
+      layoutRef.current,
+    );
+    renderer.current = r;
+    const unwatch = watchTheme(() => r.invalidateCells());
+    r.invalidateCells();
+    return () => {
+      unwatch();
+      r.destroy();
+      renderer.current = null;
+    };
+  }, []);
+
+  useLayoutEffect(() => {
+    renderer.current?.setLayout(layout);
+  }, [layout]);
+
+  return { baseRef, overlayRef, renderer };
+}
+
+/** The content width of an element, updated as it resizes (0 until measured). */
+export function useWidth(ref: RefObject<HTMLElement | null>, fallback = 480): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => {
+      const w = Math.floor(el.getBoundingClientRect().width);
+      setWidth(w > 0 ? w : fallback);
+    };
+    measure();
+    if (typeof ResizeObserver !== "function") return;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(measure);
+    });
+    observer.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, [ref, fallback]);
+  return width;
+}
+
+/** Remembers the previous value of `value` (null on the first render). */
+export function usePrevious<T>(value: T): T | null {
+  const ref = useRef<{ cur: T | null; prev: T | null }>({ cur: null, prev: null });
+  if (ref.current.cur !== value) {
+    ref.current.prev = ref.current.cur;
+    ref.current.cur = value;
+  }
+  return ref.current.prev;
+}

@@ -1,0 +1,60 @@
+// For tests only: the worker's API run in-process (same engine, no Worker, no comlink), so
+// component and link tests in happy-dom see what the real engine reports. Not used by the app.
+import { findFlow, flows, parseScenario } from "../../engine/index.ts";
+import { Session } from "../../engine/session/session.ts";
+import type { FlowInfo, LoadResult, LoadSource, PageDetail, StateView } from "../../engine/worker.ts";
+
+let session: Session | undefined;
+
+export const testEngine = {
+  calls: [] as string[],
+
+  async listFlows(): Promise<FlowInfo[]> {
+    return flows.map(({ id, title, description }) => ({ id, title, description }));
+  },
+
+  async flowScenario(id: string): Promise<Record<string, unknown> | undefined> {
+    return findFlow(id)?.scenario;
+  },
+
+  async validate(input: unknown): Promise<string[]> {
+    const r = parseScenario(input);
+    return r.ok ? [] : r.errors;
+  },
+
+  async load(source: LoadSource): Promise<LoadResult> {
+    testEngine.calls.push("flow" in source ? `load flow ${source.flow}` : "load scenario");
+    let input: unknown;
+    if ("flow" in source) {
+      const flow = findFlow(source.flow);
+      if (!flow) return { ok: false, errors: [`No built-in flow named "${source.flow}".`] };
+      input = flow.scenario;
+    } else input = source.scenario;
+    const parsed = parseScenario(input);
+    if (!parsed.ok) return { ok: false, errors: parsed.errors };
+    session = new Session(parsed.scenario);
+    return { ok: true, info: session.info };
+  },
+
+  async view(step: number, event: number | null = null): Promise<StateView> {
+    if (!session) throw new Error("no scenario is loaded");
+    return session.view(step, event);
+  },
+
+  async pageDetail(step: number, enclave: string, offset: number): Promise<PageDetail> {
+    if (!session) throw new Error("no scenario is loaded");
+    return session.pageDetail(step, enclave, offset);
+  },
+
+  async epcDetail(step: number, epc: number): Promise<PageDetail> {
+    if (!session) throw new Error("no scenario is loaded");
+    return session.epcDetail(step, epc);
+  },
+};
+
+/** The module that replaces web/engine/client.ts in tests (`vi.mock(..., () => testClient)`). */
+export const testClient = {
+  engine: () => testEngine,
+  restartEngine: () => {},
+  onEngineFailure: () => () => {},
+};

@@ -1,0 +1,225 @@
+// Share links, the browser part: open what the address bar asks for once at start (and again when
+// the user edits the hash), then keep the address bar in step with the store (replaceState, so
+// stepping does not flood the history). The link format is in link.ts.
+//
+// A link that cannot be used (unknown flow, damaged or newer-format scenario, invalid scenario)
+// sets a notice naming what is wrong and opens the default flow. It never touches the user's
+// saved scenarios.
+
+import { engine } from "../engine/client.ts";
+import { type ExplorerState, useExplorer } from "../store/explorer.ts";
+import {
+  DEFAULT_FLOW,
+  type Encoded,
+  encodeScenario,
+  type Formatted,
+  formatLink,
+  type LinkSource,
+  type LinkTarget,
+  parseLink,
+} from "./link.ts";
+
+export {
+  DEFAULT_FLOW,
+  decodeScenario,
+  encodeScenario,
+  formatLink,
+  LINK_VERSION,
+  MAX_SCENARIO_BYTES,
+  parseLink,
+} from "./link.ts";
+
+/** Address bar writes are at most this often (browsers throttle or refuse rapid replaceState). */
+const WRITE_INTERVAL_MS = 300;
+
+let started = false;
+/** While a link is being opened, the address bar is left as the user gave it. */
+let opening = 0;
+let writeTimer: ReturnType<typeof setTimeout> | undefined;
+let lastWriteAt = 0;
+/** The search+hash this module last wrote: a hashchange to it is ours, not the user's. */
+let lastWritten = "";
+const encodedCache = new WeakMap<object, Encoded>();
+
+function encodeCached(scenario: unknown): Encoded {
+  if (typeof scenario !== "object" || scenario === null) return encodeScenario(scenario);
+  let e = encodedCache.get(scenario);
+  if (!e) {
+    e = encodeScenario(scenario);
+    encodedCache.set(scenario, e);
+  }
+  return e;
+}
+
+function linkSourceOf(s: ExplorerState): LinkSource | null {
+  if (!s.source) return null;
+  return s.source.kind === "flow"
+    ? { kind: "flow", id: s.source.id }
+    : { kind: "custom", scenario: s.source.scenario };
+}
+
+/** The search+hash of a link to what the store shows, or why there is none. */
+export function linkFor(s: ExplorerState, currentSearch = ""): Formatted {
+  const source = linkSourceOf(s);
+  if (!source || !s.info) return { ok: false, message: "Nothing is loaded yet." };
+  const enclave = s.enclave > 0 ? (s.info.enclaveNames[s.enclave] ?? null) : null;
+  return formatLink({ source, step: s.step, event: s.event, enclave }, currentSearch, encodeCached);
+}
+
+/** The full URL that reopens the current view, for "Copy link". */
+export function shareUrl(): { ok: true; url: string } | { ok: false; message: string } {
+  const link = linkFor(useExplorer.getState(), window.location.search);
+  if (!link.ok) return link;
+  return { ok: true, url: `${window.location.origin}${window.location.pathname}${link.search}${link.hash}` };
+}
+
+/** True when the store shows a settled run whose position can be written to the address bar. */
+function settled(s: ExplorerState): boolean {
+  return s.source !== null && s.info !== null && s.loading === null && s.errors === null;
+}
+
+function writeNow(): void {
+  writeTimer = undefined;
+  const s = useExplorer.getState();
+  if (opening > 0 || !settled(s)) return;
+  const link = linkFor(s, window.location.search);
+  if (!link.ok) return;
+  const next = link.search + link.hash;
+  if (window.location.search + window.location.hash === next) return;
+  lastWriteAt = Date.now();
+  lastWritten = next;
+  try {
+    window.history.replaceState(window.history.state, "", `${window.location.pathname}${next}`);
+  } catch {
+    // A browser that refuses (rate limits) leaves the old address; "Copy link" still works.
+  }
+}
+
+function scheduleWrite(): void {
+  if (writeTimer !== undefined) return;
+  writeTimer = setTimeout(writeNow, Math.max(0, lastWriteAt + WRITE_INTERVAL_MS - Date.now()));
+}
+
+function onStoreChange(s: ExplorerState, prev: ExplorerState): void {
+  if (
+    s.source === prev.source &&
+    s.step === prev.step &&
+    s.event === prev.event &&
+    s.enclave === prev.enclave &&
+    s.info === prev.info &&
+    s.loading === prev.loading &&
+    s.errors === prev.errors
+  )
+    return;
+  if (settled(s)) scheduleWrite();
+}
+
+function onNavigate(): void {
+  if (window.location.search + window.location.hash === lastWritten) return;
+  void openLocation(window.location.search, window.location.hash);
+}
+
+function quote(text: string): string {
+  return `“${text}”`;
+}
+
+function titleOf(scenario: unknown): string {
+  const t = (scenario as { title?: unknown } | null)?.title;
+  return typeof t === "string" && t.trim() !== "" ? t : "Shared scenario";
+}
+
+async function openTarget(t: LinkTarget): Promise<void> {
+  const store = useExplorer.getState();
+  const problems = [...t.problems];
+  let source = t.source;
+
+  if (source?.kind === "flow") {
+    const id = source.id;
+    const flows = await engine().listFlows();
+    if (!flows.some((f) => f.id === id)) {
+      problems.push(
+        `There is no built-in flow named ${quote(id)} (known flows: ${flows.map((f) => f.id).join(", ")}).`,
+      );
+      source = null;
+    }
+  } else if (source?.kind === "custom") {
+    const errors = await engine().validate(source.scenario);
+    if (errors.length > 0) {
+      const shown = errors.slice(0, 3).join("; ");
+      const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : "";
+      problems.push(`This link's scenario is not valid: ${shown}${more}.`);
+      source = null;
+    }
+  }
+
+  // A position belongs to the scenario it was taken in: it is dropped with a scenario that failed.
+  const failed = source === null && (t.source !== null || problems.length > 0);
+  const step = source ? t.step : 0;
+  const event = source ? t.event : null;
+  const enclave = source ? t.enclave : null;
+  if (!source) source = { kind: "flow", id: DEFAULT_FLOW };
+  if (failed) problems.push(`Showing the built-in flow ${quote(DEFAULT_FLOW)} instead.`);
+  if (problems.length > 0) store.setNotice(problems.join(" "));
+
+  const done =
+    source.kind === "flow"
+      ? store.loadFlow(source.id, step)
+      : store.loadScenario(source.scenario, titleOf(source.scenario), step);
+  await done;
+
+  // The user may have picked something else meanwhile: then leave it alone.
+  const after = useExplorer.getState();
+  if (!after.info || after.errors || !after.source) return;
+  if (after.source.kind !== source.kind) return;
+  if (after.source.kind === "flow" && source.kind === "flow" && after.source.id !== source.id) return;
+  if (after.source.kind === "custom" && source.kind === "custom" && after.source.scenario !== source.scenario)
+    return;
+
+  const total = after.info.steps.length;
+  const late: string[] = [];
+  if (step > total) {
+    late.push(
+      `This link asks for step ${step}, but the scenario has ${total} step${total === 1 ? "" : "s"}; showing the last one.`,
+    );
+  }
+  if (enclave !== null) {
+    const index = after.info.enclaveNames.indexOf(enclave);
+    if (index >= 0) after.selectEnclave(index);
+    else late.push(`This link names the enclave ${quote(enclave)}, which this scenario does not have.`);
+  }
+  if (event !== null && step >= 1 && step <= total) {
+    const n = after.info.steps[step - 1].events.length;
+    if (event < n) await after.seek(step, event);
+    else
+      late.push(
+        `This link asks for event ${event + 1} of step ${step}, which has ${n}; showing the whole step.`,
+      );
+  }
+  if (late.length > 0) {
+    const earlier = problems.length > 0 ? `${problems.join(" ")} ` : "";
+    useExplorer.getState().setNotice(earlier + late.join(" "));
+  }
+}
+
+/** Opens what a location asks for (see link.ts for the format). */
+export async function openLocation(search: string, hash: string): Promise<void> {
+  opening++;
+  try {
+    await openTarget(parseLink(search, hash));
+  } catch (e) {
+    useExplorer.getState().setNotice(`The link could not be opened: ${(e as Error).message}`);
+  } finally {
+    opening--;
+    scheduleWrite();
+  }
+}
+
+/** Called once by App: opens the URL's flow or scenario and keeps the URL in sync afterwards. */
+export function startFromLocation(): void {
+  if (started) return;
+  started = true;
+  useExplorer.subscribe(onStoreChange);
+  window.addEventListener("hashchange", onNavigate);
+  window.addEventListener("popstate", onNavigate);
+  void openLocation(window.location.search, window.location.hash);
+}

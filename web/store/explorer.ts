@@ -1,0 +1,267 @@
+// The explorer's one store (zustand): what is loaded, where the user is (step, event), what is
+// selected, and view options. It talks to the engine only through the worker client; views read
+// the store and render what the engine reported, never computing EPCM state themselves.
+
+import * as Comlink from "comlink";
+import { create } from "zustand";
+import type { LoadSource, PageDetail, RunInfo, StateView } from "../../engine/worker.ts";
+import { engine, restartEngine } from "../engine/client.ts";
+
+export type Theme = "system" | "light" | "dark";
+
+export type Source = { kind: "flow"; id: string } | { kind: "custom"; scenario: unknown; name: string };
+
+export type Selection =
+  | { kind: "page"; enclave: string; offset: number }
+  | { kind: "epc"; epc: number }
+  | null;
+
+export interface LoadProgress {
+  stepsDone: number;
+  stepsTotal: number;
+  entries?: [number, number];
+}
+
+export interface ExplorerState {
+  source: Source | null;
+  /** Set while a scenario runs in the worker. */
+  loading: LoadProgress | null;
+  /** Validation or load errors of the last load (shown with role="alert"). */
+  errors: string[] | null;
+  /** A message about the app itself (worker restarted, link not understood...). */
+  notice: string | null;
+  info: RunInfo | null;
+  /** Steps completed: 0 (before the first step) .. info.steps.length. */
+  step: number;
+  /** Inside step `step` (1-based): the event shown, or null when not stepped into. */
+  event: number | null;
+  view: StateView | null;
+  playing: boolean;
+  /** Play speed in steps per second. */
+  speed: number;
+  /** Index into info.enclaveNames of the enclave the enclave grid shows. */
+  enclave: number;
+  selection: Selection;
+  detail: PageDetail | null;
+  /** Show VMA/PTE permissions in the enclave view. */
+  showPte: boolean;
+  theme: Theme;
+
+  loadFlow(id: string, step?: number): Promise<void>;
+  loadScenario(scenario: unknown, name: string, step?: number): Promise<void>;
+  cancelLoad(): void;
+  seek(step: number, event?: number | null): Promise<void>;
+  stepForward(): Promise<void>;
+  stepBack(): Promise<void>;
+  toStart(): Promise<void>;
+  toEnd(): Promise<void>;
+  /** Enter the current step's events (or step forward into the next step's first event). */
+  eventForward(): Promise<void>;
+  eventBack(): Promise<void>;
+  stepOut(): Promise<void>;
+  play(): void;
+  pause(): void;
+  setSpeed(stepsPerSecond: number): void;
+  selectEnclave(index: number): void;
+  select(selection: Selection): Promise<void>;
+  setShowPte(on: boolean): void;
+  setTheme(theme: Theme): void;
+  setNotice(message: string | null): void;
+}
+
+let playTimer: ReturnType<typeof setTimeout> | undefined;
+/** Each play() starts a new generation; a tick of an older one (paused meanwhile) stops. */
+let playGen = 0;
+/** Requests are numbered so a slow answer for an old position never overwrites a newer one. */
+let seekSeq = 0;
+/**
+ * The position the latest seek asked for, until the engine answers: relative moves (step
+ * forward, next event...) start from it, so three quick presses move three steps.
+ */
+let wanted: { step: number; event: number | null } | null = null;
+
+function stepCount(s: ExplorerState): number {
+  return s.info?.steps.length ?? 0;
+}
+
+function eventCount(s: ExplorerState, step: number): number {
+  return step >= 1 ? (s.info?.steps[step - 1]?.events.length ?? 0) : 0;
+}
+
+/** Where the user is (or is about to be, while a seek is on its way). */
+function position(s: ExplorerState): { step: number; event: number | null } {
+  return wanted ?? { step: s.step, event: s.event };
+}
+
+export const useExplorer = create<ExplorerState>((set, get) => {
+  /** What was shown before the current load started (a cancelled load goes back to it). */
+  let previous: { source: Source; step: number; event: number | null } | null = null;
+
+  async function load(source: Source, step: number | undefined, event?: number | null): Promise<void> {
+    get().pause();
+    const shown = get();
+    if (shown.info && shown.source) previous = { source: shown.source, step: shown.step, event: shown.event };
+    set({ source, loading: { stepsDone: 0, stepsTotal: 0 }, errors: null });
+    const src: LoadSource = source.kind === "flow" ? { flow: source.id } : { scenario: source.scenario };
+    try {
+      const result = await engine().load(
+        src,
+        Comlink.proxy((stepsDone: number, stepsTotal: number, entries?: [number, number]) => {
+          if (get().loading && get().source === source)
+            set({ loading: { stepsDone, stepsTotal, ...(entries ? { entries } : {}) } });
+        }),
+      );
+      if (get().source !== source) return; // another load started meanwhile
+      if (!result.ok) {
+        set({ loading: null, errors: result.errors });
+        return;
+      }
+      const total = result.info.steps.length;
+      set({
+        loading: null,
+        info: result.info,
+        enclave: 0,
+        selection: null,
+        detail: null,
+        step: 0,
+        event: null,
+      });
+      await get().seek(Math.max(0, Math.min(step ?? 0, total)), event ?? null);
+    } catch (e) {
+      if (get().source !== source) return;
+      set({ loading: null, errors: [`The engine failed: ${(e as Error).message}`] });
+    }
+  }
+
+  async function refreshDetail(): Promise<void> {
+    const { selection, step } = get();
+    if (!selection) return set({ detail: null });
+    const d =
+      selection.kind === "page"
+        ? await engine().pageDetail(step, selection.enclave, selection.offset)
+        : await engine().epcDetail(step, selection.epc);
+    if (get().selection === selection && get().step === step) set({ detail: d });
+  }
+
+  return {
+    source: null,
+    loading: null,
+    errors: null,
+    notice: null,
+    info: null,
+    step: 0,
+    event: null,
+    view: null,
+    playing: false,
+    speed: 2,
+    enclave: 0,
+    selection: null,
+    detail: null,
+    showPte: false,
+    theme: "system",
+
+    loadFlow: (id, step) => load({ kind: "flow", id }, step),
+    loadScenario: (scenario, name, step) => load({ kind: "custom", scenario, name }, step),
+
+    cancelLoad() {
+      if (!get().loading) return;
+      // A run in the worker cannot be interrupted: replace the worker, then show again what was
+      // shown before (the new worker has to run it once more).
+      restartEngine();
+      const back = previous;
+      set({ loading: null, info: null, view: null, notice: "The run was cancelled." });
+      if (back) void load(back.source, back.step, back.event);
+      else set({ source: null });
+    },
+
+    async seek(step, event = null) {
+      const total = stepCount(get());
+      const k = Math.max(0, Math.min(step, total));
+      const ev =
+        k >= 1 && event !== null
+          ? Math.max(0, Math.min(event, (get().info?.steps[k - 1].events.length ?? 1) - 1))
+          : null;
+      const seq = ++seekSeq;
+      wanted = { step: k, event: ev };
+      let view: StateView;
+      try {
+        view = await engine().view(k, ev);
+      } finally {
+        if (seq === seekSeq) wanted = null;
+      }
+      if (seq !== seekSeq) return;
+      set({ step: k, event: ev, view });
+      void refreshDetail();
+    },
+
+    stepForward: () => get().seek(position(get()).step + 1),
+    // Inside a step, "back" goes to before that step (the state the step started from).
+    stepBack: () => get().seek(position(get()).step - 1),
+    toStart: () => get().seek(0),
+    toEnd: () => get().seek(stepCount(get())),
+
+    async eventForward() {
+      const s = get();
+      if (!s.info) return;
+      const { step, event } = position(s);
+      const total = s.info.steps.length;
+      // Not inside a step, or past the last event of this one: into the next step's first event.
+      if (event === null || event + 1 >= eventCount(s, step)) {
+        if (step >= total) return event === null ? undefined : get().seek(step, null);
+        return get().seek(step + 1, 0);
+      }
+      return get().seek(step, event + 1);
+    },
+
+    async eventBack() {
+      const s = get();
+      const { step, event } = position(s);
+      if (step < 1) return;
+      // A complete step looks like its last event: one event back is the one before it.
+      const current = event ?? eventCount(s, step) - 1;
+      if (current > 0) return get().seek(step, current - 1);
+      // Before the step's first event: the previous step, at its last event (or complete).
+      const prev = step - 1;
+      const n = eventCount(s, prev);
+      return get().seek(prev, n > 0 ? n - 1 : null);
+    },
+
+    stepOut: () => get().seek(position(get()).step, null),
+
+    play() {
+      if (get().playing || !get().info) return;
+      // At the end, play starts over; the first tick waits for the rewind to land.
+      const rewind = position(get()).step >= stepCount(get()) ? get().seek(0) : Promise.resolve();
+      set({ playing: true });
+      const gen = ++playGen;
+      const live = () => get().playing && gen === playGen;
+      const tick = async () => {
+        if (!live()) return;
+        if (position(get()).step >= stepCount(get())) return set({ playing: false });
+        await get().stepForward();
+        if (live()) playTimer = setTimeout(tick, 1000 / get().speed);
+      };
+      void rewind.then(() => {
+        if (live()) playTimer = setTimeout(tick, 1000 / get().speed);
+      });
+    },
+
+    pause() {
+      if (playTimer) clearTimeout(playTimer);
+      playTimer = undefined;
+      set({ playing: false });
+    },
+
+    setSpeed: (speed) => set({ speed: Math.max(0.25, Math.min(speed, 60)) }),
+    selectEnclave: (index) => set({ enclave: index }),
+
+    async select(selection) {
+      set({ selection, detail: null });
+      await refreshDetail();
+    },
+
+    setShowPte: (on) => set({ showPte: on }),
+    setTheme: (theme) => set({ theme }),
+    setNotice: (notice) => set({ notice }),
+  };
+});

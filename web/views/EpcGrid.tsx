@@ -1,0 +1,182 @@
+// The EPC view: the physical EPC, one cell per EPC page, coloured by the owning enclave (SECS and
+// VA pages in their own colours with the owner as a ring, free pages plain), so memory pressure,
+// eviction and reload can be watched. Zoom and pan draw only the visible cells; 65,536 pages
+// stay fluid because the cells are a one-pixel-per-page bitmap drawn scaled.
+
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { StateView } from "../../engine/session/session.ts";
+import { paintEpc } from "../render/bitmap.ts";
+import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
+import { GridTooltip, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
+import { cellRect, chooseLayout, hex } from "../render/layout.ts";
+import { epcCounts, FLAG, flagsText, PT, permsText, typeName } from "../render/pages.ts";
+import { useGridRenderer, useWidth } from "../render/use-grid.ts";
+import { useExplorer } from "../store/explorer.ts";
+import { GridLegend } from "./GridLegend.tsx";
+import "./grids.css";
+
+/** Tooltip lines for an EPC page. */
+export function epcTooltip(view: StateView, names: readonly string[], i: number) {
+  const { flags, pt, encl, offset } = view.epc;
+  const f = flags[i];
+  const title = `EPC page ${i}`;
+  if (!(f & FLAG.VALID)) return { title, lines: ["free"] };
+  const owner = encl[i] >= 0 ? (names[encl[i]] ?? `enclave ${encl[i]}`) : "no enclave";
+  const lines: string[] = [];
+  if (pt[i] === PT.VA) lines.push(`VA page (version slots), kept by ${owner}`);
+  else if (pt[i] === PT.SECS) lines.push(`SECS of ${owner}`);
+  else lines.push(`${owner} ${offset[i] >= 0 ? hex(offset[i]) : ""}`.trim());
+  lines.push(`${typeName(pt[i])}  ${permsText(f)}`);
+  const fl = flagsText(f);
+  if (fl) lines.push(fl);
+  return { title, lines };
+}
+
+export function EpcGrid() {
+  const view = useExplorer((s) => s.view);
+  const names = useExplorer((s) => s.info?.enclaveNames) ?? [];
+  const selection = useExplorer((s) => s.selection);
+  const select = useExplorer((s) => s.select);
+
+  const boxRef = useRef<HTMLDivElement>(null);
+  const width = useWidth(boxRef);
+  const summaryId = useId();
+  const count = view?.epc.flags.length ?? 0;
+
+  const layout = useMemo(
+    () =>
+      chooseLayout(count, width || 480, {
+        left: axisWidth(String(Math.max(0, count - 1)).length),
+        top: AXIS_TOP,
+        maxHeight: 440,
+        maxCell: 56,
+        maxCols: 1024,
+        minHeight: 56,
+      }),
+    [count, width],
+  );
+
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const grid = useGridRenderer(layout, {
+    paint: (out, p) => {
+      const v = viewRef.current;
+      if (v) paintEpc(out, v.epc, p);
+    },
+    detail: (ctx, cells, p) => {
+      const v = viewRef.current;
+      if (v) drawEpcCells(ctx, cells, p, v.epc);
+    },
+    axes: (ctx, l, t, p) => drawAxes(ctx, l, t, p, epcRowLabel, epcColumnLabel),
+  });
+
+  const lastStep = useRef<{ step: number; event: number | null } | null>(null);
+  useLayoutEffect(() => {
+    const r = grid.renderer.current;
+    if (!r) return;
+    r.invalidateCells();
+    if (!view) return r.setChanged([], false);
+    const prev = lastStep.current;
+    lastStep.current = { step: view.step, event: view.event };
+    // Flash only when moving by one step or one event, not on a jump.
+    const adjacent =
+      prev !== null &&
+      ((view.event === null && prev.event === null && view.step === prev.step + 1) ||
+        (view.event !== null && (view.step === prev.step || view.step === prev.step + 1)));
+    r.setChanged(Array.from(view.changed), adjacent);
+  }, [view, grid.renderer]);
+
+  // Selection: an EPC page, or the page of an enclave that lives in one.
+  let selectedIndex = -1;
+  if (selection?.kind === "epc") selectedIndex = selection.epc;
+  else if (selection?.kind === "page" && view) {
+    const e = names.indexOf(selection.enclave);
+    const { encl, offset, flags } = view.epc;
+    for (let i = 0; i < flags.length; i++)
+      if (encl[i] === e && offset[i] === selection.offset && flags[i] & FLAG.VALID) {
+        selectedIndex = i;
+        break;
+      }
+  }
+  useLayoutEffect(() => {
+    const r = grid.renderer.current;
+    if (!r) return;
+    r.setSelected(selectedIndex);
+    if (selectedIndex >= 0) r.reveal(selectedIndex);
+  }, [selectedIndex, grid.renderer]);
+
+  const [tip, setTip] = useState<TooltipState | null>(null);
+  const hoverAt = useCallback(
+    (i: number) => {
+      const renderer = grid.renderer.current;
+      if (!renderer) return;
+      renderer.setHover(i);
+      if (i < 0) return setTip(null);
+      const [x, y, s] = cellRect(renderer.layout, renderer.transform, i);
+      setTip((old) => (old?.i === i && old.x === x && old.y === y ? old : { i, x, y, s }));
+    },
+    [grid.renderer],
+  );
+  useLayoutEffect(() => {
+    const r = grid.renderer.current;
+    if (r) r.onTransform = () => hoverAt(-1);
+  }, [grid.renderer, hoverAt]);
+
+  const point = (e: React.PointerEvent<HTMLCanvasElement> | React.MouseEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    return grid.renderer.current?.cellAtPoint(e.clientX - rect.left, e.clientY - rect.top) ?? -1;
+  };
+  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const i = point(e);
+    if (i >= 0) void select({ kind: "epc", epc: i });
+  };
+
+  const counts = useMemo(() => (view ? epcCounts(view) : null), [view]);
+  const tipContent = tip && view ? epcTooltip(view, names, tip.i) : null;
+
+  return (
+    <section className="grid-panel" aria-labelledby={`${summaryId}-h`}>
+      <div className="grid-head">
+        <h2 id={`${summaryId}-h`} className="grid-title">
+          EPC view
+        </h2>
+        <ZoomButtons names={{ in: "Zoom in", out: "Zoom out", reset: "Reset" }} renderer={grid.renderer} />
+      </div>
+      <p className="grid-summary" id={summaryId}>
+        {counts ? (
+          <>
+            <span>{counts.total.toLocaleString()} pages</span>
+            <span>used {counts.used.toLocaleString()}</span>
+            <span>SECS {counts.secs.toLocaleString()}</span>
+            <span>VA {counts.va.toLocaleString()}</span>
+            <span>free {counts.free.toLocaleString()}</span>
+          </>
+        ) : (
+          "Nothing loaded yet."
+        )}
+      </p>
+      <div className="grid-box" ref={boxRef} style={{ height: layout.height }}>
+        <canvas ref={grid.baseRef} className="grid-canvas" />
+        <canvas
+          ref={grid.overlayRef}
+          className="grid-canvas grid-overlay"
+          role="img"
+          aria-label="EPC pages"
+          aria-describedby={summaryId}
+          onPointerMove={(e) => hoverAt(point(e))}
+          onPointerLeave={() => hoverAt(-1)}
+          onClick={onClick}
+        />
+        {tip && tipContent && (
+          <GridTooltip tip={tip} width={layout.width} height={layout.height}>
+            <strong>{tipContent.title}</strong>
+            {tipContent.lines.map((l) => (
+              <span key={l}>{l}</span>
+            ))}
+          </GridTooltip>
+        )}
+      </div>
+      <GridLegend kind="epc" names={names} />
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useExplorer } from "../store/explorer.ts";
+import { flowSession } from "./fixtures.ts";
+import { Narration } from "./Narration.tsx";
+
+const initial = useExplorer.getState();
+const seek = vi.fn(async () => {});
+
+function at(flow: string, step: number, event: number | null = null) {
+  const s = flowSession(flow);
+  useExplorer.setState({ seek, pause: vi.fn(), info: s.info, step, event, view: s.view(step, event) });
+}
+
+describe("Narration", () => {
+  afterEach(() => {
+    cleanup();
+    seek.mockClear();
+    useExplorer.setState(initial, true);
+  });
+
+  it("introduces the scenario before the first step", () => {
+    at("augment", 0);
+    render(<Narration />);
+    expect(screen.getByRole("heading", { name: "augment: EAUG on a page fault" })).toBeTruthy();
+    expect(screen.getByText(/Nothing has run yet/).textContent).toContain("ioctl SGX_IOC_ENCLAVE_CREATE");
+  });
+
+  it("tells the fault step: note, outcome, kernel functions, CPU leaves, and the page that changed", () => {
+    at("augment", 12);
+    render(<Narration />);
+    const n = screen.getByRole("region", { name: "Narration" });
+    expect(n.textContent).toContain("Step 12");
+    expect(n.textContent).toContain("EENTER write 0xc000");
+    expect(screen.getByText(/PUT_TO_ADDRESS: write MAGIC to 0xc000/)).toBeTruthy();
+    const user = screen.getByRole("region", { name: "User space" });
+    expect(user.textContent).toContain("Called EENTER write 0xc000 with tcs=0x0 value=0x1122334455667788");
+    expect(user.textContent).toContain("Got back ERESUME #PF 0x8007 (faulting offset 0xc000)");
+    const kernel = screen.getByRole("region", { name: "Kernel" });
+    const fns = within(kernel)
+      .getAllByRole("button")
+      .map((b) => b.textContent);
+    expect(fns).toEqual(["sgx_vma_fault() ×3", "sgx_encl_eaug_page() ×2", "access_error()"]);
+    const cpu = within(screen.getByRole("region", { name: "CPU" }))
+      .getAllByRole("button")
+      .map((b) => b.textContent);
+    expect(cpu).toEqual([
+      "EENTER #PF 0x4 (page tables)",
+      "EENTER #PF 0x6 (page tables)",
+      "EENTER → ok",
+      "#PF 0x14 (page tables)",
+      "AEX",
+      "ERESUME → ok",
+      "#PF 0x6 (page tables)",
+      "AEX",
+      "EAUG → ok",
+      "ERESUME → ok",
+      "#PF 0x8007 (EPCM)",
+      "AEX",
+    ]);
+    const changes = screen.getByRole("region", { name: "What changed" });
+    expect(changes.textContent).toContain("EPC 14");
+    expect(changes.textContent).toContain("e0+0xc000");
+    expect(changes.textContent).toContain("free");
+    expect(changes.textContent).toContain("REG RW- PENDING");
+  });
+
+  it("shows EACCEPT's result and PENDING clearing", () => {
+    at("augment", 13);
+    render(<Narration />);
+    expect(screen.getByRole("region", { name: "Narration" }).textContent).toContain("SGX_SUCCESS");
+    const changes = screen.getByRole("region", { name: "What changed" });
+    expect(changes.textContent).toMatch(/REG RW- PENDING\s*→\s*became\s*REG RW-/);
+  });
+
+  it("shows a read's value and an errno", () => {
+    at("augment", 15);
+    const { unmount } = render(<Narration />);
+    expect(screen.getByRole("region", { name: "Narration" }).textContent).toContain(
+      "value 0x1122334455667788",
+    );
+    expect(screen.getByText(/No EPCM entry changed/)).toBeTruthy();
+    unmount();
+    const steps = flowSession("refusals").info.steps;
+    const eperm = steps.findIndex((s) => s.errno === "EPERM") + 1;
+    at("refusals", eperm);
+    render(<Narration />);
+    expect(screen.getByRole("region", { name: "Narration" }).textContent).toContain("-1 EPERM");
+  });
+
+  it("inside a step, marks the current event and seeks on click", () => {
+    const eaug = flowSession("augment").info.steps[11].events.findIndex((e) => e.leaf === "EAUG");
+    at("augment", 12, eaug);
+    render(<Narration />);
+    expect(screen.getByText(`Event ${eaug + 1} of 20`)).toBeTruthy();
+    const current = document.querySelector('[aria-current="step"]');
+    expect(current?.textContent).toBe("EAUG → ok");
+    expect(screen.getByText(/EAUG adds a zeroed page/, { selector: ".narration-current" })).toBeTruthy();
+    const changes = screen.getByRole("region", { name: "What changed" });
+    expect(changes.textContent).toContain("(this event)");
+    expect(changes.textContent).toContain("REG RW- PENDING");
+    fireEvent.click(within(screen.getByRole("region", { name: "Kernel" })).getAllByRole("button")[0]);
+    expect(seek).toHaveBeenCalledWith(12, 2);
+  });
+});

@@ -1,0 +1,114 @@
+// The scenario editor: the current scenario's JSON, validated live by the engine (its messages
+// name the JSON path of each problem), with "Run" to load what is written.
+import { useEffect, useId, useRef, useState } from "react";
+import { engine } from "../../engine/client.ts";
+
+/** Pause in typing before the engine validates the text. */
+export const VALIDATE_DELAY_MS = 300;
+
+export type Validity =
+  | { state: "empty" }
+  | { state: "valid"; steps: number }
+  | { state: "invalid"; errors: string[] };
+
+interface Props {
+  text: string;
+  onChange(text: string): void;
+  /** True when the text differs from what is loaded. */
+  edited: boolean;
+  onRun(): void;
+  running: boolean;
+  /** Errors from the last Run (shown until the text changes). */
+  runErrors: string[] | null;
+}
+
+function stepCount(text: string): number {
+  try {
+    const steps = (JSON.parse(text) as { steps?: unknown }).steps;
+    return Array.isArray(steps) ? steps.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function ScenarioEditor({ text, onChange, edited, onRun, running, runErrors }: Props) {
+  const id = useId();
+  // The last result stays shown while a newer text is being checked (no flicker while typing).
+  const [validity, setValidity] = useState<Validity>({ state: "empty" });
+  const [checking, setChecking] = useState(false);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    const mine = ++seq.current;
+    if (text.trim() === "") {
+      setChecking(false);
+      setValidity({ state: "empty" });
+      return;
+    }
+    setChecking(true);
+    const t = setTimeout(() => {
+      engine()
+        .validate(text)
+        .then((errors) => {
+          if (mine !== seq.current) return;
+          setChecking(false);
+          setValidity(
+            errors.length === 0 ? { state: "valid", steps: stepCount(text) } : { state: "invalid", errors },
+          );
+        })
+        .catch((e: unknown) => {
+          if (mine !== seq.current) return;
+          setChecking(false);
+          setValidity({
+            state: "invalid",
+            errors: [`The engine could not check it: ${(e as Error).message}`],
+          });
+        });
+    }, VALIDATE_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [text]);
+
+  const errors = runErrors ?? (validity.state === "invalid" ? validity.errors : null);
+
+  return (
+    <div className="scn-editor">
+      <label htmlFor={`${id}-json`}>Scenario JSON</label>
+      <textarea
+        id={`${id}-json`}
+        value={text}
+        spellCheck={false}
+        autoComplete="off"
+        autoCapitalize="off"
+        rows={14}
+        aria-describedby={`${id}-check`}
+        aria-invalid={errors ? true : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <div className="scn-actions">
+        <button type="button" className="scn-primary" onClick={onRun} disabled={running}>
+          Run
+        </button>
+        <span id={`${id}-check`} className="scn-check" role="status">
+          {checking && "Checking…"}
+          {!checking && validity.state === "empty" && "Empty: write a scenario, or pick a built-in flow."}
+          {!checking &&
+            validity.state === "valid" &&
+            `Valid scenario, ${validity.steps} step${validity.steps === 1 ? "" : "s"}${edited ? ": press Run to see it" : ""}.`}
+          {!checking && validity.state === "invalid" && !runErrors && "Not valid (see below)."}
+        </span>
+      </div>
+      {errors && (
+        <div className="scn-error" role="alert">
+          <strong>{runErrors ? "This scenario cannot run:" : "Problems in the scenario:"}</strong>
+          <ul>
+            {errors.map((m) => (
+              <li key={m}>
+                <code>{m}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
