@@ -12,6 +12,13 @@ export type AccessKind = "read" | "write" | "fetch";
 export const NON_EPC = -1;
 
 /**
+ * enclaveAccess() result for an access outside ELRANGE that lands on an EPC page (another
+ * enclave's): a non-enclave access to the EPC. The SDM leaves it undefined; real parts behave as
+ * an abort page (reads return all ones, writes are dropped), which is what the model does.
+ */
+export const ABORT_PAGE = -3;
+
+/**
  * The page tables as the CPU walks them (implemented by the kernel model). translate() returns
  * the EPC page index (≥ 0), NON_EPC, or an ordinary #PF encoded by pageFault(errorCode). A
  * successful walk sets the PTE's Accessed bit, as the hardware does.
@@ -71,7 +78,7 @@ export function enclaveAccess(
   if (isPageFault(t)) return pagingFault(t, linaddr);
   // Enclave code can only be fetched from ELRANGE (SDM: fetch outside ELRANGE → #GP(0); reference §5.1 step 3a).
   if (!inside && kind === "fetch") return gp("instruction fetch outside ELRANGE");
-  if (!inside) return t; // ordinary memory (an EPC page here would be an abort-page access; not modelled)
+  if (!inside) return t >= 0 ? ABORT_PAGE : t;
   // Inside ELRANGE the address must map to an EPC page (SDM §38.1; modelled as #PF with SGX set).
   if (t === NON_EPC) return epcmFault(linaddr, kind, "an ELRANGE address maps to memory outside the EPC");
   const { epc } = cpu;

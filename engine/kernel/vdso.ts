@@ -3,7 +3,7 @@
 // may fix them (EAUG, ELDU, a new PTE), after which the AEP's ERESUME retries the instruction
 // transparently. Faults it cannot fix are reported in sgx_enclave_run and the vDSO returns 0.
 
-import { enclaveAccess } from "../arch/access.ts";
+import { ABORT_PAGE, enclaveAccess } from "../arch/access.ts";
 import {
   sgxCodeName,
   TCS_CSSA_NSSA,
@@ -47,7 +47,7 @@ export class Vdso {
   private readonly k: Kernel;
   private readonly lp: LogicalProcessor;
   /** Calls interrupted by an AEX, by TCS address: ERESUME continues them. */
-  private readonly interrupted = new Map<number, EnclaveCall>();
+  private readonly interrupted = new Map<number, { call: EnclaveCall; base: number }>();
   /** Threads whose AEX hit the fetch of their first instruction: ERESUME fetches it again. */
   private readonly atEntry = new Set<number>();
 
@@ -59,7 +59,7 @@ export class Vdso {
   /** A copy bound to a cloned kernel (for checkpoints). */
   clone(k: Kernel): Vdso {
     const c = new Vdso(k, k.cpu.lps[this.lp.id]);
-    for (const [t, call] of this.interrupted) c.interrupted.set(t, call);
+    for (const [t, saved] of this.interrupted) c.interrupted.set(t, saved);
     for (const t of this.atEntry) c.atEntry.add(t);
     return c;
   }
@@ -69,7 +69,10 @@ export class Vdso {
     const k = this.k;
     const tcs = encl.base + tcsOffset;
     let resume = call === undefined;
-    const work = call ?? this.interrupted.get(tcs);
+    const saved = this.interrupted.get(tcs);
+    const work = call ?? saved?.call;
+    // The interrupted instruction keeps the linear addresses it was started with (SDM ERESUME).
+    const base = call ? encl.base : (saved?.base ?? encl.base);
     // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
     // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
     let fetchEntry = !resume || this.atEntry.has(tcs);
@@ -94,12 +97,14 @@ export class Vdso {
       }
       if (fetchEntry) {
         // The thread starts at OENTRY: fetch its first instruction (the text page must be present and executable).
-        const entry = encl.base + Number(k.cpu.epc.readWord(this.lp.tcs, TCS_OENTRY));
+        // OENTRY is an offset from the entered enclave's own base (SECS.BASEADDR).
+        const secsBase = k.cpu.epc.secs.get(this.lp.secs)?.baseaddr ?? encl.base;
+        const entry = secsBase + Number(k.cpu.epc.readWord(this.lp.tcs, TCS_OENTRY));
         const f = enclaveAccess(k.cpu, this.lp, entry, "fetch", k.mm);
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
           this.atEntry.add(tcs);
-          const r = this.aex(f, tcs, work as EnclaveCall);
+          const r = this.aex(f, tcs, work as EnclaveCall, base);
           if (r === "retry" && ++retries <= MAX_RETRIES) {
             resume = true;
             continue;
@@ -114,10 +119,10 @@ export class Vdso {
         EEXIT(k.cpu, this.lp);
         return { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
       }
-      const r = this.exec(encl, work);
+      const r = this.exec(base, work);
       if (isFault(r.out)) {
         this.logFault(r.out, `running ${work.call}`);
-        const a = this.aex(r.out, tcs, work);
+        const a = this.aex(r.out, tcs, work, base);
         if (a === "retry" && ++retries <= MAX_RETRIES) {
           resume = true;
           continue;
@@ -141,8 +146,8 @@ export class Vdso {
   }
 
   /** After an AEX the kernel handles the fault. "retry": fixed, the AEP's ERESUME retries; "report": delivered to the vDSO. */
-  private aex(f: Fault, tcs: number, work: EnclaveCall): "retry" | "report" {
-    this.interrupted.set(tcs, work);
+  private aex(f: Fault, tcs: number, work: EnclaveCall, base: number): "retry" | "report" {
+    this.interrupted.set(tcs, { call: work, base });
     AEX(this.k.cpu, this.lp, f);
     return this.fixable(f) ? "retry" : "report";
   }
@@ -199,16 +204,26 @@ export class Vdso {
   }
 
   /** Execute the call inside the enclave. */
-  private exec(encl: Encl, c: EnclaveCall): { out: Outcome; rax?: number; value?: bigint } {
+  private exec(base: number, c: EnclaveCall): { out: Outcome; rax?: number; value?: bigint } {
     const k = this.k;
     const { cpu, mm } = k;
-    const at = (off: number) => encl.base + off;
+    const at = (off: number) => base + off;
     switch (c.call) {
       case "nop":
         return { out: 0 };
       case "write": {
         const t = enclaveAccess(cpu, this.lp, at(c.addr), "write", mm);
         if (isFault(t)) return { out: t };
+        if (t === ABORT_PAGE) {
+          if (k.cpu.log.on)
+            k.ev(
+              "access",
+              () =>
+                `The write to ${k.label(at(c.addr))} is outside ELRANGE and lands on EPC memory: dropped (abort page).`,
+              "SDM §38.1: non-enclave access to EPC",
+            );
+          return { out: 0 };
+        }
         cpu.epc.writeWord(t, (c.addr % 4096) - (c.addr % 8), c.value);
         if (k.cpu.log.on)
           k.ev(
@@ -222,6 +237,16 @@ export class Vdso {
       case "read": {
         const t = enclaveAccess(cpu, this.lp, at(c.addr), "read", mm);
         if (isFault(t)) return { out: t };
+        if (t === ABORT_PAGE) {
+          if (k.cpu.log.on)
+            k.ev(
+              "access",
+              () =>
+                `The read of ${k.label(at(c.addr))} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
+              "SDM §38.1: non-enclave access to EPC",
+            );
+          return { out: 0, value: 0xffffffffffffffffn };
+        }
         const value = cpu.epc.readWord(t, (c.addr % 4096) - (c.addr % 8));
         if (k.cpu.log.on)
           k.ev(
@@ -248,6 +273,7 @@ export class Vdso {
         // ENCL_OP_INIT_TCS_PAGE: plain stores of a TCS image into a REG page (the page must be writable).
         const t = enclaveAccess(cpu, this.lp, at(c.addr), "write", mm);
         if (isFault(t)) return { out: t };
+        if (t === ABORT_PAGE) return { out: 0 }; // outside ELRANGE on EPC memory: the stores are dropped
         cpu.epc.zeroPage(t);
         cpu.epc.writeWord(t, TCS_OSSA, BigInt(c.ssa));
         cpu.epc.writeWord(t, TCS_CSSA_NSSA, 1n << 32n);
