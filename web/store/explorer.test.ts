@@ -1,0 +1,65 @@
+// The store against the real engine (run in-process): loading, stepping by steps and by events,
+// clamping, selection details, and errors for a bad scenario.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("../engine/client.ts", async () => (await import("../share/test-engine.ts")).testClient);
+
+const { useExplorer } = await import("./explorer.ts");
+
+describe("explorer store", () => {
+  beforeEach(async () => {
+    await useExplorer.getState().loadFlow("augment");
+  });
+
+  it("loads a flow at step 0 with its steps and a view of the empty EPC", () => {
+    const s = useExplorer.getState();
+    expect(s.info?.steps.length).toBe(16);
+    expect(s.step).toBe(0);
+    expect(s.view?.epc.flags.every((f) => f === 0)).toBe(true);
+    expect(s.errors).toBeNull();
+  });
+
+  it("steps forward to the fault, where the new page is PENDING, and clamps at the ends", async () => {
+    const st = useExplorer.getState();
+    for (let i = 0; i < 12; i++) await st.stepForward();
+    const s = useExplorer.getState();
+    expect(s.step).toBe(12);
+    expect(s.info?.steps[11].run?.exception_error_code).toBe("0x8007");
+    const epc = s.view?.changed[0] ?? -1;
+    expect((s.view?.epc.flags[epc] ?? 0) & 0x8).toBe(0x8);
+    await st.toEnd();
+    await st.stepForward();
+    expect(useExplorer.getState().step).toBe(16);
+    await st.toStart();
+    await st.stepBack();
+    expect(useExplorer.getState().step).toBe(0);
+  });
+
+  it("walks the events of a step and steps out", async () => {
+    const st = useExplorer.getState();
+    await st.seek(11);
+    await st.eventForward();
+    expect(useExplorer.getState()).toMatchObject({ step: 12, event: 0 });
+    await st.eventForward();
+    expect(useExplorer.getState().event).toBe(1);
+    await st.eventBack();
+    expect(useExplorer.getState().event).toBe(0);
+    await st.stepOut();
+    expect(useExplorer.getState()).toMatchObject({ step: 12, event: null });
+  });
+
+  it("fetches the inspector's detail for a selected page at the current step", async () => {
+    const st = useExplorer.getState();
+    await st.seek(16);
+    await st.select({ kind: "page", enclave: "e0", offset: 0xc000 });
+    expect(useExplorer.getState().detail?.words).toContainEqual([0, "0x1122334455667788"]);
+  });
+
+  it("reports a scenario that does not validate, naming the JSON path", async () => {
+    await useExplorer
+      .getState()
+      .loadScenario({ format: "epcm-scenario/1", steps: [{ op: "munmap", offset: "x" }] }, "bad");
+    const s = useExplorer.getState();
+    expect(s.errors?.some((m) => m.startsWith("steps[0]"))).toBe(true);
+  });
+});
