@@ -89,6 +89,35 @@ export class GridRenderer {
   private mask: Bitmap | null = null;
   private cellsDirty = true;
   private maskDirty = true;
+  /** Membership of `changed` by cell, built on demand when many cells changed and the view is zoomed in. */
+  private changedSet: Uint8Array | null = null;
+
+  /** The changed cells inside the visible window (all of them when few changed). */
+  private visibleChanged(
+    t: { k: number; x: number; y: number },
+    width: number,
+    height: number,
+  ): Iterable<number> {
+    if (this.changed.length <= MANY_CHANGED) return this.changed;
+    const { left, top, cell, cols, count } = this.layout;
+    if (!this.changedSet || this.changedSet.length !== count) {
+      this.changedSet = new Uint8Array(count);
+      for (const i of this.changed) if (i >= 0 && i < count) this.changedSet[i] = 1;
+    }
+    const set = this.changedSet;
+    const rows = Math.ceil(count / cols);
+    const c0 = Math.max(0, Math.floor((-t.x / t.k - left) / cell) - 1);
+    const c1 = Math.min(cols - 1, Math.ceil(((width - t.x) / t.k - left) / cell) + 1);
+    const r0 = Math.max(0, Math.floor((-t.y / t.k - top) / cell) - 1);
+    const r1 = Math.min(rows - 1, Math.ceil(((height - t.y) / t.k - top) / cell) + 1);
+    const out: number[] = [];
+    for (let r = r0; r <= r1; r++)
+      for (let c = c0; c <= c1; c++) {
+        const i = r * cols + c;
+        if (i < count && set[i]) out.push(i);
+      }
+    return out;
+  }
   private zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown> | null = null;
   private readonly baseKey = {};
   private readonly overlayKey = {};
@@ -164,6 +193,7 @@ export class GridRenderer {
 
   setChanged(cells: number[], flash: boolean): void {
     this.changed = cells;
+    this.changedSet = null;
     this.maskDirty = true;
     this.flashUntil = flash && cells.length > 0 && !this.reducedMotion ? now() + FLASH_MS : 0;
     this.requestOverlay();
@@ -392,10 +422,11 @@ export class GridRenderer {
       } else {
         const lw = Math.max(2, Math.min(4, s / 10));
         const marker = Math.max(s, 8);
+        const visible = [...this.visibleChanged(t, width, height)];
         if (flashing) {
           ctx.fillStyle = rgbCss(p.rgb.changed, 0.55 * flash);
           ctx.beginPath();
-          for (const i of this.changed) {
+          for (const i of visible) {
             const [x, y] = cellRect(this.layout, t, i);
             if (x + marker < 0 || y + marker < 0 || x - marker > width || y - marker > height) continue;
             ctx.rect(x + s / 2 - marker / 2, y + s / 2 - marker / 2, marker, marker);
@@ -405,7 +436,7 @@ export class GridRenderer {
         ctx.strokeStyle = p.css.changed;
         ctx.lineWidth = lw;
         ctx.beginPath();
-        for (const i of this.changed) {
+        for (const i of visible) {
           const [x, y] = cellRect(this.layout, t, i);
           if (x + marker < 0 || y + marker < 0 || x - marker > width || y - marker > height) continue;
           const m = marker - lw;

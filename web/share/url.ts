@@ -114,8 +114,12 @@ function onStoreChange(s: ExplorerState, prev: ExplorerState): void {
   if (settled(s)) scheduleWrite();
 }
 
+/** The location last opened: Chromium fires both popstate and hashchange for one hash change. */
+let lastOpened = "";
+
 function onNavigate(): void {
-  if (window.location.search + window.location.hash === lastWritten) return;
+  const here = window.location.search + window.location.hash;
+  if (here === lastWritten || here === lastOpened) return;
   void openLocation(window.location.search, window.location.hash);
 }
 
@@ -203,6 +207,7 @@ async function openTarget(t: LinkTarget): Promise<void> {
 
 /** Opens what a location asks for (see link.ts for the format). */
 export async function openLocation(search: string, hash: string): Promise<void> {
+  lastOpened = search + hash;
   opening++;
   try {
     await openTarget(parseLink(search, hash));

@@ -94,24 +94,36 @@ function position(s: ExplorerState): { step: number; event: number | null } {
 }
 
 export const useExplorer = create<ExplorerState>((set, get) => {
+  /** Finishes the load in flight when it is cancelled. */
+  let cancelCurrent: (() => void) | null = null;
+
   /** What was shown before the current load started (a cancelled load goes back to it). */
   let previous: { source: Source; step: number; event: number | null } | null = null;
 
   async function load(source: Source, step: number | undefined, event?: number | null): Promise<void> {
     get().pause();
     const shown = get();
-    if (shown.info && shown.source) previous = { source: shown.source, step: shown.step, event: shown.event };
+    // Only what is on screen counts as "previous" (not a load still in flight).
+    if (shown.info && shown.source && !shown.loading)
+      previous = { source: shown.source, step: shown.step, event: shown.event };
     set({ source, loading: { stepsDone: 0, stepsTotal: 0 }, errors: null });
     const src: LoadSource = source.kind === "flow" ? { flow: source.id } : { scenario: source.scenario };
     try {
-      const result = await engine().load(
-        src,
-        Comlink.proxy((stepsDone: number, stepsTotal: number, entries?: [number, number]) => {
-          if (get().loading && get().source === source)
-            set({ loading: { stepsDone, stepsTotal, ...(entries ? { entries } : {}) } });
-        }),
-      );
-      if (get().source !== source) return; // another load started meanwhile
+      // A cancelled load's worker is terminated and never answers: the race lets this call finish.
+      const cancelled = new Promise<null>((resolve) => {
+        cancelCurrent = () => resolve(null);
+      });
+      const result = await Promise.race([
+        engine().load(
+          src,
+          Comlink.proxy((stepsDone: number, stepsTotal: number, entries?: [number, number]) => {
+            if (get().loading && get().source === source)
+              set({ loading: { stepsDone, stepsTotal, ...(entries ? { entries } : {}) } });
+          }),
+        ),
+        cancelled,
+      ]);
+      if (!result || get().source !== source) return; // cancelled, or another load started meanwhile
       if (!result.ok) {
         set({ loading: null, errors: result.errors });
         return;
@@ -168,6 +180,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       // A run in the worker cannot be interrupted: replace the worker, then show again what was
       // shown before (the new worker has to run it once more).
       restartEngine();
+      cancelCurrent?.();
       const back = previous;
       set({ loading: null, info: null, view: null, notice: "The run was cancelled." });
       if (back) void load(back.source, back.step, back.event);
