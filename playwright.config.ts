@@ -1,37 +1,9 @@
-import { existsSync } from "node:fs";
-import { chromium, defineConfig } from "@playwright/test";
-
-// Which Chromium to drive, in order: $CHROMIUM_PATH, Debian's /usr/bin/chromium, then the
-// browser Playwright downloads itself (`npx playwright install chromium`), if present.
-function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) {
-      throw new Error(
-        `CHROMIUM_PATH is ${fromEnv}, but no such file exists: point it at a Chromium executable, ` +
-          "or unset it and install Debian's chromium (`apt-get install -y chromium`).",
-      );
-    }
-    return fromEnv;
-  }
-  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
-  let bundled = "";
-  try {
-    bundled = chromium.executablePath();
-  } catch {
-    // No browser registered for this Playwright version.
-  }
-  if (bundled && existsSync(bundled)) return bundled;
-  throw new Error(
-    "No Chromium found for the end-to-end tests: install Debian's chromium (`apt-get install -y chromium`) " +
-      "or set CHROMIUM_PATH to a Chromium executable.",
-  );
-}
+import { defineConfig } from "@playwright/test";
+import { chromiumArgs, findChromium } from "./e2e/chromium.ts";
 
 // E2E_PORT and E2E_DIST let several builds be tested side by side (default: dist/ on 4199).
 const PORT = Number(process.env.E2E_PORT ?? 4199);
 const DIST = process.env.E2E_DIST ?? "dist";
-const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
   testDir: "e2e",
@@ -47,14 +19,7 @@ export default defineConfig({
     browserName: "chromium",
     launchOptions: {
       executablePath: findChromium(),
-      args: [
-        ...(isRoot ? ["--no-sandbox"] : []),
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: chromiumArgs(),
     },
     trace: "retain-on-failure",
   },

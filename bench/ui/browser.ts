@@ -4,31 +4,13 @@
 // window.uiBench (probe.js), so nothing here depends on how this file is compiled.
 
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
+import { chromiumArgs, findChromium } from "../../e2e/chromium.ts";
 
 const probePath = fileURLToPath(new URL("./probe.js", import.meta.url));
 
-/** $CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own download (as e2e finds it). */
-export function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is ${fromEnv}, but no such file exists`);
-    return fromEnv;
-  }
-  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
-  let bundled = "";
-  try {
-    bundled = chromium.executablePath();
-  } catch {
-    // No browser registered for this Playwright version.
-  }
-  if (bundled && existsSync(bundled)) return bundled;
-  throw new Error(
-    "No Chromium found: install Debian's chromium (`apt-get install -y chromium`) or set CHROMIUM_PATH.",
-  );
-}
+export { findChromium };
 
 export function chromiumVersion(executablePath: string): string {
   try {
@@ -44,19 +26,7 @@ export function chromiumVersion(executablePath: string): string {
 }
 
 export function launch(executablePath: string, headed: boolean): Promise<Browser> {
-  const isRoot = process.getuid?.() === 0;
-  return chromium.launch({
-    executablePath,
-    headless: !headed,
-    args: [
-      ...(isRoot ? ["--no-sandbox"] : []),
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return chromium.launch({ executablePath, headless: !headed, args: chromiumArgs() });
 }
 
 export interface FrameStats {

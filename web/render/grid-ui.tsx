@@ -35,6 +35,49 @@ export function GridTooltip(props: {
   );
 }
 
+/**
+ * A grid's two stacked canvases (cells below, hover/selection/changed above) with the tooltip.
+ * The overlay carries the accessible name: it is the canvas users point at.
+ */
+export function GridCanvases(props: {
+  boxRef: RefObject<HTMLDivElement | null>;
+  baseRef: RefObject<HTMLCanvasElement | null>;
+  overlayRef: RefObject<HTMLCanvasElement | null>;
+  width: number;
+  height: number;
+  label: string;
+  describedBy: string;
+  onHover: (e: React.PointerEvent<HTMLCanvasElement> | null) => void;
+  onClick: (e: React.MouseEvent<HTMLCanvasElement>) => void;
+  tip: TooltipState | null;
+  tipContent: { title: string; lines: string[] } | null;
+}) {
+  const { tip, tipContent } = props;
+  return (
+    <div className="grid-box" ref={props.boxRef} style={{ height: props.height }}>
+      <canvas ref={props.baseRef} className="grid-canvas" />
+      <canvas
+        ref={props.overlayRef}
+        className="grid-canvas grid-overlay"
+        role="img"
+        aria-label={props.label}
+        aria-describedby={props.describedBy}
+        onPointerMove={(e) => props.onHover(e)}
+        onPointerLeave={() => props.onHover(null)}
+        onClick={props.onClick}
+      />
+      {tip && tipContent && (
+        <GridTooltip tip={tip} width={props.width} height={props.height}>
+          <strong>{tipContent.title}</strong>
+          {tipContent.lines.map((l) => (
+            <span key={l}>{l}</span>
+          ))}
+        </GridTooltip>
+      )}
+    </div>
+  );
+}
+
 function ZoomIcon({ kind }: { kind: "in" | "out" | "reset" }) {
   const d =
     kind === "in"

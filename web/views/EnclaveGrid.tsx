@@ -15,7 +15,7 @@ import {
   enclaveColumnLabel,
   enclaveRowLabel,
 } from "../render/cells.ts";
-import { GridTooltip, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
+import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
 import { cellRect, chooseLayout, hex } from "../render/layout.ts";
 import {
   changedPages,
@@ -227,27 +227,19 @@ export function EnclaveGrid() {
             ? `${cols.name || "The enclave"} has no ELRANGE yet: SGX_IOC_ENCLAVE_CREATE (ECREATE) makes it.`
             : `${cols.name}: ELRANGE ${hex(cols.size)} bytes (${count.toLocaleString()} pages) · ${backed.toLocaleString()} in the EPC · ${evicted.toLocaleString()} evicted${cols.released ? " · released" : ""}`}
       </p>
-      <div className="grid-box" ref={boxRef} style={{ height: layout.height }}>
-        <canvas ref={grid.baseRef} className="grid-canvas" />
-        <canvas
-          ref={grid.overlayRef}
-          className="grid-canvas grid-overlay"
-          role="img"
-          aria-label="Enclave pages"
-          aria-describedby={summaryId}
-          onPointerMove={(e) => hoverAt(point(e))}
-          onPointerLeave={() => hoverAt(-1)}
-          onClick={onClick}
-        />
-        {tip && tipContent && (
-          <GridTooltip tip={tip} width={layout.width} height={layout.height}>
-            <strong>{tipContent.title}</strong>
-            {tipContent.lines.map((l) => (
-              <span key={l}>{l}</span>
-            ))}
-          </GridTooltip>
-        )}
-      </div>
+      <GridCanvases
+        boxRef={boxRef}
+        baseRef={grid.baseRef}
+        overlayRef={grid.overlayRef}
+        width={layout.width}
+        height={layout.height}
+        label="Enclave pages"
+        describedBy={summaryId}
+        onHover={(e) => hoverAt(e ? point(e) : -1)}
+        onClick={onClick}
+        tip={tip}
+        tipContent={tipContent}
+      />
       <GridLegend kind="enclave" showPte={showPte} />
     </section>
   );

@@ -7,7 +7,7 @@ import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "
 import type { StateView } from "../../engine/session/session.ts";
 import { paintEpc } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
-import { GridTooltip, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
+import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
 import { cellRect, chooseLayout, hex } from "../render/layout.ts";
 import { epcCounts, FLAG, flagsText, PT, permsText, typeName } from "../render/pages.ts";
 import { useGridRenderer, useWidth } from "../render/use-grid.ts";
@@ -155,27 +155,19 @@ export function EpcGrid() {
           "Nothing loaded yet."
         )}
       </p>
-      <div className="grid-box" ref={boxRef} style={{ height: layout.height }}>
-        <canvas ref={grid.baseRef} className="grid-canvas" />
-        <canvas
-          ref={grid.overlayRef}
-          className="grid-canvas grid-overlay"
-          role="img"
-          aria-label="EPC pages"
-          aria-describedby={summaryId}
-          onPointerMove={(e) => hoverAt(point(e))}
-          onPointerLeave={() => hoverAt(-1)}
-          onClick={onClick}
-        />
-        {tip && tipContent && (
-          <GridTooltip tip={tip} width={layout.width} height={layout.height}>
-            <strong>{tipContent.title}</strong>
-            {tipContent.lines.map((l) => (
-              <span key={l}>{l}</span>
-            ))}
-          </GridTooltip>
-        )}
-      </div>
+      <GridCanvases
+        boxRef={boxRef}
+        baseRef={grid.baseRef}
+        overlayRef={grid.overlayRef}
+        width={layout.width}
+        height={layout.height}
+        label="EPC pages"
+        describedBy={summaryId}
+        onHover={(e) => hoverAt(e ? point(e) : -1)}
+        onClick={onClick}
+        tip={tip}
+        tipContent={tipContent}
+      />
       <GridLegend kind="epc" names={names} />
     </section>
   );
