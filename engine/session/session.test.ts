@@ -31,6 +31,22 @@ describe("Session", () => {
     }
   });
 
+  it("a view seen again comes from the recent-views cache as an independent copy", () => {
+    const session = new Session(scenarioOf("augment"));
+    const k = session.info.steps.length - 2;
+    const first = session.view(k);
+    const expected = [...first.epc.flags];
+    // The worker transfers (detaches) what it returns; here a caller scribbles on it instead.
+    first.epc.flags.fill(0xff);
+    first.enclaves[0].type.fill(0xff);
+    session.view(k + 1); // the live run moves on
+    const again = session.view(k);
+    expect([...again.epc.flags]).toEqual(expected);
+    expect([...again.epc.flags]).toEqual([...epcmAfter("augment", k)]);
+    expect(again.enclaves[0].type.includes(0xff)).toBe(false);
+    expect(again.epc.flags).not.toBe(first.epc.flags);
+  });
+
   it("reports the pages a step changed, and the enclave's kernel records", () => {
     const session = new Session(scenarioOf("augment"));
     const fault = session.info.steps.findIndex((s) => s.run?.exception_error_code === "0x8007");

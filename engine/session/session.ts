@@ -16,6 +16,45 @@ function checkpointCost(sim: Simulation): number {
   return sim.kernel.cpu.epc.size * 40 + pages * 300 + sim.kernel.mm.ptes.size * 60;
 }
 
+/** Bytes a view's typed arrays hold. */
+function viewBytes(v: StateView): number {
+  let n = v.epc.flags.byteLength + v.epc.pt.byteLength + v.epc.encl.byteLength + v.epc.offset.byteLength;
+  n += v.changed.byteLength;
+  for (const e of v.enclaves)
+    for (const a of [e.offset, e.type, e.vmMaxProt, e.epc, e.vaPage, e.vaSlot, e.pte, e.vmaProt])
+      n += a.byteLength;
+  return n;
+}
+
+/** A copy with its own buffers: the worker transfers (detaches) what it returns. */
+function copyView(v: StateView): StateView {
+  return {
+    ...v,
+    epc: {
+      flags: v.epc.flags.slice(),
+      pt: v.epc.pt.slice(),
+      encl: v.epc.encl.slice(),
+      offset: v.epc.offset.slice(),
+    },
+    changed: v.changed.slice(),
+    enclaves: v.enclaves.map((e) => ({
+      ...e,
+      offset: e.offset.slice(),
+      type: e.type.slice(),
+      vmMaxProt: e.vmMaxProt.slice(),
+      epc: e.epc.slice(),
+      vaPage: e.vaPage.slice(),
+      vaSlot: e.vaSlot.slice(),
+      pte: e.pte.slice(),
+      vmaProt: e.vmaProt.slice(),
+      vmas: e.vmas.map((m) => ({ ...m })),
+    })),
+  };
+}
+
+/** Recently returned views kept for stepping back and forth without re-running (bytes). */
+const VIEW_CACHE_BUDGET = 64 * 2 ** 20;
+
 /** Per-page columns of the whole EPC (index = EPC page). */
 export interface EpcColumns {
   /** EPCM flag byte: R 1, W 2, X 4, PENDING 8, MODIFIED 16, PR 32, BLOCKED 64, VALID 128. */
@@ -126,6 +165,12 @@ export class Session {
    * from the beginning. Taken after slow steps and every 32 steps, within a memory budget.
    */
   private readonly checkpoints = new Map<number, Simulation>();
+  /**
+   * Views already built, most recently used last: stepping back to a step seen a moment ago
+   * must not clone a checkpoint and re-run (that costs ~100 ms on a 65,000-page run).
+   */
+  private readonly recentViews = new Map<string, { view: StateView; bytes: number }>();
+  private recentBytes = 0;
 
   constructor(
     scenario: Scenario,
@@ -183,6 +228,29 @@ export class Session {
 
   /** The state after `step` steps; with `event`, the state inside step `step` right after that event. */
   view(step: number, event: number | null = null): StateView {
+    const key = `${step}:${event}`;
+    const hit = this.recentViews.get(key);
+    if (hit) {
+      this.recentViews.delete(key);
+      this.recentViews.set(key, hit);
+      return copyView(hit.view);
+    }
+    const view = this.buildView(step, event);
+    const bytes = viewBytes(view);
+    if (bytes <= VIEW_CACHE_BUDGET / 4) {
+      this.recentViews.set(key, { view, bytes });
+      this.recentBytes += bytes;
+      for (const [k, old] of this.recentViews) {
+        if (this.recentBytes <= VIEW_CACHE_BUDGET) break;
+        this.recentViews.delete(k);
+        this.recentBytes -= old.bytes;
+      }
+      return copyView(view);
+    }
+    return view;
+  }
+
+  private buildView(step: number, event: number | null): StateView {
     if (event === null || step < 1) return this.columns(this.seek(step), step, null, this.changedBy(step));
     const st = this.info.steps[step - 1];
     const last = st.events.length - 1;

@@ -1,7 +1,5 @@
 // App-level status: a running scenario's progress (cancellable), errors the user must see
 // (role="alert"), and notices about the app itself.
-import { useEffect } from "react";
-import { onEngineFailure } from "../engine/client.ts";
 import { useExplorer } from "../store/explorer.ts";
 
 export function StatusBar() {
@@ -11,8 +9,6 @@ export function StatusBar() {
   const cancelLoad = useExplorer((s) => s.cancelLoad);
   const setNotice = useExplorer((s) => s.setNotice);
   const unmet = useExplorer((s) => s.info?.unmet);
-
-  useEffect(() => onEngineFailure((message) => setNotice(`The engine stopped: ${message}`)), [setNotice]);
 
   return (
     <div className="status">

@@ -1,45 +1,76 @@
 // The only way the web app reaches the engine: a module Web Worker (engine/worker.ts) wrapped
-// with comlink. One worker serves the page; restartEngine() replaces it (to cancel a long run,
-// or after it failed).
+// with comlink. One worker serves the page; restartEngine() replaces it (to cancel a long run).
+// Every call is watched (watchdog.ts): if the worker throws, dies or stops answering, the
+// calls waiting on it reject with EngineFailure, the worker is replaced, and the failure
+// listeners (the store) replay what was shown.
 import * as Comlink from "comlink";
 import type { EngineApi } from "../../engine/worker.ts";
+import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type { FlowInfo, LoadResult, PageDetail, RunInfo, StateView } from "../../engine/worker.ts";
+export { EngineFailure };
 
 let worker: Worker | undefined;
 let remote: Comlink.Remote<EngineApi> | undefined;
+let watched: Comlink.Remote<EngineApi> | undefined;
 const failureListeners = new Set<(message: string) => void>();
 
-function fail(message: string): void {
+const watchdog = new Watchdog((message) => {
+  stopWorker();
   for (const listener of failureListeners) listener(message);
-}
+});
 
-export function engine(): Comlink.Remote<EngineApi> {
-  if (!remote) {
-    worker = new Worker(new URL("../../engine/worker.ts", import.meta.url), {
-      type: "module",
-      name: "epcm-engine",
-    });
-    // A worker that cannot load (or dies) never answers: report it instead of waiting forever.
-    worker.addEventListener("error", (event) => {
-      event.preventDefault();
-      fail(event.message || "the engine's worker failed");
-    });
-    worker.addEventListener("messageerror", () => fail("a message from the engine could not be read"));
-    remote = Comlink.wrap<EngineApi>(worker);
-  }
-  return remote;
-}
-
-/** Terminate the worker (cancelling whatever it runs); the next call starts a fresh one. */
-export function restartEngine(): void {
+function stopWorker(): void {
   remote?.[Comlink.releaseProxy]();
   worker?.terminate();
   worker = undefined;
   remote = undefined;
+  watched = undefined;
 }
 
-/** Calls `listener` when the worker fails. Returns the unsubscribe function. */
+export function engine(): Comlink.Remote<EngineApi> {
+  if (!watched) {
+    const w = new Worker(new URL("../../engine/worker.ts", import.meta.url), {
+      type: "module",
+      name: "epcm-engine",
+    });
+    // A worker that cannot load (or dies with an uncaught error) never answers: report it.
+    w.addEventListener("error", (event) => {
+      event.preventDefault();
+      if (w === worker) watchdog.workerError(event.message || "its script failed to load or run");
+    });
+    w.addEventListener("messageerror", () => {
+      if (w === worker) watchdog.workerError("a message from it could not be read");
+    });
+    worker = w;
+    const r = Comlink.wrap<EngineApi>(w);
+    remote = r;
+    // Each method call goes through the watchdog; comlink's remote is itself a proxy, so the
+    // call is made on it and only the returned promise is wrapped.
+    watched = new Proxy(r, {
+      get(target, prop) {
+        const member = Reflect.get(target, prop) as unknown;
+        if (typeof prop !== "string" || prop === "then") return member;
+        return (...args: unknown[]) =>
+          watchdog.watch(prop, (member as (...a: unknown[]) => Promise<unknown>)(...args));
+      },
+    });
+  }
+  return watched;
+}
+
+/** The worker is working (a progress report arrived): waiting calls are not hung. */
+export function engineAlive(): void {
+  watchdog.alive();
+}
+
+/** Terminate the worker (cancelling whatever it runs); the next call starts a fresh one. */
+export function restartEngine(): void {
+  watchdog.replaced();
+  stopWorker();
+}
+
+/** Calls `listener` after the worker failed and was stopped. Returns the unsubscribe function. */
 export function onEngineFailure(listener: (message: string) => void): () => void {
   failureListeners.add(listener);
   return () => {

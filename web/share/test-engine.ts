@@ -52,9 +52,19 @@ export const testEngine = {
   },
 };
 
+const failureListeners = new Set<(message: string) => void>();
+
 /** The module that replaces web/engine/client.ts in tests (`vi.mock(..., () => testClient)`). */
 export const testClient = {
   engine: () => testEngine,
   restartEngine: () => {},
-  onEngineFailure: () => () => {},
+  engineAlive: () => {},
+  onEngineFailure: (listener: (message: string) => void) => {
+    failureListeners.add(listener);
+    return () => failureListeners.delete(listener);
+  },
+  /** What the real client does when its watchdog catches a failed worker: tell the listeners. */
+  failEngine: (message: string) => {
+    for (const listener of failureListeners) listener(message);
+  },
 };

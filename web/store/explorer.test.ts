@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 vi.mock("../engine/client.ts", async () => (await import("../share/test-engine.ts")).testClient);
 
 const { useExplorer } = await import("./explorer.ts");
+const { testClient } = await import("../share/test-engine.ts");
 
 describe("explorer store", () => {
   beforeEach(async () => {
@@ -61,5 +62,30 @@ describe("explorer store", () => {
       .loadScenario({ format: "epcm-scenario/1", steps: [{ op: "munmap", offset: "x" }] }, "bad");
     const s = useExplorer.getState();
     expect(s.errors?.some((m) => m.startsWith("steps[0]"))).toBe(true);
+  });
+
+  it("after a worker failure it says so and replays the run to the same step and event", async () => {
+    const st = useExplorer.getState();
+    await st.seek(12, 2);
+    const before = useExplorer.getState().view;
+    testClient.failEngine("it did not answer for 5 s");
+    expect(useExplorer.getState().notice).toMatch(/did not answer.*restarted.*step 12, event 3/);
+    await vi.waitFor(() => expect(useExplorer.getState().loading).toBeNull());
+    await vi.waitFor(() => expect(useExplorer.getState().view).not.toBe(before));
+    const s = useExplorer.getState();
+    expect([s.step, s.event]).toEqual([12, 2]);
+    expect([...(s.view?.epc.flags ?? [])]).toEqual([...(before?.epc.flags ?? [])]);
+    await st.stepForward();
+    expect(useExplorer.getState().step).toBe(13);
+  });
+
+  it("stops replaying a scenario that keeps killing the worker, and keeps what is shown", async () => {
+    await useExplorer.getState().seek(5);
+    const shown = useExplorer.getState().view;
+    for (let i = 0; i < 3; i++) testClient.failEngine("it threw an error (boom)");
+    const s = useExplorer.getState();
+    expect(s.notice).toMatch(/stopped replaying/);
+    expect(s.view).toBe(shown);
+    expect(s.loading).toBeNull();
   });
 });

@@ -5,7 +5,8 @@
 import * as Comlink from "comlink";
 import { create } from "zustand";
 import type { LoadSource, PageDetail, RunInfo, StateView } from "../../engine/worker.ts";
-import { engine, restartEngine } from "../engine/client.ts";
+import { engine, engineAlive, onEngineFailure, restartEngine } from "../engine/client.ts";
+import { EngineFailure } from "../engine/watchdog.ts";
 
 export type Theme = "system" | "light" | "dark";
 
@@ -99,9 +100,40 @@ export const useExplorer = create<ExplorerState>((set, get) => {
 
   /** What was shown before the current load started (a cancelled load goes back to it). */
   let previous: { source: Source; step: number; event: number | null } | null = null;
+  /** Where the load in flight will land (a replay after a worker failure goes there). */
+  let loadTarget: { step: number; event: number | null } = { step: 0, event: null };
+  /** When the worker failed lately: a scenario that kills the worker every time is not replayed forever. */
+  let failures: number[] = [];
+
+  // The worker threw, died or stopped answering (web/engine/watchdog.ts); the client has already
+  // stopped it. Start a fresh one and replay the run to where the user was.
+  onEngineFailure((message) => {
+    const s = get();
+    const now = Date.now();
+    failures = failures.filter((t) => now - t < 60_000);
+    failures.push(now);
+    const at = s.loading ? loadTarget : position(s);
+    wanted = null;
+    if (!s.source) {
+      set({ loading: null, notice: `The engine stopped (${message}) and was restarted.` });
+      return;
+    }
+    if (failures.length > 2) {
+      set({
+        loading: null,
+        playing: false,
+        notice: `The engine stopped again (${message}): ${failures.length} times within a minute, so the explorer stopped replaying this scenario. What is shown stays as it was; choose a scenario or reload the page to try again.`,
+      });
+      return;
+    }
+    const where = at.event === null ? `step ${at.step}` : `step ${at.step}, event ${at.event + 1}`;
+    set({ notice: `The engine stopped (${message}). It was restarted and the run replayed to ${where}.` });
+    void load(s.source, at.step, at.event);
+  });
 
   async function load(source: Source, step: number | undefined, event?: number | null): Promise<void> {
     get().pause();
+    loadTarget = { step: step ?? 0, event: event ?? null };
     const shown = get();
     // Only what is on screen counts as "previous" (not a load still in flight).
     if (shown.info && shown.source && !shown.loading)
@@ -117,6 +149,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         engine().load(
           src,
           Comlink.proxy((stepsDone: number, stepsTotal: number, entries?: [number, number]) => {
+            engineAlive();
             if (get().loading && get().source === source)
               set({ loading: { stepsDone, stepsTotal, ...(entries ? { entries } : {}) } });
           }),
@@ -140,7 +173,8 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       });
       await get().seek(Math.max(0, Math.min(step ?? 0, total)), event ?? null);
     } catch (e) {
-      if (get().source !== source) return;
+      // A worker failure is handled (restart and replay) by the failure listener above.
+      if (e instanceof EngineFailure || get().source !== source) return;
       set({ loading: null, errors: [`The engine failed: ${(e as Error).message}`] });
     }
   }
@@ -148,10 +182,16 @@ export const useExplorer = create<ExplorerState>((set, get) => {
   async function refreshDetail(): Promise<void> {
     const { selection, step } = get();
     if (!selection) return set({ detail: null });
-    const d =
-      selection.kind === "page"
-        ? await engine().pageDetail(step, selection.enclave, selection.offset)
-        : await engine().epcDetail(step, selection.epc);
+    let d: PageDetail;
+    try {
+      d =
+        selection.kind === "page"
+          ? await engine().pageDetail(step, selection.enclave, selection.offset)
+          : await engine().epcDetail(step, selection.epc);
+    } catch (e) {
+      if (e instanceof EngineFailure) return; // replayed by the failure listener
+      throw e;
+    }
     if (get().selection === selection && get().step === step) set({ detail: d });
   }
 
@@ -199,6 +239,9 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       let view: StateView;
       try {
         view = await engine().view(k, ev);
+      } catch (e) {
+        if (e instanceof EngineFailure) return; // replayed by the failure listener
+        throw e;
       } finally {
         if (seq === seekSeq) wanted = null;
       }

@@ -1,7 +1,7 @@
 // The left column: the built-in flows, the scenario editor (JSON validated live by the engine),
 // the "Add a step" form, import/export, and the user's saved scenarios. The editor's text is this
 // panel's own state; what is loaded and shown lives in the explorer store.
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { engine } from "../engine/client.ts";
 import { useExplorer } from "../store/explorer.ts";
 import type { SavedScenario } from "../store/saved.ts";
@@ -24,9 +24,18 @@ function titleOf(scenario: unknown, fallback: string): string {
   return typeof t === "string" && t.trim() !== "" ? t.trim() : fallback;
 }
 
+/** Texts longer than this are not parsed on the main thread just to read their title. */
+const PARSE_FOR_TITLE_MAX_CHARS = 256 * 1024;
+
+/**
+ * The scenario's title (for saved names and file names). A pasted text of megabytes must not
+ * stall the page on every render, so a long text's title is read from its first 64 KiB.
+ */
 function titleOfText(text: string, fallback: string): string {
   try {
-    return titleOf(JSON.parse(text), fallback);
+    if (text.length <= PARSE_FOR_TITLE_MAX_CHARS) return titleOf(JSON.parse(text), fallback);
+    const m = /^\s*\{[\s\S]*?"title"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(text.slice(0, 65536));
+    return m ? titleOf({ title: JSON.parse(m[1]) }, fallback) : fallback;
   } catch {
     return fallback;
   }
@@ -126,10 +135,11 @@ export function ScenarioPanel() {
   }
 
   const edited = loadedText !== null && text !== loadedText;
+  const textTitle = useMemo(() => titleOfText(text, ""), [text]);
   const exportName =
     source?.kind === "flow" && !edited
       ? source.id
-      : titleOfText(text, source?.kind === "flow" ? source.id : "scenario");
+      : textTitle || (source?.kind === "flow" ? source.id : "scenario");
 
   return (
     <div className="scenario-panel">
@@ -153,7 +163,7 @@ export function ScenarioPanel() {
       </section>
       <MyScenarios
         text={text}
-        suggestedName={titleOfText(text, "my scenario")}
+        suggestedName={textTitle || "my scenario"}
         onLoad={(entry) => void loadSaved(entry)}
       />
     </div>
