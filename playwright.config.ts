@@ -4,6 +4,9 @@ import { chromiumArgs, findChromium } from "./e2e/chromium.ts";
 // E2E_PORT and E2E_DIST let several builds be tested side by side (default: dist/ on 4199).
 const PORT = Number(process.env.E2E_PORT ?? 4199);
 const DIST = process.env.E2E_DIST ?? "dist";
+/** The same build served from a sub-path, as a project page would serve it (see subpath.spec.ts). */
+export const SUBPATH_PORT = PORT + 1000;
+export const SUBPATH = "/project/epcm-explorer/";
 
 export default defineConfig({
   testDir: "e2e",
@@ -24,12 +27,22 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   // Serves the production build in dist/ (the test:e2e script runs `vite build` first).
-  webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
+      url: `http://127.0.0.1:${PORT}`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `node e2e/static-server.mjs ${DIST} ${SUBPATH_PORT} ${SUBPATH}`,
+      url: `http://127.0.0.1:${SUBPATH_PORT}${SUBPATH}`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

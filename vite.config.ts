@@ -37,8 +37,10 @@ function contentSecurityPolicyMeta(): Plugin {
 }
 
 // The app is served from the repository root: index.html loads web/main.tsx, which starts the
-// engine in a module Web Worker (engine/worker.ts).
+// engine in a module Web Worker (engine/worker.ts). `base: "./"` makes every asset URL relative,
+// so the built site works from any sub-path (e.g. a project page at /user/epcm-explorer/).
 export default defineConfig({
+  base: "./",
   plugins: [react(), contentSecurityPolicyMeta()],
   worker: {
     format: "es",

@@ -2,7 +2,8 @@
 // asks for the state at a step and gets compact typed arrays back (transferred, not copied).
 // Exposed through comlink; see web/engine/client.ts.
 import * as Comlink from "comlink";
-import { findFlow, flows, parseScenario, simulate } from "./index.ts";
+import type { SelftestResult } from "./export/selftest.ts";
+import { findFlow, flows, parseScenario, simulate, toSelftest } from "./index.ts";
 import {
   type EnclaveColumns,
   type EpcColumns,
@@ -96,9 +97,15 @@ const api = {
     return requireSession().epcDetail(step, epc);
   },
 
-  /** The plain-text step log of the loaded run. */
+  /** The plain-text step log and final EPCM table of the loaded run (for an email reply). */
   text(): string {
     return requireSession().text();
+  },
+
+  /** The loaded run as a kernel selftest TEST_F, or why it cannot be one. */
+  selftest(name?: string): SelftestResult {
+    const s = requireSession();
+    return toSelftest(s.scenario, s.trace(), name);
   },
 
   /** Simulate without keeping a session (the whole trace as JSON). */

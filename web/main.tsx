@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App.tsx";
+import { EmbedApp } from "./app/EmbedApp.tsx";
+import { isEmbedLink } from "./share/link.ts";
 import "./styles/theme.css";
 import "./styles.css";
 
@@ -8,7 +10,5 @@ const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
 createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+  <StrictMode>{isEmbedLink(window.location.search) ? <EmbedApp /> : <App />}</StrictMode>,
 );

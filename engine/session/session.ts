@@ -6,7 +6,7 @@
 import { NONE } from "../arch/epc.ts";
 import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
 import { formatTraceText } from "../scenario/text.ts";
-import type { EpcmEntryJson, TraceStep } from "../scenario/trace-types.ts";
+import type { EpcmEntryJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { Scenario } from "../scenario/types.ts";
 
 /** Rough bytes one checkpoint of this run holds. */
@@ -445,8 +445,18 @@ export class Session {
 
   /** The plain-text log (for "Copy as text"): a fresh run that keeps its EPCM diffs as JSON. */
   text(): string {
-    const sim = new Simulation(this.scenario, { materialize: true });
-    while (!sim.done) sim.step();
-    return formatTraceText(sim.trace());
+    return formatTraceText(this.trace());
+  }
+
+  private fullTrace: Trace | undefined;
+
+  /** The whole trace (every EPCM entry materialized), as `npm run sim` prints it. Run once, on demand. */
+  trace(): Trace {
+    if (!this.fullTrace) {
+      const sim = new Simulation(this.scenario, { materialize: true });
+      while (!sim.done) sim.step();
+      this.fullTrace = sim.trace();
+    }
+    return this.fullTrace;
   }
 }

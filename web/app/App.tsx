@@ -8,6 +8,7 @@ import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
 import { EpcGrid } from "../views/EpcGrid.tsx";
 import { EpcmTable } from "../views/EpcmTable.tsx";
 import { EventsLog } from "../views/EventsLog.tsx";
+import { ExportMenu } from "../views/ExportMenu.tsx";
 import { Inspector } from "../views/Inspector.tsx";
 import { useKeyboardShortcuts } from "../views/keyboard.ts";
 import { Narration } from "../views/Narration.tsx";
@@ -33,6 +34,7 @@ export function App() {
         </p>
         <div className="app-actions">
           <CopyLinkButton />
+          <ExportMenu />
           <ThemeToggle />
         </div>
       </header>

@@ -7,11 +7,13 @@ import {
   formatLink,
   fromBase64Url,
   inflateBounded,
+  isEmbedLink,
   LINK_VERSION,
   MAX_PAYLOAD_CHARS,
   MAX_SCENARIO_BYTES,
   parseLink,
   toBase64Url,
+  withoutEmbed,
 } from "./link.ts";
 
 const scenario = findFlow("augment")?.scenario as Record<string, unknown>;
@@ -208,5 +210,21 @@ describe("formatLink", () => {
       enclave: null,
     });
     expect(r.ok).toBe(false);
+  });
+});
+
+describe("embed links", () => {
+  it("recognizes embed=1 only", () => {
+    expect(isEmbedLink("?flow=augment&embed=1")).toBe(true);
+    expect(isEmbedLink("embed=1")).toBe(true);
+    expect(isEmbedLink("?flow=augment&embed=0")).toBe(false);
+    expect(isEmbedLink("?flow=augment")).toBe(false);
+  });
+
+  it("drops embed=1 and keeps everything else, the hash included", () => {
+    expect(withoutEmbed("https://h/p/?flow=tcs-create&embed=1&step=5")).toBe(
+      "https://h/p/?flow=tcs-create&step=5",
+    );
+    expect(withoutEmbed("https://h/p/?embed=1#s=1.abc&step=2")).toBe("https://h/p/#s=1.abc&step=2");
   });
 });

@@ -248,6 +248,19 @@ export function parseLink(search: string, hash: string): LinkTarget {
   return { source, step, event, enclave, problems };
 }
 
+/** `?embed=1`: the compact layout for an iframe (grids, narration and stepper only). */
+export function isEmbedLink(search: string): boolean {
+  const query = new URLSearchParams(search.startsWith("?") ? search.slice(1) : search);
+  return query.get("embed") === "1";
+}
+
+/** The same link without `embed=1`: what "Open in EPCM Explorer" opens. */
+export function withoutEmbed(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete("embed");
+  return u.toString();
+}
+
 export interface LinkState {
   source: LinkSource;
   step: number;

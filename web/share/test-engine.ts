@@ -1,6 +1,7 @@
 // For tests only: the worker's API run in-process (same engine, no Worker, no comlink), so
 // component and link tests in happy-dom see what the real engine reports. Not used by the app.
-import { findFlow, flows, parseScenario } from "../../engine/index.ts";
+import type { SelftestResult } from "../../engine/export/selftest.ts";
+import { findFlow, flows, parseScenario, toSelftest } from "../../engine/index.ts";
 import { Session } from "../../engine/session/session.ts";
 import type { FlowInfo, LoadResult, LoadSource, PageDetail, StateView } from "../../engine/worker.ts";
 
@@ -49,6 +50,16 @@ export const testEngine = {
   async epcDetail(step: number, epc: number): Promise<PageDetail> {
     if (!session) throw new Error("no scenario is loaded");
     return session.epcDetail(step, epc);
+  },
+
+  async text(): Promise<string> {
+    if (!session) throw new Error("no scenario is loaded");
+    return session.text();
+  },
+
+  async selftest(name?: string): Promise<SelftestResult> {
+    if (!session) throw new Error("no scenario is loaded");
+    return toSelftest(session.scenario, session.trace(), name);
   },
 };
 

@@ -1,0 +1,70 @@
+// Embed mode (`?embed=1`, with a flow or a share link): only the stepper, the two grids and the
+// narration, sized for an iframe in a slide or a doc, and a link that opens the same view in
+// the full explorer (same flow or scenario, step and event).
+import { useEffect } from "react";
+import { withoutEmbed } from "../share/link.ts";
+import { shareUrl, startFromLocation } from "../share/url.ts";
+import { useExplorer } from "../store/explorer.ts";
+import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
+import { EpcGrid } from "../views/EpcGrid.tsx";
+import { useKeyboardShortcuts } from "../views/keyboard.ts";
+import { Narration } from "../views/Narration.tsx";
+import { Stepper } from "../views/Stepper.tsx";
+import { initTheme } from "../views/ThemeToggle.tsx";
+import { StatusBar } from "./StatusBar.tsx";
+
+function OpenInExplorer() {
+  // Re-rendered whenever the position or what is loaded changes, so the link always matches.
+  const href = useExplorer((s) => {
+    void s.step;
+    void s.event;
+    void s.enclave;
+    void s.info;
+    const link = shareUrl();
+    return link.ok ? withoutEmbed(link.url) : null;
+  });
+  if (!href) return null;
+  return (
+    <a className="embed-open" href={href} target="_blank" rel="noopener">
+      Open in EPCM Explorer
+    </a>
+  );
+}
+
+/**
+ * `&theme=light|dark` fixes the theme of this embed (the canvases follow <html data-theme>)
+ * without touching the visitor's remembered choice, which applies otherwise (initTheme).
+ */
+function applyEmbedTheme(): void {
+  initTheme();
+  const theme = new URLSearchParams(window.location.search).get("theme");
+  if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+}
+
+export function EmbedApp() {
+  const title = useExplorer((s) => s.info?.title);
+  useKeyboardShortcuts();
+  useEffect(() => {
+    applyEmbedTheme();
+    startFromLocation();
+  }, []);
+  return (
+    <div className="app app-embed">
+      <header className="embed-header">
+        <p className="app-title" aria-live="polite">
+          {title ?? ""}
+        </p>
+        <OpenInExplorer />
+      </header>
+      <StatusBar />
+      <main className="embed-main" aria-label="EPC and EPCM">
+        <Stepper />
+        <div className="grids">
+          <EnclaveGrid />
+          <EpcGrid />
+        </div>
+        <Narration />
+      </main>
+    </div>
+  );
+}
