@@ -30,6 +30,7 @@ import type {
   RemovePagesArg,
   RestrictPermissionsArg,
 } from "../scenario/types.ts";
+import { failCheck, passCheck } from "./checks.ts";
 import type { Encl, EnclPage } from "./encl.ts";
 import { protLetters } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
@@ -62,6 +63,19 @@ function badOffsetLength(encl: Encl, offset: number, length: number): string | u
   return undefined;
 }
 
+/** Records check `id` (checks.ts) as held or, when `failed`, as the one that refuses; returns `failed`. */
+function check(k: Kernel, id: string, failed: boolean): boolean {
+  if (failed) failCheck(k, id);
+  else passCheck(k, id);
+  return failed;
+}
+
+/** A per-page check that failed: records it and returns the errno for the loop. */
+function failedWith(k: Kernel, id: string, errno: string): string {
+  failCheck(k, id);
+  return errno;
+}
+
 function refuse(
   k: Kernel,
   errno: string,
@@ -77,7 +91,7 @@ function refuse(
 
 export function ioctlCreate(k: Kernel, encl: Encl, a: CreateArg): SyscallResult {
   const fn = "sgx_ioc_enclave_create()";
-  if (encl.created) return refuse(k, "EINVAL", "the enclave was already created", fn);
+  if (check(k, "create.new", encl.created)) return refuse(k, "EINVAL", "the enclave was already created", fn);
   const base = a.base ?? encl.base;
   k.ev(
     "kernel",
@@ -85,13 +99,18 @@ export function ioctlCreate(k: Kernel, encl: Encl, a: CreateArg): SyscallResult 
     `${IOCTL}: sgx_encl_create()`,
   );
   const va = enclGrow(k, encl, true);
-  if (typeof va === "string")
+  if (typeof va === "string") {
+    failCheck(k, "create.va");
     return refuse(k, va === "EBUSY" ? "ENOMEM" : va, "no EPC page for the first VA page", fn);
+  }
+  passCheck(k, "create.va");
   const secs = allocEpcPage(k, true);
   if (typeof secs === "string") {
+    failCheck(k, "create.secs");
     enclShrink(k, encl, va);
     return refuse(k, "ENOMEM", "no EPC page for the SECS", fn);
   }
+  passCheck(k, "create.secs");
   const out = ECREATE(k.cpu, secs, {
     baseaddr: base,
     size: a.size,
@@ -100,7 +119,7 @@ export function ioctlCreate(k: Kernel, encl: Encl, a: CreateArg): SyscallResult 
     xfrm: a.xfrm,
     miscselect: a.miscselect,
   });
-  if (out !== 0) {
+  if (check(k, "create.ecreate", out !== 0)) {
     k.freePage(secs);
     enclShrink(k, encl, va);
     return refuse(k, "EIO", "ECREATE faulted: the CPU rejected the SECS", fn);
@@ -131,30 +150,30 @@ const KERNEL_SECINFO_RESERVED = ~(0x7 | 0xff00);
 
 export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallResult {
   const fn = "sgx_ioc_enclave_add_pages()";
-  if (!encl.created || encl.initialized)
+  if (check(k, "add.state", !encl.created || encl.initialized))
     return refuse(
       k,
       "EINVAL",
       encl.created ? "the enclave is already initialized" : "the enclave is not created",
       fn,
     );
-  if (a.src % 4096 !== 0) return refuse(k, "EINVAL", "src is not page aligned", fn);
+  if (check(k, "add.src", a.src % 4096 !== 0)) return refuse(k, "EINVAL", "src is not page aligned", fn);
   const bad = badOffsetLength(encl, a.offset, a.length);
-  if (bad) return refuse(k, "EINVAL", bad, fn);
+  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   const pt = (a.secinfo >> SECINFO_PT_SHIFT) & 0xff;
   const perms = a.secinfo & 7;
-  if (pt !== PT_REG && pt !== PT_TCS)
+  if (check(k, "add.secinfo.type", pt !== PT_REG && pt !== PT_TCS))
     return refuse(k, "EINVAL", "SECINFO page type is neither REG nor TCS", "ioctl.c: sgx_validate_secinfo()");
-  if (perms & 2 && !(perms & 1))
+  if (check(k, "add.secinfo.wr", (perms & 2) !== 0 && !(perms & 1)))
     return refuse(k, "EINVAL", "SECINFO has W without R", "ioctl.c: sgx_validate_secinfo()");
-  if (pt === PT_TCS && perms)
+  if (check(k, "add.secinfo.tcs", pt === PT_TCS && perms !== 0))
     return refuse(
       k,
       "EINVAL",
       "a TCS page's SECINFO must have no permission bits",
       "ioctl.c: sgx_validate_secinfo()",
     );
-  if (a.secinfo & KERNEL_SECINFO_RESERVED)
+  if (check(k, "add.secinfo.reserved", (a.secinfo & KERNEL_SECINFO_RESERVED) !== 0))
     return refuse(
       k,
       "EINVAL",
@@ -210,13 +229,15 @@ function addPage(
   // vm_max_prot_bits from SECINFO; TCS pages need R|W for the CPU although their EPCM permissions are 0.
   const vmMaxProt = pt === PT_TCS ? 3 : perms;
   const epc = allocEpcPage(k, true);
-  if (typeof epc === "string") return "ENOMEM";
+  if (typeof epc === "string") return failedWith(k, "add.epc", "ENOMEM");
+  passCheck(k, "add.epc");
   const va = enclGrow(k, encl, true);
   if (typeof va === "string") {
     k.freePage(epc);
-    return va === "EBUSY" ? "ENOMEM" : va;
+    return failedWith(k, "add.va", va === "EBUSY" ? "ENOMEM" : va);
   }
-  if (encl.pages.has(index)) {
+  passCheck(k, "add.va");
+  if (check(k, "add.free", encl.pages.has(index))) {
     enclShrink(k, encl, va);
     k.freePage(epc);
     k.ev(
@@ -243,7 +264,7 @@ function addPage(
     words.push([TCS_FSGSLIMIT, 0xffffffffffffffffn]);
   }
   const out = EADD(k.cpu, epc, encl.base + offset, encl.secsEpc, a.secinfo, words);
-  if (out !== 0) {
+  if (check(k, "add.eadd", out !== 0)) {
     enclShrink(k, encl, va);
     k.freePage(epc);
     return "EIO";
@@ -254,8 +275,10 @@ function addPage(
   encl.secsChildCnt++;
   if (measure) {
     for (let chunk = 0; chunk < 4096; chunk += 256) {
-      if (EEXTEND(k.cpu, encl.secsEpc, epc, chunk, chunk > 0) !== 0) return "EIO"; // (quirk: child count not undone)
+      if (EEXTEND(k.cpu, encl.secsEpc, epc, chunk, chunk > 0) !== 0)
+        return failedWith(k, "add.eextend", "EIO"); // (quirk: child count not undone)
     }
+    passCheck(k, "add.eextend");
   }
   k.markReclaimable(epc);
   return undefined;
@@ -270,16 +293,16 @@ const RESERVED_XFRM = ~0x2e7;
 
 export function ioctlInit(k: Kernel, encl: Encl, a: InitArg): SyscallResult {
   const fn = "sgx_ioc_enclave_init()";
-  if (!encl.created || encl.initialized)
+  if (check(k, "init.state", !encl.created || encl.initialized))
     return refuse(
       k,
       "EINVAL",
       encl.created ? "the enclave is already initialized" : "the enclave is not created",
       fn,
     );
-  if (a.vendor !== 0 && a.vendor !== 0x8086)
+  if (check(k, "init.vendor", a.vendor !== 0 && a.vendor !== 0x8086))
     return refuse(k, "EINVAL", "SIGSTRUCT header.vendor is neither 0x0000 nor 0x8086", fn);
-  if (encl.attributes & ~encl.attributesMask)
+  if (check(k, "init.attributes", (encl.attributes & ~encl.attributesMask) !== 0))
     return refuse(
       k,
       "EACCES",
@@ -289,9 +312,13 @@ export function ioctlInit(k: Kernel, encl: Encl, a: InitArg): SyscallResult {
   const attributes = a.attributes ?? encl.attributes;
   const xfrm = a.xfrm ?? encl.xfrm;
   if (
-    attributes & a.attributes_mask & RESERVED_ATTRIBUTES ||
-    a.miscselect & a.misc_mask & RESERVED_MISC ||
-    xfrm & a.xfrm_mask & RESERVED_XFRM
+    check(
+      k,
+      "init.reserved",
+      (attributes & a.attributes_mask & RESERVED_ATTRIBUTES) !== 0 ||
+        (a.miscselect & a.misc_mask & RESERVED_MISC) !== 0 ||
+        (xfrm & a.xfrm_mask & RESERVED_XFRM) !== 0,
+    )
   )
     return refuse(
       k,
@@ -313,8 +340,12 @@ export function ioctlInit(k: Kernel, encl: Encl, a: InitArg): SyscallResult {
     miscselect: a.miscselect,
     miscMask: a.misc_mask,
   });
-  if (isFault(out)) return refuse(k, "EIO", "EINIT faulted", fn);
-  if (out !== 0) return refuse(k, "EPERM", `EINIT returned ${sgxCodeName(out)}`, fn);
+  if (isFault(out)) {
+    failCheck(k, "init.fault");
+    return refuse(k, "EIO", "EINIT faulted", fn);
+  }
+  passCheck(k, "init.fault");
+  if (check(k, "init.einit", out !== 0)) return refuse(k, "EPERM", `EINIT returned ${sgxCodeName(out)}`, fn);
   encl.initialized = true;
   k.ev(
     "kernel",
@@ -338,8 +369,9 @@ export function ioctlProvision(k: Kernel, encl: Encl): SyscallResult {
 
 /** sgx_ioc_sgx2_ready(): checked before the argument is even copied. */
 function sgx2NotReady(k: Kernel, encl: Encl): SyscallResult | undefined {
-  if (!k.sgx2) return refuse(k, "ENODEV", "this CPU has no SGX2", "ioctl.c: sgx_ioc_sgx2_ready()");
-  if (!encl.initialized)
+  if (check(k, "sgx2.cpu", !k.sgx2))
+    return refuse(k, "ENODEV", "this CPU has no SGX2", "ioctl.c: sgx_ioc_sgx2_ready()");
+  if (check(k, "sgx2.initialized", !encl.initialized))
     return refuse(k, "EINVAL", "the enclave is not initialized", "ioctl.c: sgx_ioc_sgx2_ready()");
   return undefined;
 }
@@ -353,7 +385,7 @@ function loadPage(k: Kernel, encl: Encl, offset: number): EnclPage | string {
       `There is no enclave page at ${encl.name}+${hex(offset)}.`,
       "encl.c: sgx_encl_load_page()",
     );
-    return "EFAULT";
+    return failedWith(k, "page.load", "EFAULT");
   }
   if (page.epc === NONE) {
     k.ev(
@@ -362,8 +394,9 @@ function loadPage(k: Kernel, encl: Encl, offset: number): EnclPage | string {
       "encl.c: sgx_encl_load_page()",
     );
     const err = reloadPage(k, encl, page);
-    if (err) return err === "EBUSY" ? "EAGAIN" : "EFAULT";
+    if (err) return failedWith(k, "page.load", err === "EBUSY" ? "EAGAIN" : "EFAULT");
   }
+  passCheck(k, "page.load");
   return page;
 }
 
@@ -389,11 +422,13 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
   const bad = badOffsetLength(encl, a.offset, a.length);
-  if (bad) return refuse(k, "EINVAL", bad, fn);
-  if (a.permissions & ~7) return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
-  if (a.permissions & 2 && !(a.permissions & 1))
+  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  if (check(k, "rp.bits", (a.permissions & ~7) !== 0))
+    return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
+  if (check(k, "rp.wr", (a.permissions & 2) !== 0 && !(a.permissions & 1)))
     return refuse(k, "EINVAL", "permissions has W without R", fn);
-  if (a.result || a.count) return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
+  if (check(k, "rp.inout", a.result !== 0 || a.count !== 0))
+    return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
   let c = 0;
   let result = 0;
   let errno: string | undefined;
@@ -405,7 +440,7 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
     reclaimDirect(k);
     const page = loadPage(k, encl, a.offset + c);
     if (typeof page === "string") errno = page;
-    else if (page.type !== PT_REG) {
+    else if (check(k, "rp.reg", page.type !== PT_REG)) {
       k.ev(
         "kernel",
         `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
@@ -414,11 +449,10 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
       errno = "EINVAL";
     } else {
       const out = EMODPR(k.cpu, a.permissions, page.epc);
-      if (isFault(out)) errno = "EFAULT";
-      else if (out !== 0) {
-        result = out;
+      if (check(k, "rp.emodpr", isFault(out) || out !== 0)) {
+        if (!isFault(out)) result = out;
         errno = "EFAULT";
-      } else if (!enclaveEtrack(k, encl)) errno = "EFAULT";
+      } else if (check(k, "etrack", !enclaveEtrack(k, encl))) errno = "EFAULT";
     }
     k.cpu.log.on = wasOn;
     if (errno) break;
@@ -447,10 +481,12 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
   const bad = badOffsetLength(encl, a.offset, a.length);
-  if (bad) return refuse(k, "EINVAL", bad, fn);
-  if (a.page_type & ~0xff) return refuse(k, "EINVAL", "page_type has bits above 7", fn);
-  if (a.result || a.count) return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
-  if (a.page_type !== PT_TCS && a.page_type !== PT_TRIM)
+  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  if (check(k, "mt.mask", (a.page_type & ~0xff) !== 0))
+    return refuse(k, "EINVAL", "page_type has bits above 7", fn);
+  if (check(k, "mt.inout", a.result !== 0 || a.count !== 0))
+    return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
+  if (check(k, "mt.type", a.page_type !== PT_TCS && a.page_type !== PT_TRIM))
     return refuse(
       k,
       "EINVAL",
@@ -499,9 +535,13 @@ function modifyOne(
   if (typeof page === "string") return page;
   const from = page.type;
   if (
-    !(
-      (from === PT_REG && (newType === PT_TCS || newType === PT_TRIM)) ||
-      (from === PT_TCS && newType === PT_TRIM)
+    check(
+      k,
+      "mt.from",
+      !(
+        (from === PT_REG && (newType === PT_TCS || newType === PT_TRIM)) ||
+        (from === PT_TCS && newType === PT_TRIM)
+      ),
     )
   ) {
     k.ev(
@@ -513,7 +553,7 @@ function modifyOne(
   }
   const savedProt = page.vmMaxProt;
   if (newType === PT_TCS) {
-    if ((page.vmMaxProt & 3) !== 3) {
+    if (check(k, "mt.tcs.prot", (page.vmMaxProt & 3) !== 3)) {
       k.ev(
         "kernel",
         `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${protLetters(page.vmMaxProt)}.`,
@@ -522,7 +562,7 @@ function modifyOne(
       return "EPERM";
     }
     page.vmMaxProt = 3;
-    if (!k.unmarkReclaimable(page.epc)) {
+    if (check(k, "mt.tcs.reclaim", !k.unmarkReclaimable(page.epc))) {
       page.vmMaxProt = savedProt;
       return "EAGAIN";
     }
@@ -536,12 +576,12 @@ function modifyOne(
     k.ev("kernel", "vm_max_prot_bits becomes RW (a TCS is never executable).", src);
   }
   const out = EMODT(k.cpu, newType << SECINFO_PT_SHIFT, page.epc);
-  if (isFault(out) || out !== 0) {
+  if (check(k, "mt.emodt", isFault(out) || out !== 0)) {
     page.vmMaxProt = savedProt;
     if (!isFault(out)) setResult(out);
     return "EFAULT";
   }
-  if (!enclaveEtrack(k, encl)) return "EFAULT";
+  if (check(k, "etrack", !enclaveEtrack(k, encl))) return "EFAULT";
   page.type = newType;
   return undefined;
 }
@@ -551,8 +591,8 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
   const bad = badOffsetLength(encl, a.offset, a.length);
-  if (bad) return refuse(k, "EINVAL", bad, fn);
-  if (a.count) return refuse(k, "EINVAL", "count must be 0 on input", fn);
+  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  if (check(k, "rm.count", a.count !== 0)) return refuse(k, "EINVAL", "count must be 0 on input", fn);
   const inner = "ioctl.c: sgx_encl_remove_pages()";
   let c = 0;
   let errno: string | undefined;
@@ -586,7 +626,7 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string |
   reclaimDirect(k);
   const page = loadPage(k, encl, offset);
   if (typeof page === "string") return page;
-  if (page.type !== PT_TRIM) {
+  if (check(k, "rm.trim", page.type !== PT_TRIM)) {
     k.ev(
       "kernel",
       `${encl.name}+${hex(offset)} is ${typeName(page.type)}, not TRIM: only trimmed pages can be removed.`,
@@ -597,11 +637,11 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string |
   // Probe: EMODPR(RWX) returns SGX_PAGE_NOT_MODIFIABLE while the trim is unaccepted (MODIFIED=1), #PF once accepted.
   k.ev("kernel", "Probe with EMODPR(RWX): only a #PF proves the enclave has EACCEPTed the trim.", src);
   const out = EMODPR(k.cpu, 7, page.epc);
-  if (!(isFault(out) && out.vector === 14)) {
+  if (check(k, "rm.accepted", !(isFault(out) && out.vector === 14))) {
     k.ev("kernel", "The probe did not fault: the enclave has not accepted the trim.", src);
     return "EPERM";
   }
-  if (!k.unmarkReclaimable(page.epc)) return "EBUSY";
+  if (check(k, "rm.reclaim", !k.unmarkReclaimable(page.epc))) return "EBUSY";
   if (k.mm.zapPte(encl.addrOf(page))) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);
   const epc = page.epc;
   if (EREMOVE(k.cpu, epc) === 0) k.freePage(epc);

@@ -42,6 +42,8 @@ export class Kernel {
   readonly ownerIndex: Float64Array;
   /** ksgxd was woken by an allocation that left free pages below the low watermark. */
   ksgxdWoken = false;
+  /** While an ioctl runs: the checks it made and the one that refused it (reviewer mode, checks.ts). */
+  review: { passed: string[]; decided: string | null } | null = null;
   readonly stats: KernelStats = { eaug: 0, eldu: 0, ewb: 0, faults: 0, batches: 0 };
 
   constructor(epcPages: number, sgx2: boolean) {

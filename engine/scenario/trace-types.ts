@@ -43,8 +43,10 @@ export interface KernelPageJson {
 }
 
 export type { EventKind, TraceEvent } from "../arch/events.ts";
+export type { IoctlReview } from "../kernel/checks.ts";
 
 import type { TraceEvent } from "../arch/events.ts";
+import type { IoctlReview } from "../kernel/checks.ts";
 
 export interface RunJson {
   function: "EENTER" | "ERESUME" | "EEXIT";
@@ -74,6 +76,11 @@ export interface TraceStep {
   events: TraceEvent[];
   /** Every EPCM entry this step changed, after the step. */
   epcm: EpcmEntryJson[];
+  /**
+   * For ioctl steps (reviewer mode): the driver's checks in order, each passed, failed (the one
+   * that decided the errno), not reached or not applicable, and the kernel functions called.
+   */
+  review?: IoctlReview;
   /** Unmet expectations of this step (absent when all held or none were given). */
   unmet?: string[];
 }

@@ -7,16 +7,14 @@ import { CopyLinkButton } from "../views/CopyLinkButton.tsx";
 import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
 import { EpcGrid } from "../views/EpcGrid.tsx";
 import { EpcmTable } from "../views/EpcmTable.tsx";
-import { EventsLog } from "../views/EventsLog.tsx";
 import { ExportMenu } from "../views/ExportMenu.tsx";
-import { Inspector } from "../views/Inspector.tsx";
 import { useKeyboardShortcuts } from "../views/keyboard.ts";
-import { Narration } from "../views/Narration.tsx";
 import { ScenarioPanel } from "../views/ScenarioPanel.tsx";
 import { ShortcutLegend } from "../views/ShortcutLegend.tsx";
 import { Stepper } from "../views/Stepper.tsx";
 import { ThemeToggle } from "../views/ThemeToggle.tsx";
 import { Timeline } from "../views/Timeline.tsx";
+import { SidePanel } from "./SidePanel.tsx";
 import { StatusBar } from "./StatusBar.tsx";
 
 export function App() {
@@ -53,9 +51,7 @@ export function App() {
           <EpcmTable />
         </section>
         <aside className="panel panel-right" aria-label="What happened">
-          <Narration />
-          <EventsLog />
-          <Inspector />
+          <SidePanel />
         </aside>
       </main>
       <ShortcutLegend />

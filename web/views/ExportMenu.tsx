@@ -6,6 +6,7 @@ import { engine } from "../engine/client.ts";
 import { viewToSvg } from "../export/svg.ts";
 import { palette } from "../render/colors.ts";
 import { useExplorer } from "../store/explorer.ts";
+import { downloadBlob } from "./download.ts";
 import "./scenario.css";
 
 type Shown =
@@ -25,17 +26,6 @@ function baseName(): string {
     .slice(0, 48);
   const where = s.event === null ? `step-${s.step}` : `step-${s.step}-event-${s.event + 1}`;
   return `epcm-${slug || "scenario"}-${where}`;
-}
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The current view as SVG markup (null before anything is loaded). */
@@ -141,7 +131,7 @@ export function ExportMenu() {
     act(async () => {
       const drawn = currentSvg();
       if (!drawn) return;
-      download(new Blob([drawn.svg], { type: "image/svg+xml" }), `${baseName()}.svg`);
+      downloadBlob(new Blob([drawn.svg], { type: "image/svg+xml" }), `${baseName()}.svg`);
       setShown({ kind: "done", message: "SVG saved" });
     });
 
@@ -149,7 +139,7 @@ export function ExportMenu() {
     act(async () => {
       const drawn = currentSvg();
       if (!drawn) return;
-      download(await svgToPng(drawn.svg, drawn.width, drawn.height), `${baseName()}.png`);
+      downloadBlob(await svgToPng(drawn.svg, drawn.width, drawn.height), `${baseName()}.png`);
       setShown({ kind: "done", message: "PNG saved" });
     });
 

@@ -2,6 +2,7 @@
 // editor's scenario as a .json file.
 import { useRef, useState } from "react";
 import { engine } from "../../engine/client.ts";
+import { downloadBlob } from "../download.ts";
 
 /** Largest file read (the engine's own limit on scenario text is 10 MiB). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -80,16 +81,7 @@ export function ImportExport({ text, exportName, onImported }: Props) {
       return;
     }
     const name = `${fileSlug(exportName)}.json`;
-    const url = URL.createObjectURL(
-      new Blob([text.endsWith("\n") ? text : `${text}\n`], { type: "application/json" }),
-    );
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadBlob(new Blob([text.endsWith("\n") ? text : `${text}\n`], { type: "application/json" }), name);
     setNote(`Exported “${name}”.`);
   }
 

@@ -1,0 +1,65 @@
+// The right-hand panel: tabs for what the current step did and reviewer mode. A WAI-ARIA
+// tablist (arrow keys move between tabs).
+import type { KeyboardEvent } from "react";
+import { PANEL_TABS, type PanelTab, usePanels } from "../store/panels.ts";
+import { EventsLog } from "../views/EventsLog.tsx";
+import { Inspector } from "../views/Inspector.tsx";
+import { Narration } from "../views/Narration.tsx";
+import { ReviewPanel } from "../views/review/ReviewPanel.tsx";
+
+function TabContent({ tab }: { tab: PanelTab }) {
+  switch (tab) {
+    case "explain":
+      return (
+        <>
+          <Narration />
+          <EventsLog />
+          <Inspector />
+        </>
+      );
+    case "review":
+      return <ReviewPanel />;
+  }
+}
+
+export function SidePanel() {
+  const tab = usePanels((s) => s.tab);
+  const setTab = usePanels((s) => s.setTab);
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = PANEL_TABS.findIndex((t) => t.id === tab);
+    let next = -1;
+    if (e.key === "ArrowRight") next = (i + 1) % PANEL_TABS.length;
+    else if (e.key === "ArrowLeft") next = (i - 1 + PANEL_TABS.length) % PANEL_TABS.length;
+    else if (e.key === "Home") next = 0;
+    else if (e.key === "End") next = PANEL_TABS.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const id = PANEL_TABS[next].id;
+    setTab(id);
+    document.getElementById(`side-tab-${id}`)?.focus();
+  };
+  return (
+    <>
+      <div className="side-tabs" role="tablist" aria-label="Side panel" onKeyDown={onKeyDown}>
+        {PANEL_TABS.map((t) => (
+          <button
+            key={t.id}
+            id={`side-tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls="side-tabpanel"
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div id="side-tabpanel" className="side-tabpanel" role="tabpanel" aria-labelledby={`side-tab-${tab}`}>
+        <TabContent tab={tab} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+// Which tab of the right-hand panel is open. Kept apart from the explorer store: it is view
+// state only.
+import { create } from "zustand";
+
+export type PanelTab = "explain" | "review";
+
+export const PANEL_TABS: ReadonlyArray<{ id: PanelTab; label: string }> = [
+  { id: "explain", label: "What happened" },
+  { id: "review", label: "Reviewer" },
+];
+
+interface PanelsState {
+  tab: PanelTab;
+  setTab: (tab: PanelTab) => void;
+}
+
+export const usePanels = create<PanelsState>((set) => ({
+  tab: "explain",
+  setTab: (tab) => set({ tab }),
+}));
