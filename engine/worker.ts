@@ -4,6 +4,7 @@
 import * as Comlink from "comlink";
 import type { SelftestResult } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario, simulate, toSelftest } from "./index.ts";
+import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "./session/outcome.ts";
 import {
   type EnclaveColumns,
   type EpcColumns,
@@ -23,7 +24,7 @@ export type SimulateResult = ReturnType<typeof simulate>;
 export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
 export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
-export type { EnclaveColumns, EpcColumns, PageDetail, RunInfo, StateView };
+export type { EnclaveColumns, EpcColumns, PageDetail, RunInfo, StateView, StepOutcome, StepQuestion };
 
 let session: Session | undefined;
 
@@ -100,6 +101,16 @@ const api = {
   /** The plain-text step log and final EPCM table of the loaded run (for an email reply). */
   text(): string {
     return requireSession().text();
+  },
+
+  /** Predict mode's question for step `step`: the page it names as it is before the step. */
+  question(step: number): StepQuestion {
+    return stepQuestion(requireSession(), step);
+  },
+
+  /** What step `step` did (predict mode): the result user space saw and its page before/after. */
+  outcome(step: number): StepOutcome {
+    return stepOutcome(requireSession(), step);
   },
 
   /** The loaded run as a kernel selftest TEST_F, or why it cannot be one. */

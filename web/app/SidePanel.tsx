@@ -1,10 +1,11 @@
-// The right-hand panel: tabs for what the current step did and reviewer mode. A WAI-ARIA
-// tablist (arrow keys move between tabs).
+// The right-hand panel: tabs for what the current step did, predict mode and reviewer mode.
+// A WAI-ARIA tablist (arrow keys move between tabs).
 import type { KeyboardEvent } from "react";
 import { PANEL_TABS, type PanelTab, usePanels } from "../store/panels.ts";
 import { EventsLog } from "../views/EventsLog.tsx";
 import { Inspector } from "../views/Inspector.tsx";
 import { Narration } from "../views/Narration.tsx";
+import { PredictPanel } from "../views/predict/PredictPanel.tsx";
 import { ReviewPanel } from "../views/review/ReviewPanel.tsx";
 
 function TabContent({ tab }: { tab: PanelTab }) {
@@ -17,6 +18,8 @@ function TabContent({ tab }: { tab: PanelTab }) {
           <Inspector />
         </>
       );
+    case "predict":
+      return <PredictPanel />;
     case "review":
       return <ReviewPanel />;
   }

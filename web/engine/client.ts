@@ -7,7 +7,15 @@ import * as Comlink from "comlink";
 import type { EngineApi } from "../../engine/worker.ts";
 import { EngineFailure, Watchdog } from "./watchdog.ts";
 
-export type { FlowInfo, LoadResult, PageDetail, RunInfo, StateView } from "../../engine/worker.ts";
+export type {
+  FlowInfo,
+  LoadResult,
+  PageDetail,
+  RunInfo,
+  StateView,
+  StepOutcome,
+  StepQuestion,
+} from "../../engine/worker.ts";
 export { EngineFailure };
 
 let worker: Worker | undefined;

@@ -2,6 +2,7 @@
 // component and link tests in happy-dom see what the real engine reports. Not used by the app.
 import type { SelftestResult } from "../../engine/export/selftest.ts";
 import { findFlow, flows, parseScenario, toSelftest } from "../../engine/index.ts";
+import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "../../engine/session/outcome.ts";
 import { Session } from "../../engine/session/session.ts";
 import type { FlowInfo, LoadResult, LoadSource, PageDetail, StateView } from "../../engine/worker.ts";
 
@@ -50,6 +51,16 @@ export const testEngine = {
   async epcDetail(step: number, epc: number): Promise<PageDetail> {
     if (!session) throw new Error("no scenario is loaded");
     return session.epcDetail(step, epc);
+  },
+
+  async question(step: number): Promise<StepQuestion> {
+    if (!session) throw new Error("no scenario is loaded");
+    return stepQuestion(session, step);
+  },
+
+  async outcome(step: number): Promise<StepOutcome> {
+    if (!session) throw new Error("no scenario is loaded");
+    return stepOutcome(session, step);
   },
 
   async text(): Promise<string> {

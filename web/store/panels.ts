@@ -2,10 +2,11 @@
 // state only.
 import { create } from "zustand";
 
-export type PanelTab = "explain" | "review";
+export type PanelTab = "explain" | "predict" | "review";
 
 export const PANEL_TABS: ReadonlyArray<{ id: PanelTab; label: string }> = [
   { id: "explain", label: "What happened" },
+  { id: "predict", label: "Predict" },
   { id: "review", label: "Reviewer" },
 ];
 

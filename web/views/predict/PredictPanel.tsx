@@ -1,0 +1,262 @@
+// Predict mode: before the next step runs, the learner guesses what user space gets back (an
+// errno, an exception with its error code, an SGX code) and the EPCM entry of the page the step
+// names; "Check" runs the step and marks each guess against what the engine reports, with the
+// engine's reason. The form starts from the page as it is now, so only the changes need setting.
+import { type FormEvent, useEffect, useId, useState } from "react";
+import { engine, type StepOutcome, type StepQuestion } from "../../engine/client.ts";
+import { useExplorer } from "../../store/explorer.ts";
+import { opSummary } from "../summary.ts";
+import {
+  ERRNOS,
+  FAULTS,
+  type Guess,
+  grade,
+  type Mark,
+  type ResultKind,
+  SGX_CODES,
+  type TypeGuess,
+} from "./grade.ts";
+import "./predict.css";
+
+const TYPES: TypeGuess[] = ["none", "REG", "TCS", "TRIM", "SECS", "VA"];
+
+function startingGuess(q: StepQuestion): Guess {
+  const b = q.page?.before;
+  return {
+    result: "ok",
+    errno: "EINVAL",
+    fault: "#PF 0x8007",
+    sgxCode: SGX_CODES[0],
+    page: q.page
+      ? {
+          type: b?.valid ? (b.type ?? "none") : "none",
+          r: b?.perms[0] === "R",
+          w: b?.perms[1] === "W",
+          x: b?.perms[2] === "X",
+          pending: b?.pending ?? false,
+          modified: b?.modified ?? false,
+          pr: b?.pr ?? false,
+        }
+      : null,
+  };
+}
+
+interface Answered {
+  step: number;
+  marks: Mark[];
+  reason: string;
+}
+
+export function PredictPanel() {
+  const info = useExplorer((s) => s.info);
+  const step = useExplorer((s) => s.step);
+  const seek = useExplorer((s) => s.seek);
+  const id = useId();
+  const total = info?.steps.length ?? 0;
+  const next = step + 1;
+  const [question, setQuestion] = useState<StepQuestion | null>(null);
+  const [guess, setGuess] = useState<Guess | null>(null);
+  const [answered, setAnswered] = useState<Answered | null>(null);
+  const [score, setScore] = useState({ right: 0, asked: 0 });
+  const [problem, setProblem] = useState<string | null>(null);
+
+  // A new position: the question for the step after it (the page as it is now).
+  useEffect(() => {
+    setQuestion(null);
+    setGuess(null);
+    if (!info || next > total) return;
+    let live = true;
+    engine()
+      .question(next)
+      .then((q) => {
+        if (!live) return;
+        setQuestion(q);
+        setGuess(startingGuess(q));
+      })
+      .catch((e: Error) => live && setProblem(`The engine could not prepare the question: ${e.message}`));
+    return () => {
+      live = false;
+    };
+  }, [info, next, total]);
+
+  if (!info) return <p className="predict-empty">Nothing is loaded yet.</p>;
+
+  async function check(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    if (!guess || !question) return;
+    let outcome: StepOutcome;
+    try {
+      outcome = await engine().outcome(question.step);
+    } catch (err) {
+      setProblem(`The engine could not run the step: ${(err as Error).message}`);
+      return;
+    }
+    const marks = grade(guess, outcome);
+    const right = marks.every((m) => m.right);
+    setScore((s) => ({ right: s.right + (right ? 1 : 0), asked: s.asked + 1 }));
+    setAnswered({ step: question.step, marks, reason: outcome.reason });
+    await seek(question.step);
+  }
+
+  const set = (patch: Partial<Guess>) => guess && setGuess({ ...guess, ...patch });
+  const setPage = (patch: Partial<NonNullable<Guess["page"]>>) =>
+    guess?.page && setGuess({ ...guess, page: { ...guess.page, ...patch } });
+  const showAnswer = answered !== null && answered.step === step;
+  const upcoming = next <= total ? info.steps[next - 1] : undefined;
+  const where = question?.page ? `${question.page.enclave}+0x${question.page.offset.toString(16)}` : "";
+
+  return (
+    <section className="predict" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`} className="predict-heading">
+        Predict the next step
+      </h2>
+      <p className="predict-score" role="status">
+        {score.asked === 0 ? "No answers yet." : `${score.right} of ${score.asked} right.`}
+      </p>
+      {problem && (
+        <p className="predict-problem" role="alert">
+          {problem}
+        </p>
+      )}
+
+      {showAnswer && (
+        <section className="predict-feedback" aria-label="Feedback">
+          <h3>
+            Step {answered.step}: {answered.marks.every((m) => m.right) ? "all right" : "not quite"}
+          </h3>
+          <ul className="predict-marks">
+            {answered.marks.map((m) => (
+              <li key={m.item} className={m.right ? "is-right" : "is-wrong"}>
+                <span aria-hidden="true">{m.right ? "✓" : "✗"}</span> <strong>{m.item}</strong>:{" "}
+                {m.right ? (
+                  m.actual
+                ) : (
+                  <>
+                    you said {m.guessed}; the engine: <strong>{m.actual}</strong>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          <p className="predict-reason">{answered.reason}</p>
+        </section>
+      )}
+
+      {!upcoming ? (
+        <p className="predict-empty">This was the last step. Go to the start (Home) to try again.</p>
+      ) : !question || !guess ? (
+        <p className="predict-empty">Preparing the question…</p>
+      ) : (
+        <form className="predict-form" onSubmit={(e) => void check(e)}>
+          <p className="predict-question">
+            Step {next} of {total}: <code>{opSummary(upcoming.op)}</code>
+          </p>
+          <fieldset>
+            <legend>What does user space get back?</legend>
+            {(
+              [
+                ["ok", "Success"],
+                ["errno", "The call fails with"],
+                ["fault", "The enclave faults: the vDSO reports"],
+                ["sgx", "The enclave's leaf returns"],
+              ] as Array<[ResultKind, string]>
+            ).map(([kind, label]) => (
+              <div className="predict-choice" key={kind}>
+                <label>
+                  <input
+                    type="radio"
+                    name={`${id}-result`}
+                    checked={guess.result === kind}
+                    onChange={() => set({ result: kind })}
+                  />{" "}
+                  {label}
+                </label>
+                {kind === "errno" && (
+                  <select
+                    aria-label="errno"
+                    value={guess.errno}
+                    disabled={guess.result !== "errno"}
+                    onChange={(e) => set({ errno: e.target.value })}
+                  >
+                    {ERRNOS.map((x) => (
+                      <option key={x}>{x}</option>
+                    ))}
+                  </select>
+                )}
+                {kind === "fault" && (
+                  <select
+                    aria-label="exception"
+                    value={guess.fault}
+                    disabled={guess.result !== "fault"}
+                    onChange={(e) => set({ fault: e.target.value })}
+                  >
+                    {FAULTS.map((x) => (
+                      <option key={x}>{x}</option>
+                    ))}
+                  </select>
+                )}
+                {kind === "sgx" && (
+                  <select
+                    aria-label="SGX error code"
+                    value={guess.sgxCode}
+                    disabled={guess.result !== "sgx"}
+                    onChange={(e) => set({ sgxCode: e.target.value })}
+                  >
+                    {SGX_CODES.map((x) => (
+                      <option key={x}>{x}</option>
+                    ))}
+                  </select>
+                )}
+              </div>
+            ))}
+          </fieldset>
+          {guess.page && (
+            <fieldset>
+              <legend>
+                The EPCM entry of <code>{where}</code> after the step
+              </legend>
+              <label className="predict-type">
+                Page type{" "}
+                <select
+                  value={guess.page.type}
+                  onChange={(e) => setPage({ type: e.target.value as TypeGuess })}
+                >
+                  {TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {t === "none" ? "no EPC page" : t}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <div className="predict-bits">
+                {(
+                  [
+                    ["r", "R"],
+                    ["w", "W"],
+                    ["x", "X"],
+                    ["pending", "PENDING"],
+                    ["modified", "MODIFIED"],
+                    ["pr", "PR"],
+                  ] as const
+                ).map(([key, label]) => (
+                  <label key={key}>
+                    <input
+                      type="checkbox"
+                      checked={guess.page?.[key] ?? false}
+                      onChange={(e) => setPage({ [key]: e.target.checked })}
+                    />{" "}
+                    {label}
+                  </label>
+                ))}
+              </div>
+              <p className="predict-hint">Set as the page is now; change what you think the step changes.</p>
+            </fieldset>
+          )}
+          <button type="submit" className="predict-check">
+            Check and run step {next}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
