@@ -1,8 +1,9 @@
-// The right-hand panel: tabs for what the current step did, predict mode and reviewer mode.
-// A WAI-ARIA tablist (arrow keys move between tabs).
+// The right-hand panel: tabs for what the current step did, predict mode, reviewer mode and
+// the API history. A WAI-ARIA tablist (arrow keys move between tabs).
 import type { KeyboardEvent } from "react";
 import { PANEL_TABS, type PanelTab, usePanels } from "../store/panels.ts";
 import { EventsLog } from "../views/EventsLog.tsx";
+import { ApiHistory } from "../views/history/ApiHistory.tsx";
 import { Inspector } from "../views/Inspector.tsx";
 import { Narration } from "../views/Narration.tsx";
 import { PredictPanel } from "../views/predict/PredictPanel.tsx";
@@ -22,6 +23,8 @@ function TabContent({ tab }: { tab: PanelTab }) {
       return <PredictPanel />;
     case "review":
       return <ReviewPanel />;
+    case "history":
+      return <ApiHistory />;
   }
 }
 

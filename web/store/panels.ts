@@ -2,12 +2,13 @@
 // state only.
 import { create } from "zustand";
 
-export type PanelTab = "explain" | "predict" | "review";
+export type PanelTab = "explain" | "predict" | "review" | "history";
 
 export const PANEL_TABS: ReadonlyArray<{ id: PanelTab; label: string }> = [
   { id: "explain", label: "What happened" },
   { id: "predict", label: "Predict" },
   { id: "review", label: "Reviewer" },
+  { id: "history", label: "API history" },
 ];
 
 interface PanelsState {
