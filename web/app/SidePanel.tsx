@@ -1,5 +1,5 @@
-// The right-hand panel: tabs for what the current step did, predict mode, reviewer mode and
-// the API history. A WAI-ARIA tablist (arrow keys move between tabs).
+// The right-hand panel: tabs for what the current step did, the guided tour, predict mode,
+// reviewer mode and the API history. A WAI-ARIA tablist (arrow keys move between tabs).
 import type { KeyboardEvent } from "react";
 import { PANEL_TABS, type PanelTab, usePanels } from "../store/panels.ts";
 import { EventsLog } from "../views/EventsLog.tsx";
@@ -8,6 +8,7 @@ import { Inspector } from "../views/Inspector.tsx";
 import { Narration } from "../views/Narration.tsx";
 import { PredictPanel } from "../views/predict/PredictPanel.tsx";
 import { ReviewPanel } from "../views/review/ReviewPanel.tsx";
+import { TourPanel } from "../views/tour/TourPanel.tsx";
 
 function TabContent({ tab }: { tab: PanelTab }) {
   switch (tab) {
@@ -19,6 +20,8 @@ function TabContent({ tab }: { tab: PanelTab }) {
           <Inspector />
         </>
       );
+    case "tour":
+      return <TourPanel />;
     case "predict":
       return <PredictPanel />;
     case "review":

@@ -1,11 +1,12 @@
 // Which tab of the right-hand panel is open. Kept apart from the explorer store: it is view
-// state only.
+// state only, and tours, predict mode, reviewer mode and the API history each switch to their tab.
 import { create } from "zustand";
 
-export type PanelTab = "explain" | "predict" | "review" | "history";
+export type PanelTab = "explain" | "tour" | "predict" | "review" | "history";
 
 export const PANEL_TABS: ReadonlyArray<{ id: PanelTab; label: string }> = [
   { id: "explain", label: "What happened" },
+  { id: "tour", label: "Tour" },
   { id: "predict", label: "Predict" },
   { id: "review", label: "Reviewer" },
   { id: "history", label: "API history" },

@@ -1,0 +1,28 @@
+// One glossary entry, shown inside the tour panel. Focus moves to its heading when it opens;
+// Esc or "Back to the tour" closes it and the panel puts focus back on the link.
+import { type KeyboardEvent, useEffect, useRef } from "react";
+import type { GlossaryEntry } from "../../tours/glossary.ts";
+
+export function GlossaryCard({ entry, onClose }: { entry: GlossaryEntry; onClose: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    e.stopPropagation();
+    onClose();
+  };
+  return (
+    <section className="glossary-card" aria-label={`Glossary: ${entry.term}`} onKeyDown={onKeyDown}>
+      <h3 ref={heading} tabIndex={-1}>
+        {entry.term}
+      </h3>
+      <p className="glossary-short">{entry.short}</p>
+      <p>{entry.long}</p>
+      <p className="glossary-source">Source: {entry.source}</p>
+      <button type="button" onClick={onClose}>
+        Back to the tour
+      </button>
+    </section>
+  );
+}
