@@ -39,6 +39,8 @@ test("an embedded custom scenario (share link) runs inside an iframe on another 
   // A share link for a custom scenario, made by the full app.
   await page.goto("/?flow=tcs-create");
   const editor = page.getByLabel("Scenario JSON");
+  // The editor is filled once the worker has loaded the flow.
+  await expect(editor).toHaveValue(/"steps"/);
   const scenario = JSON.parse(await editor.inputValue());
   scenario.title = "my embedded demo";
   await editor.fill(JSON.stringify(scenario));

@@ -140,6 +140,7 @@ test("titles, descriptions and notes from a scenario are shown as text, never as
   const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
   await openRun(page, "/", 16);
   // The editor holds the loaded flow's scenario: give it hostile text.
+  await expect(page.getByLabel("Scenario JSON")).toHaveValue(/"steps"/);
   const scenario = JSON.parse(await page.getByLabel("Scenario JSON").inputValue());
   scenario.title = `T ${evil}`;
   scenario.description = `D ${evil}`;

@@ -31,6 +31,7 @@ async function stepCount(page: Page): Promise<number> {
 }
 
 async function editorJson(page: Page): Promise<{ title: string; steps: unknown[] }> {
+  await expect(editor(page)).toHaveValue(/"steps"/);
   return JSON.parse(await editor(page).inputValue());
 }
 

@@ -20,7 +20,13 @@ describe("stepOutcome", () => {
     expect(o.result).toEqual({ kind: "fault", vector: 14, errorCode: "0x8007", offset: "0xc000" });
     expect(o.page?.offset).toBe(0xc000);
     expect(o.page?.before).toBeNull();
-    expect(o.page?.after).toMatchObject({ type: "REG", perms: "RW-", pending: true, modified: false, pr: false });
+    expect(o.page?.after).toMatchObject({
+      type: "REG",
+      perms: "RW-",
+      pending: true,
+      modified: false,
+      pr: false,
+    });
     expect(o.reason).toMatch(/PENDING/);
   });
 

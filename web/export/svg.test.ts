@@ -32,7 +32,7 @@ describe("viewToSvg", () => {
   });
 
   it("colours free pages and the background from the palette", () => {
-    const free = view.epc.flags.findIndex((f) => f === 0);
+    const free = view.epc.flags.indexOf(0);
     const rect = cells(svg, "epc").find((r) => r.includes(`data-cell="${free}"`)) ?? "";
     expect(rect).toContain('fill="rgb(238, 241, 244)"');
     expect(svg).toContain('<rect width="100%" height="100%" fill="rgb(255, 255, 255)"/>');

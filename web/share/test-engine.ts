@@ -2,7 +2,12 @@
 // component and link tests in happy-dom see what the real engine reports. Not used by the app.
 import type { SelftestResult } from "../../engine/export/selftest.ts";
 import { findFlow, flows, parseScenario, toSelftest } from "../../engine/index.ts";
-import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "../../engine/session/outcome.ts";
+import {
+  type StepOutcome,
+  type StepQuestion,
+  stepOutcome,
+  stepQuestion,
+} from "../../engine/session/outcome.ts";
 import { Session } from "../../engine/session/session.ts";
 import type { FlowInfo, LoadResult, LoadSource, PageDetail, StateView } from "../../engine/worker.ts";
 
