@@ -38,7 +38,7 @@ test("Copy as text and Copy as kernel selftest put the engine's output on the cl
 });
 
 test("a run the selftest harness cannot express is refused with the reason", async ({ page }) => {
-  await openRun(page, "/?flow=two-enclaves", await countOf(page, "/?flow=two-enclaves"));
+  await openRun(page, "/?flow=reclaim-reload", await countOf(page, "/?flow=reclaim-reload"));
   await exportItem(page, "Copy as kernel selftest");
   await expect(page.getByRole("alert")).toContainText("cannot export as a kernel selftest");
 });

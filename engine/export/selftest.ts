@@ -17,9 +17,13 @@
 //                  with the op the interrupted thread was running (main.c's epcm_permissions)
 //   pages: N       a for loop over the N pages (main.c's unclobbered_vdso_oversubscribed_remove)
 //
-// Steps the selftest enclave or harness cannot express (reclaim, close, a second enclave, exec,
-// EACCEPTCOPY, PROVISION, an ioctl the uapi does not name, a stalled access) make the export fail
-// with a message naming the step. Pure: no Node APIs, so the UI can offer it too.
+//   a later standard build of another enclave   setup_test_encl() into a local struct encl, a
+//                  struct sgx_enclave_run of its own, and encl_delete() at the end of the test
+//
+// Steps the selftest enclave or harness cannot express (reclaim, close, exec, EACCEPTCOPY,
+// PROVISION, an ioctl the uapi does not name, a stalled access, an enclave not built by the
+// standard build) make the export fail with a message naming the step. Pure: no Node APIs, so
+// the UI can offer it too.
 
 import { sgxCodeName } from "../arch/constants.ts";
 import {
@@ -265,6 +269,23 @@ function canonical(v: unknown): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * One enclave of the test: the fixture's (self->encl, self->run), or a further one the scenario
+ * builds later with the standard build (a local struct encl built by the same setup_test_encl()).
+ */
+interface EnclaveCtx {
+  /** The scenario's name for it ("e0"). */
+  id: string;
+  /** The C lvalues of its struct encl and struct sgx_enclave_run. */
+  encl: string;
+  run: string;
+  layout: Layout;
+  /** The TCS offset in run.tcs. */
+  tcs: number;
+  /** Op variables of threads interrupted by an AEX, by TCS offset: ERESUME continues them. */
+  interrupted: Map<number, { kind: OpKind; v: string }>;
+}
+
 interface Layout {
   heapPages: number;
   /** Extra ELRANGE requested from setup_test_encl_dynamic (bytes); 0 for setup_test_encl. */
@@ -279,12 +300,12 @@ class Exporter {
   private readonly name: string;
   private readonly body: string[] = [];
   private readonly decls = new Map<string, string>();
-  private enclave = "e0";
-  private layout: Layout = { heapPages: 1, dynamicSize: 0, total: totalSize(1), size: enclaveSize(1) };
-  /** The TCS offset in self->run.tcs. */
-  private tcs = TCS1;
-  /** Op variables of threads interrupted by an AEX, by TCS offset: ERESUME continues them. */
-  private readonly interrupted = new Map<number, { kind: OpKind; v: string }>();
+  /** Every enclave the test builds, by scenario name; the first is the fixture's. */
+  private readonly enclaves = new Map<string, EnclaveCtx>();
+  /** The first step of each later enclave's standard build. */
+  private readonly laterBuilds = new Map<number, EnclaveCtx>();
+  /** The enclave the step being emitted uses. */
+  private cur!: EnclaveCtx;
   private longestLoop = 0;
 
   constructor(s: Scenario, t: Trace, name: string) {
@@ -299,8 +320,22 @@ class Exporter {
         `the trace has ${this.t.steps.length} step(s) but the scenario has ${this.s.steps.length}: run every step first`,
       );
     this.checkBuild();
-    for (let i = BUILD_STEPS; i < this.s.steps.length; i++) this.checkSupported(i);
-    for (let i = BUILD_STEPS; i < this.s.steps.length; i++) this.step(i);
+    for (let i = BUILD_STEPS; i < this.s.steps.length; i++) {
+      if (this.isLaterBuild(i)) {
+        this.checkLaterBuild(i);
+        i += BUILD_STEPS - 1;
+      } else this.checkSupported(i);
+    }
+    for (let i = BUILD_STEPS; i < this.s.steps.length; i++) {
+      const later = this.laterBuilds.get(i);
+      if (later) {
+        this.emitLaterBuild(i, later);
+        i += BUILD_STEPS - 1;
+        continue;
+      }
+      this.cur = this.enclaves.get(this.s.steps[i].enclave) as EnclaveCtx;
+      this.step(i);
+    }
     return this.render();
   }
 
@@ -315,12 +350,49 @@ class Exporter {
   private checkBuild(): void {
     const steps = this.s.steps;
     if (steps.length < BUILD_STEPS) this.notBuilt(`the scenario has only ${steps.length} step(s)`);
-    const create = steps[0];
-    const heap = steps[4];
+    const ctx = this.checkStandardBuild(0, "self->encl", "self->run", (why) => this.notBuilt(why));
+    this.cur = ctx;
+  }
+
+  /** A step that creates an enclave the test has not built yet: the start of its standard build. */
+  private isLaterBuild(i: number): boolean {
+    const step = this.s.steps[i];
+    return (
+      !this.enclaves.has(step.enclave) && step.op === "ioctl" && step.arg.cmd === "SGX_IOC_ENCLAVE_CREATE"
+    );
+  }
+
+  /**
+   * A further enclave, built by the same standard build (main.c's tests can build one more with
+   * setup_test_encl() into a struct encl of their own, as FIXTURE_SETUP's callers do into self->encl).
+   */
+  private checkLaterBuild(i: number): void {
+    const id = this.s.steps[i].enclave;
+    const n = this.enclaves.size + 1;
+    const ctx = this.checkStandardBuild(i, `encl${n}`, `run${n}`, (why) =>
+      fail(
+        `steps[${i}] (${stepLabel(this.s.steps[i])}) starts a second enclave "${id}", which the export can only write as main.c's setup_test_encl() when the ${BUILD_STEPS} steps from there are the standard build; ${why}`,
+      ),
+    );
+    this.laterBuilds.set(i, ctx);
+  }
+
+  /** Checks steps[from..from+9] against the standard build and records the enclave it builds. */
+  private checkStandardBuild(
+    from: number,
+    encl: string,
+    run: string,
+    notBuilt: (why: string) => never,
+  ): EnclaveCtx {
+    const steps = this.s.steps;
+    if (steps.length < from + BUILD_STEPS)
+      notBuilt(`only ${steps.length - from} step(s) follow steps[${from}]`);
+    const create = steps[from];
+    const heap = steps[from + 4];
     if (create.op !== "ioctl" || create.arg.cmd !== "SGX_IOC_ENCLAVE_CREATE")
-      this.notBuilt(`steps[0] (${stepLabel(create)}) is not SGX_IOC_ENCLAVE_CREATE`);
+      notBuilt(`steps[${from}] (${stepLabel(create)}) is not SGX_IOC_ENCLAVE_CREATE`);
     if (heap.op !== "ioctl" || heap.arg.cmd !== "SGX_IOC_ENCLAVE_ADD_PAGES")
-      this.notBuilt(`steps[4] (${stepLabel(heap)}) is not the heap's SGX_IOC_ENCLAVE_ADD_PAGES`);
+      notBuilt(`steps[${from + 4}] (${stepLabel(heap)}) is not the heap's SGX_IOC_ENCLAVE_ADD_PAGES`);
     const heapPages = Math.max(1, Math.floor(heap.arg.length / PAGE));
     const size = create.arg.size;
     const total = totalSize(heapPages);
@@ -329,17 +401,17 @@ class Exporter {
     // ELRANGE up to a power of two: asking for everything past total_size gives exactly `size`.
     const dynamicSize =
       size > plain && enclaveSize(heapPages, (size - total) / PAGE) === size ? size - total : 0;
-    this.enclave = create.enclave;
-    this.layout = { heapPages, dynamicSize, total, size };
+    const layout = { heapPages, dynamicSize, total, size };
     const raw = standardBuild({ heapPages, dynamicPages: dynamicSize / PAGE, enclave: create.enclave });
     const parsed = parseScenario({ format: "epcm-scenario/1", title: "standard build", steps: raw });
     if (!parsed.ok) throw new Error(`standard build does not parse: ${parsed.errors.join("; ")}`);
-    for (let i = 0; i < BUILD_STEPS; i++) {
-      const want = parsed.scenario.steps[i];
+    for (let k = 0; k < BUILD_STEPS; k++) {
+      const i = from + k;
+      const want = parsed.scenario.steps[k];
       const got = steps[i];
       const w = canonical({ enclave: want.enclave, ...opJson(want) });
       const g = canonical({ enclave: got.enclave, ...opJson(got) });
-      if (w !== g) this.notBuilt(`steps[${i}] (${stepLabel(got)}) differs: expected ${w}, got ${g}`);
+      if (w !== g) notBuilt(`steps[${i}] (${stepLabel(got)}) differs: expected ${w}, got ${g}`);
       const out = this.t.steps[i];
       // mmap returns the mapped address; everything else 0.
       if (out.ret === -1 || (got.op !== "mmap" && out.ret !== 0))
@@ -347,6 +419,9 @@ class Exporter {
           `the standard build fails in this simulation at steps[${i}] (${stepLabel(got)}: ret ${out.ret}${out.errno ? `, ${out.errno}` : ""}); main.c asserts that setup_test_encl() succeeds, so there is no test to export`,
         );
     }
+    const ctx: EnclaveCtx = { id: create.enclave, encl, run, layout, tcs: TCS1, interrupted: new Map() };
+    this.enclaves.set(ctx.id, ctx);
+    return ctx;
   }
 
   // --- What the selftest enclave and harness can express ----------------------------------------
@@ -355,9 +430,9 @@ class Exporter {
     const step = this.s.steps[i];
     const out = this.t.steps[i];
     const at = `steps[${i}] (${stepLabel(step)})`;
-    if (step.enclave !== this.enclave)
+    if (!this.enclaves.has(step.enclave))
       fail(
-        `${at} uses a second enclave "${step.enclave}": the selftest fixture has exactly one enclave (self->encl, built by setup_test_encl())`,
+        `${at} uses enclave "${step.enclave}" before the scenario builds it: each enclave of a selftest is built by main.c's setup_test_encl(), so it must start with the standard build`,
       );
     switch (step.op) {
       case "reclaim":
@@ -422,13 +497,13 @@ class Exporter {
   /** An enclave address: the base plus a literal offset (see the header about the layout). */
   private addr(offset: number): string {
     return offset < 0
-      ? `self->encl.encl_base - ${hexOf(-offset)}`
-      : `self->encl.encl_base + ${hexOf(offset)}`;
+      ? `${this.cur.encl}.encl_base - ${hexOf(-offset)}`
+      : `${this.cur.encl}.encl_base + ${hexOf(offset)}`;
   }
 
   /** What lives at an enclave offset in the measured layout (kernel-selftests §1.1), if known. */
   private place(offset: number): string | undefined {
-    const { total } = this.layout;
+    const { total, size } = this.cur.layout;
     const known: Record<number, string> = {
       [TCS1]: "TCS#1",
       [TCS2]: "TCS#2",
@@ -441,7 +516,7 @@ class Exporter {
     };
     if (offset === DATA_OFF + PAGE) return "data_start";
     if (offset === total) return "total_size";
-    if (offset > total && offset < this.layout.size) return `total_size + ${hexOf(offset - total)}`;
+    if (offset > total && offset < size) return `total_size + ${hexOf(offset - total)}`;
     return known[offset];
   }
 
@@ -484,6 +559,47 @@ class Exporter {
     }
   }
 
+  /**
+   * A later enclave's standard build: setup_test_encl() into a struct encl of the test's own
+   * (encl_load() zeroes it first), and a struct sgx_enclave_run entering at its TCS#1.
+   */
+  private emitLaterBuild(from: number, ctx: EnclaveCtx): void {
+    this.cur = ctx;
+    const { heapPages, dynamicSize } = ctx.layout;
+    this.declare(ctx.encl, "struct encl");
+    this.declare(ctx.run, "struct sgx_enclave_run");
+    this.emit("");
+    this.body.push(
+      ...block([
+        `steps[${from}..${from + BUILD_STEPS - 1}] the standard build of enclave "${ctx.id}": main.c's setup_test_encl() into ${ctx.encl}, with ${ctx.run} to enter it. FIXTURE_TEARDOWN deletes only self->encl, so the test ends with encl_delete(&${ctx.encl}).`,
+      ]),
+    );
+    this.emit(...this.setupCall(heapPages, dynamicSize, ctx.encl), "");
+    this.emit(`memset(&${ctx.run}, 0, sizeof(${ctx.run}));`, `${ctx.run}.tcs = ${ctx.encl}.encl_base;`);
+  }
+
+  /** setup_test_encl() (or _dynamic) for a heap and an ELRANGE, asserted as main.c asserts it. */
+  private setupCall(heapPages: number, dynamicSize: number, encl: string): string[] {
+    const size = hexOf(enclaveSize(heapPages, dynamicSize / PAGE));
+    if (dynamicSize > 0)
+      return [
+        ...block([
+          `setup_test_encl_dynamic() comes from the augment_via_eaccept_long patch series, not mainline main.c: it adds dynamic_size to the ELRANGE before rounding it up to a power of two (${size} here).`,
+        ]).map((l) => l.slice(1)),
+        `ASSERT_TRUE(setup_test_encl_dynamic(${heapArg(heapPages)}, ${hexOf(dynamicSize)}, &${encl}, _metadata));`,
+      ];
+    return [
+      ...(heapPages > 1
+        ? block([
+            heapPages === this.s.machine.epcPages
+              ? `A ${heapPages}-page heap, as large as the simulated EPC in the oversubscribed tests (main.c passes get_total_epc_mem() there).`
+              : `A ${heapPages}-page heap, as the scenario's build adds it.`,
+          ]).map((l) => l.slice(1))
+        : []),
+      `ASSERT_TRUE(setup_test_encl(${heapArg(heapPages)}, &${encl}, _metadata));`,
+    ];
+  }
+
   /** ret / errno as main.c checks them after a call that returns -1 and sets errno. */
   private expectRet(ret: number, errno: string | undefined): void {
     this.declare("ret", "int");
@@ -497,7 +613,7 @@ class Exporter {
     if (a.cmd === "unknown") {
       // An ioctl that takes no argument (e.g. SGX_IOC_VEPC_REMOVE_ALL, meant for /dev/sgx_vepc).
       this.declare("ret", "int");
-      this.emit(`ret = ioctl(self->encl.fd, ${a.name});`);
+      this.emit(`ret = ioctl(${this.cur.encl}.fd, ${a.name});`);
       this.expectRet(out.ret, out.errno);
       return;
     }
@@ -517,11 +633,11 @@ class Exporter {
       case "SGX_IOC_ENCLAVE_CREATE":
         // After setup_test_encl() the enclave exists: the kernel refuses a second CREATE before it
         // reads the SECS (ioctl.c: sgx_ioc_enclave_create()), so main.c's SECS stands in for it.
-        field("src", "(unsigned long)&self->encl.secs");
+        field("src", `(unsigned long)&${this.cur.encl}.secs`);
         break;
       case "SGX_IOC_ENCLAVE_INIT":
         // Refused before the SIGSTRUCT is read (already initialized): main.c's SIGSTRUCT stands in.
-        field("sigstruct", "(unsigned long)&self->encl.sigstruct");
+        field("sigstruct", `(unsigned long)&${this.cur.encl}.sigstruct`);
         break;
       case "SGX_IOC_ENCLAVE_ADD_PAGES": {
         // A page-aligned source buffer and a SECINFO, as encl_build() passes them.
@@ -564,7 +680,7 @@ class Exporter {
       default:
         fail(`${a.cmd} is not supported`);
     }
-    this.emit("", `ret = ioctl(self->encl.fd, ${a.cmd}, &${v});`);
+    this.emit("", `ret = ioctl(${this.cur.encl}.fd, ${a.cmd}, &${v});`);
     this.expectRet(out.ret, out.errno);
     for (const [key, value] of Object.entries(out.arg ?? {})) {
       const n = Number(BigInt(value));
@@ -579,7 +695,7 @@ class Exporter {
     this.emit(
       this.withPlace(`addr = mmap((void *)(${this.addr(step.offset)}), ${length(step.length)},`, step.offset),
       `\t    ${prot(step.prot)}, ${mapFlags(step.flags)},`,
-      "\t    self->encl.fd, 0);",
+      `\t    ${this.cur.encl}.fd, 0);`,
     );
     if (out.ret !== -1) {
       // With MAP_FIXED the mapping is at the address asked for; main.c checks MAP_FAILED.
@@ -605,15 +721,19 @@ class Exporter {
   }
 
   private setTcs(tcs: number): void {
-    if (tcs === this.tcs) return;
-    this.tcs = tcs;
-    const line = tcs === 0 ? "self->run.tcs = self->encl.encl_base;" : `self->run.tcs = ${this.addr(tcs)};`;
+    const { encl, run } = this.cur;
+    if (tcs === this.cur.tcs) return;
+    this.cur.tcs = tcs;
+    const line = tcs === 0 ? `${run}.tcs = ${encl}.encl_base;` : `${run}.tcs = ${this.addr(tcs)};`;
     this.emit(this.withPlace(line, tcs), "");
   }
 
   /** The op variable for a new call: main.c's name, or a fresh one while that is interrupted. */
   private opVar(kind: OpKind): string {
-    const busy = new Set([...this.interrupted.values()].map((o) => o.v));
+    // Across every enclave: each op variable is one C variable of the test.
+    const busy = new Set(
+      [...this.enclaves.values()].flatMap((c) => [...c.interrupted.values()].map((o) => o.v)),
+    );
     let v = OP_VAR[kind];
     for (let n = 2; busy.has(v); n++) v = `${OP_VAR[kind]}${n}`;
     return this.declare(v, OP_STRUCT[kind]);
@@ -717,17 +837,17 @@ class Exporter {
       );
     if (out.call?.value !== undefined && op)
       this.emit(`EXPECT_EQ(${op.v}.value, ${u64(BigInt(out.call.value))});`);
-    if (run.function === "EEXIT") this.emit("EXPECT_EEXIT(&self->run);");
-    else this.emit(`EXPECT_EQ(self->run.function, ${run.function});`);
+    if (run.function === "EEXIT") this.emit(`EXPECT_EEXIT(&${this.cur.run});`);
+    else this.emit(`EXPECT_EQ(${this.cur.run}.function, ${run.function});`);
     const code = Number(BigInt(run.exception_error_code));
     const faultAddr = BigInt(run.exception_addr);
     const offset = Number(BigInt(run.exception_offset));
     this.emit(
-      `EXPECT_EQ(self->run.exception_vector, ${run.exception_vector});`,
-      `EXPECT_EQ(self->run.exception_error_code, ${code === 0 ? "0" : hexOf(code)});`,
+      `EXPECT_EQ(${this.cur.run}.exception_vector, ${run.exception_vector});`,
+      `EXPECT_EQ(${this.cur.run}.exception_error_code, ${code === 0 ? "0" : hexOf(code)});`,
       faultAddr === 0n
-        ? "EXPECT_EQ(self->run.exception_addr, 0);"
-        : this.withPlace(`EXPECT_EQ(self->run.exception_addr, ${this.addr(offset)});`, offset),
+        ? `EXPECT_EQ(${this.cur.run}.exception_addr, 0);`
+        : this.withPlace(`EXPECT_EQ(${this.cur.run}.exception_addr, ${this.addr(offset)});`, offset),
     );
     if (out.call?.ret !== undefined && op) {
       const name = out.call.ret === 0 ? "" : ` /* ${out.call.ret_name ?? sgxCodeName(out.call.ret)} */`;
@@ -738,12 +858,12 @@ class Exporter {
       // expected exception.
       this.emit(
         "",
-        "self->run.exception_vector = 0;",
-        "self->run.exception_error_code = 0;",
-        "self->run.exception_addr = 0;",
+        `${this.cur.run}.exception_vector = 0;`,
+        `${this.cur.run}.exception_error_code = 0;`,
+        `${this.cur.run}.exception_addr = 0;`,
       );
     // After an AEX the thread waits in its SSA until ERESUME continues it.
-    if (run.function === "ERESUME" && op) this.interrupted.set(tcs, op);
+    if (run.function === "ERESUME" && op) this.cur.interrupted.set(tcs, op);
   }
 
   private eenter(step: Step & { op: "EENTER" }, out: TraceStep): void {
@@ -755,7 +875,7 @@ class Exporter {
     this.setOp(kind, v, step.call, done > 0 ? "fixed" : "all");
     if (pages <= 1) {
       this.emit("");
-      this.expectEntry([`ENCL_CALL(&${v}, &self->run, true)`], out, { kind, v }, step.tcs);
+      this.expectEntry([`ENCL_CALL(&${v}, &${this.cur.run}, true)`], out, { kind, v }, step.tcs);
       return;
     }
     // One enclave entry per page (the contract's `pages: N`), stopping at the first entry that
@@ -776,14 +896,14 @@ class Exporter {
       this.setOp(kind, v, step.call, "entry", pageAddr("i * PAGE_SIZE"));
       this.emit(
         "",
-        `EXPECT_EQ(ENCL_CALL(&${v}, &self->run, true), 0);`,
+        `EXPECT_EQ(ENCL_CALL(&${v}, &${this.cur.run}, true), 0);`,
         "",
-        "EXPECT_EQ(self->run.exception_vector, 0);",
-        "EXPECT_EQ(self->run.exception_error_code, 0);",
-        "EXPECT_EQ(self->run.exception_addr, 0);",
+        `EXPECT_EQ(${this.cur.run}.exception_vector, 0);`,
+        `EXPECT_EQ(${this.cur.run}.exception_error_code, 0);`,
+        `EXPECT_EQ(${this.cur.run}.exception_addr, 0);`,
       );
       if (kind === "eaccept") this.emit(`ASSERT_EQ(${v}.ret, 0);`);
-      this.emit("ASSERT_EQ(self->run.function, EEXIT);");
+      this.emit(`ASSERT_EQ(${this.cur.run}.function, EEXIT);`);
       for (let j = saved; j < this.body.length; j++)
         if (this.body[j] !== "") this.body[j] = `\t${this.body[j]}`;
       this.emit("}");
@@ -803,17 +923,17 @@ class Exporter {
     );
     if (done > 0) this.setOp(kind, v, step.call, "entry", pageAddr(`${done} * PAGE_SIZE`));
     this.emit("");
-    this.expectEntry([`ENCL_CALL(&${v}, &self->run, true)`], out, { kind, v }, step.tcs);
+    this.expectEntry([`ENCL_CALL(&${v}, &${this.cur.run}, true)`], out, { kind, v }, step.tcs);
   }
 
   private eresume(step: Step & { op: "ERESUME" }, out: TraceStep): void {
     this.setTcs(step.tcs);
-    const op = this.interrupted.get(step.tcs);
+    const op = this.cur.interrupted.get(step.tcs);
     // main.c passes the interrupted call's op again; ERESUME continues it from the SSA.
     const rdi = op ? `(unsigned long)&${op.v}` : "0";
-    this.interrupted.delete(step.tcs);
+    this.cur.interrupted.delete(step.tcs);
     this.expectEntry(
-      [`vdso_sgx_enter_enclave(${rdi}, 0, 0,`, "\t\t\t\t ERESUME, 0, 0, &self->run)"],
+      [`vdso_sgx_enter_enclave(${rdi}, 0, 0,`, `\t\t\t\t ERESUME, 0, 0, &${this.cur.run})`],
       out,
       op,
       step.tcs,
@@ -823,7 +943,8 @@ class Exporter {
   // --- The test ----------------------------------------------------------------------------
 
   private render(): string {
-    const { heapPages, dynamicSize, total, size } = this.layout;
+    const [first, ...later] = this.enclaves.values();
+    const { heapPages, dynamicSize, total, size } = first.layout;
     const m = this.s.machine;
     const header: string[] = [
       `${this.s.title}`,
@@ -838,22 +959,19 @@ class Exporter {
         "",
         "This test makes many enclave entries: main.c declares such tests with TEST_F_TIMEOUT(enclave, name, 900) instead of TEST_F.",
       );
-    const setup =
-      dynamicSize > 0
-        ? [
-            ...block([
-              `setup_test_encl_dynamic() comes from the augment_via_eaccept_long patch series, not mainline main.c: it adds dynamic_size to the ELRANGE before rounding it up to a power of two (${hexOf(size)} here).`,
-            ]),
-            `\tASSERT_TRUE(setup_test_encl_dynamic(${heapArg(heapPages)}, ${hexOf(dynamicSize)}, &self->encl, _metadata));`,
-          ]
-        : [
-            ...(heapPages > 1
-              ? block([
-                  `A ${heapPages}-page heap, as large as the simulated EPC in the oversubscribed tests (main.c passes get_total_epc_mem() there).`,
-                ])
-              : []),
-            `\tASSERT_TRUE(setup_test_encl(${heapArg(heapPages)}, &self->encl, _metadata));`,
-          ];
+    for (const c of later)
+      if (c.layout.total !== total || c.layout.size !== size)
+        header.push(
+          "",
+          `Enclave "${c.id}" (${c.encl}) has a ${c.layout.heapPages}-page heap: total_size ${hexOf(c.layout.total)}, encl_size ${hexOf(c.layout.size)}.`,
+        );
+    if (later.length > 0)
+      header.push(
+        "",
+        `The test builds ${later.length + 1} enclaves, each with main.c's setup_test_encl(); if an ASSERT stops it early, the test process's exit releases the others' fds and mappings.`,
+      );
+    const setup = this.setupCall(heapPages, dynamicSize, "self->encl").map((l) => `\t${l}`);
+    const teardown = later.flatMap((c) => ["", `\tencl_delete(&${c.encl});`]);
     if (this.decls.has("ret") && this.decls.has("errno_save")) {
       // main.c: `int ret, errno_save;`
       this.decls.delete("errno_save");
@@ -876,6 +994,7 @@ class Exporter {
       "\tmemset(&self->run, 0, sizeof(self->run));",
       "\tself->run.tcs = self->encl.encl_base;",
       ...this.body,
+      ...teardown,
       "}",
       "",
     ].join("\n");

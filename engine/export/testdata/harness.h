@@ -241,6 +241,7 @@ struct encl {
 	struct sgx_sigstruct sigstruct;
 };
 
+void encl_delete(struct encl *ctx);
 uint64_t encl_get_entry(struct encl *encl, const char *symbol);
 
 int sgx_enter_enclave(void *rdi, void *rsi, long rdx, uint32_t function, void *r8, void *r9,
