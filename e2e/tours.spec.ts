@@ -65,3 +65,38 @@ test("stepping away from a stop offers the way back", async ({ page }) => {
   await expect(position(page)).toHaveText(/^Step 6 of 16/);
   expect(errors).toEqual([]);
 });
+
+test("a link opens a tour at a stop; the address bar follows the tour and reopens it", async ({
+  page,
+  context,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto("/?tour=permissions&stop=3");
+  await expect(page.getByRole("tab", { name: "Tour" })).toHaveAttribute("aria-selected", "true");
+  await expect(tourRegion(page)).toContainText("Stop 3 of 6");
+  await expect(position(page)).toHaveText(/^Step 15 of \d+/);
+  await expect(page).toHaveURL(/\?flow=epcm-permissions&step=15&tour=permissions&stop=3$/);
+
+  await page.getByRole("button", { name: "Next stop" }).click();
+  await expect(position(page)).toHaveText(/^Step 16 of \d+/);
+  await expect(page).toHaveURL(/&step=16&tour=permissions&stop=4$/);
+
+  // "Copy link" carries the tour as well.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Copy link" }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(/\?flow=epcm-permissions&step=16&tour=permissions&stop=4$/);
+
+  await page.reload();
+  await expect(tourRegion(page)).toContainText("Stop 4 of 6");
+  await expect(position(page)).toHaveText(/^Step 16 of \d+/);
+
+  await page.getByRole("button", { name: "Leave the tour" }).click();
+  await expect(page).toHaveURL(/\?flow=epcm-permissions&step=16$/);
+
+  // An unknown tour is named; the default flow opens.
+  await page.goto("/?tour=nope");
+  await expect(page.getByText(/There is no tour named “nope”/)).toBeVisible();
+  await expect(position(page)).toHaveText(/^Step 0 of \d+/);
+  expect(errors).toEqual([]);
+});

@@ -128,9 +128,37 @@ describe("parseLink", () => {
       step: 5,
       event: 1,
       enclave: "e1",
+      tour: null,
       problems: [],
     });
-    expect(parseLink("", "")).toEqual({ source: null, step: 0, event: null, enclave: null, problems: [] });
+    expect(parseLink("", "")).toEqual({
+      source: null,
+      step: 0,
+      event: null,
+      enclave: null,
+      tour: null,
+      problems: [],
+    });
+  });
+
+  it("reads a tour and its 1-based stop, alone or with a position", () => {
+    expect(parseLink("?tour=permissions&stop=3", "")).toMatchObject({
+      source: null,
+      step: 0,
+      tour: { id: "permissions", stop: 2 },
+      problems: [],
+    });
+    expect(parseLink("?tour=remove", "").tour).toEqual({ id: "remove", stop: 0 });
+    const both = parseLink("?flow=tcs-create&step=9&tour=remove&stop=2", "");
+    expect(both.source).toEqual({ kind: "flow", id: "tcs-create" });
+    expect(both.step).toBe(9);
+    expect(both.tour).toEqual({ id: "remove", stop: 1 });
+    const badStop = parseLink("?tour=remove&stop=0", "");
+    expect(badStop.tour).toEqual({ id: "remove", stop: 0 });
+    expect(badStop.problems[0]).toMatch(/tour stop “0” is not a stop number.*starting at stop 1/);
+    const badTour = parseLink("?tour=%3Cb%3E", "");
+    expect(badTour.tour).toBeNull();
+    expect(badTour.problems[0]).toMatch(/names the tour “<b>”, which is not a tour name/);
   });
 
   it("reads a custom scenario from the hash, with its position in the hash or the query", () => {
@@ -163,6 +191,27 @@ describe("parseLink", () => {
 });
 
 describe("formatLink", () => {
+  it("writes an open tour and its 1-based stop after the position, and drops a stale one", () => {
+    const r = formatLink(
+      {
+        source: { kind: "flow", id: "tcs-create" },
+        step: 9,
+        event: null,
+        enclave: null,
+        tour: { id: "remove", stop: 1 },
+      },
+      "?tour=old&stop=7&theme=dark",
+    );
+    expect(r.ok && r.search).toBe("?theme=dark&flow=tcs-create&step=9&tour=remove&stop=2");
+    const closed = formatLink(
+      { source: { kind: "flow", id: "tcs-create" }, step: 9, event: null, enclave: null },
+      "?flow=tcs-create&tour=remove&stop=2",
+    );
+    expect(closed.ok && closed.search).toBe("?flow=tcs-create&step=9");
+    const back = parseLink("?theme=dark&flow=tcs-create&step=9&tour=remove&stop=2", "");
+    expect(back.tour).toEqual({ id: "remove", stop: 1 });
+  });
+
   it("writes a built-in flow in the query, keeping unrelated parameters", () => {
     const r = formatLink(
       { source: { kind: "flow", id: "augment" }, step: 5, event: null, enclave: null },
@@ -198,6 +247,7 @@ describe("formatLink", () => {
       step: 6,
       event: 2,
       enclave: null,
+      tour: null,
       problems: [],
     });
   });

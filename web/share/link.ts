@@ -4,6 +4,10 @@
 // Link contract:
 //   ?flow=<id>[&step=<n>][&event=<k>][&enclave=<name>]         a built-in flow
 //   #s=<version>.<payload>[&step=<n>][&event=<k>][&enclave=<name>]   a custom scenario
+//   ?tour=<id>[&stop=<n>]                                        a guided tour at a stop
+// A tour walks a built-in flow: alone it opens that flow at the stop's step (stop 1 when none is
+// given); with `flow`/`step` too (as the address bar writes it while a tour is open) the position
+// is theirs and the tour panel follows it. `stop` is 1-based.
 // `payload` is the scenario's JSON, UTF-8, compressed with raw DEFLATE, in base64url without
 // padding. `step` counts completed steps (as "Step N of M"); `event` is 1-based (the first event
 // of step `step` is event=1); `enclave` names the enclave shown when it is not the first one.
@@ -30,8 +34,16 @@ export interface LinkTarget {
   event: number | null;
   /** Enclave name, or null for the first one. */
   enclave: string | null;
+  /** The guided tour to open and its stop (0-based), or null. */
+  tour: TourLink | null;
   /** What in the link could not be used, in words a user understands. */
   problems: string[];
+}
+
+export interface TourLink {
+  id: string;
+  /** 0-based. */
+  stop: number;
 }
 
 export type Decoded = { ok: true; scenario: unknown } | { ok: false; message: string };
@@ -245,7 +257,25 @@ export function parseLink(search: string, hash: string): LinkTarget {
     else problems.push(`This link's enclave ${shown(enclaveText)} is not an enclave name.`);
   }
 
-  return { source, step, event, enclave, problems };
+  let tour: TourLink | null = null;
+  const tourText = query.get("tour");
+  const stopText = query.get("stop");
+  if (tourText !== null) {
+    if (!FLOW_ID.test(tourText))
+      problems.push(`This link names the tour ${shown(tourText)}, which is not a tour name.`);
+    else {
+      tour = { id: tourText, stop: 0 };
+      if (stopText !== null) {
+        if (/^[0-9]{1,9}$/.test(stopText) && Number(stopText) >= 1) tour.stop = Number(stopText) - 1;
+        else
+          problems.push(
+            `This link's tour stop ${shown(stopText)} is not a stop number (1, 2, …); starting at stop 1.`,
+          );
+      }
+    }
+  }
+
+  return { source, step, event, enclave, tour, problems };
 }
 
 /** `?embed=1`: the compact layout for an iframe (grids, narration and stepper only). */
@@ -268,9 +298,11 @@ export interface LinkState {
   event: number | null;
   /** Enclave name, or null for the first one. */
   enclave: string | null;
+  /** The open guided tour (built-in flows only), or null. */
+  tour?: TourLink | null;
 }
 
-const OUR_PARAMS = ["flow", "step", "event", "enclave", "s"];
+const OUR_PARAMS = ["flow", "step", "event", "enclave", "s", "tour", "stop"];
 
 export type Formatted = { ok: true; search: string; hash: string } | { ok: false; message: string };
 
@@ -289,6 +321,10 @@ export function formatLink(state: LinkState, currentSearch = "", encode = encode
   if (state.source.kind === "flow") {
     query.set("flow", state.source.id);
     for (const [k, v] of position) query.set(k, v);
+    if (state.tour) {
+      query.set("tour", state.tour.id);
+      query.set("stop", String(state.tour.stop + 1));
+    }
     return { ok: true, search: `?${query.toString()}`, hash: "" };
   }
   const encoded = encode(state.source.scenario);

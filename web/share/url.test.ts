@@ -2,7 +2,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { findFlow } from "../../engine/index.ts";
 import { useExplorer } from "../store/explorer.ts";
+import { usePanels } from "../store/panels.ts";
 import { SAVED_PREFIX } from "../store/saved.ts";
+import { useTour } from "../store/tour.ts";
 import { encodeScenario } from "./link.ts";
 import { linkFor, openLocation, shareUrl, startFromLocation } from "./url.ts";
 
@@ -30,9 +32,11 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  // Let the start-up load settle, then reset the store for each test.
+  // Let the start-up load settle, then reset the stores for each test.
   await vi.waitFor(() => expect(state().loading).toBeNull());
   useExplorer.setState(initial, true);
+  useTour.getState().close();
+  usePanels.getState().setTab("explain");
 });
 
 afterEach(() => {
@@ -117,6 +121,55 @@ describe("opening a link", () => {
     expect(state().source).toEqual({ kind: "flow", id: "augment" });
     expect(state().step).toBe(0);
     expect(state().notice).toMatch(/step “five” is not a step number/);
+  });
+});
+
+describe("tour links", () => {
+  it("a tour alone opens its flow at the stop's step, in the Tour tab", async () => {
+    await open("/?tour=permissions&stop=3");
+    expect(state().source).toEqual({ kind: "flow", id: "epcm-permissions" });
+    expect(state().step).toBe(15);
+    expect(useTour.getState()).toMatchObject({ tourId: "permissions", stop: 2 });
+    expect(usePanels.getState().tab).toBe("tour");
+    expect(state().notice).toBeNull();
+    // The address bar then says where the explorer is, and which tour stop.
+    await vi.waitFor(() =>
+      expect(window.location.search).toBe("?flow=epcm-permissions&step=15&tour=permissions&stop=3"),
+    );
+  });
+
+  it("without a stop it starts at stop 1; past the last stop it says so and opens the last", async () => {
+    await open("/?tour=remove");
+    expect(state().step).toBe(21);
+    expect(useTour.getState().stop).toBe(0);
+    await open("/?tour=remove&stop=99");
+    expect(useTour.getState().stop).toBe(4);
+    expect(state().step).toBe(28);
+    expect(state().notice).toMatch(/The tour “remove” has 5 stops, not 99; starting at its last stop\./);
+  });
+
+  it("an unknown tour is named, and the default flow opens without a tour", async () => {
+    await open("/?tour=nope&stop=2");
+    expect(state().notice).toMatch(
+      /There is no tour named “nope” \(tours: add-on-fault, .*\)\. Showing the built-in flow “augment” instead\./,
+    );
+    expect(state().source).toEqual({ kind: "flow", id: "augment" });
+    expect(useTour.getState().tourId).toBeNull();
+  });
+
+  it("a tour over another flow than the link's is not opened, and the flow is", async () => {
+    await open("/?flow=augment&step=3&tour=remove&stop=2");
+    expect(state().source).toEqual({ kind: "flow", id: "augment" });
+    expect(state().step).toBe(3);
+    expect(useTour.getState().tourId).toBeNull();
+    expect(state().notice).toMatch(/The tour “remove” walks the flow “tcs-create”, not this link's scenario/);
+  });
+
+  it("leaving the tour drops it from the address bar", async () => {
+    await open("/?tour=new-thread&stop=2");
+    await vi.waitFor(() => expect(window.location.search).toContain("&tour=new-thread&stop=2"));
+    useTour.getState().close();
+    await vi.waitFor(() => expect(window.location.search).toBe("?flow=tcs-create&step=15"));
   });
 });
 

@@ -8,6 +8,9 @@
 
 import { engine } from "../engine/client.ts";
 import { type ExplorerState, useExplorer } from "../store/explorer.ts";
+import { usePanels } from "../store/panels.ts";
+import { type TourState, useTour } from "../store/tour.ts";
+import { findTour, TOURS } from "../tours/tours.ts";
 import {
   DEFAULT_FLOW,
   type Encoded,
@@ -17,6 +20,7 @@ import {
   type LinkSource,
   type LinkTarget,
   parseLink,
+  type TourLink,
 } from "./link.ts";
 
 export {
@@ -58,12 +62,27 @@ function linkSourceOf(s: ExplorerState): LinkSource | null {
     : { kind: "custom", scenario: s.source.scenario };
 }
 
+/** The open tour, while the explorer shows its flow. */
+function tourLinkOf(s: ExplorerState, t: Pick<TourState, "tourId" | "stop">): TourLink | null {
+  const tour = t.tourId ? findTour(t.tourId) : undefined;
+  if (!tour || s.source?.kind !== "flow" || s.source.id !== tour.flow) return null;
+  return { id: tour.id, stop: t.stop };
+}
+
 /** The search+hash of a link to what the store shows, or why there is none. */
-export function linkFor(s: ExplorerState, currentSearch = ""): Formatted {
+export function linkFor(
+  s: ExplorerState,
+  currentSearch = "",
+  tour: Pick<TourState, "tourId" | "stop"> = useTour.getState(),
+): Formatted {
   const source = linkSourceOf(s);
   if (!source || !s.info) return { ok: false, message: "Nothing is loaded yet." };
   const enclave = s.enclave > 0 ? (s.info.enclaveNames[s.enclave] ?? null) : null;
-  return formatLink({ source, step: s.step, event: s.event, enclave }, currentSearch, encodeCached);
+  return formatLink(
+    { source, step: s.step, event: s.event, enclave, tour: tourLinkOf(s, tour) },
+    currentSearch,
+    encodeCached,
+  );
 }
 
 /** The full URL that reopens the current view, for "Copy link". */
@@ -136,6 +155,37 @@ async function openTarget(t: LinkTarget): Promise<void> {
   const store = useExplorer.getState();
   const problems = [...t.problems];
   let source = t.source;
+  let linkStep = t.step;
+
+  // A tour opens its own flow (at the stop's step) unless the link also names a position.
+  let tour: { id: string; stop: number } | null = null;
+  if (t.tour) {
+    const found = findTour(t.tour.id);
+    if (!found) {
+      problems.push(
+        `There is no tour named ${quote(t.tour.id)} (tours: ${TOURS.map((x) => x.id).join(", ")}).`,
+      );
+    } else {
+      let stop = t.tour.stop;
+      if (stop >= found.stops.length) {
+        problems.push(
+          `The tour ${quote(found.id)} has ${found.stops.length} stops, not ${stop + 1}; starting at its last stop.`,
+        );
+        stop = found.stops.length - 1;
+      }
+      if (t.source === null) {
+        source = { kind: "flow", id: found.flow };
+        linkStep = found.stops[stop].step;
+        tour = { id: found.id, stop };
+      } else if (t.source.kind === "flow" && t.source.id === found.flow) {
+        tour = { id: found.id, stop };
+      } else {
+        problems.push(
+          `The tour ${quote(found.id)} walks the flow ${quote(found.flow)}, not this link's scenario; the tour was not opened.`,
+        );
+      }
+    }
+  }
 
   if (source?.kind === "flow") {
     const id = source.id;
@@ -158,7 +208,7 @@ async function openTarget(t: LinkTarget): Promise<void> {
 
   // A position belongs to the scenario it was taken in: it is dropped with a scenario that failed.
   const failed = source === null && (t.source !== null || problems.length > 0);
-  const step = source ? t.step : 0;
+  const step = source ? linkStep : 0;
   const event = source ? t.event : null;
   const enclave = source ? t.enclave : null;
   if (!source) source = { kind: "flow", id: DEFAULT_FLOW };
@@ -178,6 +228,13 @@ async function openTarget(t: LinkTarget): Promise<void> {
   if (after.source.kind === "flow" && source.kind === "flow" && after.source.id !== source.id) return;
   if (after.source.kind === "custom" && source.kind === "custom" && after.source.scenario !== source.scenario)
     return;
+
+  if (tour && after.source.kind === "flow") {
+    const tours = useTour.getState();
+    tours.open(tour.id);
+    tours.setStop(tour.stop);
+    usePanels.getState().setTab("tour");
+  }
 
   const total = after.info.steps.length;
   const late: string[] = [];
@@ -224,6 +281,10 @@ export function startFromLocation(): void {
   if (started) return;
   started = true;
   useExplorer.subscribe(onStoreChange);
+  // Opening, moving through or leaving a tour changes the link too.
+  useTour.subscribe((t, prev) => {
+    if (t.tourId !== prev.tourId || t.stop !== prev.stop) scheduleWrite();
+  });
   window.addEventListener("hashchange", onNavigate);
   window.addEventListener("popstate", onNavigate);
   void openLocation(window.location.search, window.location.hash);

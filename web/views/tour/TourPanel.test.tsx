@@ -2,10 +2,10 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useExplorer } from "../../store/explorer.ts";
+import { useTour } from "../../store/tour.ts";
 import { findTour } from "../../tours/tours.ts";
 import { flowSession } from "../fixtures.ts";
 import { TourPanel } from "./TourPanel.tsx";
-import { useTour } from "./tour-state.ts";
 
 const initial = useExplorer.getState();
 const seek = vi.fn(async () => {});

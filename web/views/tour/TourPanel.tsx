@@ -5,10 +5,10 @@
 // "Previous stop", "Return to stop N", "Leave the tour".
 import { useEffect, useRef, useState } from "react";
 import { useExplorer } from "../../store/explorer.ts";
+import { stopAt, useTour } from "../../store/tour.ts";
 import { type GlossaryEntry, glossaryEntry } from "../../tours/glossary.ts";
 import { findTour, type Segment, segments, TOURS, type Tour } from "../../tours/tours.ts";
 import { GlossaryCard } from "./Glossary.tsx";
-import { stopAt, useTour } from "./tour-state.ts";
 import "./tour.css";
 
 function goToStop(tour: Tour, index: number): void {

@@ -1,9 +1,9 @@
 // Which tour is open and which of its stops the learner is on. View state only: the flow and
 // step themselves live in the explorer store, which the panel drives with loadFlow/seek.
 import { create } from "zustand";
-import { findTour, type Tour } from "../../tours/tours.ts";
+import { findTour, type Tour } from "../tours/tours.ts";
 
-interface TourState {
+export interface TourState {
   tourId: string | null;
   stop: number;
   open: (id: string) => void;
