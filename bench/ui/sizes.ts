@@ -70,7 +70,8 @@ export function bundleSizes(dist: string): Sizes {
   const main = closure(dist, entries);
   const workers = new Set<string>();
   for (const [rel, code] of main) {
-    const re = /new\s+Worker\(\s*new\s+URL\(\s*["'`]([^"'`]+)["'`]/g;
+    // With a relative base ("./") Vite wraps the worker's URL once more: new URL(new URL(`w.js`, …).href, …).
+    const re = /new\s+Worker\(\s*new\s+URL\(\s*(?:new\s+URL\(\s*)?["'`]([^"'`]+)["'`]/g;
     for (let m = re.exec(code); m; m = re.exec(code))
       workers.add(
         m[1].startsWith("/")
