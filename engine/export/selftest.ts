@@ -574,19 +574,20 @@ class Exporter {
         `steps[${from}..${from + BUILD_STEPS - 1}] the standard build of enclave "${ctx.id}": main.c's setup_test_encl() into ${ctx.encl}, with ${ctx.run} to enter it. FIXTURE_TEARDOWN deletes only self->encl, so the test ends with encl_delete(&${ctx.encl}).`,
       ]),
     );
-    this.emit(...this.setupCall(heapPages, dynamicSize, ctx.encl), "");
+    this.body.push(...this.setupCall(heapPages, dynamicSize, ctx.encl));
+    this.emit("");
     this.emit(`memset(&${ctx.run}, 0, sizeof(${ctx.run}));`, `${ctx.run}.tcs = ${ctx.encl}.encl_base;`);
   }
 
-  /** setup_test_encl() (or _dynamic) for a heap and an ELRANGE, asserted as main.c asserts it. */
+  /** setup_test_encl() (or _dynamic) for a heap and an ELRANGE, asserted as main.c asserts it; indented. */
   private setupCall(heapPages: number, dynamicSize: number, encl: string): string[] {
     const size = hexOf(enclaveSize(heapPages, dynamicSize / PAGE));
     if (dynamicSize > 0)
       return [
         ...block([
           `setup_test_encl_dynamic() comes from the augment_via_eaccept_long patch series, not mainline main.c: it adds dynamic_size to the ELRANGE before rounding it up to a power of two (${size} here).`,
-        ]).map((l) => l.slice(1)),
-        `ASSERT_TRUE(setup_test_encl_dynamic(${heapArg(heapPages)}, ${hexOf(dynamicSize)}, &${encl}, _metadata));`,
+        ]),
+        `\tASSERT_TRUE(setup_test_encl_dynamic(${heapArg(heapPages)}, ${hexOf(dynamicSize)}, &${encl}, _metadata));`,
       ];
     return [
       ...(heapPages > 1
@@ -594,9 +595,9 @@ class Exporter {
             heapPages === this.s.machine.epcPages
               ? `A ${heapPages}-page heap, as large as the simulated EPC in the oversubscribed tests (main.c passes get_total_epc_mem() there).`
               : `A ${heapPages}-page heap, as the scenario's build adds it.`,
-          ]).map((l) => l.slice(1))
+          ])
         : []),
-      `ASSERT_TRUE(setup_test_encl(${heapArg(heapPages)}, &${encl}, _metadata));`,
+      `\tASSERT_TRUE(setup_test_encl(${heapArg(heapPages)}, &${encl}, _metadata));`,
     ];
   }
 
@@ -970,7 +971,7 @@ class Exporter {
         "",
         `The test builds ${later.length + 1} enclaves, each with main.c's setup_test_encl(); if an ASSERT stops it early, the test process's exit releases the others' fds and mappings.`,
       );
-    const setup = this.setupCall(heapPages, dynamicSize, "self->encl").map((l) => `\t${l}`);
+    const setup = this.setupCall(heapPages, dynamicSize, "self->encl");
     const teardown = later.flatMap((c) => ["", `\tencl_delete(&${c.encl});`]);
     if (this.decls.has("ret") && this.decls.has("errno_save")) {
       // main.c: `int ret, errno_save;`

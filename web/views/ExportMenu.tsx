@@ -1,19 +1,14 @@
 // "Export": the run for a mailing list (the plain-text step log and EPCM table, or a kernel
 // selftest TEST_F reproducing it), and the current view for slides and docs (SVG, PNG), in the
 // current theme. Text goes to the clipboard; without one it is shown selected, to copy by hand.
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { engine } from "../engine/client.ts";
 import { viewToSvg } from "../export/svg.ts";
 import { palette } from "../render/colors.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { downloadBlob } from "./download.ts";
+import { useCopyFeedback } from "./use-copy-feedback.ts";
 import "./scenario.css";
-
-type Shown =
-  | { kind: "done"; message: string }
-  | { kind: "manual"; what: string; text: string }
-  | { kind: "error"; message: string }
-  | null;
 
 /** A file name part from the flow id or the scenario's title. */
 function baseName(): string {
@@ -66,44 +61,13 @@ export function ExportMenu() {
   const ready = useExplorer((s) => s.info !== null && s.view !== null && s.loading === null);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [shown, setShown] = useState<Shown>(null);
   const menuId = useId();
   const fieldId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
-  const fieldRef = useRef<HTMLTextAreaElement>(null);
-
-  useEffect(() => {
-    if (shown?.kind !== "done") return;
-    const t = setTimeout(() => setShown(null), 2500);
-    return () => clearTimeout(t);
-  }, [shown]);
-
-  useEffect(() => {
-    if (shown?.kind === "manual") fieldRef.current?.select();
-  }, [shown]);
-
-  function close(): void {
-    setShown(null);
-    setOpen(false);
-    buttonRef.current?.focus();
-  }
-
-  function onKeyDown(e: KeyboardEvent): void {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      close();
-    }
-  }
-
-  async function copy(what: string, text: string): Promise<void> {
-    try {
-      if (!navigator.clipboard?.writeText) throw new Error("no clipboard");
-      await navigator.clipboard.writeText(text);
-      setShown({ kind: "done", message: `${what} copied` });
-    } catch {
-      setShown({ kind: "manual", what, text });
-    }
-  }
+  const { shown, setShown, fieldRef, close, onKeyDown, copy } = useCopyFeedback<HTMLTextAreaElement>(
+    buttonRef,
+    () => setOpen(false),
+  );
 
   async function act(run: () => Promise<void>): Promise<void> {
     setOpen(false);
@@ -118,13 +82,13 @@ export function ExportMenu() {
     }
   }
 
-  const copyText = () => act(async () => copy("Text log", await engine().text()));
+  const copyText = () => act(async () => copy("Text log", await engine().text(), "Text log copied"));
 
   const copySelftest = () =>
     act(async () => {
       const r = await engine().selftest();
       if (!r.ok) setShown({ kind: "error", message: `This run ${r.error}.` });
-      else await copy("Kernel selftest", r.code);
+      else await copy("Kernel selftest", r.code, "Kernel selftest copied");
     });
 
   const saveSvg = () =>

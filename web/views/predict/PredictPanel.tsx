@@ -20,6 +20,15 @@ import "./predict.css";
 
 const TYPES: TypeGuess[] = ["none", "REG", "TCS", "TRIM", "SECS", "VA"];
 
+/** The detail a result needs (which errno, exception or SGX code): its field, name and choices. */
+const DETAIL: Partial<
+  Record<ResultKind, { field: "errno" | "fault" | "sgxCode"; label: string; options: string[] }>
+> = {
+  errno: { field: "errno", label: "errno", options: ERRNOS },
+  fault: { field: "fault", label: "exception", options: FAULTS },
+  sgx: { field: "sgxCode", label: "SGX error code", options: SGX_CODES },
+};
+
 function startingGuess(q: StepQuestion): Guess {
   const b = q.page?.before;
   return {
@@ -160,55 +169,34 @@ export function PredictPanel() {
                 ["fault", "The enclave faults: the vDSO reports"],
                 ["sgx", "The enclave's leaf returns"],
               ] as Array<[ResultKind, string]>
-            ).map(([kind, label]) => (
-              <div className="predict-choice" key={kind}>
-                <label>
-                  <input
-                    type="radio"
-                    name={`${id}-result`}
-                    checked={guess.result === kind}
-                    onChange={() => set({ result: kind })}
-                  />{" "}
-                  {label}
-                </label>
-                {kind === "errno" && (
-                  <select
-                    aria-label="errno"
-                    value={guess.errno}
-                    disabled={guess.result !== "errno"}
-                    onChange={(e) => set({ errno: e.target.value })}
-                  >
-                    {ERRNOS.map((x) => (
-                      <option key={x}>{x}</option>
-                    ))}
-                  </select>
-                )}
-                {kind === "fault" && (
-                  <select
-                    aria-label="exception"
-                    value={guess.fault}
-                    disabled={guess.result !== "fault"}
-                    onChange={(e) => set({ fault: e.target.value })}
-                  >
-                    {FAULTS.map((x) => (
-                      <option key={x}>{x}</option>
-                    ))}
-                  </select>
-                )}
-                {kind === "sgx" && (
-                  <select
-                    aria-label="SGX error code"
-                    value={guess.sgxCode}
-                    disabled={guess.result !== "sgx"}
-                    onChange={(e) => set({ sgxCode: e.target.value })}
-                  >
-                    {SGX_CODES.map((x) => (
-                      <option key={x}>{x}</option>
-                    ))}
-                  </select>
-                )}
-              </div>
-            ))}
+            ).map(([kind, label]) => {
+              const detail = DETAIL[kind];
+              return (
+                <div className="predict-choice" key={kind}>
+                  <label>
+                    <input
+                      type="radio"
+                      name={`${id}-result`}
+                      checked={guess.result === kind}
+                      onChange={() => set({ result: kind })}
+                    />{" "}
+                    {label}
+                  </label>
+                  {detail && (
+                    <select
+                      aria-label={detail.label}
+                      value={guess[detail.field]}
+                      disabled={guess.result !== kind}
+                      onChange={(e) => set({ [detail.field]: e.target.value })}
+                    >
+                      {detail.options.map((x) => (
+                        <option key={x}>{x}</option>
+                      ))}
+                    </select>
+                  )}
+                </div>
+              );
+            })}
           </fieldset>
           {guess.page && (
             <fieldset>
