@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { toSelftest } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario } from "./index.ts";
-import { collectUnmet, Simulation } from "./scenario/run.ts";
+import { collectUnmet, ScenarioError, Simulation } from "./scenario/run.ts";
 import { formatTraceText } from "./scenario/text.ts";
 import { writeTraceJson } from "./scenario/trace-json.ts";
 
@@ -60,7 +60,13 @@ function main(argv: string[]): void {
   if (!parsed.ok) fail(`invalid scenario:\n${parsed.errors.map((m) => `  ${m}`).join("\n")}`, 2);
   // JSON is streamed from compact per-step diffs; the text log needs them as objects.
   const sim = new Simulation(parsed.scenario, { materialize: format === "text" });
-  while (!sim.done) sim.step();
+  try {
+    while (!sim.done) sim.step();
+  } catch (e) {
+    // A step that misuses a CPU: the run stops there, as for a validation error.
+    if (e instanceof ScenarioError) fail(`scenario error: ${e.message}`, 2);
+    throw e;
+  }
   const out = (s: string) => process.stdout.write(s);
   if (format === "selftest") {
     // Named after the flow id, else the scenario's title.

@@ -9,7 +9,7 @@ export { toSelftest } from "./export/selftest.ts";
 export type { BuiltInFlow } from "./flows/index.ts";
 export { findFlow, flows } from "./flows/index.ts";
 export { parseScenario } from "./scenario/parse.ts";
-export { runScenario, Simulation } from "./scenario/run.ts";
+export { runScenario, ScenarioError, Simulation } from "./scenario/run.ts";
 export type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./scenario/trace-types.ts";
 export type { Scenario } from "./scenario/types.ts";
 
@@ -19,6 +19,8 @@ export type SimulateResult = { ok: true; trace: Trace; unmet: string[] } | { ok:
 export function simulate(input: unknown): SimulateResult {
   const parsed = parseScenario(input);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
-  const { trace, unmet } = runScenario(parsed.scenario);
+  const { trace, unmet, error } = runScenario(parsed.scenario);
+  // A step that misuses a CPU stops the run, as a validation error does (contract, "Threads").
+  if (error !== undefined) return { ok: false, errors: [error] };
   return { ok: true, trace, unmet };
 }

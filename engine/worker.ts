@@ -4,6 +4,7 @@
 import * as Comlink from "comlink";
 import type { SelftestResult } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario, simulate, toSelftest } from "./index.ts";
+import { ScenarioError } from "./scenario/run.ts";
 import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "./session/outcome.ts";
 import {
   type EnclaveColumns,
@@ -81,7 +82,13 @@ const api = {
         void onProgress(done, total, entries);
       }
     };
-    session = new Session(parsed.scenario, report);
+    try {
+      session = new Session(parsed.scenario, report);
+    } catch (e) {
+      // A step that misuses a CPU stops the run, as a validation error does.
+      if (e instanceof ScenarioError) return { ok: false, errors: [e.message] };
+      throw e;
+    }
     return { ok: true, info: session.info };
   },
 

@@ -3,8 +3,8 @@
 // #PF with the SGX bit (0x8000) | P | U, plus W for a write and I/D for a fetch.
 
 import { PF_I, PF_P, PF_SGX, PF_U, PF_W, PT_REG, VEC_PF } from "./constants.ts";
-import { type Cpu, type Fault, gp, type LogicalProcessor } from "./cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_W, E_X } from "./epc.ts";
+import { type Cpu, type Fault, gp, type LogicalProcessor, tlbFill, tlbFind } from "./cpu.ts";
+import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_RWX, E_W, E_X } from "./epc.ts";
 
 export type AccessKind = "read" | "write" | "fetch";
 
@@ -25,6 +25,17 @@ export const ABORT_PAGE = -3;
  */
 export interface Mmu {
   translate(linaddr: number, kind: AccessKind): number;
+  /** The protection (PROT_READ=1, PROT_WRITE=2, PROT_EXEC=4) of the PTE the last successful walk used; absent: all. */
+  lastProt?: number;
+}
+
+/** The right an access needs, in EPCM/PROT bit terms (R=1, W=2, X=4). */
+function rightOf(kind: AccessKind): number {
+  return kind === "read" ? 1 : kind === "write" ? 2 : 4;
+}
+
+export function rightsLetters(r: number): string {
+  return (r & 1 ? "R" : "-") + (r & 2 ? "W" : "-") + (r & 4 ? "X" : "-");
 }
 
 export function pageFault(errorCode: number): number {
@@ -72,6 +83,26 @@ export function enclaveAccess(
 ): number | Fault {
   const secs = cpu.epc.secs.get(lp.secs);
   if (!secs) return gp("the processor is not in enclave mode");
+  const vpn = Math.floor(linaddr / 4096);
+  // A translation cached since the thread entered, with the right this access needs, is used
+  // without a page walk and without the EPCM check (docs/scenario-format.md, "TLBs"; the EPCM
+  // is consulted when a translation is filled). A cached entry without the right: walk again.
+  if (lp.tlbVpn.length > 0) {
+    const i = tlbFind(lp, vpn);
+    if (i >= 0 && lp.tlbRights[i] & rightOf(kind)) {
+      const hit = lp.tlbEpc[i];
+      if (cpu.log.on)
+        cpu.log.push({
+          kind: "tlb-hit",
+          basis: "model",
+          source: "SDM: EPCM checks at TLB fill",
+          epc: hit,
+          addr: `0x${linaddr.toString(16)}`,
+          text: `CPU ${lp.id}: the ${kind} of ${cpu.label(linaddr)} hits the TLB (cached ${rightsLetters(lp.tlbRights[i])}), so the EPCM is not consulted.`,
+        });
+      return hit;
+    }
+  }
   const inside = linaddr >= secs.baseaddr && linaddr < secs.baseaddr + secs.size;
   const t = mmu.translate(linaddr, kind);
   // Ordinary paging checks come first (SDM §38.1; reference §5.1 step 1), even for a fetch outside ELRANGE.
@@ -99,5 +130,8 @@ export function enclaveAccess(
   if (kind === "write" && !(f & E_W)) return epcmFault(linaddr, kind, "the EPCM does not allow writes (W=0)");
   if (kind === "fetch" && !(f & E_X))
     return epcmFault(linaddr, kind, "the EPCM does not allow instruction fetches (X=0)");
+  // The walk passed the page tables and the EPCM: the TLB caches PTE rights ∩ EPCM rights.
+  const prot = mmu.lastProt ?? 7;
+  tlbFill(lp, vpn, t, (1 | (prot & 6)) & f & E_RWX);
   return t;
 }

@@ -63,6 +63,63 @@ export interface LogicalProcessor {
   tcsLinaddr: number;
   /** SECS epoch when the processor entered (EENTER/ERESUME); see tracking below. */
   entryEpoch: number;
+  /**
+   * The TLB's enclave translations, filled since the processor entered: virtual page number,
+   * EPC page and the rights (R=1 W=2 X=4) the filling walk allowed (PTE ∩ EPCM). Parallel
+   * arrays, oldest first; at most TLB_ENTRIES (docs: engine/MODEL.md, "TLBs").
+   */
+  tlbVpn: number[];
+  tlbEpc: number[];
+  tlbRights: number[];
+}
+
+/** A TLB may drop any entry at any time (SDM Vol. 3A §4.10.2); the model keeps the newest 64. */
+export const TLB_ENTRIES = 64;
+
+export function newProcessor(id: number): LogicalProcessor {
+  return { id, secs: NONE, tcs: NONE, tcsLinaddr: 0, entryEpoch: 0, tlbVpn: [], tlbEpc: [], tlbRights: [] };
+}
+
+/** The cached translation of a virtual page, as an index into the TLB arrays, or -1. */
+export function tlbFind(lp: LogicalProcessor, vpn: number): number {
+  const v = lp.tlbVpn;
+  for (let i = v.length - 1; i >= 0; i--) if (v[i] === vpn) return i;
+  return -1;
+}
+
+/** Cache a translation (replacing an older one of the same page). */
+export function tlbFill(lp: LogicalProcessor, vpn: number, epc: number, rights: number): void {
+  const i = tlbFind(lp, vpn);
+  if (i >= 0) {
+    lp.tlbVpn.splice(i, 1);
+    lp.tlbEpc.splice(i, 1);
+    lp.tlbRights.splice(i, 1);
+  } else if (lp.tlbVpn.length >= TLB_ENTRIES) {
+    lp.tlbVpn.shift();
+    lp.tlbEpc.shift();
+    lp.tlbRights.shift();
+  }
+  lp.tlbVpn.push(vpn);
+  lp.tlbEpc.push(epc);
+  lp.tlbRights.push(rights);
+}
+
+/** Flush every cached enclave translation (EENTER, ERESUME, EEXIT, AEX). */
+export function tlbFlush(lp: LogicalProcessor): void {
+  if (lp.tlbVpn.length === 0) return;
+  lp.tlbVpn.length = 0;
+  lp.tlbEpc.length = 0;
+  lp.tlbRights.length = 0;
+}
+
+/** Drop one page's translation (the kernel's TLB shootdown after a PTE change). */
+export function tlbInvalidate(lp: LogicalProcessor, vpn: number): boolean {
+  const i = tlbFind(lp, vpn);
+  if (i < 0) return false;
+  lp.tlbVpn.splice(i, 1);
+  lp.tlbEpc.splice(i, 1);
+  lp.tlbRights.splice(i, 1);
+  return true;
 }
 
 export class Cpu {
@@ -86,7 +143,8 @@ export class Cpu {
     const c = new Cpu(this.epc.size, this.sgx2, new EventLog(), this.epc.clone());
     c.nextEid = this.nextEid;
     c.nextVersion = this.nextVersion;
-    for (const lp of this.lps) c.lps.push({ ...lp });
+    for (const lp of this.lps)
+      c.lps.push({ ...lp, tlbVpn: [...lp.tlbVpn], tlbEpc: [...lp.tlbEpc], tlbRights: [...lp.tlbRights] });
     return c;
   }
 
@@ -99,7 +157,7 @@ export class Cpu {
   }
 
   addProcessor(): LogicalProcessor {
-    const lp = { id: this.lps.length, secs: NONE, tcs: NONE, tcsLinaddr: 0, entryEpoch: 0 };
+    const lp = newProcessor(this.lps.length);
     this.lps.push(lp);
     return lp;
   }
@@ -135,5 +193,7 @@ export class Cpu {
     secs?.tracked.delete(lp.id);
     lp.secs = NONE;
     lp.tcs = NONE;
+    // SDM: EEXIT and the AEX flow flush the processor's cached linear-to-physical mappings.
+    tlbFlush(lp);
   }
 }

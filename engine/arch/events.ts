@@ -9,12 +9,25 @@ export type EventKind =
   | "access" // a memory access by enclave code
   | "fault" // an exception (#PF/#GP) with vector and error code
   | "aex" // asynchronous enclave exit / resume
+  | "ipi" // an inter-processor interrupt the kernel sends (field `cpus`)
+  | "tlb-hit" // an access that hit a cached translation and skipped the EPCM check
   | "mm" // VMA/PTE changes
   | "reclaim" // the reclaimer
   | "vdso"; // what the vDSO reports to the caller
 
+/** Where an event's statement comes from (docs/scenario-format.md, "Provenance of events"). */
+export type EventBasis = "hardware" | "sdm" | "kernel" | "model";
+
 export interface TraceEvent {
   kind: EventKind;
+  /** The logical processor the event ran on (set by EventLog.push from `EventLog.cpu`). */
+  cpu?: number;
+  /** What the statement rests on. */
+  basis?: EventBasis;
+  /** `aex` events: what made the thread leave. */
+  cause?: "exception" | "interrupt";
+  /** `ipi` events: the target CPUs (sgx_encl_cpumask()). */
+  cpus?: number[];
   /** One sentence for a learner. */
   text: string;
   /** The SDM leaf or the kernel function this models, e.g. "SDM: EMODPR" or "ioctl.c: sgx_enclave_restrict_permissions()". */
@@ -54,11 +67,14 @@ export interface TraceEvent {
 /** Where leaves and the kernel model write events. `on` is false inside repeated entries. */
 export class EventLog {
   on = true;
+  /** The CPU whose code is running: every event pushed names it unless it names its own. */
+  cpu = 0;
   readonly events: TraceEvent[] = [];
   /** Called for each recorded event before it is stored (the runner attaches EPCM deltas). */
   onPush: (e: TraceEvent) => void = () => {};
   push(e: TraceEvent): void {
     if (!this.on) return;
+    if (e.cpu === undefined) e.cpu = this.cpu;
     this.onPush(e);
     this.events.push(e);
   }

@@ -16,7 +16,7 @@ import { allocEpcPage, enclGrow, enclShrink, reloadPage } from "./paging.ts";
  * page (no free EPC; ksgxd runs before the retry). SIGBUS / BAD_AREA: not fixable; the vDSO
  * reports the exception. OOM: VM_FAULT_OOM.
  */
-export type FaultResult = "NOPAGE" | "BUSY" | "SIGBUS" | "BAD_AREA" | "OOM";
+export type FaultResult = "NOPAGE" | "BUSY" | "SIGBUS" | "BAD_AREA" | "OOM" | "WAIT";
 
 const SRC = "encl.c: sgx_vma_fault()";
 
@@ -78,6 +78,18 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
         SRC,
       );
     return "SIGBUS";
+  }
+  if (entry.epc !== NONE && k.reclaiming?.has(entry.epc)) {
+    // WAIT: the faulting CPU retries after the reclaimer (running on another CPU) is done.
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        () =>
+          `${k.label(page)} is being reclaimed: sgx_encl_load_page() says -EBUSY and the fault returns VM_FAULT_NOPAGE without a PTE; the access is retried once the reclaimer is done.`,
+        "encl.c: sgx_encl_load_page()",
+        { basis: "kernel" },
+      );
+    return "WAIT";
   }
   if (entry.epc === NONE) {
     if (k.cpu.log.on)

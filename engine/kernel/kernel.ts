@@ -1,7 +1,7 @@
 // The Linux SGX driver's global state (arch/x86/kernel/cpu/sgx/main.c): the EPC free list, the
 // reclaimer's active list, and the enclaves of the one process a scenario models.
 
-import { Cpu } from "../arch/cpu.ts";
+import { Cpu, tlbInvalidate } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import type { EventKind } from "../arch/events.ts";
 import { hex } from "../arch/leaves/log.ts";
@@ -45,9 +45,19 @@ export class Kernel {
   /** While an ioctl runs: the checks it made and the one that refused it (reviewer mode, checks.ts). */
   review: { passed: string[]; decided: string | null } | null = null;
   readonly stats: KernelStats = { eaug: 0, eldu: 0, ewb: 0, faults: 0, batches: 0 };
+  /** mm_cpumask(mm): the CPUs that ran a step of this process (the scenario runner marks them). */
+  readonly ranOn: number[] = [];
+  /** EPC pages the reclaimer is writing out right now (SGX_ENCL_PAGE_BEING_RECLAIMED). */
+  reclaiming: Set<number> | null = null;
+  /**
+   * An interrupt (an IPI) arrives on a CPU: a thread inside takes an AEX and ERESUMEs at the AEP
+   * (set by the vDSO model, kernel/vdso.ts). Returns whether a thread was inside.
+   */
+  interruptCpu: (cpu: number, why: string) => boolean = () => false;
 
-  constructor(epcPages: number, sgx2: boolean) {
+  constructor(epcPages: number, sgx2: boolean, cpus = 1) {
     this.cpu = new Cpu(epcPages, sgx2);
+    for (let i = 0; i < cpus; i++) this.cpu.addProcessor();
     this.freeRing = new Int32Array(epcPages);
     for (let i = 0; i < epcPages; i++) this.freeRing[i] = i;
     this.freeCount = epcPages;
@@ -57,6 +67,31 @@ export class Kernel {
     this.ownerEncl = new Int32Array(epcPages).fill(NONE);
     this.ownerIndex = new Float64Array(epcPages).fill(NONE);
     this.cpu.label = (a) => this.label(a);
+    this.bindMm();
+  }
+
+  /** The kernel's TLB shootdown after a PTE changed (flush_tlb_range()): see shootdown(). */
+  private bindMm(): void {
+    this.mm.onFlush = (vpn) => this.shootdown(vpn);
+  }
+
+  /**
+   * A PTE of the process was zapped or changed: the kernel flushes the TLBs of the CPUs running
+   * the process (flush_tlb_mm_range(): an IPI to each). A CPU with a thread inside an enclave
+   * takes an AEX, which flushes its whole TLB, and ERESUMEs at the AEP. (A CPU outside enclave
+   * mode holds no enclave translation: EEXIT and AEX flushed them.)
+   */
+  shootdown(vpn: number): void {
+    for (const lp of this.cpu.lps) {
+      if (lp.secs === NONE) continue;
+      this.interruptCpu(lp.id, `the TLB shootdown after the PTE of ${this.label(vpn * 4096)} changed`);
+      tlbInvalidate(lp, vpn);
+    }
+  }
+
+  /** sgx_encl_cpumask(): every CPU that may run the process, sorted. */
+  cpumask(): number[] {
+    return [...this.ranOn].sort((a, b) => a - b);
   }
 
   /** A deep copy of the whole machine and driver state (for checkpoints). */
@@ -75,8 +110,11 @@ export class Kernel {
       ownerEncl: this.ownerEncl.slice(),
       ownerIndex: this.ownerIndex.slice(),
       stats: { ...this.stats },
+      ranOn: [...this.ranOn],
+      reclaiming: null,
     });
     k.cpu.label = (a) => k.label(a);
+    k.bindMm();
     return k;
   }
 

@@ -22,6 +22,13 @@ export class Mm implements Mmu {
   readonly vmas: Vma[] = [];
   /** Present PTEs by virtual page number: value = epc * 2 + Accessed bit. */
   readonly ptes = new Map<number, number>();
+  /** Protection of the PTE the last successful walk used (Mmu.lastProt: the TLB caches it). */
+  lastProt = 7;
+  /**
+   * Called for each virtual page whose PTE was zapped or changed: the kernel's TLB shootdown
+   * (flush_tlb_range() after zap_vma_ptes() / change_protection()) drops the cached translations.
+   */
+  onFlush: (vpn: number) => void = () => {};
 
   /** A copy whose VMAs point at the cloned enclaves (for checkpoints). */
   clone(enclaves: Map<Encl, Encl>): Mm {
@@ -60,6 +67,7 @@ export class Mm implements Mmu {
     if (kind === "write" && !(prot & PROT_WRITE)) return pageFault(kindBits | PF_P);
     if (kind === "fetch" && !(prot & PROT_EXEC)) return pageFault(kindBits | PF_P);
     if ((pte & 1) === 0) this.ptes.set(vpn, pte + 1);
+    this.lastProt = prot;
     const epc = (pte - (pte & 1)) / 2;
     return epc >= 0 ? epc : NON_EPC;
   }
@@ -70,7 +78,10 @@ export class Mm implements Mmu {
 
   /** zap_vma_ptes for one page. Returns whether a PTE was present. */
   zapPte(linaddr: number): boolean {
-    return this.ptes.delete(Math.floor(linaddr / 4096));
+    const vpn = Math.floor(linaddr / 4096);
+    if (!this.ptes.delete(vpn)) return false;
+    this.onFlush(vpn);
+    return true;
   }
 
   hasPte(linaddr: number): boolean {
@@ -109,9 +120,13 @@ export class Mm implements Mmu {
     const first = Math.floor(start / 4096);
     const last = Math.ceil(end / 4096);
     if (last - first < this.ptes.size) {
-      for (let vpn = first; vpn < last; vpn++) this.ptes.delete(vpn);
+      for (let vpn = first; vpn < last; vpn++) if (this.ptes.delete(vpn)) this.onFlush(vpn);
     } else {
-      for (const vpn of [...this.ptes.keys()]) if (vpn >= first && vpn < last) this.ptes.delete(vpn);
+      for (const vpn of [...this.ptes.keys()])
+        if (vpn >= first && vpn < last) {
+          this.ptes.delete(vpn);
+          this.onFlush(vpn);
+        }
     }
   }
 
@@ -124,6 +139,8 @@ export class Mm implements Mmu {
 
   /** mprotect: change the protection of [start, end), splitting VMAs. */
   protectRange(start: number, end: number, prot: number): void {
+    // change_protection() rewrites the PTEs in the range and flushes their TLB entries.
+    for (const vpn of this.ptes.keys()) if (vpn * 4096 >= start && vpn * 4096 < end) this.onFlush(vpn);
     const next: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) {

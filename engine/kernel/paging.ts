@@ -115,7 +115,7 @@ export function enclEwb(
         "Still not tracked: the kernel IPIs every CPU that may run the enclave, forcing an AEX, and retries.",
         "main.c: sgx_encl_ewb()",
       );
-      ipiEnclave(k, encl);
+      ipiEnclave(k, encl, "main.c: sgx_encl_ewb() / on_each_cpu_mask()");
       r = EWB(cpu, epc, va.epc, slot);
     }
   }
@@ -133,17 +133,28 @@ export function enclEwb(
   return { va: va.epc, slot };
 }
 
-/** The IPI after ETRACK: every thread inside the enclave takes an AEX (in this model none is inside between steps). */
-export function ipiEnclave(k: Kernel, encl: Encl): void {
-  const inside = k.cpu.lps.filter((lp) => lp.secs === encl.secsEpc && lp.secs !== NONE);
+/**
+ * on_each_cpu_mask(sgx_encl_cpumask(encl), sgx_ipi_cb, NULL, 1): an IPI to every CPU that may run
+ * the process. sgx_ipi_cb() is empty: the interrupt itself makes a thread inside take an AEX,
+ * which flushes its TLB; the thread then ERESUMEs at the AEP without user space noticing.
+ */
+export function ipiEnclave(
+  k: Kernel,
+  _encl: Encl,
+  source = "ioctl.c: sgx_enclave_etrack() / main.c: on_each_cpu_mask()",
+): void {
+  const cpus = k.cpumask();
+  const inside = cpus.filter((c) => (k.cpu.lps[c]?.secs ?? NONE) !== NONE);
   k.ev(
-    "kernel",
+    "ipi",
     () =>
       inside.length === 0
         ? "IPI to the CPUs that may run the enclave: any thread inside would take an AEX and flush its TLB (none is inside now)."
-        : `IPI: ${inside.length} thread(s) inside the enclave take an AEX, flushing their TLBs.`,
-    "ioctl.c: sgx_enclave_etrack() / main.c: on_each_cpu_mask()",
+        : `IPI to CPU ${cpus.join(", ")} (sgx_encl_cpumask()): the thread inside on CPU ${inside.join(", ")} takes an AEX, flushing its TLB.`,
+    source,
+    { cpus, basis: "kernel" },
   );
+  for (const c of inside) k.interruptCpu(c, "the IPI (sgx_ipi_cb() does nothing: the interrupt is the point)");
 }
 
 /**

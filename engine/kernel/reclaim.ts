@@ -37,6 +37,8 @@ export function reclaimPages(k: Kernel): number {
       "main.c: sgx_reclaim_pages() / sgx_reclaimer_age()",
     );
   // 3. Zap the PTEs, then EBLOCK every victim (all EBLOCKs precede the EWBs: one ETRACK covers the batch).
+  // The victims are marked SGX_ENCL_PAGE_BEING_RECLAIMED: a fault on one waits (sgx_encl_load_page(): -EBUSY).
+  if (victims.length > 0) k.reclaiming = new Set(victims.map((v) => v.epc));
   for (const v of victims) {
     if (mm.zapPte(v.encl.addrOf(v.page)))
       k.ev(
@@ -58,6 +60,7 @@ export function reclaimPages(k: Kernel): number {
     if (v.encl.secsChildCnt === 0 && v.encl.initialized && v.encl.secsEpc !== NONE) evictSecs(k, v.encl);
     k.freePage(v.epc);
   }
+  k.reclaiming = null;
   return victims.length;
 }
 

@@ -36,6 +36,18 @@ export interface CallReport {
   value?: bigint;
   /** The real system would keep faulting forever. */
   stalled?: boolean;
+  /** The call completed and the thread stayed inside (`stay`, `run`): the vDSO has not returned. */
+  stayed?: boolean;
+}
+
+/** A thread: an enclave entry on one TCS from one CPU that stayed inside. */
+export interface Thread {
+  encl: Encl;
+  tcsOffset: number;
+  /** Linear address of the TCS. */
+  tcs: number;
+  /** The linear base the thread's calls use (the interrupted instruction keeps its addresses). */
+  base: number;
 }
 
 /** A retry bound: beyond it the access cannot make progress (working set larger than the EPC). */
@@ -45,38 +57,53 @@ const VSGX = "vsgx.S: __vdso_sgx_enter_enclave()";
 
 export class Vdso {
   private readonly k: Kernel;
-  private readonly lp: LogicalProcessor;
   /** Calls interrupted by an AEX, by TCS address: ERESUME continues them. */
   private readonly interrupted = new Map<number, { call: EnclaveCall; base: number }>();
   /** Threads whose AEX hit the fetch of their first instruction: ERESUME fetches it again. */
   private readonly atEntry = new Set<number>();
+  /** The thread that stayed inside on each CPU (also while an interrupt holds it at the AEP). */
+  readonly threads: Array<Thread | undefined> = [];
+  /** CPUs whose thread took an interrupt's AEX and must still ERESUME (end of the step). */
+  private readonly waiting: number[] = [];
 
-  constructor(k: Kernel, lp?: LogicalProcessor) {
+  constructor(k: Kernel) {
     this.k = k;
-    this.lp = lp ?? k.cpu.addProcessor();
+    k.interruptCpu = (c, why) => this.interrupt(c, why);
   }
 
   /** A copy bound to a cloned kernel (for checkpoints). */
   clone(k: Kernel): Vdso {
-    const c = new Vdso(k, k.cpu.lps[this.lp.id]);
+    const c = new Vdso(k);
     for (const [t, saved] of this.interrupted) c.interrupted.set(t, saved);
     for (const t of this.atEntry) c.atEntry.add(t);
+    const map = new Map(this.k.enclaves.map((e, i) => [e, k.enclaves[i]] as const));
+    this.threads.forEach((t, i) => {
+      if (t) c.threads[i] = { ...t, encl: map.get(t.encl) ?? t.encl };
+    });
+    c.waiting.push(...this.waiting);
     return c;
   }
 
-  /** EENTER a TCS and run `call`, or ERESUME a TCS (call undefined). */
-  enter(encl: Encl, tcsOffset: number, call: EnclaveCall | undefined): CallReport {
+  /** The thread inside on a CPU (undefined when none stayed there). */
+  threadOn(cpu: number): Thread | undefined {
+    return this.threads[cpu];
+  }
+
+  /** EENTER a TCS and run `call`, or ERESUME a TCS (call undefined); `stay`: do not EEXIT. */
+  enter(
+    encl: Encl,
+    tcsOffset: number,
+    call: EnclaveCall | undefined,
+    lp: LogicalProcessor = this.k.cpu.lps[0],
+    stay = false,
+  ): CallReport {
     const k = this.k;
     const tcs = encl.base + tcsOffset;
-    let resume = call === undefined;
+    const resume = call === undefined;
     const saved = this.interrupted.get(tcs);
     const work = call ?? saved?.call;
     // The interrupted instruction keeps the linear addresses it was started with (SDM ERESUME).
     const base = call ? encl.base : (saved?.base ?? encl.base);
-    // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
-    // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
-    let fetchEntry = !resume || this.atEntry.has(tcs);
-    let retries = 0;
     if (k.cpu.log.on)
       k.ev(
         "vdso",
@@ -86,51 +113,193 @@ export class Vdso {
             : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
         VSGX,
       );
-    for (;;) {
-      // ENCLU[EENTER] / ENCLU[ERESUME] at the vDSO's ENCLU instruction.
-      const e = enterEnclave(k.cpu, this.lp, tcs, k.mm, resume);
-      const leaf = resume ? "ERESUME" : "EENTER";
-      if (isFault(e)) {
-        // A fault on ENCLU itself: no AEX (the thread never got in); the kernel may fix it and the vDSO's ENCLU runs again.
-        if (this.fixable(e) && ++retries <= MAX_RETRIES) continue;
-        return this.report(leaf, e, retries > MAX_RETRIES);
+    // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
+    // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
+    return this.drive(lp, encl, tcsOffset, work, base, resume ? "ERESUME" : "EENTER", !resume || this.atEntry.has(tcs), stay);
+  }
+
+  /** `run`: the thread inside on this CPU runs another call and stays inside unless it faults. */
+  run(lp: LogicalProcessor, call: EnclaveCall): CallReport {
+    const th = this.threads[lp.id] as Thread;
+    if (this.k.cpu.log.on)
+      this.k.ev(
+        "vdso",
+        () => `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
+        "scenario: run",
+        { basis: "model" },
+      );
+    return this.drive(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true);
+  }
+
+  /** `EEXIT`: the thread inside on this CPU leaves; the vDSO returns 0. */
+  eexit(lp: LogicalProcessor): CallReport {
+    const th = this.threads[lp.id] as Thread;
+    this.threads[lp.id] = undefined;
+    this.interrupted.delete(th.tcs);
+    EEXIT(this.k.cpu, lp);
+    if (this.k.cpu.log.on)
+      this.k.ev("vdso", "EEXIT: the vDSO sets run.function = EEXIT and returns 0.", VSGX, { basis: "kernel" });
+    return { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
+  }
+
+  /**
+   * An interrupt arrives on a CPU. A thread inside takes an AEX (SSA frame, CSSA+1, TLB flushed);
+   * the kernel handles the interrupt and returns to the AEP, where the vDSO's ENCLU runs ERESUME.
+   * The ERESUME runs at once when it can; when it cannot yet (its TCS or SSA page is being
+   * reclaimed), the CPU waits and ERESUMEs at the end of the step (resumeWaiting()).
+   */
+  interrupt(cpu: number, why: string): boolean {
+    const k = this.k;
+    const lp = k.cpu.lps[cpu];
+    const th = this.threads[cpu];
+    if (!lp || lp.secs === NONE || !th) return false;
+    const log = k.cpu.log;
+    const was = log.cpu;
+    log.cpu = cpu;
+    if (log.on)
+      k.ev("kernel", () => `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", { basis: "model" });
+    AEX(k.cpu, lp, null);
+    if (log.on)
+      k.ev(
+        "kernel",
+        "The kernel handles the interrupt and returns to user space at the AEP; the vDSO's ENCLU there runs ERESUME.",
+        "vsgx.S: .Lasync_exit_pointer",
+        { basis: "kernel" },
+      );
+    if (!this.eresume(lp, th, false)) this.waiting.push(cpu);
+    log.cpu = was;
+    return true;
+  }
+
+  /** End of a step: every CPU still held at its AEP ERESUMEs now. */
+  resumeWaiting(): void {
+    const k = this.k;
+    while (this.waiting.length > 0) {
+      const cpu = this.waiting.shift() as number;
+      const th = this.threads[cpu];
+      const lp = k.cpu.lps[cpu];
+      if (!th || lp.secs !== NONE) continue;
+      const was = k.cpu.log.cpu;
+      k.cpu.log.cpu = cpu;
+      this.eresume(lp, th, true);
+      k.cpu.log.cpu = was;
+    }
+  }
+
+  /**
+   * ERESUME at the AEP after an interrupt. Returns false when it must wait (not final). When final
+   * and the ERESUME's fault cannot be fixed, the thread is out: the vDSO returns to its caller.
+   */
+  private eresume(lp: LogicalProcessor, th: Thread, final: boolean): boolean {
+    const k = this.k;
+    for (let retries = 0; ; retries++) {
+      const e = enterEnclave(k.cpu, lp, th.tcs, k.mm, true);
+      if (!isFault(e)) {
+        if (k.cpu.log.on)
+          k.ev("vdso", () => `CPU ${lp.id}: the thread is inside again; user space saw nothing.`, VSGX, {
+            basis: "kernel",
+          });
+        return true;
       }
+      const r = e.vector === VEC_PF && retries < MAX_RETRIES ? handlePageFault(k, e.addr, e.code) : "SIGBUS";
+      if (r === "NOPAGE") continue;
+      if (r === "BUSY" && final) {
+        runKsgxd(k);
+        continue;
+      }
+      if (!final && (r === "BUSY" || r === "WAIT" || e.raisedBy === "leaf")) {
+        if (k.cpu.log.on)
+          k.ev(
+            "kernel",
+            () => `CPU ${lp.id} cannot ERESUME yet; it retries once the kernel code running now is done.`,
+            "vsgx.S / encl.c: sgx_vma_fault()",
+            { basis: "model" },
+          );
+        return false;
+      }
+      this.threads[lp.id] = undefined;
+      this.report("ERESUME", e, false);
+      return true;
+    }
+  }
+
+  /**
+   * Run `work` on `lp`: enter first ("EENTER"/"ERESUME") or not ("inside": a thread that stayed).
+   * Faults AEX; the kernel may fix them and the AEP's ERESUME retries; unfixable ones are
+   * reported and the vDSO returns. Without `stay` a completed call EEXITs.
+   */
+  private drive(
+    lp: LogicalProcessor,
+    encl: Encl,
+    tcsOffset: number,
+    work: EnclaveCall | undefined,
+    base: number,
+    how: "EENTER" | "ERESUME" | "inside",
+    fetchFirst: boolean,
+    stay: boolean,
+  ): CallReport {
+    const k = this.k;
+    const tcs = encl.base + tcsOffset;
+    let resume = how === "ERESUME";
+    let enter = how !== "inside";
+    let fetchEntry = fetchFirst;
+    let retries = 0;
+    const leaveThread = () => {
+      this.threads[lp.id] = undefined;
+    };
+    for (;;) {
+      if (enter) {
+        // ENCLU[EENTER] / ENCLU[ERESUME] at the vDSO's ENCLU instruction.
+        const e = enterEnclave(k.cpu, lp, tcs, k.mm, resume);
+        const leaf = resume ? "ERESUME" : "EENTER";
+        if (isFault(e)) {
+          // A fault on ENCLU itself: no AEX (the thread never got in); the kernel may fix it and the vDSO's ENCLU runs again.
+          if (this.fixable(e) && ++retries <= MAX_RETRIES) continue;
+          leaveThread();
+          return this.report(leaf, e, retries > MAX_RETRIES);
+        }
+      }
+      enter = true;
       if (fetchEntry) {
         // The thread starts at OENTRY: fetch its first instruction (the text page must be present and executable).
         // OENTRY is an offset from the entered enclave's own base (SECS.BASEADDR).
-        const secsBase = k.cpu.epc.secs.get(this.lp.secs)?.baseaddr ?? encl.base;
-        const entry = secsBase + Number(k.cpu.epc.readWord(this.lp.tcs, TCS_OENTRY));
-        const f = enclaveAccess(k.cpu, this.lp, entry, "fetch", k.mm);
+        const secsBase = k.cpu.epc.secs.get(lp.secs)?.baseaddr ?? encl.base;
+        const entry = secsBase + Number(k.cpu.epc.readWord(lp.tcs, TCS_OENTRY));
+        const f = enclaveAccess(k.cpu, lp, entry, "fetch", k.mm);
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
           this.atEntry.add(tcs);
-          const r = this.aex(f, tcs, work as EnclaveCall, base);
+          const r = this.aex(lp, f, tcs, work as EnclaveCall, base);
           if (r === "retry" && ++retries <= MAX_RETRIES) {
             resume = true;
             continue;
           }
+          leaveThread();
           return this.report("ERESUME", f, retries > MAX_RETRIES);
         }
         this.atEntry.delete(tcs);
         fetchEntry = false;
       }
       if (!work) {
-        // ERESUME with no interrupted call recorded: the resumed thread simply finishes and exits.
-        EEXIT(k.cpu, this.lp);
+        // ERESUME with no interrupted call recorded: the resumed thread simply finishes and exits (or stays).
+        if (stay) return this.stayInside(lp, encl, tcsOffset, base, {});
+        EEXIT(k.cpu, lp);
         return { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
       }
-      const r = this.exec(base, work);
+      const r = this.exec(lp, base, work);
       if (isFault(r.out)) {
         this.logFault(r.out, `running ${work.call}`);
-        const a = this.aex(r.out, tcs, work, base);
+        const a = this.aex(lp, r.out, tcs, work, base);
         if (a === "retry" && ++retries <= MAX_RETRIES) {
           resume = true;
           continue;
         }
+        leaveThread();
         return this.report("ERESUME", r.out, retries > MAX_RETRIES);
       }
       this.interrupted.delete(tcs);
-      EEXIT(k.cpu, this.lp);
+      if (stay) return this.stayInside(lp, encl, tcsOffset, base, r);
+      EEXIT(k.cpu, lp);
       const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
       if (r.rax !== undefined) rep.ret = r.rax;
       if (r.value !== undefined) rep.value = r.value;
@@ -145,10 +314,33 @@ export class Vdso {
     }
   }
 
+  private stayInside(
+    lp: LogicalProcessor,
+    encl: Encl,
+    tcsOffset: number,
+    base: number,
+    r: { rax?: number; value?: bigint },
+  ): CallReport {
+    const k = this.k;
+    this.threads[lp.id] = { encl, tcsOffset, tcs: encl.base + tcsOffset, base };
+    const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 }, stayed: true };
+    if (r.rax !== undefined) rep.ret = r.rax;
+    if (r.value !== undefined) rep.value = r.value;
+    if (k.cpu.log.on)
+      k.ev(
+        "vdso",
+        () =>
+          `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex64(r.value)})` : ""}: the vDSO has not returned.`,
+        "scenario: stay",
+        { basis: "model" },
+      );
+    return rep;
+  }
+
   /** After an AEX the kernel handles the fault. "retry": fixed, the AEP's ERESUME retries; "report": delivered to the vDSO. */
-  private aex(f: Fault, tcs: number, work: EnclaveCall, base: number): "retry" | "report" {
+  private aex(lp: LogicalProcessor, f: Fault, tcs: number, work: EnclaveCall, base: number): "retry" | "report" {
     this.interrupted.set(tcs, { call: work, base });
-    AEX(this.k.cpu, this.lp, f);
+    AEX(this.k.cpu, lp, f);
     return this.fixable(f) ? "retry" : "report";
   }
 
@@ -160,7 +352,7 @@ export class Vdso {
       runKsgxd(this.k);
       return true;
     }
-    return r === "NOPAGE";
+    return r === "NOPAGE" || r === "WAIT";
   }
 
   private logFault(f: Fault, doing: string): void {
@@ -204,7 +396,7 @@ export class Vdso {
   }
 
   /** Execute the call inside the enclave. */
-  private exec(base: number, c: EnclaveCall): { out: Outcome; rax?: number; value?: bigint } {
+  private exec(lp: LogicalProcessor, base: number, c: EnclaveCall): { out: Outcome; rax?: number; value?: bigint } {
     const k = this.k;
     const { cpu, mm } = k;
     const at = (off: number) => base + off;
@@ -212,7 +404,7 @@ export class Vdso {
       case "nop":
         return { out: 0 };
       case "write": {
-        const t = enclaveAccess(cpu, this.lp, at(c.addr), "write", mm);
+        const t = enclaveAccess(cpu, lp, at(c.addr), "write", mm);
         if (isFault(t)) return { out: t };
         if (t === ABORT_PAGE) {
           if (k.cpu.log.on)
@@ -235,7 +427,7 @@ export class Vdso {
         return { out: 0 };
       }
       case "read": {
-        const t = enclaveAccess(cpu, this.lp, at(c.addr), "read", mm);
+        const t = enclaveAccess(cpu, lp, at(c.addr), "read", mm);
         if (isFault(t)) return { out: t };
         if (t === ABORT_PAGE) {
           if (k.cpu.log.on)
@@ -258,7 +450,7 @@ export class Vdso {
         return { out: 0, value };
       }
       case "exec": {
-        const t = enclaveAccess(cpu, this.lp, at(c.addr), "fetch", mm);
+        const t = enclaveAccess(cpu, lp, at(c.addr), "fetch", mm);
         if (isFault(t)) return { out: t };
         if (k.cpu.log.on)
           k.ev(
@@ -271,7 +463,7 @@ export class Vdso {
       }
       case "init_tcs": {
         // ENCL_OP_INIT_TCS_PAGE: plain stores of a TCS image into a REG page (the page must be writable).
-        const t = enclaveAccess(cpu, this.lp, at(c.addr), "write", mm);
+        const t = enclaveAccess(cpu, lp, at(c.addr), "write", mm);
         if (isFault(t)) return { out: t };
         if (t === ABORT_PAGE) return { out: 0 }; // outside ELRANGE on EPC memory: the stores are dropped
         cpu.epc.zeroPage(t);
@@ -290,15 +482,15 @@ export class Vdso {
         return { out: 0 };
       }
       case "EACCEPT": {
-        const out = EACCEPT(cpu, this.lp, c.secinfo, at(c.addr), mm);
+        const out = EACCEPT(cpu, lp, c.secinfo, at(c.addr), mm);
         return isFault(out) ? { out } : { out: 0, rax: out };
       }
       case "EACCEPTCOPY": {
-        const out = EACCEPTCOPY(cpu, this.lp, c.secinfo, at(c.addr), at(c.src), mm);
+        const out = EACCEPTCOPY(cpu, lp, c.secinfo, at(c.addr), at(c.src), mm);
         return isFault(out) ? { out } : { out: 0, rax: out };
       }
       case "EMODPE": {
-        const out = EMODPE(cpu, this.lp, c.secinfo, at(c.addr), mm);
+        const out = EMODPE(cpu, lp, c.secinfo, at(c.addr), mm);
         return { out };
       }
     }

@@ -693,12 +693,12 @@ describe("errors name the JSON path", () => {
     [
       "a misspelled step field",
       { op: "mmap", offset: 0, length: 4096, prot: 1, flag: "MAP_SHARED" },
-      'steps[0].flag: unknown field (did you mean "flags"? known: op, enclave, note, expect, offset, length, prot, flags)',
+      'steps[0].flag: unknown field (did you mean "flags"? known: op, enclave, note, expect, cpu, offset, length, prot, flags)',
     ],
     [
       "a field on close",
       { op: "close", fd: 3 },
-      "steps[0].fd: unknown field (known: op, enclave, note, expect)",
+      "steps[0].fd: unknown field (known: op, enclave, note, expect, cpu)",
     ],
     [
       "a field of another call",
@@ -733,7 +733,7 @@ describe("errors name the JSON path", () => {
     [
       "a missing op",
       { offset: 0 },
-      "steps[0].op: required field is missing (one of ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME)",
+      "steps[0].op: required field is missing (one of ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access)",
     ],
     ["an op that is not a string", { op: 7 }, "steps[0].op: expected a string, got 7"],
     ["a step that is not an object", "close", 'steps[0]: expected an object with an "op", got "close"'],
@@ -1010,18 +1010,18 @@ describe("errors name the JSON path", () => {
 
   it("quotes odd field names in the path", () => {
     expect(stepErrors({ op: "close", "my field": 1 })).toEqual([
-      'steps[0]["my field"]: unknown field (known: op, enclave, note, expect)',
+      'steps[0]["my field"]: unknown field (known: op, enclave, note, expect, cpu)',
     ]);
     expect(stepErrors({ op: "close", __proto__x: 1 })[0]).toMatch(/^steps\[0\]\.__proto__x: unknown field/);
     const parsed = JSON.parse('{"op":"close","__proto__":{"x":1}}');
     expect(stepErrors(parsed)).toEqual([
-      "steps[0].__proto__: unknown field (known: op, enclave, note, expect)",
+      "steps[0].__proto__: unknown field (known: op, enclave, note, expect, cpu)",
     ]);
   });
 
   it("reports several errors of one step in order", () => {
     expect(stepErrors({ op: "mmap", offset: "x", prot: "PROT_X", extra: 1 })).toEqual([
-      "steps[0].extra: unknown field (known: op, enclave, note, expect, offset, length, prot, flags)",
+      "steps[0].extra: unknown field (known: op, enclave, note, expect, cpu, offset, length, prot, flags)",
       'steps[0].offset: expected a number or a hex string, got "x"',
       "steps[0].length: required field is missing",
       'steps[0].prot: unknown prot flag "PROT_X"; valid: PROT_NONE, PROT_READ, PROT_WRITE, PROT_EXEC',
@@ -1065,7 +1065,7 @@ describe("scenario-level errors", () => {
       [{ format: FORMAT, steps: [], machine: 128 }, "machine: expected an object {epcPages, sgx2}, got 128"],
       [
         { format: FORMAT, steps: [], machine: { epcPage: 128 } },
-        'machine.epcPage: unknown field (did you mean "epcPages"? known: epcPages, sgx2)',
+        'machine.epcPage: unknown field (did you mean "epcPages"? known: epcPages, sgx2, cpus)',
       ],
       [
         { format: FORMAT, steps: [], machine: { epcPages: 0 } },

@@ -12,6 +12,7 @@
 import { describeValue, formatHex, type NumberResult, parseModeledNumber, parseU64 } from "./numbers.ts";
 import {
   type AddPagesArg,
+  DEFAULT_CPUS,
   type EnclaveCall,
   type Expectation,
   type IoctlArg,
@@ -54,6 +55,8 @@ export const LIMITS = {
   maxDescriptionChars: 20_000,
   maxNoteChars: 2_000,
   maxCmdChars: 200,
+  /** machine.cpus (contract: "Logical processors", 1–64). */
+  maxCpus: 64,
 } as const;
 
 /** Defaults from the contract and types.ts. */
@@ -558,10 +561,23 @@ function checkShape(c: Collector, root: object): boolean {
 // ---------------------------------------------------------------------------------------------
 // Steps (contract, "Driver calls" and "Enclave calls").
 
-const OPS = ["ioctl", "mmap", "mprotect", "munmap", "close", "reclaim", "EENTER", "ERESUME"] as const;
+const OPS = [
+  "ioctl",
+  "mmap",
+  "mprotect",
+  "munmap",
+  "close",
+  "reclaim",
+  "EENTER",
+  "ERESUME",
+  "run",
+  "EEXIT",
+  "interrupt",
+  "access",
+] as const;
 type Op = (typeof OPS)[number];
 
-const COMMON_FIELDS = ["op", "enclave", "note", "expect"] as const;
+const COMMON_FIELDS = ["op", "enclave", "note", "expect", "cpu"] as const;
 
 const OP_FIELDS: Record<Op, readonly string[]> = {
   ioctl: ["cmd", "arg"],
@@ -570,8 +586,12 @@ const OP_FIELDS: Record<Op, readonly string[]> = {
   munmap: ["offset", "length"],
   close: [],
   reclaim: ["pages"],
-  EENTER: ["tcs", "call", "pages"],
-  ERESUME: ["tcs"],
+  EENTER: ["tcs", "call", "pages", "stay"],
+  ERESUME: ["tcs", "stay"],
+  run: ["call"],
+  EEXIT: [],
+  interrupt: [],
+  access: ["offset", "kind", "value"],
 };
 
 const CALLS = ["write", "read", "exec", "nop", "EACCEPT", "EACCEPTCOPY", "EMODPE", "init_tcs"] as const;
@@ -892,6 +912,27 @@ function parseCall(c: Collector, step: Obj, path: string, call: CallName): Encla
   }
 }
 
+/** `call` and its fields at the step level (EENTER, run); unknown fields are errors. */
+function parseCallStep(c: Collector, raw: Obj, path: string, opFields: readonly string[]): EnclaveCall | undefined {
+  const callValue = get(raw, "call");
+  let call: CallName | undefined;
+  if (callValue === undefined) {
+    c.add(child(path, "call"), `required field is missing (one of ${CALLS.join(", ")})`);
+  } else {
+    const r = oneOf(callValue, CALLS, "call");
+    if (r.ok) call = r.value;
+    else c.add(child(path, "call"), r.message);
+  }
+  const own = call === undefined ? ALL_CALL_FIELDS : CALL_FIELDS[call];
+  const known = [...COMMON_FIELDS, ...opFields, ...own];
+  checkFields(c, raw, path, known, (key) => {
+    if (call === undefined || !ALL_CALL_FIELDS.includes(key)) return undefined;
+    const its = own.length === 0 ? "it takes no fields" : `its fields: ${own.join(", ")}`;
+    return `not a field of call "${call}" (${its})`;
+  });
+  return call === undefined ? undefined : parseCall(c, raw, path, call);
+}
+
 function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
   if (!isObject(raw)) {
     c.add(path, `expected an object with an "op", got ${describeValue(raw)}`);
@@ -955,37 +996,58 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
       stepOp = { op, pages: need(c, raw, path, "pages", num, 0) };
       break;
     case "EENTER": {
-      const callValue = get(raw, "call");
-      let call: CallName | undefined;
-      if (callValue === undefined) {
-        c.add(child(path, "call"), `required field is missing (one of ${CALLS.join(", ")})`);
-      } else {
-        const r = oneOf(callValue, CALLS, "call");
-        if (r.ok) call = r.value;
-        else c.add(child(path, "call"), r.message);
-      }
-      const own = call === undefined ? ALL_CALL_FIELDS : CALL_FIELDS[call];
-      const known = [...COMMON_FIELDS, ...OP_FIELDS.EENTER, ...own];
-      checkFields(c, raw, path, known, (key) => {
-        if (call === undefined || !ALL_CALL_FIELDS.includes(key)) return undefined;
-        const its = own.length === 0 ? "it takes no fields" : `its fields: ${own.join(", ")}`;
-        return `not a field of call "${call}" (${its})`;
-      });
+      const call = parseCallStep(c, raw, path, OP_FIELDS.EENTER);
       const tcs = opt(c, raw, path, "tcs", num, 0);
       const pages = maybe(c, raw, path, "pages", integerIn(1, LIMITS.maxRepeatPages));
+      const stay = maybe(c, raw, path, "stay", boolean);
+      if (stay && pages !== undefined && pages > 1)
+        c.add(child(path, "stay"), "a thread that stays inside runs one call: stay cannot be combined with pages");
       if (call === undefined) return undefined;
-      stepOp = { op, tcs, call: parseCall(c, raw, path, call), ...(pages === undefined ? {} : { pages }) };
+      stepOp = {
+        op,
+        tcs,
+        call,
+        ...(pages === undefined ? {} : { pages }),
+        ...(stay === undefined ? {} : { stay }),
+      };
       break;
     }
-    case "ERESUME":
-      checkFields(c, raw, path, [...COMMON_FIELDS, ...OP_FIELDS.ERESUME]);
-      stepOp = { op, tcs: opt(c, raw, path, "tcs", num, 0) };
+    case "run": {
+      const call = parseCallStep(c, raw, path, OP_FIELDS.run);
+      if (call === undefined) return undefined;
+      stepOp = { op, call };
       break;
+    }
+    case "EEXIT":
+    case "interrupt":
+      checkFields(c, raw, path, [...COMMON_FIELDS, ...OP_FIELDS[op]]);
+      stepOp = { op };
+      break;
+    case "access": {
+      checkFields(c, raw, path, [...COMMON_FIELDS, ...OP_FIELDS.access]);
+      const offset = need(c, raw, path, "offset", num, 0);
+      const kind = need(c, raw, path, "kind", (v) => oneOf(v, ["read", "write"] as const, "access kind"), "read");
+      const value = maybe(c, raw, path, "value", u64);
+      if (kind === "write" && value === undefined && get(raw, "value") === undefined)
+        c.add(child(path, "value"), "required field is missing (the 8-byte value a write stores)");
+      if (kind === "read" && get(raw, "value") !== undefined)
+        c.add(child(path, "value"), "a read stores nothing: value is for kind \"write\"");
+      stepOp = { op, offset, kind, ...(kind === "write" && value !== undefined ? { value } : {}) };
+      break;
+    }
+    case "ERESUME": {
+      checkFields(c, raw, path, [...COMMON_FIELDS, ...OP_FIELDS.ERESUME]);
+      const stay = maybe(c, raw, path, "stay", boolean);
+      stepOp = { op, tcs: opt(c, raw, path, "tcs", num, 0), ...(stay === undefined ? {} : { stay }) };
+      break;
+    }
   }
+  const cpu = maybe(c, raw, path, "cpu", integerIn(0, LIMITS.maxCpus - 1));
   if (stepOp === undefined) return undefined;
   return {
     ...stepOp,
     enclave,
+    ...(cpu === undefined ? {} : { cpu }),
     ...(note === undefined ? {} : { note }),
     ...(expect === undefined ? {} : { expect }),
     source: { ...raw },
@@ -1002,7 +1064,9 @@ function parseMachine(c: Collector, value: unknown): Machine {
     c.add("machine", `expected an object {epcPages, sgx2}, got ${describeValue(value)}`);
     return machine;
   }
-  checkFields(c, value, "machine", ["epcPages", "sgx2"]);
+  checkFields(c, value, "machine", ["epcPages", "sgx2", "cpus"]);
+  const cpus = maybe(c, value, "machine", "cpus", integerIn(1, LIMITS.maxCpus));
+  if (cpus !== undefined) machine.cpus = cpus;
   machine.epcPages = opt(
     c,
     value,
@@ -1080,6 +1144,17 @@ function validate(c: Collector, input: unknown): Scenario | undefined {
       const step = parseStep(c, stepsValue[i], child("steps", i));
       if (step) steps.push(step);
     }
+  }
+  // A step's cpu must name one of the machine's processors.
+  if (c.errors.length === 0) {
+    const cpus = machine.cpus ?? DEFAULT_CPUS;
+    steps.forEach((st, i) => {
+      if (st.cpu !== undefined && st.cpu >= cpus)
+        c.add(
+          child(child("steps", i), "cpu"),
+          `CPU ${st.cpu} does not exist: the machine has ${cpus} (machine.cpus${machine.cpus === undefined ? `, default ${DEFAULT_CPUS}` : ""}), numbered from 0`,
+        );
+    });
   }
   if (c.errors.length > 0) return undefined;
   return {

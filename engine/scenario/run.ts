@@ -21,6 +21,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/reclaim.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
+import { threadJson, userAccess } from "./threads.ts";
 import { checkExpectation } from "./expect.ts";
 import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
 import type {
@@ -31,7 +32,20 @@ import type {
   TraceEvent,
   TraceStep,
 } from "./trace-types.ts";
-import type { EnclaveCall, IoctlArg, Scenario, Step } from "./types.ts";
+import { DEFAULT_CPUS, type EnclaveCall, type IoctlArg, type Scenario, type Step } from "./types.ts";
+
+/**
+ * A step the scenario itself got wrong at run time (contract, "Threads": a CPU with a thread
+ * inside runs only run, EEXIT and interrupt; run/EEXIT need a thread inside; EENTER on a TCS a
+ * thread is using). The run stops at that step, as for a validation error.
+ */
+export class ScenarioError extends Error {
+  readonly index: number;
+  constructor(index: number, message: string) {
+    super(`steps[${index}]: ${message}`);
+    this.index = index;
+  }
+}
 
 /** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
 export const DEFAULT_BASE = 0x7f0000000000;
@@ -106,7 +120,11 @@ export class Simulation {
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
     this.materialize = options.materialize ?? true;
-    this.kernel = new Kernel(scenario.machine.epcPages, scenario.machine.sgx2);
+    this.kernel = new Kernel(
+      scenario.machine.epcPages,
+      scenario.machine.sgx2,
+      scenario.machine.cpus ?? DEFAULT_CPUS,
+    );
     this.vdso = new Vdso(this.kernel);
     this.bases = planBases(scenario);
     this.stamp = new Uint32Array(scenario.machine.epcPages);
@@ -153,7 +171,46 @@ export class Simulation {
   }
 
   get done(): boolean {
-    return this.stepNo >= this.scenario.steps.length;
+    return this.stepNo >= this.scenario.steps.length || this.error !== undefined;
+  }
+
+  /** Set when a step misused a CPU (ScenarioError): the run stopped there. */
+  error: string | undefined;
+
+  /** The threads inside, per trace step (recorded only once a thread has stayed inside). */
+  readonly threadSteps: Array<ReturnType<typeof threadJson>[] | undefined> = [];
+
+  /** The threads inside now (final.threads; the session's per-step CPU view). */
+  threadsNow(): ReturnType<typeof threadJson>[] {
+    const out: ReturnType<typeof threadJson>[] = [];
+    this.vdso.threads.forEach((t, cpu) => {
+      if (t) out.push(threadJson(this.kernel, t, cpu));
+    });
+    return out;
+  }
+
+  /** Refuse a step that misuses a CPU (contract, "Threads"). */
+  private checkCpu(step: Step, index: number, cpu: number): void {
+    const th = this.vdso.threadOn(cpu);
+    const err = (m: string): never => {
+      this.error = new ScenarioError(index, m).message;
+      throw new ScenarioError(index, m);
+    };
+    const inside = th !== undefined;
+    if (inside && step.op !== "run" && step.op !== "EEXIT" && step.op !== "interrupt")
+      err(
+        `CPU ${cpu} has a thread inside ${th.encl.name} (TCS ${hex(th.tcsOffset)}): it runs only run, EEXIT and interrupt until the thread leaves, not ${step.op}`,
+      );
+    if (!inside && (step.op === "run" || step.op === "EEXIT"))
+      err(`${step.op} needs a thread inside the enclave on CPU ${cpu}, and there is none`);
+    if (step.op === "EENTER" || step.op === "ERESUME") {
+      this.vdso.threads.forEach((t, c) => {
+        if (t && t.encl.name === step.enclave && t.tcsOffset === step.tcs)
+          err(
+            `${step.op} on TCS ${hex(step.tcs)} of ${step.enclave}, which the thread inside on CPU ${c} is using`,
+          );
+      });
+    }
   }
 
   /** Run the next step and return its trace step. */
@@ -166,11 +223,31 @@ export class Simulation {
     this.eventCount = 0;
     this.eventSeq++;
     k.cpu.log.on = true;
+    const cpu = step.cpu ?? 0;
+    this.checkCpu(step, index, cpu);
+    k.cpu.log.cpu = cpu;
+    // mm_cpumask(): the CPU now runs this process.
+    if (!k.ranOn.includes(cpu)) k.ranOn.push(cpu);
     const encl = k.enclave(step.enclave, this.bases.get(step.enclave) ?? DEFAULT_BASE);
-    const out: TraceStep = { index, enclave: step.enclave, op: opJson(step), ret: 0, events: [], epcm: [] };
+    const out: TraceStep = {
+      index,
+      enclave: step.enclave,
+      cpu,
+      op: opJson(step),
+      ret: 0,
+      events: [],
+      epcm: [],
+    };
     if (step.note !== undefined) out.note = step.note;
     this.execute(step, encl, out);
     if (k.ksgxdWoken) runKsgxd(k);
+    this.vdso.resumeWaiting();
+    const th = this.vdso.threadOn(cpu);
+    if (th) out.thread = { enclave: th.encl.name, tcs: hex(th.tcsOffset), cpu, state: "inside" };
+    if (this.threadSteps.length > 0 || this.vdso.threads.some((t) => t)) {
+      while (this.threadSteps.length < index) this.threadSteps.push(undefined);
+      this.threadSteps.push(this.threadsNow());
+    }
     out.events = k.cpu.log.take();
     const diff = this.diffOf(this.dirty.sort((a, b) => a - b));
     this.diffs.push(diff);
@@ -274,9 +351,33 @@ export class Simulation {
         return undefined;
       }
       case "EENTER":
-        return this.enter(step, encl, out, step.call, step.pages ?? 1);
+        return this.enter(step, encl, out, step.call, step.pages ?? 1, step.stay === true);
       case "ERESUME":
-        return this.enter(step, encl, out, undefined, 1);
+        return this.enter(step, encl, out, undefined, 1, step.stay === true);
+      case "run": {
+        const lp = k.cpu.lps[step.cpu ?? 0];
+        const th = this.vdso.threadOn(lp.id);
+        return this.report(this.vdso.run(lp, step.call), th ? th.encl : encl, out);
+      }
+      case "EEXIT": {
+        const lp = k.cpu.lps[step.cpu ?? 0];
+        const th = this.vdso.threadOn(lp.id);
+        return this.report(this.vdso.eexit(lp), th ? th.encl : encl, out);
+      }
+      case "interrupt": {
+        const c = step.cpu ?? 0;
+        if (!this.vdso.interrupt(c, "an interrupt (the scenario's interrupt step)"))
+          k.ev("kernel", `An interrupt on CPU ${c}: no thread is inside an enclave there, so nothing else happens.`, "arch/x86: interrupt entry", { basis: "model" });
+        out.ret = 0;
+        return undefined;
+      }
+      case "access": {
+        const r = userAccess(k, encl, step.offset, step.kind, step.value ?? 0n);
+        out.ret = 0;
+        if (r.value !== undefined) out.value = `0x${r.value.toString(16)}`;
+        if (r.signal) out.signal = r.signal;
+        return undefined;
+      }
     }
   }
 
@@ -286,6 +387,7 @@ export class Simulation {
     out: TraceStep,
     call: EnclaveCall | undefined,
     pages: number,
+    stay = false,
   ): undefined {
     const k = this.kernel;
     if (encl.released || !encl.created) {
@@ -300,7 +402,7 @@ export class Simulation {
       if (i % 1024 === 1023) this.onEntries(i + 1, pages);
       const c =
         call && i > 0 && "addr" in call ? ({ ...call, addr: call.addr + i * 4096 } as EnclaveCall) : call;
-      report = this.vdso.enter(encl, step.tcs, c);
+      report = this.vdso.enter(encl, step.tcs, c, k.cpu.lps[step.cpu ?? 0], stay);
       const clean = report.run.function === "EEXIT" && (report.ret === undefined || report.ret === 0);
       if (!clean) break;
       done++;
@@ -314,6 +416,23 @@ export class Simulation {
         `Repeated on ${pages} consecutive page(s) (events above are the first entry's): ${done} entr${done === 1 ? "y" : "ies"} completed; ${k.stats.eaug - before.eaug} EAUG, ${k.stats.eldu - before.eldu} ELDU, ${k.stats.ewb - before.ewb} EWB, ${k.stats.faults - before.faults} fault(s) handled by the kernel.`,
         "scenario: pages",
       );
+    }
+    return this.report(report, encl, out);
+  }
+
+  /** The vDSO's report as the trace step's ret/run/call (a thread that stayed has no run, no ret). */
+  private report(report: CallReport, encl: Encl, out: TraceStep): undefined {
+    if (report.stayed) {
+      delete (out as { ret?: number }).ret;
+      if (report.ret !== undefined || report.value !== undefined) {
+        out.call = {};
+        if (report.ret !== undefined) {
+          out.call.ret = report.ret;
+          out.call.ret_name = sgxCodeName(report.ret);
+        }
+        if (report.value !== undefined) out.call.value = `0x${report.value.toString(16)}`;
+      }
+      return undefined;
     }
     out.ret = 0;
     const r = report.run;
@@ -464,6 +583,14 @@ export class Simulation {
     return out;
   }
 
+  /** Whether the scenario names a CPU or keeps a thread inside (then the trace says more). */
+  usesCpus(): boolean {
+    return (
+      this.threadSteps.length > 0 ||
+      this.scenario.steps.some((s) => s.cpu !== undefined || (s.op === "EENTER" || s.op === "ERESUME" ? s.stay : false))
+    );
+  }
+
   trace(): Trace {
     const enclaves: Trace["enclaves"] = {};
     for (const e of this.kernel.enclaves)
@@ -474,16 +601,28 @@ export class Simulation {
       machine: { ...this.scenario.machine },
       enclaves,
       steps: this.steps,
-      final: { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() },
+      final: {
+        epcm: this.epcmSnapshot(),
+        pages: this.pagesSnapshot(),
+        ...(this.usesCpus() ? { threads: this.threadsNow() } : {}),
+      },
     };
   }
 }
 
 /** Run a whole scenario. Unmet expectations are listed per step (`unmet`) and returned. */
-export function runScenario(s: Scenario): { trace: Trace; unmet: string[] } {
+export function runScenario(s: Scenario): { trace: Trace; unmet: string[]; error?: string } {
   const sim = new Simulation(s);
-  while (!sim.done) sim.step();
-  return { trace: sim.trace(), unmet: collectUnmet(sim.steps) };
+  try {
+    while (!sim.done) sim.step();
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+  }
+  return {
+    trace: sim.trace(),
+    unmet: collectUnmet(sim.steps),
+    ...(sim.error !== undefined ? { error: sim.error } : {}),
+  };
 }
 
 /** Every unmet expectation, each named by its step: `steps[11] (EENTER write): run.…`. */
@@ -559,20 +698,39 @@ export function opJson(step: Step): Record<string, unknown> {
     case "reclaim":
       return { op: "reclaim", pages: step.pages };
     case "ERESUME":
-      return { op: "ERESUME", tcs: hex(step.tcs) };
+      return { op: "ERESUME", tcs: hex(step.tcs), ...(step.stay !== undefined ? { stay: step.stay } : {}) };
+    case "run":
+      return { op: "run", ...callJson(step.call) };
+    case "EEXIT":
+      return { op: "EEXIT" };
+    case "interrupt":
+      return { op: "interrupt" };
+    case "access":
+      return {
+        op: "access",
+        offset: hex(step.offset),
+        kind: step.kind,
+        ...(step.value !== undefined ? { value: `0x${step.value.toString(16)}` } : {}),
+      };
     case "EENTER": {
-      const c = step.call as unknown as Record<string, unknown>;
-      const o: Record<string, unknown> = { op: "EENTER", tcs: hex(step.tcs) };
-      for (const [key, v] of Object.entries(c)) {
-        if (key === "secinfo") o[key] = secinfoName(v as number);
-        else if (typeof v === "number") o[key] = hex(v);
-        else if (typeof v === "bigint") o[key] = `0x${v.toString(16)}`;
-        else o[key] = v;
-      }
+      const o: Record<string, unknown> = { op: "EENTER", tcs: hex(step.tcs), ...callJson(step.call) };
       if (step.pages !== undefined) o.pages = step.pages;
+      if (step.stay !== undefined) o.stay = step.stay;
       return o;
     }
   }
+}
+
+/** An enclave call's fields as the trace writes them. */
+function callJson(call: EnclaveCall): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(call as unknown as Record<string, unknown>)) {
+    if (key === "secinfo") o[key] = secinfoName(v as number);
+    else if (typeof v === "number") o[key] = hex(v);
+    else if (typeof v === "bigint") o[key] = `0x${v.toString(16)}`;
+    else o[key] = v;
+  }
+  return o;
 }
 
 export { describeCall };

@@ -52,6 +52,8 @@ export function outcomeLine(s: TraceStep): string {
         `${v} ${r.exception_error_code}${r.exception_vector === 14 ? ` at offset ${r.exception_offset}` : ""}`,
       );
     }
+  } else if (s.ret === undefined && s.thread) {
+    parts.push(`stays inside on CPU ${s.thread.cpu} (the vDSO has not returned)`);
   } else {
     const mmap = (s.op as Record<string, unknown>).op === "mmap";
     parts.push(
@@ -66,6 +68,9 @@ export function outcomeLine(s: TraceStep): string {
     );
   if (s.call?.ret_name !== undefined) parts.push(`RAX ${s.call.ret_name}`);
   if (s.call?.value !== undefined) parts.push(`value ${s.call.value}`);
+  if (s.value !== undefined) parts.push(`value ${s.value}`);
+  if (s.signal !== undefined) parts.push(s.signal);
+  if (s.run && s.thread) parts.push(`thread inside on CPU ${s.thread.cpu}`);
   if (s.repeated !== undefined) parts.push(`repeated ${s.repeated}`);
   if (s.stalled) parts.push("STALLED");
   return parts.join("; ");
@@ -116,12 +121,15 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
   const events = opts.events ?? true;
   const out: string[] = [];
   out.push(`Scenario: ${trace.title}`);
-  out.push(`Machine: ${trace.machine.epcPages} EPC pages, ${trace.machine.sgx2 ? "SGX2" : "SGX1 only"}`);
+  out.push(
+    `Machine: ${trace.machine.epcPages} EPC pages, ${trace.machine.sgx2 ? "SGX2" : "SGX1 only"}${trace.machine.cpus !== undefined ? `, ${trace.machine.cpus} CPUs` : ""}`,
+  );
   for (const [name, e] of Object.entries(trace.enclaves))
     out.push(`Enclave ${name}: base ${e.base}, size ${e.size}`);
   for (const s of trace.steps) {
     out.push("");
-    out.push(...wrap(`[${s.index}]${s.enclave !== "e0" ? ` (${s.enclave})` : ""} ${opLine(s.op)}`, ""));
+    const on = s.cpu ? ` CPU ${s.cpu}:` : "";
+    out.push(...wrap(`[${s.index}]${on}${s.enclave !== "e0" ? ` (${s.enclave})` : ""} ${opLine(s.op)}`, ""));
     if (s.note) out.push(...wrap(`# ${s.note}`, "    "));
     out.push(...wrap(`=> ${outcomeLine(s)}`, "    "));
     if (events) for (const e of s.events) out.push(...wrap(`- ${e.text}`, "    "));
@@ -138,6 +146,16 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
     out.push("");
     out.push("Kernel's enclave pages:");
     out.push(...pagesTable(trace.final.pages));
+  }
+  if (trace.final.threads) {
+    out.push("");
+    out.push("Threads inside:");
+    if (trace.final.threads.length === 0) out.push("  (none)");
+    for (const t of trace.final.threads) {
+      out.push(`  CPU ${t.cpu}: ${t.enclave} TCS ${t.tcs}`);
+      for (const e of t.tlb)
+        out.push(`    TLB ${e.enclave}+${e.offset} ${e.rights}${e.stale ? " (stale: more than the EPCM allows)" : ""}`);
+    }
   }
   return `${out.join("\n")}\n`;
 }

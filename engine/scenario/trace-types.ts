@@ -56,9 +56,28 @@ export interface RunJson {
   exception_offset: Hex;
 }
 
+/** A thread that stayed inside (contract, "Threads"). */
+export interface ThreadJson {
+  enclave: string;
+  tcs: Hex;
+  cpu: number;
+  state: "inside";
+}
+
+/** A thread inside at the end, with the translations its CPU caches (final.threads). */
+export interface FinalThreadJson {
+  enclave: string;
+  tcs: Hex;
+  cpu: number;
+  /** The TLB's enclave pages: offset, rights cached, and whether they exceed the EPCM's now. */
+  tlb: Array<{ enclave: string; offset: Hex; rights: string; stale: boolean }>;
+}
+
 export interface TraceStep {
   index: number;
   enclave: string;
+  /** The logical processor that ran the step (contract, "Logical processors"). */
+  cpu?: number;
   /** The step's op as written, numbers normalized to hex strings. */
   op: Record<string, unknown>;
   note?: string;
@@ -69,6 +88,12 @@ export interface TraceStep {
   arg?: Record<string, Hex>;
   run?: RunJson;
   call?: { ret?: number; ret_name?: string; value?: Hex };
+  /** The thread inside on the step's CPU after the step (staying steps). */
+  thread?: ThreadJson;
+  /** `access`: the value a read returned. */
+  value?: Hex;
+  /** `access`: the signal the process gets, if any. */
+  signal?: "SIGBUS" | "SIGSEGV";
   /** For `pages: N` steps: enclave entries completed. */
   repeated?: number;
   /** Set when the real system would keep faulting forever (working set larger than the EPC). */
@@ -88,8 +113,8 @@ export interface TraceStep {
 export interface Trace {
   format: "epcm-trace/1";
   title: string;
-  machine: { epcPages: number; sgx2: boolean };
+  machine: { epcPages: number; sgx2: boolean; cpus?: number };
   enclaves: Record<string, { base: Hex; size: Hex }>;
   steps: TraceStep[];
-  final: { epcm: EpcmEntryJson[]; pages: KernelPageJson[] };
+  final: { epcm: EpcmEntryJson[]; pages: KernelPageJson[]; threads?: FinalThreadJson[] };
 }

@@ -12,7 +12,12 @@ export interface Machine {
   epcPages: number;
   /** false: an SGX1-only CPU (SGX2 ioctls give ENODEV, no EAUG on fault). */
   sgx2: boolean;
+  /** Logical processors, 1–64 (absent: the default, DEFAULT_CPUS). */
+  cpus?: number;
 }
+
+/** machine.cpus when a scenario does not say (contract: "Logical processors"). */
+export const DEFAULT_CPUS = 4;
 
 export interface Scenario {
   format: typeof SCENARIO_FORMAT;
@@ -28,6 +33,8 @@ export interface StepCommon {
   /** Enclave name (default "e0"). */
   enclave: string;
   note?: string;
+  /** The logical processor that runs the step (absent: CPU 0). */
+  cpu?: number;
   /** Partial trace step, compared after the step (see expect.ts). Kept as written. */
   expect?: Expectation;
   /** The step exactly as the user wrote it (echoed, normalized to hex, in the trace). */
@@ -43,8 +50,16 @@ export type StepOp =
   | { op: "munmap"; offset: number; length: number }
   | { op: "close" }
   | { op: "reclaim"; pages: number }
-  | { op: "EENTER"; tcs: number; call: EnclaveCall; pages?: number }
-  | { op: "ERESUME"; tcs: number };
+  | { op: "EENTER"; tcs: number; call: EnclaveCall; pages?: number; stay?: boolean }
+  | { op: "ERESUME"; tcs: number; stay?: boolean }
+  /** The thread inside on the step's CPU runs another call and stays inside. */
+  | { op: "run"; call: EnclaveCall }
+  /** The thread inside on the step's CPU leaves. */
+  | { op: "EEXIT" }
+  /** An interrupt arrives on the step's CPU. */
+  | { op: "interrupt" }
+  /** User space touches its own mapping of the enclave, outside enclave mode. */
+  | { op: "access"; offset: number; kind: "read" | "write"; value?: bigint };
 
 /** Known ioctl commands; any other string reaches the kernel as an unknown command (ENOTTY). */
 export type IoctlCmd =

@@ -196,6 +196,8 @@ export const KIND_LABELS: Record<TraceEvent["kind"], string> = {
   access: "access",
   fault: "fault",
   aex: "AEX",
+  ipi: "IPI",
+  "tlb-hit": "TLB hit",
   mm: "mm",
   reclaim: "reclaim",
   vdso: "vDSO",
@@ -212,6 +214,7 @@ export function laneOf(kind: TraceEvent["kind"]): Lane {
     case "kernel":
     case "mm":
     case "reclaim":
+    case "ipi":
       return "kernel";
     default:
       return "cpu";

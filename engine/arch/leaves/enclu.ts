@@ -28,7 +28,16 @@ import {
   TCS_OSSA,
   TCS_STATE,
 } from "../constants.ts";
-import { type Cpu, type Fault, gp, isFault, type LogicalProcessor, type Outcome, pfEnclu } from "../cpu.ts";
+import {
+  type Cpu,
+  type Fault,
+  gp,
+  isFault,
+  type LogicalProcessor,
+  type Outcome,
+  pfEnclu,
+  tlbFlush,
+} from "../cpu.ts";
 import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_RWX, E_W, E_X, NONE } from "../epc.ts";
 import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
 import { hex, logLeaf } from "./log.ts";
@@ -136,6 +145,8 @@ export function enterEnclave(
     lp.tcs = t;
     lp.tcsLinaddr = tcsLinaddr;
     lp.entryEpoch = secs.epoch;
+    // SDM EENTER/ERESUME: Flush_linear_context: the thread starts with an empty TLB.
+    tlbFlush(lp);
     return 0;
   })();
   logLeaf(
@@ -171,8 +182,12 @@ export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
   return out;
 }
 
-/** Asynchronous Enclave Exit: an exception inside the enclave saves state to SSA frame CSSA and exits. */
-export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault): void {
+/**
+ * Asynchronous Enclave Exit: an exception inside the enclave, or an interrupt (`fault` null)
+ * arriving while the processor is in enclave mode, saves state to SSA frame CSSA and exits;
+ * the TLB is flushed (cpu.leave).
+ */
+export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault | null): void {
   const tcs = lp.tcs;
   const cssa = tcsCssa(cpu, tcs);
   setCssa(cpu, tcs, cssa + 1);
@@ -181,9 +196,14 @@ export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault): void {
   if (cpu.log.on)
     cpu.log.push({
       kind: "aex",
+      cause: fault ? "exception" : "interrupt",
+      basis: "sdm",
+      cpu: lp.id,
       source: "SDM: Asynchronous Enclave Exit",
       epc: tcs,
-      text: `AEX: the ${fault.vector === 14 ? "#PF" : "#GP"} makes the thread leave the enclave; its state goes to SSA frame ${cssa} (CSSA ${cssa} → ${cssa + 1}) and RIP becomes the AEP.`,
+      text: fault
+        ? `AEX: the ${fault.vector === 14 ? "#PF" : "#GP"} makes the thread leave the enclave; its state goes to SSA frame ${cssa} (CSSA ${cssa} → ${cssa + 1}) and RIP becomes the AEP.`
+        : `AEX on CPU ${lp.id}: the interrupt makes the thread leave the enclave; its state goes to SSA frame ${cssa} (CSSA ${cssa} → ${cssa + 1}), its TLB is flushed and RIP becomes the AEP.`,
     });
 }
 

@@ -1,0 +1,86 @@
+// User space touching its own mapping of an enclave, outside enclave mode (contract: "User space
+// touching its enclave mapping"). The access goes through the page tables; a missing PTE reaches
+// the driver's fault handler (encl.c: sgx_vma_fault()); an access that reaches an EPC page from
+// outside enclave mode hits the abort page: reads return all ones, writes are dropped.
+
+import { isPageFault, NON_EPC, pageFaultCode } from "../arch/access.ts";
+import { VEC_PF } from "../arch/constants.ts";
+import { hex } from "../arch/leaves/log.ts";
+import type { Encl } from "./encl.ts";
+import { handlePageFault } from "./fault.ts";
+import type { Kernel } from "./kernel.ts";
+import { runKsgxd } from "./reclaim.ts";
+
+export interface UserAccessResult {
+  value?: bigint;
+  signal?: "SIGBUS" | "SIGSEGV";
+}
+
+/** A retry bound for the fault-and-retry loop (as for enclave accesses, kernel/vdso.ts). */
+const MAX_RETRIES = 64;
+
+export function userAccess(
+  k: Kernel,
+  encl: Encl,
+  offset: number,
+  kind: "read" | "write",
+  value: bigint,
+): UserAccessResult {
+  const addr = encl.base + offset;
+  k.ev(
+    "syscall",
+    () =>
+      kind === "read"
+        ? `User space loads 8 bytes from ${k.label(addr)}, outside enclave mode.`
+        : `User space stores 0x${value.toString(16)} to ${k.label(addr)}, outside enclave mode.`,
+    "scenario: access",
+    { basis: "model" },
+  );
+  for (let retries = 0; ; retries++) {
+    const t = k.mm.translate(addr, kind);
+    if (isPageFault(t)) {
+      const code = pageFaultCode(t);
+      k.ev(
+        "fault",
+        () => `#PF ${hex(code)} at ${k.label(addr)}: ${code & 1 ? "the PTE does not allow this access" : "no PTE maps the address"}.`,
+        "SDM Vol. 3A §4.7 (page-fault error code)",
+        {
+          result: "#PF",
+          vector: VEC_PF,
+          error_code: hex(code),
+          addr: hex(addr),
+          offset: k.label(addr),
+          raised_by: "page tables",
+          basis: "sdm",
+        },
+      );
+      const r = retries < MAX_RETRIES ? handlePageFault(k, addr, code) : "SIGBUS";
+      if (r === "NOPAGE") continue;
+      if (r === "BUSY") {
+        runKsgxd(k);
+        continue;
+      }
+      // do_user_addr_fault(): a bad area is SIGSEGV; VM_FAULT_SIGBUS (and OOM here) is SIGBUS.
+      const signal = r === "BAD_AREA" ? "SIGSEGV" : "SIGBUS";
+      k.ev("kernel", `The kernel sends ${signal} to the process.`, "fault.c: do_user_addr_fault()", {
+        result: signal,
+        basis: "kernel",
+      });
+      return { signal };
+    }
+    if (t === NON_EPC) {
+      // Not EPC memory: an enclave mapping never maps anything else; read zeros, keep nothing.
+      return kind === "read" ? { value: 0n } : {};
+    }
+    k.ev(
+      "access",
+      () =>
+        kind === "read"
+          ? `The load reaches EPC page ${t} from outside enclave mode: it hits the abort page and reads all ones.`
+          : `The store reaches EPC page ${t} from outside enclave mode: it hits the abort page and is dropped.`,
+      "SDM §38.1: non-enclave access to EPC (abort page)",
+      { epc: t, basis: "hardware" },
+    );
+    return kind === "read" ? { value: 0xffffffffffffffffn } : {};
+  }
+}
