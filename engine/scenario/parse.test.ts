@@ -723,12 +723,12 @@ describe("errors name the JSON path", () => {
     [
       "an unknown op",
       { op: "mmmap" },
-      'steps[0].op: unknown op "mmmap"; valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME',
+      'steps[0].op: unknown op "mmmap"; valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access',
     ],
     [
       "an op in the wrong case",
       { op: "eenter", call: "nop" },
-      'steps[0].op: unknown op "eenter" (did you mean "EENTER"?); valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME',
+      'steps[0].op: unknown op "eenter" (did you mean "EENTER"?); valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access',
     ],
     [
       "a missing op",
