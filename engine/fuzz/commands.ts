@@ -386,6 +386,93 @@ const fragment: fc.Arbitrary<Raw[]> = fc.oneof(
   ]),
 );
 
+// Many CPUs: a thread stays inside on CPU 1–3 (on the second TCS) while CPU 0 runs the kernel's
+// side (SGX2 ioctls with their ETRACK + IPI, the reclaimer, user-space accesses, another entry on
+// the first TCS) and interrupts arrive; the thread runs calls in between and maybe leaves.
+const onCpu = fc.integer({ min: 1, max: 3 });
+const perm = fc.constantFrom("R", "R|X", "R|W", "X", "R|W|X");
+const between: fc.Arbitrary<(c: number, p: number) => Raw> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.constantFrom("read", "write", "exec"), value, fc.boolean(), addr)
+      .map(([k, v, same, a]) => (c: number, p: number) => ({
+        op: "run",
+        cpu: c,
+        call: k,
+        addr: hex(same ? p : a),
+        ...(k === "write" ? { value: v } : {}),
+      })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(legalAccept, fc.boolean()).map(([sec, mine]) => (c: number, p: number) => ({
+      op: mine ? "run" : "EENTER",
+      ...(mine ? { cpu: c } : { tcs: "0x0" }),
+      call: "EACCEPT",
+      addr: hex(p),
+      secinfo: sec,
+    })),
+  },
+  {
+    weight: 4,
+    arbitrary: perm.map(
+      (pm) => (_c: number, p: number) =>
+        ioctl("SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS", { ...one(p), permissions: pm }),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom("TRIM", "TCS")
+      .map(
+        (to) => (_c: number, p: number) =>
+          ioctl("SGX_IOC_ENCLAVE_MODIFY_TYPES", { ...one(p), page_type: to }),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant((_c: number, p: number) => ioctl("SGX_IOC_ENCLAVE_REMOVE_PAGES", one(p))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .integer({ min: 1, max: 24 })
+      .map((n) => (_c: number, _p: number) => ({ op: "reclaim", pages: n })),
+  },
+  { weight: 2, arbitrary: fc.constant((c: number, _p: number) => ({ op: "interrupt", cpu: c })) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.boolean(), value).map(([w, v]) => (_c: number, p: number) => ({
+      op: "access",
+      offset: hex(p),
+      kind: w ? "write" : "read",
+      ...(w ? { value: v } : {}),
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: prot.map((pr) => (_c: number, p: number) => ({ op: "mprotect", ...one(p), prot: pr })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.constantFrom("read", "write"), value).map(([k, v]) => (_c: number, p: number) => ({
+      op: "EENTER",
+      tcs: "0x0",
+      call: k,
+      addr: hex(p),
+      ...(k === "write" ? { value: v } : {}),
+    })),
+  },
+);
+const threadBlock: fc.Arbitrary<Raw[]> = fc
+  .tuple(onCpu, flowPage, value, fc.array(between, { minLength: 1, maxLength: 8 }), fc.boolean())
+  .map(([c, p, v, steps, leave]) => [
+    { op: "EENTER", tcs: "0x1000", cpu: c, stay: true, call: "write", addr: hex(p), value: v },
+    ...steps.map((f) => f(c, p)),
+    ...(leave ? [{ op: "EEXIT", cpu: c }] : []),
+  ]);
+
 /** A fragment, whole or with some steps dropped (a flow left half done). */
 const fragmentItem: fc.Arbitrary<Raw[]> = fc
   .tuple(
@@ -405,6 +492,7 @@ const item: fc.Arbitrary<{ steps: Raw[]; target: number }> = fc.record({
   steps: fc.oneof(
     { weight: 3, arbitrary: randomStep.map((s) => [s]) },
     { weight: 2, arbitrary: fragmentItem },
+    { weight: 2, arbitrary: threadBlock },
   ),
   /** 0: e0; 1: e1 when there is a second enclave. */
   target: fc.integer({ min: 0, max: 3 }).map((r) => (r === 0 ? 1 : 0)),

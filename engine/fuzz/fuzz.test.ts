@@ -33,6 +33,9 @@ describe("model-based fuzz", () => {
     // The generator reaches the SGX2 states, not just the build's.
     for (const s of ["REG RW- P1 M0 PR0", "TRIM --- P0 M1 PR0", "TCS --- P0 M1 PR0"])
       expect([...r.coverage.states.keys()]).toContain(s);
+    // Many CPUs: threads stayed inside, ran calls, took interrupts; user space touched its mapping.
+    for (const op of ["run", "EEXIT", "interrupt", "access"])
+      expect(r.coverage.ops.get(op) ?? 0).toBeGreaterThan(0);
   }, 60_000);
 
   it("the reference model agrees with the engine on every built-in flow", () => {

@@ -133,6 +133,19 @@ export class ReferenceModel {
   private readonly interrupted = new Map<number, { call: Call; base: number }>();
   private complaints: string[] = [];
   private stepIndex = 0;
+  /**
+   * Many CPUs (scenario contract, "Logical processors"): the CPUs in enclave mode right now, from
+   * the trace's events in order (EENTER/ERESUME ok enter; EEXIT ok and every AEX leave).
+   */
+  readonly inside = new Set<number>();
+  /** The thread that stayed inside on each CPU (`thread` of the trace step): its TCS's linear address and base. */
+  private readonly staying = new Map<number, { tcs: number; base: number }>();
+  /**
+   * Tracking (SDM ETRACK/EACCEPT): a page changed by EMODPR/EMODT needs an ETRACK after the
+   * change ("etrack"), then every CPU inside at that ETRACK must leave once (the set shrinks).
+   * An EACCEPT of the page may succeed only when it is tracked.
+   */
+  readonly untracked = new Map<string, "etrack" | Set<number>>();
 
   constructor(scenario: RawScenario) {
     this.sgx2 = scenario.machine?.sgx2 !== false;
@@ -205,6 +218,7 @@ export class ReferenceModel {
     const op = t.op as Record<string, unknown>;
     const e = this.enclave(t.enclave);
     const eaugs = this.applyEaugEvents(t.events);
+    this.applyCpuEvents(t);
     switch (op.op) {
       case "ioctl":
         if (t.errno === "EBADF") {
@@ -222,13 +236,115 @@ export class ReferenceModel {
         break;
       case "EENTER":
       case "ERESUME":
-        this.enter(e, op, t, eaugs);
+        if (op.stay === true && t.thread) this.stay(e, op, t);
+        else this.enter(e, op, t, eaugs);
+        break;
+      case "run": {
+        const th = this.staying.get(t.cpu ?? 0);
+        if (!th) {
+          this.complain(`run on CPU ${t.cpu ?? 0}, where no thread stayed inside`);
+          break;
+        }
+        const call = this.callOf(op);
+        if (t.thread) this.complete(th.tcs, call, th.base, t.call?.ret);
+        else {
+          this.staying.delete(t.cpu ?? 0);
+          this.finish(th.tcs, call, th.base, t);
+        }
+        break;
+      }
+      case "EEXIT":
+        if (!this.staying.delete(t.cpu ?? 0))
+          this.complain(`EEXIT on CPU ${t.cpu ?? 0}, where no thread stayed`);
         break;
       default:
         // mmap, mprotect, munmap, reclaim: no EPCM state changes (eviction keeps the state).
         break;
     }
     return this.complaints;
+  }
+
+  // ---- Many CPUs: entries, exits, tracking -------------------------------------------------------
+
+  /** A thread that stayed inside after EENTER/ERESUME with `stay`. */
+  private stay(e: EnclaveState, op: Record<string, unknown>, t: TraceStep): void {
+    const tcs = e.base + num(op.tcs ?? 0);
+    const cpu = t.cpu ?? 0;
+    if (op.op === "ERESUME") {
+      const work = this.interrupted.get(tcs);
+      this.interrupted.delete(tcs);
+      if (work) this.complete(tcs, work.call, work.base, t.call?.ret);
+      else this.checkTcs(tcs);
+      this.staying.set(cpu, { tcs, base: work?.base ?? e.base });
+      return;
+    }
+    this.complete(tcs, this.callOf(op), e.base, t.call?.ret);
+    this.staying.set(cpu, { tcs, base: e.base });
+  }
+
+  /** The page an event's own EPCM delta names (enclave, offset), if any. */
+  private eventPage(ev: TraceEvent): string | undefined {
+    const entry = ev.epcm?.find((x) => x.epc === ev.epc);
+    return entry && entry.enclave !== null && entry.offset !== null
+      ? `${entry.enclave}+${hex(num(entry.offset))}`
+      : undefined;
+  }
+
+  private leaveCpu(cpu: number): void {
+    this.inside.delete(cpu);
+    for (const v of this.untracked.values()) if (v !== "etrack") v.delete(cpu);
+  }
+
+  /** Entries, exits, EMODPR/EMODT, ETRACK and EACCEPT, in the order the step's events give them. */
+  private applyCpuEvents(t: TraceStep): void {
+    for (const ev of t.events) {
+      const cpu = ev.cpu ?? t.cpu ?? 0;
+      if (ev.kind === "aex") {
+        if (!this.inside.has(cpu)) this.complain(`an AEX on CPU ${cpu}, which is not in enclave mode`);
+        this.leaveCpu(cpu);
+        continue;
+      }
+      if (ev.result !== "ok" && ev.leaf !== "EACCEPT") continue;
+      switch (ev.leaf) {
+        case "EENTER":
+        case "ERESUME":
+          if (this.inside.has(cpu))
+            this.complain(`${ev.leaf} on CPU ${cpu}, which is already in enclave mode`);
+          this.inside.add(cpu);
+          break;
+        case "EEXIT":
+          this.leaveCpu(cpu);
+          break;
+        case "EMODPR":
+        case "EMODT": {
+          const page = this.eventPage(ev);
+          if (page) this.untracked.set(page, "etrack");
+          break;
+        }
+        case "ETRACK":
+          for (const [page, v] of this.untracked)
+            if (v === "etrack") this.untracked.set(page, new Set(this.inside));
+          break;
+        case "EACCEPT": {
+          const where = ev.addr !== undefined ? this.resolve(num(ev.addr)) : undefined;
+          if (!where) break;
+          const page = `${where.e.name}+${hex(where.offset)}`;
+          const v = this.untracked.get(page);
+          const tracked = v === undefined || (v !== "etrack" && v.size === 0);
+          if (ev.result === "ok") {
+            if (!tracked)
+              this.complain(
+                `EACCEPT of ${page} succeeded, but ${v === "etrack" ? "no ETRACK followed its change" : `CPU ${[...(v as Set<number>)].join(", ")}, inside at the ETRACK, has not left since`}`,
+              );
+            this.untracked.delete(page);
+          } else if (ev.result === "SGX_NOT_TRACKED" && tracked && v !== undefined)
+            this.complain(`EACCEPT of ${page} said SGX_NOT_TRACKED, but its change is tracked`);
+          break;
+        }
+        default:
+          break;
+      }
+    }
   }
 
   // ---- EAUG ----------------------------------------------------------------------------------

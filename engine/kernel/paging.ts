@@ -145,6 +145,9 @@ export function ipiEnclave(
 ): void {
   const cpus = k.cpumask();
   const inside = cpus.filter((c) => (k.cpu.lps[c]?.secs ?? NONE) !== NONE);
+  // An IPI that kicks a thread out is always shown, even inside a summarized batch.
+  const wasOn = k.cpu.log.on;
+  if (inside.length > 0) k.cpu.log.on = true;
   k.ev(
     "ipi",
     () =>
@@ -154,7 +157,9 @@ export function ipiEnclave(
     source,
     { cpus, basis: "kernel" },
   );
-  for (const c of inside) k.interruptCpu(c, "the IPI (sgx_ipi_cb() does nothing: the interrupt is the point)");
+  k.cpu.log.on = wasOn;
+  for (const c of inside)
+    k.interruptCpu(c, "the IPI (sgx_ipi_cb() does nothing: the interrupt is the point)");
 }
 
 /**

@@ -42,7 +42,8 @@ export function userAccess(
       const code = pageFaultCode(t);
       k.ev(
         "fault",
-        () => `#PF ${hex(code)} at ${k.label(addr)}: ${code & 1 ? "the PTE does not allow this access" : "no PTE maps the address"}.`,
+        () =>
+          `#PF ${hex(code)} at ${k.label(addr)}: ${code & 1 ? "the PTE does not allow this access" : "no PTE maps the address"}.`,
         "SDM Vol. 3A §4.7 (page-fault error code)",
         {
           result: "#PF",

@@ -115,7 +115,16 @@ export class Vdso {
       );
     // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
     // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
-    return this.drive(lp, encl, tcsOffset, work, base, resume ? "ERESUME" : "EENTER", !resume || this.atEntry.has(tcs), stay);
+    return this.drive(
+      lp,
+      encl,
+      tcsOffset,
+      work,
+      base,
+      resume ? "ERESUME" : "EENTER",
+      !resume || this.atEntry.has(tcs),
+      stay,
+    );
   }
 
   /** `run`: the thread inside on this CPU runs another call and stays inside unless it faults. */
@@ -124,7 +133,8 @@ export class Vdso {
     if (this.k.cpu.log.on)
       this.k.ev(
         "vdso",
-        () => `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
+        () =>
+          `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
         "scenario: run",
         { basis: "model" },
       );
@@ -138,7 +148,9 @@ export class Vdso {
     this.interrupted.delete(th.tcs);
     EEXIT(this.k.cpu, lp);
     if (this.k.cpu.log.on)
-      this.k.ev("vdso", "EEXIT: the vDSO sets run.function = EEXIT and returns 0.", VSGX, { basis: "kernel" });
+      this.k.ev("vdso", "EEXIT: the vDSO sets run.function = EEXIT and returns 0.", VSGX, {
+        basis: "kernel",
+      });
     return { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
   }
 
@@ -155,9 +167,15 @@ export class Vdso {
     if (!lp || lp.secs === NONE || !th) return false;
     const log = k.cpu.log;
     const was = log.cpu;
+    const wasOn = log.on;
+    // Always shown, even inside a summarized batch: a thread leaving and re-entering is rare and
+    // is what the trace's readers (and the CPU lanes) follow.
+    log.on = true;
     log.cpu = cpu;
     if (log.on)
-      k.ev("kernel", () => `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", { basis: "model" });
+      k.ev("kernel", () => `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", {
+        basis: "model",
+      });
     AEX(k.cpu, lp, null);
     if (log.on)
       k.ev(
@@ -168,6 +186,7 @@ export class Vdso {
       );
     if (!this.eresume(lp, th, false)) this.waiting.push(cpu);
     log.cpu = was;
+    log.on = wasOn;
     return true;
   }
 
@@ -180,9 +199,12 @@ export class Vdso {
       const lp = k.cpu.lps[cpu];
       if (!th || lp.secs !== NONE) continue;
       const was = k.cpu.log.cpu;
+      const wasOn = k.cpu.log.on;
+      k.cpu.log.on = true;
       k.cpu.log.cpu = cpu;
       this.eresume(lp, th, true);
       k.cpu.log.cpu = was;
+      k.cpu.log.on = wasOn;
     }
   }
 
@@ -338,7 +360,13 @@ export class Vdso {
   }
 
   /** After an AEX the kernel handles the fault. "retry": fixed, the AEP's ERESUME retries; "report": delivered to the vDSO. */
-  private aex(lp: LogicalProcessor, f: Fault, tcs: number, work: EnclaveCall, base: number): "retry" | "report" {
+  private aex(
+    lp: LogicalProcessor,
+    f: Fault,
+    tcs: number,
+    work: EnclaveCall,
+    base: number,
+  ): "retry" | "report" {
     this.interrupted.set(tcs, { call: work, base });
     AEX(this.k.cpu, lp, f);
     return this.fixable(f) ? "retry" : "report";
@@ -396,7 +424,11 @@ export class Vdso {
   }
 
   /** Execute the call inside the enclave. */
-  private exec(lp: LogicalProcessor, base: number, c: EnclaveCall): { out: Outcome; rax?: number; value?: bigint } {
+  private exec(
+    lp: LogicalProcessor,
+    base: number,
+    c: EnclaveCall,
+  ): { out: Outcome; rax?: number; value?: bigint } {
     const k = this.k;
     const { cpu, mm } = k;
     const at = (off: number) => base + off;

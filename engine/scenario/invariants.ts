@@ -17,8 +17,8 @@
 //  [4] No REG page has W without R in the EPCM.
 //  [5] VA slots: used slots = evicted pages (+1 for an evicted SECS); each VA page's count
 //      matches its used bits and the versions the CPU holds; page_cnt and VA capacity (§8.3).
-//  [6] The active list holds exactly the resident child pages (§8.4); no thread is inside an
-//      enclave between steps.
+//  [6] The active list holds exactly the resident child pages (§8.4); between steps, a logical
+//      processor is inside an enclave exactly when a thread stayed there (`stay`).
 //  [7] A PTE maps a resident page of the enclave whose ELRANGE holds the address, inside a
 //      VMA of that enclave's fd.
 //  [8] The kernel's page type equals the EPCM's (resident) or the sealed PCMD's (evicted)
@@ -364,9 +364,14 @@ export function checkInvariants(sim: Simulation): string[] {
       );
   }
 
-  // No thread is inside an enclave between steps.
-  for (const lp of k.cpu.lps)
-    if (lp.secs !== NONE) bad(6, `logical processor ${lp.id} is still inside the enclave of SECS ${lp.secs}`);
+  // Between steps a processor is inside an enclave exactly when a thread stayed there.
+  const staying = new Set(sim.threadsNow().map((t) => t.cpu));
+  for (const lp of k.cpu.lps) {
+    if (lp.secs !== NONE && !staying.has(lp.id))
+      bad(6, `logical processor ${lp.id} is still inside the enclave of SECS ${lp.secs}`);
+    if (lp.secs === NONE && staying.has(lp.id))
+      bad(6, `a thread stayed inside on logical processor ${lp.id}, which is not in enclave mode`);
+  }
 
   return out;
 }

@@ -913,7 +913,12 @@ function parseCall(c: Collector, step: Obj, path: string, call: CallName): Encla
 }
 
 /** `call` and its fields at the step level (EENTER, run); unknown fields are errors. */
-function parseCallStep(c: Collector, raw: Obj, path: string, opFields: readonly string[]): EnclaveCall | undefined {
+function parseCallStep(
+  c: Collector,
+  raw: Obj,
+  path: string,
+  opFields: readonly string[],
+): EnclaveCall | undefined {
   const callValue = get(raw, "call");
   let call: CallName | undefined;
   if (callValue === undefined) {
@@ -1001,7 +1006,10 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
       const pages = maybe(c, raw, path, "pages", integerIn(1, LIMITS.maxRepeatPages));
       const stay = maybe(c, raw, path, "stay", boolean);
       if (stay && pages !== undefined && pages > 1)
-        c.add(child(path, "stay"), "a thread that stays inside runs one call: stay cannot be combined with pages");
+        c.add(
+          child(path, "stay"),
+          "a thread that stays inside runs one call: stay cannot be combined with pages",
+        );
       if (call === undefined) return undefined;
       stepOp = {
         op,
@@ -1026,12 +1034,19 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
     case "access": {
       checkFields(c, raw, path, [...COMMON_FIELDS, ...OP_FIELDS.access]);
       const offset = need(c, raw, path, "offset", num, 0);
-      const kind = need(c, raw, path, "kind", (v) => oneOf(v, ["read", "write"] as const, "access kind"), "read");
+      const kind = need(
+        c,
+        raw,
+        path,
+        "kind",
+        (v) => oneOf(v, ["read", "write"] as const, "access kind"),
+        "read",
+      );
       const value = maybe(c, raw, path, "value", u64);
       if (kind === "write" && value === undefined && get(raw, "value") === undefined)
         c.add(child(path, "value"), "required field is missing (the 8-byte value a write stores)");
       if (kind === "read" && get(raw, "value") !== undefined)
-        c.add(child(path, "value"), "a read stores nothing: value is for kind \"write\"");
+        c.add(child(path, "value"), 'a read stores nothing: value is for kind "write"');
       stepOp = { op, offset, kind, ...(kind === "write" && value !== undefined ? { value } : {}) };
       break;
     }

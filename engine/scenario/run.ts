@@ -21,9 +21,9 @@ import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/reclaim.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
-import { threadJson, userAccess } from "./threads.ts";
 import { checkExpectation } from "./expect.ts";
 import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
+import { threadJson, userAccess } from "./threads.ts";
 import type {
   EpcmEntryJson,
   KernelPageJson,
@@ -367,7 +367,12 @@ export class Simulation {
       case "interrupt": {
         const c = step.cpu ?? 0;
         if (!this.vdso.interrupt(c, "an interrupt (the scenario's interrupt step)"))
-          k.ev("kernel", `An interrupt on CPU ${c}: no thread is inside an enclave there, so nothing else happens.`, "arch/x86: interrupt entry", { basis: "model" });
+          k.ev(
+            "kernel",
+            `An interrupt on CPU ${c}: no thread is inside an enclave there, so nothing else happens.`,
+            "arch/x86: interrupt entry",
+            { basis: "model" },
+          );
         out.ret = 0;
         return undefined;
       }
@@ -587,7 +592,9 @@ export class Simulation {
   usesCpus(): boolean {
     return (
       this.threadSteps.length > 0 ||
-      this.scenario.steps.some((s) => s.cpu !== undefined || (s.op === "EENTER" || s.op === "ERESUME" ? s.stay : false))
+      this.scenario.steps.some(
+        (s) => s.cpu !== undefined || (s.op === "EENTER" || s.op === "ERESUME" ? s.stay : false),
+      )
     );
   }
 

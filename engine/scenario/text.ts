@@ -154,7 +154,9 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
     for (const t of trace.final.threads) {
       out.push(`  CPU ${t.cpu}: ${t.enclave} TCS ${t.tcs}`);
       for (const e of t.tlb)
-        out.push(`    TLB ${e.enclave}+${e.offset} ${e.rights}${e.stale ? " (stale: more than the EPCM allows)" : ""}`);
+        out.push(
+          `    TLB ${e.enclave}+${e.offset} ${e.rights}${e.stale ? " (stale: more than the EPCM allows)" : ""}`,
+        );
     }
   }
   return `${out.join("\n")}\n`;
