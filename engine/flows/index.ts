@@ -10,6 +10,7 @@ import { clobberedVdso } from "./clobbered-vdso.ts";
 import { eacceptcopyFlow } from "./eacceptcopy.ts";
 import { emodpeFlow } from "./emodpe.ts";
 import { epcmPermissions } from "./epcm-permissions.ts";
+import { manyCpuFlows } from "./many-cpus.ts";
 import { ptePermissions } from "./pte-permissions.ts";
 import { reclaimReload } from "./reclaim-reload.ts";
 import { refusals } from "./refusals.ts";
@@ -58,6 +59,7 @@ export const flows: BuiltInFlow[] = [
   reclaimReload,
   twoEnclaves,
   refusals,
+  ...manyCpuFlows,
 ];
 
 export function findFlow(id: string): BuiltInFlow | undefined {
