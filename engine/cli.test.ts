@@ -34,6 +34,26 @@ describe("npm run sim", { timeout: 60_000 }, () => {
     expect(trace.steps[11].run.exception_error_code).toBe("0x8007");
   });
 
+  it("a step that misuses a CPU stops the run: exit 2, the message names the step", () => {
+    const steps = [...(augment.steps as unknown[]), { op: "EEXIT", cpu: 2 }];
+    const r = run([file("misuse.json", { ...augment, steps })]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`steps[${steps.length - 1}]: EEXIT needs a thread inside the enclave on CPU 2`);
+    expect(r.out).toBe("");
+  });
+
+  it("writes final.threads for a scenario with a thread that stayed", () => {
+    const steps = [
+      ...(augment.steps as unknown[]).slice(0, 10),
+      { op: "EENTER", cpu: 1, tcs: "0x1000", call: "nop", stay: true },
+    ];
+    const r = run([file("stay.json", { ...augment, steps })]);
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out);
+    expect(trace.final.threads).toMatchObject([{ enclave: "e0", tcs: "0x1000", cpu: 1 }]);
+    expect(trace.steps[10].thread).toEqual({ enclave: "e0", tcs: "0x1000", cpu: 1, state: "inside" });
+  });
+
   it("reads standard input with -", () => {
     const r = run(["-", "--format", "text"], JSON.stringify(augment));
     expect(r.code).toBe(0);

@@ -37,5 +37,6 @@ export function writeTraceJson(sim: Simulation, write: (s: string) => void): voi
   writeArray(t.final.epcm, write);
   write(',"pages":');
   writeArray(t.final.pages, write);
+  if (t.final.threads) write(`,"threads":${JSON.stringify(t.final.threads)}`);
   write("}}\n");
 }
