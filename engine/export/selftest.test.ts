@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { standardBuild } from "../flows/standard-build.ts";
-import { flows, parseScenario, runScenario, type Scenario } from "../index.ts";
+import { findFlow, flows, parseScenario, runScenario, type Scenario } from "../index.ts";
 import { type SelftestResult, testName, toSelftest } from "./selftest.ts";
 
 function parse(raw: unknown): Scenario {
@@ -51,6 +51,11 @@ function scenario(title: string, steps: unknown[], machine?: Record<string, unkn
 const NOT_EXPORTABLE: Record<string, RegExp> = {
   eacceptcopy: /steps\[12\] \(EENTER EACCEPTCOPY\): the selftest enclave has no EACCEPTCOPY op/,
   "reclaim-reload": /steps\[11\] \(reclaim\): memory pressure has no user-space equivalent/,
+  // Several CPUs (export/cpus.ts): the harness keeps no thread inside while the test goes on.
+  "restrict-while-inside": /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
+  "eaccept-from-inside": /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
+  "reclaim-while-inside": /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
+  interrupts: /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
 };
 
 const exported = new Map<string, string>();
@@ -111,8 +116,10 @@ describe("toSelftest: built-in flows", () => {
     expect(c.trimEnd().endsWith("}")).toBe(true);
   });
 
-  it("the exportable flows are all but two", () => {
-    expect(flows.length - exported.size + Object.keys(extras).length).toBe(2);
+  it("the exportable flows are all but those listed in NOT_EXPORTABLE", () => {
+    expect(flows.length - exported.size + Object.keys(extras).length).toBe(
+      Object.keys(NOT_EXPORTABLE).length,
+    );
   });
 });
 
@@ -441,5 +448,34 @@ describe("npm run sim -- --format selftest", { timeout: 30_000 }, () => {
     expect(r.out).toBe("");
     expect(r.err).toMatch(/^cannot export as a kernel selftest: steps\[11\] \(reclaim\)/);
     expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe("scenarios with several CPUs", () => {
+  it("are refused with the reason: the harness keeps no thread inside and picks no CPU", () => {
+    for (const [id, reason] of [
+      ["restrict-while-inside", "steps[10] (EENTER) keeps a thread inside the enclave (stay)"],
+      ["interrupts", "steps[10] (EENTER) keeps a thread inside the enclave (stay)"],
+    ] as const) {
+      const flow = findFlow(id);
+      if (!flow) throw new Error(id);
+      const parsed = parseScenario(flow.scenario);
+      if (!parsed.ok) throw new Error(parsed.errors.join());
+      const r = toSelftest(parsed.scenario, runScenario(parsed.scenario).trace, id);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toContain(`cannot export as a kernel selftest: ${reason}`);
+    }
+    const base = findFlow("augment")?.scenario as Record<string, unknown>;
+    for (const [extra, reason] of [
+      [{ op: "interrupt", cpu: 1 }, "needs a thread that stayed inside"],
+      [{ op: "access", offset: "0x5000", kind: "read" }, "plain user-space access"],
+      [{ op: "mmap", cpu: 2, offset: "0xc000", length: "0x1000", prot: "PROT_READ" }, "runs on CPU 2"],
+    ] as const) {
+      const parsed = parseScenario({ ...base, steps: [...(base.steps as unknown[]), extra] });
+      if (!parsed.ok) throw new Error(parsed.errors.join());
+      const r = toSelftest(parsed.scenario, runScenario(parsed.scenario).trace, "x");
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toContain(reason);
+    }
   });
 });

@@ -48,6 +48,7 @@ import { parseScenario } from "../scenario/parse.ts";
 import { opJson } from "../scenario/run.ts";
 import type { RunJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { EnclaveCall, Scenario, Step } from "../scenario/types.ts";
+import { cpuRefusal } from "./cpus.ts";
 
 export type SelftestResult = { ok: true; code: string } | { ok: false; error: string };
 
@@ -70,6 +71,8 @@ function fail(message: string): never {
  * step run); `name` (default: the scenario title up to its first colon) is made a C identifier.
  */
 export function toSelftest(scenario: Scenario, trace: Trace, name?: string): SelftestResult {
+  const cpus = cpuRefusal(scenario);
+  if (cpus) return { ok: false, error: `${CANNOT}: ${cpus}` };
   try {
     return { ok: true, code: new Exporter(scenario, trace, testName(name ?? scenario.title)).run() };
   } catch (e) {
