@@ -570,7 +570,7 @@ const OP_FIELDS: Record<Op, readonly string[]> = {
   munmap: ["offset", "length"],
   close: [],
   reclaim: ["pages"],
-  EENTER: ["tcs", "call", "pages"],
+  EENTER: ["tcs", "call", "pages", "clobbered"],
   ERESUME: ["tcs"],
 };
 
@@ -973,8 +973,16 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
       });
       const tcs = opt(c, raw, path, "tcs", num, 0);
       const pages = maybe(c, raw, path, "pages", integerIn(1, LIMITS.maxRepeatPages));
+      // main.c's ENCL_CALL(op, run, clobbered): the call path; kept only when given.
+      const clobbered = maybe(c, raw, path, "clobbered", boolean);
       if (call === undefined) return undefined;
-      stepOp = { op, tcs, call: parseCall(c, raw, path, call), ...(pages === undefined ? {} : { pages }) };
+      stepOp = {
+        op,
+        tcs,
+        call: parseCall(c, raw, path, call),
+        ...(pages === undefined ? {} : { pages }),
+        ...(clobbered === undefined ? {} : { clobbered }),
+      };
       break;
     }
     case "ERESUME":

@@ -570,6 +570,7 @@ export function opJson(step: Step): Record<string, unknown> {
         else o[key] = v;
       }
       if (step.pages !== undefined) o.pages = step.pages;
+      if (step.clobbered !== undefined) o.clobbered = step.clobbered;
       return o;
     }
   }

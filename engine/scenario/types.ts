@@ -43,7 +43,19 @@ export type StepOp =
   | { op: "munmap"; offset: number; length: number }
   | { op: "close" }
   | { op: "reclaim"; pages: number }
-  | { op: "EENTER"; tcs: number; call: EnclaveCall; pages?: number }
+  | {
+      op: "EENTER";
+      tcs: number;
+      call: EnclaveCall;
+      pages?: number;
+      /**
+       * main.c's ENCL_CALL(op, run, clobbered): true (the default when absent) calls
+       * vdso_sgx_enter_enclave() directly from C; false goes through call.S's
+       * sgx_enter_enclave(), which saves the callee-saved registers around it. The model does
+       * not track registers: only the selftest export and the trace's echo use it.
+       */
+      clobbered?: boolean;
+    }
   | { op: "ERESUME"; tcs: number };
 
 /** Known ioctl commands; any other string reaches the kernel as an unknown command (ENOTTY). */
