@@ -1054,7 +1054,7 @@ class Exporter {
     if (this.looped)
       header.push(
         "",
-        `It makes one enclave entry per page in a loop, so it is declared with TEST_F_TIMEOUT(…, ${LOOP_TIMEOUT}) as main.c declares unclobbered_vdso_oversubscribed_remove.`,
+        `It makes one enclave entry per page in a loop, so it is declared with TEST_F_TIMEOUT(…, ${LOOP_TIMEOUT}), as main.c declares unclobbered_vdso_oversubscribed_remove (and the posted augment_via_eaccept_long, whose TIMEOUT_DEFAULT is ${LOOP_TIMEOUT}); the harness's default is 30 s.`,
       );
     header.push(
       "",
