@@ -58,6 +58,12 @@ const NOT_EXPORTABLE: Record<string, RegExp> = {
   interrupts: /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
 };
 
+/** Flows whose test loops over one enclave entry per page: main.c's TEST_F_TIMEOUT(..., 900). */
+const LOOPED: Record<string, true> = {
+  "unclobbered-vdso-oversubscribed-remove": true,
+  "augment-via-eaccept-long": true,
+};
+
 const exported = new Map<string, string>();
 for (const f of flows) {
   const r = exportRaw(f.scenario, f.id);
@@ -108,7 +114,10 @@ describe("toSelftest: built-in flows", () => {
       return;
     }
     const c = code(r);
-    expect(c).toContain(`TEST_F(enclave, ${id.replace(/-/g, "_")})\n{\n`);
+    const name = id.replace(/-/g, "_");
+    expect(c).toContain(
+      id in LOOPED ? `TEST_F_TIMEOUT(enclave, ${name}, 900)\n{\n` : `TEST_F(enclave, ${name})\n{\n`,
+    );
     expect(c).toContain(
       "\tmemset(&self->run, 0, sizeof(self->run));\n\tself->run.tcs = self->encl.encl_base;\n",
     );
@@ -225,12 +234,21 @@ describe("toSelftest: golden snippets", () => {
     ]);
   });
 
-  it("pages: N becomes a for loop, as in unclobbered_vdso_oversubscribed_remove", () => {
+  it("pages: N over an EPC-sized heap becomes main.c's loop over heap->size", () => {
     expectInOrder(exported.get("unclobbered-vdso-oversubscribed-remove")!, [
-      "\tASSERT_TRUE(setup_test_encl(128 * PAGE_SIZE, &self->encl, _metadata));",
+      "TEST_F_TIMEOUT(enclave, unclobbered_vdso_oversubscribed_remove, 900)",
+      "\tstruct encl_segment *heap;",
+      "\tunsigned long total_mem;",
+      "\ttotal_mem = get_total_epc_mem();\n" +
+        "\tASSERT_NE(total_mem, 0);\n" +
+        "\tASSERT_TRUE(setup_test_encl(total_mem, &self->encl, _metadata));\n" +
+        "\n" +
+        "\theap = &self->encl.segment_tbl[self->encl.nr_segments - 1];\n",
+      "\tmodt_ioc.offset = heap->offset; /* heap */\n\tmodt_ioc.length = heap->size;\n",
+      "\tEXPECT_EQ(modt_ioc.count, heap->size);",
       "\teaccept_op.flags = SGX_SECINFO_TRIM | SGX_SECINFO_MODIFIED;",
-      "\tfor (i = 0; i < 128; i++) {\n" +
-        "\t\teaccept_op.epc_addr = self->encl.encl_base + 0xb000 + i * PAGE_SIZE;\n" +
+      "\tfor (i = 0; i < heap->size; i += PAGE_SIZE) {\n" +
+        "\t\teaccept_op.epc_addr = self->encl.encl_base + heap->offset + i;\n" +
         "\t\teaccept_op.ret = 0;\n" +
         "\n" +
         "\t\tEXPECT_EQ(ENCL_CALL(&eaccept_op, &self->run, true), 0);\n" +
@@ -241,11 +259,25 @@ describe("toSelftest: golden snippets", () => {
         "\t\tASSERT_EQ(eaccept_op.ret, 0);\n" +
         "\t\tASSERT_EQ(self->run.function, EEXIT);\n" +
         "\t}",
-      "\tEXPECT_EQ(remove_ioc.count, 524288);",
+      "\tremove_ioc.offset = heap->offset; /* heap */\n\tremove_ioc.length = heap->size;\n",
+      "\tEXPECT_EQ(remove_ioc.count, heap->size);",
     ]);
-    expect(exported.get("augment-via-eaccept-long")).toContain(
-      "\tASSERT_TRUE(setup_test_encl_dynamic(ENCL_HEAP_SIZE_DEFAULT, 0x3f4000, &self->encl, _metadata));",
+    // The simulated heap size appears only in comments.
+    const c = exported.get("unclobbered-vdso-oversubscribed-remove")!;
+    expect(c.replace(/\/\*[\s\S]*?\*\//g, "")).not.toMatch(/128|0x80000|524288|0xb000/);
+    expect(c.replace(/\n \* /g, " ")).toContain(
+      "The simulated machine has 128 EPC pages (512 KiB): its heap was 128 pages.",
     );
+  });
+
+  it("a repetition of a fixed count loops over that count", () => {
+    expectInOrder(exported.get("augment-via-eaccept-long")!, [
+      "TEST_F_TIMEOUT(enclave, augment_via_eaccept_long, 900)",
+      "\tASSERT_TRUE(setup_test_encl_dynamic(ENCL_HEAP_SIZE_DEFAULT, 0x3f4000, &self->encl, _metadata));",
+      "\tfor (i = 0; i < 512; i++) {\n" +
+        "\t\teaccept_op.epc_addr = self->encl.encl_base + 0xc000 + i * PAGE_SIZE;",
+      "\t\tEXPECT_EQ(ENCL_CALL(&eaccept_op, &self->run, true), 0);",
+    ]);
   });
 
   it("a repetition that stops early: the clean entries loop, the stopped one is asserted in full", () => {
@@ -273,6 +305,157 @@ describe("toSelftest: golden snippets", () => {
       "\tnop_op.type = ENCL_OP_NOP;",
       "\tinit_tcs_page_op.entry = 0x23d3; /* encl_entry */",
     ]);
+  });
+});
+
+/**
+ * Per exportable flow: the ENCL_CALL clobbered flags in order (t = true: vdso_sgx_enter_enclave()
+ * directly; f = false: call.S's sgx_enter_enclave()) and the setup line. For the flows that
+ * mirror a mainline test these are that test's, read from tools/testing/selftests/sgx/main.c
+ * (augment_via_eaccept_long: from its posted patch).
+ */
+const PATHS: Record<string, { calls: string; setup: string }> = {
+  augment: { calls: "ttt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+  "augment-via-eaccept": {
+    calls: "ttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "epcm-permissions": {
+    calls: "tttttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "tcs-create": {
+    calls: "ttttttttttttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "unclobbered-vdso": {
+    calls: "ff",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "clobbered-vdso": { calls: "tt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+  "tcs-entry": { calls: "tt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+  "pte-permissions": {
+    calls: "tttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "tcs-permissions": { calls: "", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+  "remove-added-page-no-eaccept": {
+    calls: "tt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "remove-added-page-invalid-access": {
+    calls: "ttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "remove-added-page-invalid-access-after-eaccept": {
+    calls: "tttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "remove-untouched-page": {
+    calls: "t",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "unclobbered-vdso-oversubscribed": {
+    calls: "ff",
+    setup: "setup_test_encl(total_mem, &self->encl, _metadata)",
+  },
+  "unclobbered-vdso-oversubscribed-remove": {
+    calls: "fft",
+    setup: "setup_test_encl(total_mem, &self->encl, _metadata)",
+  },
+  "augment-via-eaccept-long": {
+    calls: "ttt",
+    setup: "setup_test_encl_dynamic(ENCL_HEAP_SIZE_DEFAULT, 0x3f4000, &self->encl, _metadata)",
+  },
+  emodpe: { calls: "tttttttt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+  "two-enclaves": { calls: "tttt", setup: "setup_test_encl(64 * PAGE_SIZE, &self->encl, _metadata)" },
+  refusals: { calls: "tttt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+};
+
+const flagsOf = (c: string) =>
+  [...c.matchAll(/ENCL_CALL\(&\w+, &[\w>-]+, (true|false)\)/g)].map((m) => m[1][0]).join("");
+
+describe("toSelftest: call path, heap and timeout per flow", () => {
+  it("every exportable flow has a row", () => {
+    expect(Object.keys(PATHS).sort()).toEqual(
+      flows
+        .map((f) => f.id)
+        .filter((id) => exported.has(id))
+        .sort(),
+    );
+  });
+
+  it.each(Object.keys(PATHS))("%s", (id) => {
+    const c = exported.get(id)!;
+    expect(flagsOf(c)).toBe(PATHS[id].calls);
+    expect(c).toContain(`\tASSERT_TRUE(${PATHS[id].setup});`);
+    // ERESUME always calls the vDSO directly, as main.c does.
+    expect(c).not.toMatch(/sgx_enter_enclave\([^)]*ERESUME/);
+  });
+
+  it("unclobbered_vdso: both entries through the register-saving wrapper, as main.c", () => {
+    expectInOrder(exported.get("unclobbered-vdso")!, [
+      "false goes through sgx_enter_enclave() in call.S",
+      "\tEXPECT_EQ(ENCL_CALL(&put_buf_op, &self->run, false), 0);",
+      "\tEXPECT_EQ(ENCL_CALL(&get_buf_op, &self->run, false), 0);\n\n\tEXPECT_EQ(get_buf_op.value, MAGIC);",
+    ]);
+  });
+
+  it("unclobbered_vdso_oversubscribed: get_total_epc_mem(), a plain TEST_F, the model's EPC in the header", () => {
+    const c = exported.get("unclobbered-vdso-oversubscribed")!;
+    expect(c).toContain("TEST_F(enclave, unclobbered_vdso_oversubscribed)\n");
+    expect(c).toContain("for a machine with 128 EPC pages (512 KiB) and SGX2");
+    expect(c).toContain("\ttotal_mem = get_total_epc_mem();\n\tASSERT_NE(total_mem, 0);\n");
+    // No heap offsets are used: no heap pointer either.
+    expect(c).not.toContain("heap =");
+  });
+
+  it("augment_via_eaccept_long names the helper and the patch it needs", () => {
+    const c = exported.get("augment-via-eaccept-long")!;
+    expect(c).toContain("it uses main.c's setup_test_encl_dynamic(),");
+    expect(c).not.toContain("it uses main.c's setup_test_encl(),");
+    expect(c.replace(/\n \* /g, " ")).toContain(
+      'setup_test_encl_dynamic() is not in mainline main.c: it comes from the posted patch "selftests/sgx: Include the dynamic heap size to the ELRANGE calculation"',
+    );
+  });
+
+  it("a scenario states the path with clobbered; the trace echoes it only when given", () => {
+    const raw = scenario("t", [
+      { op: "EENTER", call: "write", addr: "0x4000", value: "0x1", clobbered: false },
+      { op: "EENTER", call: "read", addr: "0x4000", clobbered: true },
+      { op: "EENTER", call: "nop" },
+    ]);
+    const s = parse(raw);
+    const { trace } = runScenario(s);
+    expect(trace.steps[10].op.clobbered).toBe(false);
+    expect(trace.steps[11].op.clobbered).toBe(true);
+    expect("clobbered" in trace.steps[12].op).toBe(false);
+    expect(flagsOf(code(toSelftest(s, trace)))).toBe("ftt");
+    const bad = parseScenario(scenario("t", [{ op: "EENTER", call: "nop", clobbered: "no" }]));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.errors.join("\n")).toContain('steps[10].clobbered: expected true or false, got "no"');
+    const resume = parseScenario(scenario("t", [{ op: "ERESUME", clobbered: false }]));
+    expect(resume.ok).toBe(false);
+  });
+
+  it("an EPC-sized heap: an offset past it, or a loop that reaches its end and stops, is refused", () => {
+    const machine = { epcPages: 128 };
+    const build = standardBuild({ heapPages: 128, epcPages: 128, epcmChecks: false });
+    const withBuild = (steps: unknown[]) =>
+      exportRaw({ format: "epcm-scenario/1", title: "t", machine, steps: [...build, ...steps] });
+    const past = withBuild([{ op: "mmap", offset: "0x8b000", length: "0x1000", prot: "PROT_READ" }]);
+    expect(past.ok).toBe(false);
+    if (!past.ok)
+      expect(past.error).toMatch(
+        /steps\[10\] \(mmap\): offset 0x8b000 lies past the heap, which is as large as the simulated EPC \(128 pages\)/,
+      );
+    const inside = code(withBuild([{ op: "EENTER", call: "read", addr: "0xc000" }]));
+    expect(inside).toContain("get_addr_op.addr = self->encl.encl_base + heap->offset + 0x1000;");
+    const tail = withBuild([{ op: "EENTER", call: "read", addr: "0x8a000", pages: 2 }]);
+    expect(tail.ok).toBe(false);
+    if (!tail.ok)
+      expect(tail.error).toMatch(/the 2 entries reach the end of a heap as large as the simulated EPC/);
   });
 });
 

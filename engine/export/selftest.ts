@@ -10,12 +10,19 @@
 //                  build are refused by the kernel before it reads their buffers, so main.c's own
 //                  SECS and SIGSTRUCT (self->encl.secs, .sigstruct) stand in
 //   mmap/mprotect/munmap   on self->encl.encl_base + offset, then the result and errno
-//   EENTER         an encl_op_* struct and ENCL_CALL(&op, &self->run, true), then the value read,
+//   EENTER         an encl_op_* struct and ENCL_CALL(&op, &self->run, clobbered), clobbered as the
+//                  step states it (default true: vdso_sgx_enter_enclave() directly; false: call.S's
+//                  register-saving sgx_enter_enclave(), as main.c's unclobbered_* tests), then the value read,
 //                  EACCEPT's op.ret, EXPECT_EEXIT or run.function, and the three exception fields;
 //                  after a reported exception they are reset to 0, as main.c does
 //   ERESUME        vdso_sgx_enter_enclave((unsigned long)&op, 0, 0, ERESUME, 0, 0, &self->run)
 //                  with the op the interrupted thread was running (main.c's epcm_permissions)
-//   pages: N       a for loop over the N pages (main.c's unclobbered_vdso_oversubscribed_remove)
+//   pages: N       a for loop over the N pages (main.c's unclobbered_vdso_oversubscribed_remove),
+//                  declared TEST_F_TIMEOUT(..., 900) as that test is
+//   a heap as large as the EPC   main.c's get_total_epc_mem() sizes it; heap offsets, lengths,
+//                  counts and the per-page loop are written from the heap segment (heap->offset,
+//                  heap->size), so the test oversubscribes the real EPC; the header names the
+//                  model's EPC size. An offset past such a heap is refused (it has no fixed place)
 //
 //   a later standard build of another enclave   setup_test_encl() into a local struct encl, a
 //                  struct sgx_enclave_run of its own, and encl_delete() at the end of the test
@@ -55,8 +62,13 @@ export type SelftestResult = { ok: true; code: string } | { ok: false; error: st
 const PAGE = 0x1000;
 /** The standard build: CREATE, 4 × ADD_PAGES, INIT, 4 × mmap (standard-build.ts). */
 const BUILD_STEPS = 10;
-/** Loops with more entries than this get main.c's TEST_F_TIMEOUT hint. */
-const LONG_LOOP = 1 << 16;
+/**
+ * main.c: `TEST_F_TIMEOUT(enclave, unclobbered_vdso_oversubscribed_remove, 900)`, the one
+ * mainline test that makes one enclave entry per page in a loop (the posted
+ * augment_via_eaccept_long declares the same 900 s as TIMEOUT_DEFAULT); kselftest_harness.h's
+ * default is 30 s.
+ */
+const LOOP_TIMEOUT = 900;
 
 const CANNOT = "cannot export as a kernel selftest";
 
@@ -291,6 +303,12 @@ interface EnclaveCtx {
 
 interface Layout {
   heapPages: number;
+  /**
+   * The heap is as large as the machine's EPC: main.c's oversubscribed tests size it with
+   * get_total_epc_mem(), so the export derives the heap's offset, size and page count from the
+   * heap segment instead of the simulated size (fixture enclave only).
+   */
+  scaled: boolean;
   /** Extra ELRANGE requested from setup_test_encl_dynamic (bytes); 0 for setup_test_encl. */
   dynamicSize: number;
   total: number;
@@ -309,7 +327,10 @@ class Exporter {
   private readonly laterBuilds = new Map<number, EnclaveCtx>();
   /** The enclave the step being emitted uses. */
   private cur!: EnclaveCtx;
-  private longestLoop = 0;
+  /** A loop of enclave entries was written: the test gets main.c's TEST_F_TIMEOUT. */
+  private looped = false;
+  /** The step being emitted, for refusals found while writing it. */
+  private at = "";
 
   constructor(s: Scenario, t: Trace, name: string) {
     this.s = s;
@@ -404,7 +425,10 @@ class Exporter {
     // ELRANGE up to a power of two: asking for everything past total_size gives exactly `size`.
     const dynamicSize =
       size > plain && enclaveSize(heapPages, (size - total) / PAGE) === size ? size - total : 0;
-    const layout = { heapPages, dynamicSize, total, size };
+    // main.c's oversubscribed tests: `setup_test_encl(get_total_epc_mem(), ...)`.
+    const scaled =
+      encl === "self->encl" && heapPages > 1 && heapPages === this.s.machine.epcPages && dynamicSize === 0;
+    const layout = { heapPages, scaled, dynamicSize, total, size };
     const raw = standardBuild({ heapPages, dynamicPages: dynamicSize / PAGE, enclave: create.enclave });
     const parsed = parseScenario({ format: "epcm-scenario/1", title: "standard build", steps: raw });
     if (!parsed.ok) throw new Error(`standard build does not parse: ${parsed.errors.join("; ")}`);
@@ -499,9 +523,41 @@ class Exporter {
 
   /** An enclave address: the base plus a literal offset (see the header about the layout). */
   private addr(offset: number): string {
+    if (this.cur.layout.scaled && offset >= HEAP) return `${this.cur.encl}.encl_base + ${this.off(offset)}`;
     return offset < 0
       ? `${this.cur.encl}.encl_base - ${hexOf(-offset)}`
       : `${this.cur.encl}.encl_base + ${hexOf(offset)}`;
+  }
+
+  /**
+   * An enclave offset as C. In a heap that scales with the EPC (main.c's oversubscribed tests),
+   * offsets in the heap are written from the heap segment (`heap->offset + 0x1000`); an offset
+   * past the heap has no fixed place on a machine whose EPC differs, so the export refuses it.
+   */
+  private off(offset: number): string {
+    const { scaled, total } = this.cur.layout;
+    if (!scaled || offset < HEAP) return hexOf(offset);
+    if (offset >= total)
+      fail(
+        `${this.at}: offset ${hexOf(offset)} lies past the heap, which is as large as the simulated EPC (${this.s.machine.epcPages} pages); main.c sizes such a heap with get_total_epc_mem(), so on a real machine that offset is elsewhere`,
+      );
+    this.declareHeap();
+    return offset === HEAP ? "heap->offset" : `heap->offset + ${hexOf(offset - HEAP)}`;
+  }
+
+  /** A length as C: the heap's size in a scaled heap (`heap->size`), else PAGE_SIZE multiples. */
+  private len(n: number): string {
+    const { scaled, heapPages } = this.cur.layout;
+    if (scaled && n === heapPages * PAGE) {
+      this.declareHeap();
+      return "heap->size";
+    }
+    return length(n);
+  }
+
+  /** main.c: `heap = &self->encl.segment_tbl[self->encl.nr_segments - 1];` */
+  private declareHeap(): void {
+    this.declare("heap", "struct encl_segment *");
   }
 
   /** What lives at an enclave offset in the measured layout (kernel-selftests §1.1), if known. */
@@ -538,6 +594,7 @@ class Exporter {
   private step(i: number): void {
     const step = this.s.steps[i];
     const out = this.t.steps[i];
+    this.at = `steps[${i}] (${stepLabel(step)})`;
     this.stepComment(i);
     switch (step.op) {
       case "ioctl":
@@ -568,7 +625,6 @@ class Exporter {
    */
   private emitLaterBuild(from: number, ctx: EnclaveCtx): void {
     this.cur = ctx;
-    const { heapPages, dynamicSize } = ctx.layout;
     this.declare(ctx.encl, "struct encl");
     this.declare(ctx.run, "struct sgx_enclave_run");
     this.emit("");
@@ -577,29 +633,37 @@ class Exporter {
         `steps[${from}..${from + BUILD_STEPS - 1}] the standard build of enclave "${ctx.id}": main.c's setup_test_encl() into ${ctx.encl}, with ${ctx.run} to enter it. FIXTURE_TEARDOWN deletes only self->encl, so the test ends with encl_delete(&${ctx.encl}).`,
       ]),
     );
-    this.body.push(...this.setupCall(heapPages, dynamicSize, ctx.encl));
+    this.body.push(...this.setupCall(ctx.layout, ctx.encl));
     this.emit("");
     this.emit(`memset(&${ctx.run}, 0, sizeof(${ctx.run}));`, `${ctx.run}.tcs = ${ctx.encl}.encl_base;`);
   }
 
   /** setup_test_encl() (or _dynamic) for a heap and an ELRANGE, asserted as main.c asserts it; indented. */
-  private setupCall(heapPages: number, dynamicSize: number, encl: string): string[] {
+  private setupCall(layout: Layout, encl: string): string[] {
+    const { heapPages, dynamicSize, scaled } = layout;
     const size = hexOf(enclaveSize(heapPages, dynamicSize / PAGE));
     if (dynamicSize > 0)
       return [
         ...block([
-          `setup_test_encl_dynamic() comes from the augment_via_eaccept_long patch series, not mainline main.c: it adds dynamic_size to the ELRANGE before rounding it up to a power of two (${size} here).`,
+          `setup_test_encl_dynamic() adds dynamic_size to the ELRANGE before rounding it up to a power of two (${size} here). Mainline main.c does not have it: see the note above this test.`,
         ]),
         `\tASSERT_TRUE(setup_test_encl_dynamic(${heapArg(heapPages)}, ${hexOf(dynamicSize)}, &${encl}, _metadata));`,
       ];
+    if (scaled) {
+      // main.c's unclobbered_vdso_oversubscribed(_remove): the heap scales with the real EPC.
+      this.declare("total_mem", "unsigned long");
+      return [
+        ...block([
+          `A heap as large as all of the EPC, as main.c's oversubscribed tests create it (get_total_epc_mem() sums the EPC sections CPUID reports; the simulated machine has ${heapPages} pages).`,
+        ]),
+        "\ttotal_mem = get_total_epc_mem();",
+        "\tASSERT_NE(total_mem, 0);",
+        `\tASSERT_TRUE(setup_test_encl(total_mem, &${encl}, _metadata));`,
+        ...(this.decls.has("heap") ? ["", `\theap = &${encl}.segment_tbl[${encl}.nr_segments - 1];`] : []),
+      ];
+    }
     return [
-      ...(heapPages > 1
-        ? block([
-            heapPages === this.s.machine.epcPages
-              ? `A ${heapPages}-page heap, as large as the simulated EPC in the oversubscribed tests (main.c passes get_total_epc_mem() there).`
-              : `A ${heapPages}-page heap, as the scenario's build adds it.`,
-          ])
-        : []),
+      ...(heapPages > 1 ? block([`A ${heapPages}-page heap, as the scenario's build adds it.`]) : []),
       `\tASSERT_TRUE(setup_test_encl(${heapArg(heapPages)}, &${encl}, _metadata));`,
     ];
   }
@@ -658,8 +722,8 @@ class Exporter {
         ];
         this.body.splice(memsetAt, 0, ...pre.map((l) => (l === "" ? "" : `\t${l}`)));
         field("src", a.src === 0 ? "(unsigned long)add_src" : `(unsigned long)add_src + ${hexOf(a.src)}`);
-        field("offset", hexOf(a.offset), a.offset);
-        field("length", length(a.length));
+        field("offset", this.off(a.offset), a.offset);
+        field("length", this.len(a.length));
         field("secinfo", "(unsigned long)&secinfo");
         nonzero("flags", a.flags, (n) => bits(n, [["SGX_PAGE_MEASURE", 1]]));
         cleanup = `munmap(add_src, ${len});`;
@@ -672,8 +736,8 @@ class Exporter {
         const inputs = Object.entries(fields).filter(([k]) => k !== "cmd");
         // main.c's SGX2 probe: the all-zero struct the memset left (kernel-selftests §0.3).
         if (inputs.every(([, n]) => n === 0)) break;
-        field("offset", hexOf(a.offset), a.offset);
-        field("length", length(a.length));
+        field("offset", this.off(a.offset), a.offset);
+        field("length", this.len(a.length));
         if (a.cmd === "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS")
           nonzero("permissions", a.permissions, permissions);
         if (a.cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES") nonzero("page_type", a.page_type, pageType);
@@ -689,6 +753,8 @@ class Exporter {
     for (const [key, value] of Object.entries(out.arg ?? {})) {
       const n = Number(BigInt(value));
       if (key === "result" && n !== 0) this.emit(`EXPECT_EQ(${v}.result, ${n}); /* ${sgxCodeName(n)} */`);
+      else if (key === "count" && n !== 0 && this.len(n) === "heap->size")
+        this.emit(`EXPECT_EQ(${v}.count, heap->size);`);
       else this.emit(`EXPECT_EQ(${v}.${key}, ${key === "count" || n === 0 ? String(n) : hexOf(n)});`);
     }
     if (cleanup) this.emit("", cleanup);
@@ -697,7 +763,10 @@ class Exporter {
   private mmap(step: Step & { op: "mmap" }, out: TraceStep): void {
     this.declare("addr", "void *");
     this.emit(
-      this.withPlace(`addr = mmap((void *)(${this.addr(step.offset)}), ${length(step.length)},`, step.offset),
+      this.withPlace(
+        `addr = mmap((void *)(${this.addr(step.offset)}), ${this.len(step.length)},`,
+        step.offset,
+      ),
       `\t    ${prot(step.prot)}, ${mapFlags(step.flags)},`,
       `\t    ${this.cur.encl}.fd, 0);`,
     );
@@ -717,7 +786,7 @@ class Exporter {
 
   private memCall(step: Step & { op: "mprotect" | "munmap" }, out: TraceStep): void {
     this.declare("ret", "int");
-    const where = `(void *)(${this.addr(step.offset)}), ${length(step.length)}`;
+    const where = `(void *)(${this.addr(step.offset)}), ${this.len(step.length)}`;
     const call =
       step.op === "mprotect" ? `ret = mprotect(${where}, ${prot(step.prot)});` : `ret = munmap(${where});`;
     this.emit(this.withPlace(call, step.offset));
@@ -876,31 +945,46 @@ class Exporter {
     const kind = this.kindOf(step.call, pages > 1);
     const v = this.opVar(kind);
     const done = pages <= 1 ? 0 : (out.repeated ?? 0);
-    this.setOp(kind, v, step.call, done > 0 ? "fixed" : "all");
-    if (pages <= 1) {
-      this.emit("");
-      this.expectEntry([`ENCL_CALL(&${v}, &${this.cur.run}, true)`], out, { kind, v }, step.tcs);
-      return;
-    }
+    // main.c's ENCL_CALL(op, run, clobbered): false enters through call.S's register-saving
+    // sgx_enter_enclave(), true calls vdso_sgx_enter_enclave() directly (the default).
+    const call = `ENCL_CALL(&${v}, &${this.cur.run}, ${step.clobbered === false ? "false" : "true"})`;
     // One enclave entry per page (the contract's `pages: N`), stopping at the first entry that
     // does not end in a clean EEXIT with status 0: `repeated` entries were clean.
     const base = "addr" in step.call ? step.call.addr : undefined;
+    const { scaled, heapPages, total } = this.cur.layout;
+    // main.c's unclobbered_vdso_oversubscribed_remove: one entry per page of a heap as large as
+    // the EPC, `for (i = 0; i < heap->size; i += 4096)` over `encl_base + heap->offset + i`.
+    const wholeHeap = scaled && base === HEAP && pages === heapPages && done === pages;
+    if (scaled && pages > 1 && base !== undefined && !wholeHeap && base + pages * PAGE >= total)
+      fail(
+        `${this.at}: the ${pages} entries reach the end of a heap as large as the simulated EPC (${this.s.machine.epcPages} pages)${done < pages ? ` and stop at entry ${done}` : ""}; main.c sizes that heap with get_total_epc_mem(), so on a real machine the entries would cover other pages`,
+      );
+    this.setOp(kind, v, step.call, done > 0 ? "fixed" : "all");
+    if (pages <= 1) {
+      this.emit("");
+      this.expectEntry([call], out, { kind, v }, step.tcs);
+      return;
+    }
     const pageAddr = (expr: string) => (base === undefined ? undefined : `${this.addr(base)} + ${expr}`);
     if (done > 0) {
       this.declare("i", "unsigned long");
-      this.longestLoop = Math.max(this.longestLoop, done);
+      this.looped = true;
       this.emit("");
       this.body.push(
         ...block([
-          `${done} enclave entries, one per page, each asserted as main.c's unclobbered_vdso_oversubscribed_remove asserts its EACCEPT loop.`,
+          wholeHeap
+            ? "One enclave entry per page of the heap (as large as the EPC), each asserted as main.c's unclobbered_vdso_oversubscribed_remove asserts its EACCEPT loop."
+            : `${done} enclave entries, one per page, each asserted as main.c's unclobbered_vdso_oversubscribed_remove asserts its EACCEPT loop.`,
         ]),
       );
-      this.emit(`for (i = 0; i < ${done}; i++) {`);
+      this.emit(
+        wholeHeap ? "for (i = 0; i < heap->size; i += PAGE_SIZE) {" : `for (i = 0; i < ${done}; i++) {`,
+      );
       const saved = this.body.length;
-      this.setOp(kind, v, step.call, "entry", pageAddr("i * PAGE_SIZE"));
+      this.setOp(kind, v, step.call, "entry", pageAddr(wholeHeap ? "i" : "i * PAGE_SIZE"));
       this.emit(
         "",
-        `EXPECT_EQ(ENCL_CALL(&${v}, &${this.cur.run}, true), 0);`,
+        `EXPECT_EQ(${call}, 0);`,
         "",
         `EXPECT_EQ(${this.cur.run}.exception_vector, 0);`,
         `EXPECT_EQ(${this.cur.run}.exception_error_code, 0);`,
@@ -927,7 +1011,7 @@ class Exporter {
     );
     if (done > 0) this.setOp(kind, v, step.call, "entry", pageAddr(`${done} * PAGE_SIZE`));
     this.emit("");
-    this.expectEntry([`ENCL_CALL(&${v}, &${this.cur.run}, true)`], out, { kind, v }, step.tcs);
+    this.expectEntry([call], out, { kind, v }, step.tcs);
   }
 
   private eresume(step: Step & { op: "ERESUME" }, out: TraceStep): void {
@@ -948,21 +1032,37 @@ class Exporter {
 
   private render(): string {
     const [first, ...later] = this.enclaves.values();
-    const { heapPages, dynamicSize, total, size } = first.layout;
+    const { heapPages, dynamicSize, scaled, total, size } = first.layout;
     const m = this.s.machine;
+    const epc = `${m.epcPages} EPC pages (${(m.epcPages * PAGE) / 1024} KiB)`;
+    const wrapped = this.s.steps.some((st) => st.op === "EENTER" && st.clobbered === false);
     const header: string[] = [
       `${this.s.title}`,
       ...(this.s.description ? [this.s.description] : []),
       "",
-      `Exported from an EPCM Explorer scenario: every assertion is an outcome the simulator computed for a machine with ${m.epcPages} EPC pages${m.sgx2 ? " and SGX2" : ", SGX1 only (no SGX2: the SGX2 ioctls fail with ENODEV)"}. Paste it into tools/testing/selftests/sgx/main.c: it uses main.c's setup_test_encl(), ENCL_CALL(), EXPECT_EEXIT(), vdso_sgx_enter_enclave, MAGIC and the SGX_SECINFO_* flags.`,
+      `Exported from an EPCM Explorer scenario: every assertion is an outcome the simulator computed for a machine with ${epc}${m.sgx2 ? " and SGX2" : ", SGX1 only (no SGX2: the SGX2 ioctls fail with ENODEV)"}. Paste it into tools/testing/selftests/sgx/main.c: it uses main.c's ${dynamicSize > 0 ? "setup_test_encl_dynamic()" : "setup_test_encl()"}, ENCL_CALL(), EXPECT_EEXIT(), vdso_sgx_enter_enclave, MAGIC and the SGX_SECINFO_* flags.`,
       "",
-      `Offsets are literal and assume the measured layout of test_encl.elf (gcc 12.2, binutils 2.40): TCS#1 0x0, TCS#2 0x1000, text 0x2000, encl_buffer 0x4000, data_start 0x5000, SSAs 0x7000 and 0x8000, heap 0xb000, total_size ${hexOf(total)}, encl_size ${hexOf(size)}. main.c derives them from the segment table (encl_get_data_offset(), the sum of the segment sizes); rebuild the offsets if your toolchain lays the enclave out differently.`,
+      `ENCL_CALL(op, run, clobbered) as main.c defines it: true calls vdso_sgx_enter_enclave() directly; false goes through sgx_enter_enclave() in call.S, which saves the callee-saved registers around the vDSO call. ${wrapped ? "This test uses both paths, as the scenario's steps state (clobbered: false)." : "Every entry here is a direct vDSO call (the scenario's default, clobbered: true)."}`,
     ];
-    if (this.longestLoop > LONG_LOOP)
+    if (dynamicSize > 0)
       header.push(
         "",
-        "This test makes many enclave entries: main.c declares such tests with TEST_F_TIMEOUT(enclave, name, 900) instead of TEST_F.",
+        `setup_test_encl_dynamic() is not in mainline main.c: it comes from the posted patch "selftests/sgx: Include the dynamic heap size to the ELRANGE calculation" (PATCH 4/5 of the 2022-09-04 series that adds augment_via_eaccept_long), which adds dynamic_size to encl_load() (load.c, main.h) and defines setup_test_encl() on top of it. Apply that patch to the tree first; on a mainline tree this test does not build.`,
       );
+    if (scaled)
+      header.push(
+        "",
+        `The heap is as large as all of the EPC, as in main.c's oversubscribed tests: the test sizes it with get_total_epc_mem() and writes the heap's offset, size and page loop from its segment (heap->offset, heap->size), so on real hardware it scales with that machine's EPC. The simulated machine has ${epc}: its heap was ${heapPages} pages.`,
+      );
+    if (this.looped)
+      header.push(
+        "",
+        `It makes one enclave entry per page in a loop, so it is declared with TEST_F_TIMEOUT(…, ${LOOP_TIMEOUT}), as main.c declares unclobbered_vdso_oversubscribed_remove (and the posted augment_via_eaccept_long, whose TIMEOUT_DEFAULT is ${LOOP_TIMEOUT}); the harness's default is 30 s.`,
+      );
+    header.push(
+      "",
+      `Offsets are literal and assume the measured layout of test_encl.elf (gcc 12.2, binutils 2.40): TCS#1 0x0, TCS#2 0x1000, text 0x2000, encl_buffer 0x4000, data_start 0x5000, SSAs 0x7000 and 0x8000, heap 0xb000, total_size ${hexOf(total)}, encl_size ${hexOf(size)}${scaled ? " (with the simulated EPC)" : ""}. main.c derives them from the segment table (encl_get_data_offset(), the sum of the segment sizes); rebuild the offsets if your toolchain lays the enclave out differently.`,
+    );
     for (const c of later)
       if (c.layout.total !== total || c.layout.size !== size)
         header.push(
@@ -974,7 +1074,7 @@ class Exporter {
         "",
         `The test builds ${later.length + 1} enclaves, each with main.c's setup_test_encl(); if an ASSERT stops it early, the test process's exit releases the others' fds and mappings.`,
       );
-    const setup = this.setupCall(heapPages, dynamicSize, "self->encl");
+    const setup = this.setupCall(first.layout, "self->encl");
     const teardown = later.flatMap((c) => ["", `\tencl_delete(&${c.encl});`]);
     if (this.decls.has("ret") && this.decls.has("errno_save")) {
       // main.c: `int ret, errno_save;`
@@ -989,7 +1089,9 @@ class Exporter {
     decls.sort((a, b) => b.length - a.length || a.localeCompare(b));
     return [
       ...block(header, 0),
-      `TEST_F(enclave, ${this.name})`,
+      this.looped
+        ? `TEST_F_TIMEOUT(enclave, ${this.name}, ${LOOP_TIMEOUT})`
+        : `TEST_F(enclave, ${this.name})`,
       "{",
       ...decls,
       ...(decls.length > 0 ? [""] : []),

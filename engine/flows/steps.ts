@@ -64,9 +64,15 @@ export function reclaim(pages: number, extras: StepExtras = {}): RawStep {
 export type Call = Record<string, unknown> & { call: string };
 
 /** EENTER on `tcs`, run `call`, EEXIT. `pages: N` repeats the call on N consecutive pages. */
-export function eenter(tcs: number, call: Call, extras: StepExtras & { pages?: number } = {}): RawStep {
+export function eenter(
+  tcs: number,
+  call: Call,
+  extras: StepExtras & { pages?: number; clobbered?: boolean } = {},
+): RawStep {
   const step: RawStep = { op: "EENTER", tcs: hex(tcs), ...call };
   if (extras.pages !== undefined) step.pages = extras.pages;
+  // main.c's ENCL_CALL(op, run, clobbered): false = through call.S's sgx_enter_enclave().
+  if (extras.clobbered !== undefined) step.clobbered = extras.clobbered;
   return finish(step, extras);
 }
 

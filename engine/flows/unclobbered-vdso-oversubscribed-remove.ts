@@ -3,7 +3,8 @@
 // one MODIFY_TYPES call, every heap page is EACCEPTed (one enclave entry per page; here one
 // step with the contract's `pages: N` repetition), and one REMOVE_PAGES frees them all.
 // Evicted pages are reloaded by the kernel as each ioctl and each EACCEPT reaches them
-// (linux-sgx-driver §2.0, §3 step 3e).
+// (linux-sgx-driver §2.0, §3 step 3e). As in main.c, PUT/GET go through the register-saving
+// wrapper (`clobbered: false`) and the EACCEPT loop calls the vDSO directly (the default).
 
 import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
@@ -41,10 +42,12 @@ export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
       ...standardBuild({ epcPages: OVERSUBSCRIBED_EPC_PAGES, epcmChecks: false }),
       sgx2ProbeModifyTypes(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
+        clobbered: false,
         note: "PUT_TO_BUFFER (through the wrapper): evicted pages come back on demand.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
+        clobbered: false,
         note: "GET_FROM_BUFFER: MAGIC.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),

@@ -3,6 +3,8 @@
 // needs EPC reclaim: ADD_PAGES allocates with reclaim, so older pages are EWBed to make room
 // (linux-sgx-driver §2.2 step 7b, §6). Entering afterwards faults the evicted pages back in
 // with ELDU, transparently. Asserted: the build succeeds; PUT/GET give ret 0, EEXIT, MAGIC.
+// Both entries go through the register-saving wrapper (main.c: ENCL_CALL(..., false)), hence
+// `clobbered: false`.
 
 import type { BuiltInFlow } from "./index.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
@@ -25,10 +27,12 @@ export const unclobberedVdsoOversubscribed: BuiltInFlow = {
     steps: [
       ...standardBuild({ epcPages: OVERSUBSCRIBED_EPC_PAGES, epcmChecks: false }),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
+        clobbered: false,
         note: "PUT_TO_BUFFER: the TCS, SSA, stack and buffer pages were evicted during the build; each access faults and the kernel reloads the page (ELDU) before the enclave continues.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
+        clobbered: false,
         note: "GET_FROM_BUFFER: MAGIC, even with the EPC oversubscribed.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),

@@ -1,7 +1,8 @@
 // Selftest `unclobbered_vdso` (kernel-selftests §3.1): a plain EENTER/EEXIT round trip.
 // The selftest enters through `sgx_enter_enclave`, an assembly wrapper that saves the
-// callee-saved registers around the vDSO call; the model does not track registers, so the
-// calls below are the same enclave entries the wrapper makes. The selftest checks ret 0,
+// callee-saved registers around the vDSO call (main.c: ENCL_CALL(..., false)); the steps say
+// so with `clobbered: false`. The model does not track registers, so the calls below are the
+// same enclave entries the wrapper makes. The selftest checks ret 0,
 // function == EEXIT and user_data == 0 (no user handler here); it does not check the
 // exception fields.
 
@@ -22,10 +23,12 @@ export const unclobberedVdso: BuiltInFlow = {
     steps: [
       ...standardBuild(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
+        clobbered: false,
         note: "PUT_TO_BUFFER: enter on TCS#1 (through the register-saving wrapper) and copy MAGIC into encl_buffer.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
+        clobbered: false,
         note: "GET_FROM_BUFFER: enter again and read encl_buffer back: the enclave's memory kept MAGIC between entries.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),

@@ -586,7 +586,7 @@ const OP_FIELDS: Record<Op, readonly string[]> = {
   munmap: ["offset", "length"],
   close: [],
   reclaim: ["pages"],
-  EENTER: ["tcs", "call", "pages", "stay"],
+  EENTER: ["tcs", "call", "pages", "clobbered", "stay"],
   ERESUME: ["tcs", "stay"],
   run: ["call"],
   EEXIT: [],
@@ -1010,12 +1010,15 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
           child(path, "stay"),
           "a thread that stays inside runs one call: stay cannot be combined with pages",
         );
+      // main.c's ENCL_CALL(op, run, clobbered): the call path; kept only when given.
+      const clobbered = maybe(c, raw, path, "clobbered", boolean);
       if (call === undefined) return undefined;
       stepOp = {
         op,
         tcs,
         call,
         ...(pages === undefined ? {} : { pages }),
+        ...(clobbered === undefined ? {} : { clobbered }),
         ...(stay === undefined ? {} : { stay }),
       };
       break;

@@ -722,6 +722,7 @@ export function opJson(step: Step): Record<string, unknown> {
     case "EENTER": {
       const o: Record<string, unknown> = { op: "EENTER", tcs: hex(step.tcs), ...callJson(step.call) };
       if (step.pages !== undefined) o.pages = step.pages;
+      if (step.clobbered !== undefined) o.clobbered = step.clobbered;
       if (step.stay !== undefined) o.stay = step.stay;
       return o;
     }

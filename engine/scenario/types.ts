@@ -50,7 +50,21 @@ export type StepOp =
   | { op: "munmap"; offset: number; length: number }
   | { op: "close" }
   | { op: "reclaim"; pages: number }
-  | { op: "EENTER"; tcs: number; call: EnclaveCall; pages?: number; stay?: boolean }
+  | {
+      op: "EENTER";
+      tcs: number;
+      call: EnclaveCall;
+      pages?: number;
+      /**
+       * main.c's ENCL_CALL(op, run, clobbered): true (the default when absent) calls
+       * vdso_sgx_enter_enclave() directly from C; false goes through call.S's
+       * sgx_enter_enclave(), which saves the callee-saved registers around it. The model does
+       * not track registers: only the selftest export and the trace's echo use it.
+       */
+      clobbered?: boolean;
+      /** The thread stays inside on the step's CPU once the call completes. */
+      stay?: boolean;
+    }
   | { op: "ERESUME"; tcs: number; stay?: boolean }
   /** The thread inside on the step's CPU runs another call and stays inside. */
   | { op: "run"; call: EnclaveCall }

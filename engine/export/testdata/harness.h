@@ -2,19 +2,29 @@
 /*
  * Declarations, not implementations: just enough of the kernel SGX selftests' harness and
  * helpers for `gcc -fsyntax-only` to type-check a TEST_F exported from a scenario as if it
- * were pasted into tools/testing/selftests/sgx/main.c. Names, types and values follow:
+ * were pasted into tools/testing/selftests/sgx/main.c. Written by this project from the
+ * signatures and macros of mainline (compared with v6.12, whose selftests/sgx main.c differs
+ * from later mainline only by `#define _GNU_SOURCE`):
  *
- *   tools/testing/selftests/kselftest_harness.h   FIXTURE, TEST_F, EXPECT_*, ASSERT_*, TH_LOG
+ *   tools/testing/selftests/kselftest_harness.h   FIXTURE, TEST_F, TEST_F_TIMEOUT, EXPECT_*,
+ *                                                  ASSERT_*, SKIP, TH_LOG (syntax only)
  *   tools/testing/selftests/sgx/defines.h          PAGE_SIZE, enum encl_op_type, struct encl_op_*
- *   tools/testing/selftests/sgx/main.h             ENCL_HEAP_SIZE_DEFAULT, struct encl
+ *   tools/testing/selftests/sgx/main.h             ENCL_HEAP_SIZE_DEFAULT, struct encl_segment,
+ *                                                  struct encl, encl_load() ... encl_get_entry(),
+ *                                                  sgx_enter_enclave() (call.S)
  *   tools/testing/selftests/sgx/main.c             MAGIC, MAGIC2, SGX_SECINFO_PENDING/MODIFIED/PR,
- *                                                  setup_test_encl(), ENCL_CALL(), EXPECT_EEXIT(),
- *                                                  vdso_sgx_enter_enclave, the enclave fixture
- *   arch/x86/include/uapi/asm/sgx.h                SGX_IOC_*, the ioctl structs, sgx_enclave_run
+ *                                                  the enclave fixture, setup_test_encl(),
+ *                                                  get_total_epc_mem(), ENCL_CALL(), EXPECT_EEXIT(),
+ *                                                  vdso_sgx_enter_enclave
+ *   arch/x86/include/uapi/asm/sgx.h                SGX_IOC_*, the ioctl structs, sgx_enclave_run,
+ *                                                  vdso_sgx_enter_enclave_t
  *   arch/x86/include/asm/sgx.h                     SGX_SECINFO_*, SGX_PAGE_TYPE_*, sgx_secinfo
  *   arch/x86/include/asm/enclu.h                   EENTER, ERESUME, EEXIT
+ *   tools/include/linux/types.h                    u32
  *
- * The macros only make the code valid C with the same types; they do not run tests.
+ * main.c defines setup_test_encl() and get_total_epc_mem() `static`; they are declared extern
+ * here only because this file has no definitions. The macros only make the code valid C with
+ * the same types; they do not run tests.
  */
 #ifndef EPCM_EXPORT_HARNESS_H
 #define EPCM_EXPORT_HARNESS_H
@@ -214,6 +224,10 @@ struct encl_op_init_tcs_page {
 	uint64_t entry;
 };
 
+/* ---- tools/include/linux/types.h ------------------------------------------------------ */
+
+typedef __u32 u32;
+
 /* ---- tools/testing/selftests/sgx/main.h ------------------------------------------------ */
 
 #define ENCL_HEAP_SIZE_DEFAULT	4096
@@ -241,10 +255,20 @@ struct encl {
 	struct sgx_sigstruct sigstruct;
 };
 
+extern unsigned char sign_key[];
+extern unsigned char sign_key_end[];
+
 void encl_delete(struct encl *ctx);
+bool encl_load(const char *path, struct encl *encl, unsigned long heap_size);
+bool encl_measure(struct encl *encl);
+bool encl_build(struct encl *encl);
 uint64_t encl_get_entry(struct encl *encl, const char *symbol);
 
-int sgx_enter_enclave(void *rdi, void *rsi, long rdx, uint32_t function, void *r8, void *r9,
+/*
+ * call.S: pushes rbx and r12-r15, calls *vdso_sgx_enter_enclave with the run struct on the
+ * stack, pops them again: the enclave cannot clobber the caller's callee-saved registers.
+ */
+int sgx_enter_enclave(void *rdi, void *rsi, long rdx, u32 function, void *r8, void *r9,
 		      struct sgx_enclave_run *run);
 
 /* ---- tools/testing/selftests/kselftest_harness.h (syntax only) ---------------------- */
@@ -264,7 +288,10 @@ struct __test_metadata {
 	void fixture_name##_##test_name(struct __test_metadata *_metadata, \
 					FIXTURE_DATA(fixture_name) *self)
 
-#define TEST_F_TIMEOUT(fixture_name, test_name, timeout) TEST_F(fixture_name, test_name)
+/* The timeout must be a positive integer constant, as the harness stores it in the metadata. */
+#define TEST_F_TIMEOUT(fixture_name, test_name, timeout) \
+	_Static_assert((timeout) > 0, "timeout"); \
+	TEST_F(fixture_name, test_name)
 
 #define TH_LOG(fmt, ...) fprintf(stderr, "# " fmt "\n", ##__VA_ARGS__)
 
@@ -313,13 +340,31 @@ FIXTURE(enclave) {
 	struct sgx_enclave_run run;
 };
 
+/* static in main.c: encl_load(), encl_measure(), encl_build(), one mmap() per segment. */
 bool setup_test_encl(unsigned long heap_size, struct encl *encl,
 		     struct __test_metadata *_metadata);
 
-/* From the augment_via_eaccept_long patch series (kernel-selftests Appendix A), not mainline. */
+/* static in main.c: the sizes of the EPC sections CPUID leaf 0x12 reports, summed. */
+unsigned long get_total_epc_mem(void);
+
+/*
+ * Not in mainline: the posted patch "selftests/sgx: Include the dynamic heap size to the
+ * ELRANGE calculation" (2022-09-04, with augment_via_eaccept_long) defines it, static, and
+ * makes setup_test_encl(h, e, m) call setup_test_encl_dynamic(h, 0, e, m).
+ */
 bool setup_test_encl_dynamic(unsigned long heap_size, unsigned long dynamic_size,
 			     struct encl *encl, struct __test_metadata *_metadata);
 
+/*
+ * ENCL_CALL(op, run, clobbered), as main.c defines it: EENTER with `op` in RDI.
+ *   clobbered == true:  vdso_sgx_enter_enclave() is called directly from C; the enclave may
+ *                       clobber callee-saved registers (clobbered_vdso, tcs_entry, the SGX2
+ *                       tests, the EACCEPT loop of unclobbered_vdso_oversubscribed_remove).
+ *   clobbered == false: the call goes through sgx_enter_enclave() in call.S, which saves and
+ *                       restores them (unclobbered_vdso, unclobbered_vdso_oversubscribed, the
+ *                       PUT/GET of unclobbered_vdso_oversubscribed_remove).
+ * Both return the vDSO's return value; the outcome lands in *run either way.
+ */
 #define ENCL_CALL(op, run, clobbered) \
 	({ \
 		int ret; \
