@@ -157,10 +157,7 @@ describe("docs/scenario-format.md", () => {
   });
 
   it("marks the planned additions as not implemented, and the validator indeed rejects them", () => {
-    for (const raw of [
-      scenario([], { machine: { kernel: "v6.6" } }),
-      scenario([{ op: "race", steps: [] }]),
-    ])
+    for (const raw of [scenario([], { machine: { kernel: "v6.6" } }), scenario([{ op: "race", steps: [] }])])
       expect(errorsOf(raw).length, JSON.stringify(raw)).toBeGreaterThan(0);
     // The CPU additions and user-space accesses are implemented (and documented above the line).
     for (const raw of [
