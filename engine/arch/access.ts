@@ -87,7 +87,7 @@ export function enclaveAccess(
   // A translation cached since the thread entered, with the right this access needs, is used
   // without a page walk and without the EPCM check (docs/scenario-format.md, "TLBs"; the EPCM
   // is consulted when a translation is filled). A cached entry without the right: walk again.
-  if (lp.tlbVpn.length > 0) {
+  if (lp.tlbN > 0) {
     const i = tlbFind(lp, vpn);
     if (i >= 0 && lp.tlbRights[i] & rightOf(kind)) {
       const hit = lp.tlbEpc[i];

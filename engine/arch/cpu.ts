@@ -65,60 +65,69 @@ export interface LogicalProcessor {
   entryEpoch: number;
   /**
    * The TLB's enclave translations, filled since the processor entered: virtual page number,
-   * EPC page and the rights (R=1 W=2 X=4) the filling walk allowed (PTE ∩ EPCM). Parallel
-   * arrays, oldest first; at most TLB_ENTRIES (docs: engine/MODEL.md, "TLBs").
+   * EPC page and the rights (R=1 W=2 X=4) the filling walk allowed (PTE ∩ EPCM). The first
+   * `tlbN` slots are in use, oldest first; at most TLB_ENTRIES (engine/MODEL.md, "Many CPUs").
    */
-  tlbVpn: number[];
-  tlbEpc: number[];
-  tlbRights: number[];
+  tlbN: number;
+  tlbVpn: Float64Array;
+  tlbEpc: Int32Array;
+  tlbRights: Uint8Array;
 }
 
 /** A TLB may drop any entry at any time (SDM Vol. 3A §4.10.2); the model keeps the newest 64. */
 export const TLB_ENTRIES = 64;
 
 export function newProcessor(id: number): LogicalProcessor {
-  return { id, secs: NONE, tcs: NONE, tcsLinaddr: 0, entryEpoch: 0, tlbVpn: [], tlbEpc: [], tlbRights: [] };
+  return {
+    id,
+    secs: NONE,
+    tcs: NONE,
+    tcsLinaddr: 0,
+    entryEpoch: 0,
+    tlbN: 0,
+    tlbVpn: new Float64Array(TLB_ENTRIES),
+    tlbEpc: new Int32Array(TLB_ENTRIES),
+    tlbRights: new Uint8Array(TLB_ENTRIES),
+  };
 }
 
-/** The cached translation of a virtual page, as an index into the TLB arrays, or -1. */
+/** The cached translation of a virtual page, as a slot of the TLB arrays, or -1. */
 export function tlbFind(lp: LogicalProcessor, vpn: number): number {
   const v = lp.tlbVpn;
-  for (let i = v.length - 1; i >= 0; i--) if (v[i] === vpn) return i;
+  for (let i = lp.tlbN - 1; i >= 0; i--) if (v[i] === vpn) return i;
   return -1;
 }
 
-/** Cache a translation (replacing an older one of the same page). */
+function tlbRemoveAt(lp: LogicalProcessor, i: number): void {
+  lp.tlbVpn.copyWithin(i, i + 1, lp.tlbN);
+  lp.tlbEpc.copyWithin(i, i + 1, lp.tlbN);
+  lp.tlbRights.copyWithin(i, i + 1, lp.tlbN);
+  lp.tlbN--;
+}
+
+/** Cache a translation (replacing an older one of the same page; dropping the oldest when full). */
 export function tlbFill(lp: LogicalProcessor, vpn: number, epc: number, rights: number): void {
-  const i = tlbFind(lp, vpn);
-  if (i >= 0) {
-    lp.tlbVpn.splice(i, 1);
-    lp.tlbEpc.splice(i, 1);
-    lp.tlbRights.splice(i, 1);
-  } else if (lp.tlbVpn.length >= TLB_ENTRIES) {
-    lp.tlbVpn.shift();
-    lp.tlbEpc.shift();
-    lp.tlbRights.shift();
+  if (lp.tlbN > 0) {
+    const i = tlbFind(lp, vpn);
+    if (i >= 0) tlbRemoveAt(lp, i);
+    else if (lp.tlbN >= TLB_ENTRIES) tlbRemoveAt(lp, 0);
   }
-  lp.tlbVpn.push(vpn);
-  lp.tlbEpc.push(epc);
-  lp.tlbRights.push(rights);
+  const n = lp.tlbN++;
+  lp.tlbVpn[n] = vpn;
+  lp.tlbEpc[n] = epc;
+  lp.tlbRights[n] = rights;
 }
 
 /** Flush every cached enclave translation (EENTER, ERESUME, EEXIT, AEX). */
 export function tlbFlush(lp: LogicalProcessor): void {
-  if (lp.tlbVpn.length === 0) return;
-  lp.tlbVpn.length = 0;
-  lp.tlbEpc.length = 0;
-  lp.tlbRights.length = 0;
+  lp.tlbN = 0;
 }
 
 /** Drop one page's translation (the kernel's TLB shootdown after a PTE change). */
 export function tlbInvalidate(lp: LogicalProcessor, vpn: number): boolean {
   const i = tlbFind(lp, vpn);
   if (i < 0) return false;
-  lp.tlbVpn.splice(i, 1);
-  lp.tlbEpc.splice(i, 1);
-  lp.tlbRights.splice(i, 1);
+  tlbRemoveAt(lp, i);
   return true;
 }
 
@@ -144,7 +153,12 @@ export class Cpu {
     c.nextEid = this.nextEid;
     c.nextVersion = this.nextVersion;
     for (const lp of this.lps)
-      c.lps.push({ ...lp, tlbVpn: [...lp.tlbVpn], tlbEpc: [...lp.tlbEpc], tlbRights: [...lp.tlbRights] });
+      c.lps.push({
+        ...lp,
+        tlbVpn: lp.tlbVpn.slice(),
+        tlbEpc: lp.tlbEpc.slice(),
+        tlbRights: lp.tlbRights.slice(),
+      });
     return c;
   }
 

@@ -24,9 +24,9 @@ export function edmmSafety(sim: Simulation, model: ReferenceModel): string[] {
       out.push(
         `CPU ${lp.id} is ${inside ? "" : "not "}in enclave mode, but the trace's events say it is ${inside ? "not" : ""}`,
       );
-    if (!inside && lp.tlbVpn.length > 0)
-      out.push(`CPU ${lp.id} is outside enclave mode but caches ${lp.tlbVpn.length} enclave translation(s)`);
-    for (let i = 0; i < lp.tlbVpn.length; i++) {
+    if (!inside && lp.tlbN > 0)
+      out.push(`CPU ${lp.id} is outside enclave mode but caches ${lp.tlbN} enclave translation(s)`);
+    for (let i = 0; i < lp.tlbN; i++) {
       const lin = lp.tlbVpn[i] * 4096;
       const page = lp.tlbEpc[i];
       const rights = lp.tlbRights[i];

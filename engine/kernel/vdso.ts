@@ -266,9 +266,6 @@ export class Vdso {
     let enter = how !== "inside";
     let fetchEntry = fetchFirst;
     let retries = 0;
-    const leaveThread = () => {
-      this.threads[lp.id] = undefined;
-    };
     for (;;) {
       if (enter) {
         // ENCLU[EENTER] / ENCLU[ERESUME] at the vDSO's ENCLU instruction.
@@ -277,7 +274,7 @@ export class Vdso {
         if (isFault(e)) {
           // A fault on ENCLU itself: no AEX (the thread never got in); the kernel may fix it and the vDSO's ENCLU runs again.
           if (this.fixable(e) && ++retries <= MAX_RETRIES) continue;
-          leaveThread();
+          this.threads[lp.id] = undefined;
           return this.report(leaf, e, retries > MAX_RETRIES);
         }
       }
@@ -296,7 +293,7 @@ export class Vdso {
             resume = true;
             continue;
           }
-          leaveThread();
+          this.threads[lp.id] = undefined;
           return this.report("ERESUME", f, retries > MAX_RETRIES);
         }
         this.atEntry.delete(tcs);
@@ -316,7 +313,7 @@ export class Vdso {
           resume = true;
           continue;
         }
-        leaveThread();
+        this.threads[lp.id] = undefined;
         return this.report("ERESUME", r.out, retries > MAX_RETRIES);
       }
       this.interrupted.delete(tcs);

@@ -25,7 +25,7 @@ export function epcmRights(k: Kernel, epc: number, linaddr: number): number {
 export function threadJson(k: Kernel, t: Thread, cpu: number): FinalThreadJson {
   const lp = k.cpu.lps[cpu];
   const tlb: FinalThreadJson["tlb"] = [];
-  for (let i = 0; i < lp.tlbVpn.length; i++) {
+  for (let i = 0; i < lp.tlbN; i++) {
     const lin = lp.tlbVpn[i] * 4096;
     const encl = k.enclaves.find((e) => e.created && lin >= e.base && lin < e.base + e.size);
     const rights = lp.tlbRights[i];
