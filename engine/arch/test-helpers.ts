@@ -257,7 +257,8 @@ export function snapshot(cpu: Cpu): unknown {
     words: [...epc.words].map(([i, m]) => [i, [...m].sort((a, b) => a[0] - b[0])]).sort(),
     secs: [...epc.secs].map(([i, s]) => [i, { ...s, tracked: [...s.tracked].sort() }]),
     vaSlots: [...epc.vaSlots].map(([i, s]) => [i, Array.from(s)]),
-    lps: cpu.lps.map((lp) => ({ ...lp })),
+    // The TLB is a cache, not architectural state: an access may fill it (engine/MODEL.md, "Many CPUs").
+    lps: cpu.lps.map(({ tlbN: _n, tlbVpn: _v, tlbEpc: _e, tlbRights: _r, ...lp }) => lp),
   };
 }
 
