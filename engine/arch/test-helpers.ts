@@ -52,6 +52,8 @@ interface Pte {
  */
 export class TestMmu implements Mmu {
   private readonly ptes = new Map<number, Pte>();
+  /** The rights of the PTE the last successful walk used (the TLB caches them with the EPCM's). */
+  lastProt = 7;
 
   /** Map the page containing `linaddr` to an EPC index, or to NON_EPC for ordinary memory. */
   map(linaddr: number, target: number, opts: { write?: boolean; exec?: boolean } = {}): void {
@@ -72,6 +74,7 @@ export class TestMmu implements Mmu {
     if (!pte) return pageFault(bits);
     if (kind === "write" && !pte.writable) return pageFault(bits | PF_P);
     if (kind === "fetch" && !pte.executable) return pageFault(bits | PF_P);
+    this.lastProt = 1 | (pte.writable ? 2 : 0) | (pte.executable ? 4 : 0);
     return pte.target;
   }
 }
