@@ -102,6 +102,11 @@ export const eacceptFromInside: BuiltInFlow = {
         { call: "write", addr: page, value: MAGIC },
         "CPU 1 enters on TCS#2 and writes data_start: its TLB caches the page with RW. The thread stays inside.",
       ),
+      run(
+        1,
+        { call: "write", addr: page, value: MAGIC },
+        "The thread writes again: a TLB hit, so the EPCM is not consulted. Whatever the kernel changes in the EPCM now, this CPU would not notice until its TLB is flushed.",
+      ),
       restrictToR(
         "CPU 0 restricts data_start to R: EMODPR, ETRACK (the thread on CPU 1 is recorded), IPI: CPU 1 takes an AEX (TLB flushed) and ERESUMEs.",
         { cpu: 0, ...restricted },

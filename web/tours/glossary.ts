@@ -109,6 +109,20 @@ export const GLOSSARY: GlossaryEntry[] = [
     source: "SDM Vol. 3D, ETRACK; ioctl.c: sgx_enclave_etrack()",
   },
   {
+    term: "TLB",
+    short:
+      "The CPU's cache of translations: a thread inside an enclave keeps using the rights a page had when its translation was cached.",
+    long: "The EPCM is checked when a page walk fills a translation; a later access that hits the cached translation is not checked again. EENTER starts with an empty TLB and every exit (EEXIT or AEX) flushes it, so a change to the EPCM reaches a thread only after it has left once. The TLB panel and table show what each CPU caches; stale entries (more rights than the EPCM now allows) are marked.",
+    source: "SDM Vol. 3D, EENTER (Flush_linear_context), AEX; encl.c: sgx_encl_cpumask()",
+  },
+  {
+    term: "IPI",
+    short:
+      "Inter-processor interrupt: the kernel interrupts other CPUs; a thread inside an enclave there takes an AEX.",
+    long: "sgx_enclave_etrack() sends one to every CPU that may run the process (sgx_encl_cpumask()) after each EMODPR/EMODT, and the reclaimer sends one when EWB is not tracked. The handler, sgx_ipi_cb(), is empty: the interrupt itself is the point, because the AEX flushes the CPU's TLB.",
+    source: "ioctl.c: sgx_enclave_etrack(); main.c: sgx_encl_ewb(), sgx_ipi_cb()",
+  },
+  {
     term: "EMODPE",
     short: "ENCLU leaf (SGX2) the enclave runs to extend its own page's EPCM permissions.",
     long: "It only adds R, W or X; no kernel call, no ETRACK, no EACCEPT. The page tables and the VMA must still allow the access.",

@@ -299,6 +299,52 @@ export const TOURS: Tour[] = [
       },
     ],
   },
+  {
+    id: "stale-translations",
+    title: "Why EACCEPT: stale translations",
+    summary:
+      "A thread inside on CPU 1 keeps the translation it cached; the kernel's ETRACK and IPI force it out, and EACCEPT proves it happened.",
+    flow: "eaccept-from-inside",
+    stops: [
+      BUILD,
+      {
+        step: 11,
+        expect: "EENTER write 0x5000",
+        title: "A thread stays inside on CPU 1",
+        text: "CPU 1 enters the enclave on the second [[TCS]] and writes 0x5000. The page walk passes the page tables and the [[EPCM]] (RW), and the CPU caches the translation in its [[TLB]] with those rights. The thread stays inside: the vDSO has not returned, and CPU 1's lane shows it.",
+      },
+      {
+        step: 12,
+        expect: "run write 0x5000",
+        title: "A TLB hit skips the EPCM",
+        text: "The thread writes again. The TLB already holds the page with W, so the CPU does not walk and does not look at the EPCM (a tlb-hit event). That is the whole problem: if the EPCM changed now, CPU 1 would go on writing with the old rights.",
+      },
+      {
+        step: 13,
+        expect: "ioctl SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS 0x5000",
+        title: "The kernel restricts the page on CPU 0",
+        text: "On CPU 0 the driver runs [[EMODPR]]: the EPCM drops W and sets [[PR]]. For a moment CPU 1's TLB entry is stale: RW for a page the EPCM says is R. So the driver runs [[ETRACK]], which records the threads inside, and sends an [[IPI]] to every CPU of the process. The interrupt makes CPU 1 take an [[AEX]], and the AEX flushes its TLB; the vDSO's ERESUME brings the thread back at once, unnoticed by user space.",
+      },
+      {
+        step: 14,
+        expect: "run EACCEPT 0x5000",
+        title: "EACCEPT: the enclave's proof",
+        text: "The thread runs [[EACCEPT]] with R|REG|PR. The CPU accepts only once every thread that was inside at the ETRACK has left since; otherwise it answers SGX_NOT_TRACKED. Success is the enclave's guarantee that no CPU still holds the old RW translation. The kernel cannot give that guarantee itself: only the enclave can trust the CPU's answer.",
+      },
+      {
+        step: 15,
+        expect: "run read 0x5000",
+        title: "New translations carry the new rights",
+        text: "A read walks again and caches the page with R only: every translation filled after the change has the restricted rights.",
+      },
+      {
+        step: 18,
+        expect: "EENTER write 0x5000",
+        title: "A write now faults",
+        text: "A fresh entry on CPU 0 starts with an empty TLB; its write meets the EPCM's R and faults with #PF 0x8007, the SGX bit set.",
+      },
+    ],
+  },
 ];
 
 export function findTour(id: string): Tour | undefined {
