@@ -164,6 +164,7 @@ export class Simulation {
       eventDirty: [],
       diffs: [...this.diffs],
       steps: [...this.steps],
+      threadSteps: [...this.threadSteps],
       onEntries: () => {},
     });
     c.bind();

@@ -6,8 +6,8 @@
 import { NONE } from "../arch/epc.ts";
 import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
 import { formatTraceText } from "../scenario/text.ts";
-import type { EpcmEntryJson, Trace, TraceStep } from "../scenario/trace-types.ts";
-import type { Scenario } from "../scenario/types.ts";
+import type { EpcmEntryJson, FinalThreadJson, Trace, TraceStep } from "../scenario/trace-types.ts";
+import { DEFAULT_CPUS, type Scenario } from "../scenario/types.ts";
 
 /** Rough bytes one checkpoint of this run holds. */
 function checkpointCost(sim: Simulation): number {
@@ -114,6 +114,12 @@ export interface RunInfo {
   /** Trace steps without their `epcm` lists (events, outcome, expectations). */
   steps: TraceStep[];
   unmet: string[];
+  /**
+   * Scenarios that name a CPU or keep a thread inside (docs/scenario-format.md, "Logical
+   * processors"): the processors, and after each step (index k-1 for step k) the threads inside
+   * with their TLBs, stale entries marked by the engine. Absent for single-CPU scenarios.
+   */
+  cpus?: { count: number; threads: FinalThreadJson[][] };
 }
 
 export interface PageDetail {
@@ -206,6 +212,14 @@ export class Session {
       enclaveNames: sim.kernel.enclaves.map((e) => e.name),
       steps: sim.steps,
       unmet: collectUnmet(sim.steps),
+      ...(sim.usesCpus()
+        ? {
+            cpus: {
+              count: scenario.machine.cpus ?? DEFAULT_CPUS,
+              threads: sim.steps.map((_, i) => sim.threadSteps[i] ?? []),
+            },
+          }
+        : {}),
     };
   }
 

@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { startFromLocation } from "../share/url.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { CopyLinkButton } from "../views/CopyLinkButton.tsx";
+import { CpuPanel } from "../views/CpuPanel.tsx";
 import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
 import { EpcGrid } from "../views/EpcGrid.tsx";
 import { EpcmTable } from "../views/EpcmTable.tsx";
@@ -44,6 +45,7 @@ export function App() {
         <section className="panel panel-center" aria-label="EPC and EPCM">
           <Stepper />
           <Timeline />
+          <CpuPanel />
           <div className="grids">
             <EnclaveGrid />
             <EpcGrid />

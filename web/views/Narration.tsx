@@ -139,7 +139,8 @@ function UserSpace({ step, items, event }: { step: TraceStep; items: Item[]; eve
     <section className="narration-lane" aria-label="User space">
       <h3>User space</h3>
       <p className="narration-call">
-        Called <code className="narration-op">{opSummary(step.op)}</code>
+        {step.cpu ? `On CPU ${step.cpu}, called ` : "Called "}
+        <code className="narration-op">{opSummary(step.op)}</code>
         {fields.length > 0 && (
           <>
             {" "}

@@ -159,9 +159,14 @@ export function outcomeParts(step: TraceStep): string[] {
     );
     if (step.ret !== 0 || step.errno)
       parts.push(step.errno ? `ret ${step.ret} ${step.errno}` : `ret ${step.ret}`);
+  } else if (step.ret === undefined && step.thread) {
+    // A thread that stayed inside: the vDSO has not returned (docs/scenario-format.md, "Threads").
+    parts.push(`stays inside on CPU ${step.thread.cpu}`);
   } else {
     parts.push(step.errno ? `${step.ret} ${step.errno}` : `ret ${step.ret}`);
   }
+  if (step.value !== undefined) parts.push(`value ${step.value}`);
+  if (step.signal !== undefined) parts.push(step.signal);
   if (step.arg) {
     for (const [key, value] of Object.entries(step.arg)) parts.push(`${key} ${value}`);
   }
