@@ -85,6 +85,8 @@ export function EventsLog() {
                           <span className={`kind-badge kind-${e.kind} lane-${laneOf(e.kind)}`}>
                             {KIND_LABELS[e.kind]}
                           </span>{" "}
+                          {e.cpu ? <span className="events-cpu">CPU {e.cpu}</span> : null}
+                          {e.cpu ? " " : null}
                           {fault && <code className="events-fault">{fault}</code>}
                           {!fault && e.leaf && (
                             <code className="events-leaf">
