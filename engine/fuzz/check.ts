@@ -37,6 +37,8 @@ export class Coverage {
   /** Distinct per-page states (type × RWX × PENDING × MODIFIED × PR) seen after a step. */
   readonly states = new Map<string, number>();
   readonly evictedStates = new Map<string, number>();
+  /** Many CPUs: threads that stayed, AEXs by cause, IPIs that kicked a thread, TLB hits, EWB ladders. */
+  readonly cpuEvents = new Map<string, number>();
 
   private bump(m: Map<string, number>, key: string): void {
     m.set(key, (m.get(key) ?? 0) + 1);
@@ -73,6 +75,17 @@ export class Coverage {
     if (t.stalled) out.push("stalled");
     if (out.length === 0) out.push(t.ret === -1 ? "failed" : "ok");
     for (const o of out) this.bump(this.outcomes, `${kind} → ${o}`);
+    if (t.thread) this.bump(this.cpuEvents, "step ends with a thread inside");
+    for (const e of t.events) {
+      if (e.kind === "tlb-hit") this.bump(this.cpuEvents, "tlb-hit (EPCM check skipped)");
+      else if (e.kind === "aex") this.bump(this.cpuEvents, `AEX (${e.cause})`);
+      else if (e.kind === "ipi" && t.events.some((x) => x.kind === "aex" && x.cause === "interrupt"))
+        this.bump(this.cpuEvents, "IPI with a thread inside");
+      else if (e.leaf === "EWB" && e.result === "SGX_NOT_TRACKED")
+        this.bump(this.cpuEvents, "EWB SGX_NOT_TRACKED");
+      else if (e.leaf === "EACCEPT" && e.result === "ok" && e.cpu)
+        this.bump(this.cpuEvents, "EACCEPT ok from a staying thread");
+    }
     for (const e of observe(sim).values())
       for (const p of e.pages.values()) {
         const key = observedKey(p);

@@ -82,6 +82,7 @@ export function coverageReport(r: FuzzResult): string {
   table("SGX status codes (ENCLU RAX, ioctl result)", c.sgxCodes);
   table("Exceptions reported by the vDSO (run.function, vector, error code)", c.exceptions);
   table("Outcomes by op", c.outcomes);
+  table("Many CPUs (events)", c.cpuEvents);
   table("Per-page states reached (type RWX PENDING MODIFIED PR; page-steps)", c.states);
   table("States seen while evicted (sealed in the backing store)", c.evictedStates);
   lines.push(
