@@ -84,6 +84,8 @@ export class GridRenderer {
   hover = -1;
   selected = -1;
   changed: number[] = [];
+  /** Cells whose page some CPU's TLB caches (engine-reported: RunInfo.cpus), marked by a corner. */
+  cached: number[] = [];
   private flashUntil = 0;
   private bitmap: Bitmap | null = null;
   private mask: Bitmap | null = null;
@@ -188,6 +190,12 @@ export class GridRenderer {
   setSelected(i: number): void {
     if (i === this.selected) return;
     this.selected = i;
+    this.requestOverlay();
+  }
+
+  setCached(cells: number[]): void {
+    if (cells.length === this.cached.length && cells.every((c, i) => c === this.cached[i])) return;
+    this.cached = cells;
     this.requestOverlay();
   }
 
@@ -444,6 +452,23 @@ export class GridRenderer {
         }
         ctx.stroke();
       }
+    }
+
+    // Cached by a CPU's TLB: a filled corner triangle in --fg (the "TLB" table is the twin).
+    if (this.cached.length > 0) {
+      const c = Math.max(4, Math.min(10, s / 3));
+      ctx.fillStyle = p.css.fg;
+      ctx.beginPath();
+      for (const i of this.cached) {
+        if (i < 0 || i >= count) continue;
+        const [x, y] = cellRect(this.layout, t, i);
+        if (x + s < 0 || y + s < 0 || x > width || y > height) continue;
+        ctx.moveTo(x, y);
+        ctx.lineTo(x + c, y);
+        ctx.lineTo(x, y + c);
+        ctx.closePath();
+      }
+      ctx.fill();
     }
 
     // Selected cell: a thick ring in --selected with a thin background ring for contrast.

@@ -139,6 +139,20 @@ export function EnclaveGrid() {
     r.setChanged([...changedPages(view, idx, adjacent ? prevView : null)], adjacent);
   }, [view, idx, prevView, grid.renderer]);
 
+  // Pages some CPU's TLB caches after this step (the engine's report, RunInfo.cpus).
+  const info = useExplorer((s) => s.info);
+  const step = useExplorer((s) => s.step);
+  const threads = step >= 1 ? info?.cpus?.threads[step - 1] : undefined;
+  const cachedKey = (threads ?? [])
+    .flatMap((t) =>
+      t.tlb.filter((e) => e.enclave === cols.name).map((e) => Number.parseInt(e.offset, 16) / 4096),
+    )
+    .sort((a, b) => a - b)
+    .join(",");
+  useLayoutEffect(() => {
+    grid.renderer.current?.setCached(cachedKey === "" ? [] : [...new Set(cachedKey.split(",").map(Number))]);
+  }, [cachedKey, grid.renderer]);
+
   // Selection: a page of this enclave, or the EPC page one of its pages occupies.
   let selectedIndex = -1;
   if (selection?.kind === "page" && selection.enclave === cols.name)
@@ -240,7 +254,7 @@ export function EnclaveGrid() {
         tip={tip}
         tipContent={tipContent}
       />
-      <GridLegend kind="enclave" showPte={showPte} />
+      <GridLegend kind="enclave" showPte={showPte} cached={Boolean(info?.cpus)} />
     </section>
   );
 }

@@ -43,7 +43,7 @@ function Marks() {
 }
 
 export function GridLegend(
-  props: { kind: "enclave"; showPte: boolean } | { kind: "epc"; names: readonly string[] },
+  props: { kind: "enclave"; showPte: boolean; cached?: boolean } | { kind: "epc"; names: readonly string[] },
 ) {
   if (props.kind === "enclave")
     return (
@@ -75,6 +75,12 @@ export function GridLegend(
               rw- ●
             </span>
             VMA protection, PTE present (○ none)
+          </li>
+        )}
+        {props.cached && (
+          <li>
+            <span className="legend-cached" aria-hidden="true" />
+            cached in a CPU's TLB (see the TLB table)
           </li>
         )}
         <Marks />
