@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { openRun, position, watchErrors } from "./support.ts";
 
@@ -79,4 +80,20 @@ test("loading another flow replaces the chart's counts", async ({ page }) => {
   await expect(rows).toHaveCount(steps + 1);
   await expect(page.locator(".usage-readout")).toContainText("Step 0: free 128 · evicted 0");
   expect(errors).toEqual([]);
+});
+
+test("the EPC usage chart and its table have no serious axe violations", async ({ page }) => {
+  await openRun(page, "/?flow=reclaim-reload&step=12", STEPS);
+  await expect(page.getByRole("img", { name: "EPC usage" })).toBeVisible();
+  await page.getByText("EPC usage as a table").click();
+  for (const theme of ["light", "dark"]) {
+    await page.getByLabel("Theme", { exact: true }).selectOption(theme);
+    const results = await new AxeBuilder({ page }).include("section.usage").analyze();
+    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(
+      serious.map(
+        (v) => `${theme}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+      ),
+    ).toEqual([]);
+  }
 });
