@@ -64,6 +64,24 @@ describe("Session.epcUsage", () => {
     expect(usage.kinds.SECS[last]).toBe(1);
   });
 
+  it("a run of hundreds of steps (the counts' buffer grows) still matches a direct count", () => {
+    const base = findFlow("reclaim-reload")?.scenario as Record<string, unknown>;
+    const steps = base.steps as unknown[];
+    // The build, then reclaim and read back 50 times: 10 + 50 × 4 steps.
+    const build = steps.slice(0, 10);
+    const rounds = Array.from({ length: 50 }, () => steps.slice(11, 15)).flat();
+    const parsed = parseScenario({ ...base, steps: [...build, ...rounds] });
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    const usage = new Session(parsed.scenario).epcUsage();
+    expect(usage.evicted.length).toBe(211);
+    const sim = new Simulation(parsed.scenario, { materialize: false });
+    for (let k = 0; k <= 210; k++) {
+      if (k > 0) sim.step();
+      if (k % 23 === 0 || k === 210) expect(row(usage, k), `after ${k} steps`).toEqual(directCount(sim));
+    }
+    expect(Math.max(...usage.evicted)).toBe(13);
+  });
+
   it("before the first step the EPC is all free", () => {
     const usage = new Session(scenarioOf("augment")).epcUsage();
     expect(row(usage, 0)).toEqual([0, 0, 0, 0, 0, usage.epcPages, 0]);

@@ -35,8 +35,9 @@ function evictedPages(k: Kernel): number {
 export class UsageCounter {
   private readonly kind: Uint8Array;
   private readonly counts = new Int32Array(USAGE_KINDS.length);
-  private readonly rows: Int32Array[] = [];
-  private readonly evicted: number[] = [];
+  /** Rows of counts (kinds, then evicted), one per step, in one growable buffer. */
+  private rows = new Int32Array(64 * (USAGE_KINDS.length + 1));
+  private n = 0;
   private readonly epcPages: number;
 
   /** Starts from an empty EPC (every page free), as a fresh simulation does. */
@@ -63,19 +64,30 @@ export class UsageCounter {
   }
 
   private record(kernel: Kernel): void {
-    this.rows.push(this.counts.slice());
-    this.evicted.push(evictedPages(kernel));
+    const w = USAGE_KINDS.length + 1;
+    if ((this.n + 1) * w > this.rows.length) {
+      const grown = new Int32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    this.rows.set(this.counts, this.n * w);
+    this.rows[this.n * w + USAGE_KINDS.length] = evictedPages(kernel);
+    this.n++;
   }
 
   /** The counts as typed arrays per kind (fresh copies: the worker may transfer them). */
   usage(): EpcUsage {
-    const n = this.rows.length;
+    const n = this.n;
+    const w = USAGE_KINDS.length + 1;
+    const column = (j: number) => {
+      const col = new Int32Array(n);
+      for (let k = 0; k < n; k++) col[k] = this.rows[k * w + j];
+      return col;
+    };
     const kinds = {} as Record<UsageKind, Int32Array>;
     USAGE_KINDS.forEach((name, j) => {
-      const col = new Int32Array(n);
-      for (let k = 0; k < n; k++) col[k] = this.rows[k][j];
-      kinds[name] = col;
+      kinds[name] = column(j);
     });
-    return { epcPages: this.epcPages, kinds, evicted: Int32Array.from(this.evicted) };
+    return { epcPages: this.epcPages, kinds, evicted: column(USAGE_KINDS.length) };
   }
 }
