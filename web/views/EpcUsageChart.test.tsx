@@ -24,6 +24,13 @@ function show(id: string, step: number) {
   return session;
 }
 
+/** Open the table twin (its rows are built only while it is open). */
+function openTable() {
+  const details = document.querySelector("details.usage-details") as HTMLDetailsElement;
+  details.open = true;
+  fireEvent(details, new Event("toggle"));
+}
+
 describe("EpcUsageChart", () => {
   afterEach(() => {
     cleanup();
@@ -37,6 +44,8 @@ describe("EpcUsageChart", () => {
     render(<EpcUsageChart />);
     const chart = screen.getByRole("img", { name: "EPC usage" });
     expect(chart.querySelectorAll("path.usage-band")).toHaveLength(6);
+    expect(screen.queryByRole("table", { name: "EPC usage table" })).toBeNull();
+    openTable();
     const table = screen.getByRole("table", { name: "EPC usage table" });
     const rows = within(table).getAllByRole("row");
     expect(rows).toHaveLength(session.info.steps.length + 2); // header + steps 0..n
@@ -59,6 +68,7 @@ describe("EpcUsageChart", () => {
   it("seeks from the table's step buttons", () => {
     show("reclaim-reload", 0);
     render(<EpcUsageChart />);
+    openTable();
     fireEvent.click(screen.getByRole("button", { name: "Go to step 14" }));
     expect(seek).toHaveBeenCalledWith(14);
   });

@@ -80,6 +80,8 @@ export function EpcUsageChart() {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useWidth(wrap);
   const [hover, setHover] = useState<number | null>(null);
+  // The table's rows are only built while it is open (closed, its content is hidden from everyone).
+  const [tableOpen, setTableOpen] = useState(false);
   const headingId = useId();
   const summaryId = useId();
 
@@ -225,49 +227,53 @@ export function EpcUsageChart() {
           evicted (below)
         </li>
       </ul>
-      <details className="usage-details">
+      <details className="usage-details" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
         <summary>EPC usage as a table</summary>
-        {tableSteps.length < total + 1 && (
-          <p className="time-muted">
-            {fmt(tableSteps.length)} of {fmt(total + 1)} steps listed, evenly spread.
-          </p>
-        )}
-        <div className="usage-scroll">
-          <table className="usage-table" aria-label="EPC usage table">
-            <thead>
-              <tr>
-                <th scope="col">Step</th>
-                {TABLE_COLUMNS.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {tableSteps.map((k) => {
-                const r = usageRow(usage, k);
-                return (
-                  <tr key={k} aria-current={k === shown ? "step" : undefined}>
-                    <th scope="row">
-                      <button
-                        type="button"
-                        className="usage-go"
-                        aria-label={`Go to step ${k}`}
-                        onClick={() => go(k)}
-                      >
-                        {fmt(k)}
-                      </button>
-                    </th>
+        {tableOpen && (
+          <>
+            {tableSteps.length < total + 1 && (
+              <p className="time-muted">
+                {fmt(tableSteps.length)} of {fmt(total + 1)} steps listed, evenly spread.
+              </p>
+            )}
+            <div className="usage-scroll">
+              <table className="usage-table" aria-label="EPC usage table">
+                <thead>
+                  <tr>
+                    <th scope="col">Step</th>
                     {TABLE_COLUMNS.map((c) => (
-                      <td key={c}>{fmt(r[c])}</td>
+                      <th key={c} scope="col">
+                        {c}
+                      </th>
                     ))}
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                </thead>
+                <tbody>
+                  {tableSteps.map((k) => {
+                    const r = usageRow(usage, k);
+                    return (
+                      <tr key={k} aria-current={k === shown ? "step" : undefined}>
+                        <th scope="row">
+                          <button
+                            type="button"
+                            className="usage-go"
+                            aria-label={`Go to step ${k}`}
+                            onClick={() => go(k)}
+                          >
+                            {fmt(k)}
+                          </button>
+                        </th>
+                        {TABLE_COLUMNS.map((c) => (
+                          <td key={c}>{fmt(r[c])}</td>
+                        ))}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
       </details>
     </section>
   );
