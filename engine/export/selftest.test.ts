@@ -366,6 +366,14 @@ const PATHS: Record<string, { calls: string; setup: string }> = {
   emodpe: { calls: "tttttttt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
   "two-enclaves": { calls: "tttt", setup: "setup_test_encl(64 * PAGE_SIZE, &self->encl, _metadata)" },
   refusals: { calls: "tttt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
+  "gramine-lazy-alloc": {
+    calls: "tttttttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
+  "sgx-emm-commit-on-demand": {
+    calls: "tttttttttt",
+    setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)",
+  },
 };
 
 const flagsOf = (c: string) =>
