@@ -14,6 +14,7 @@ import {
   Session,
   type StateView,
 } from "./session/session.ts";
+import type { EpcUsage } from "./session/usage.ts";
 
 export interface FlowInfo {
   id: string;
@@ -25,7 +26,16 @@ export type SimulateResult = ReturnType<typeof simulate>;
 export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
 export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
-export type { EnclaveColumns, EpcColumns, PageDetail, RunInfo, StateView, StepOutcome, StepQuestion };
+export type {
+  EnclaveColumns,
+  EpcColumns,
+  EpcUsage,
+  PageDetail,
+  RunInfo,
+  StateView,
+  StepOutcome,
+  StepQuestion,
+};
 
 let session: Session | undefined;
 
@@ -95,6 +105,13 @@ const api = {
   /** The state after `step` steps (and inside it, after `event`). */
   view(step: number, event: number | null = null): StateView {
     return transferView(requireSession().view(step, event));
+  },
+
+  /** EPC pages by kind and pages evicted after every step of the loaded run (transferred). */
+  epcUsage(): EpcUsage {
+    const u = requireSession().epcUsage();
+    const buffers = [...Object.values(u.kinds), u.evicted].map((a) => a.buffer as ArrayBuffer);
+    return Comlink.transfer(u, buffers);
   },
 
   pageDetail(step: number, enclave: string, offset: number): PageDetail {

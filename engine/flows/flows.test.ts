@@ -92,3 +92,45 @@ describe("standard build", () => {
     runClean(augmentViaEacceptLong(64, 128));
   });
 });
+
+describe("flows shaped like real runtimes", () => {
+  const runtimes = [
+    ["sgx-emm-commit-on-demand", /linux-sgx sdk\/emm/],
+    ["gramine-lazy-alloc", /Gramine/],
+    ["enarx-zero-page-accept", /Enarx/],
+  ] as const;
+
+  for (const [id, project] of runtimes) {
+    it(`${id}: names the project it mirrors and what it simplifies; every step after the build has an expectation`, () => {
+      const flow = findFlow(id);
+      expect(flow, id).toBeDefined();
+      if (!flow) return;
+      expect(flow.description).toMatch(/^Mirrors /);
+      expect(flow.description).toMatch(project);
+      expect(flow.description).toMatch(/Simplified: /);
+      const steps = flow.scenario.steps as Array<Record<string, unknown>>;
+      const own = steps.slice(standardBuild().length);
+      expect(own.length).toBeGreaterThan(5);
+      for (const [i, s] of own.entries()) {
+        expect(s.expect, `${id} step ${i + standardBuild().length}`).toBeDefined();
+        expect(typeof s.note, `${id} step ${i + standardBuild().length}`).toBe("string");
+      }
+    });
+  }
+
+  it("the EMM flow commits on a #PF, then restricts with EMODPR and extends with EMODPE, accepting with PR", () => {
+    const steps = findFlow("sgx-emm-commit-on-demand")?.scenario.steps as Array<Record<string, unknown>>;
+    const calls = steps.map((s) => (s.op === "ioctl" ? s.cmd : (s.call ?? s.op)));
+    const at = (from: number, what: string) => calls.indexOf(what, from);
+    const fault = steps.findIndex((s) => s.call === "write");
+    const accept = at(fault, "EACCEPT");
+    const resume = at(accept, "ERESUME");
+    const restrict = at(resume, "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS");
+    const extend = at(restrict + 1, "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS");
+    expect(
+      [fault, accept, resume, restrict, extend].every((i, k, a) => i > 0 && (k === 0 || i > a[k - 1])),
+    ).toBe(true);
+    expect(steps[at(extend, "EMODPE")].secinfo).toBe("R|W|REG|PR");
+    expect(steps[at(at(extend, "EMODPE"), "EACCEPT")].secinfo).toBe("R|W|REG|PR");
+  });
+});

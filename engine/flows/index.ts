@@ -9,7 +9,9 @@ import { augmentViaEacceptLongFlow } from "./augment-via-eaccept-long.ts";
 import { clobberedVdso } from "./clobbered-vdso.ts";
 import { eacceptcopyFlow } from "./eacceptcopy.ts";
 import { emodpeFlow } from "./emodpe.ts";
+import { enarxZeroPageAccept } from "./enarx-zero-page-accept.ts";
 import { epcmPermissions } from "./epcm-permissions.ts";
+import { gramineLazyAlloc } from "./gramine-lazy-alloc.ts";
 import { manyCpuFlows } from "./many-cpus.ts";
 import { ptePermissions } from "./pte-permissions.ts";
 import { reclaimReload } from "./reclaim-reload.ts";
@@ -18,6 +20,7 @@ import { removeAddedPageInvalidAccess } from "./remove-added-page-invalid-access
 import { removeAddedPageInvalidAccessAfterEaccept } from "./remove-added-page-invalid-access-after-eaccept.ts";
 import { removeAddedPageNoEaccept } from "./remove-added-page-no-eaccept.ts";
 import { removeUntouchedPage } from "./remove-untouched-page.ts";
+import { sgxEmmCommitOnDemand } from "./sgx-emm-commit-on-demand.ts";
 import { tcsCreate } from "./tcs-create.ts";
 import { tcsEntry } from "./tcs-entry.ts";
 import { tcsPermissions } from "./tcs-permissions.ts";
@@ -60,6 +63,9 @@ export const flows: BuiltInFlow[] = [
   twoEnclaves,
   refusals,
   ...manyCpuFlows,
+  sgxEmmCommitOnDemand,
+  gramineLazyAlloc,
+  enarxZeroPageAccept,
 ];
 
 export function findFlow(id: string): BuiltInFlow | undefined {

@@ -8,6 +8,7 @@ import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from 
 import { formatTraceText } from "../scenario/text.ts";
 import type { EpcmEntryJson, FinalThreadJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import { DEFAULT_CPUS, type Scenario } from "../scenario/types.ts";
+import { type EpcUsage, UsageCounter } from "./usage.ts";
 
 /** Rough bytes one checkpoint of this run holds. */
 function checkpointCost(sim: Simulation): number {
@@ -177,6 +178,8 @@ export class Session {
    */
   private readonly recentViews = new Map<string, { view: StateView; bytes: number }>();
   private recentBytes = 0;
+  /** EPC pages by kind after every step, counted from the diffs while the run is made. */
+  private readonly usage: UsageCounter;
 
   constructor(
     scenario: Scenario,
@@ -187,12 +190,14 @@ export class Session {
     const total = scenario.steps.length;
     sim.onEntries = (done, of) => onProgress(sim.steps.length, total, [done, of]);
     this.checkpoints.set(0, sim.clone());
+    const usage = new UsageCounter(sim.kernel);
     let spent = 0;
     let last = 0;
     while (!sim.done) {
       const t0 = Date.now();
       sim.step();
       const n = sim.steps.length;
+      usage.addStep(sim.diffs[n - 1], sim.kernel);
       onProgress(n, total);
       if (!sim.done && (Date.now() - t0 > 30 || n - last >= 32)) {
         const cost = checkpointCost(sim);
@@ -204,6 +209,7 @@ export class Session {
       }
     }
     this.diffs = sim.diffs;
+    this.usage = usage;
     this.live = sim;
     this.info = {
       title: scenario.title,
@@ -363,6 +369,11 @@ export class Session {
       freeCount: k.freeCount,
       activeCount: k.activeCount,
     };
+  }
+
+  /** EPC pages by kind (SECS, TCS, REG, VA, TRIM, free) and pages evicted, after every step. */
+  epcUsage(): EpcUsage {
+    return this.usage.usage();
   }
 
   /** Everything the inspector shows about one EPC page at a step. */

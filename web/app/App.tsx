@@ -8,6 +8,7 @@ import { CpuPanel } from "../views/CpuPanel.tsx";
 import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
 import { EpcGrid } from "../views/EpcGrid.tsx";
 import { EpcmTable } from "../views/EpcmTable.tsx";
+import { EpcUsagePanel } from "../views/EpcUsagePanel.tsx";
 import { ExportMenu } from "../views/ExportMenu.tsx";
 import { useKeyboardShortcuts } from "../views/keyboard.ts";
 import { ScenarioPanel } from "../views/ScenarioPanel.tsx";
@@ -50,6 +51,7 @@ export function App() {
             <EnclaveGrid />
             <EpcGrid />
           </div>
+          <EpcUsagePanel />
           <EpcmTable />
         </section>
         <aside className="panel panel-right" aria-label="What happened">

@@ -8,6 +8,7 @@ import type { EngineApi } from "../../engine/worker.ts";
 import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type {
+  EpcUsage,
   FlowInfo,
   LoadResult,
   PageDetail,

@@ -345,6 +345,84 @@ export const TOURS: Tour[] = [
       },
     ],
   },
+  {
+    id: "runtime-sgx-emm",
+    title: "Runtimes: Intel's enclave memory manager",
+    summary: "How the SGX SDK's memory manager commits a page on demand and changes its permissions.",
+    flow: "sgx-emm-commit-on-demand",
+    stops: [
+      {
+        step: 12,
+        expect: "EENTER write 0xc000",
+        title: "Reserved, not committed",
+        text: "sgx_mm_alloc() with SGX_EMA_COMMIT_ON_DEMAND only reserved the range: the runtime mapped it, but nothing is in the [[EPC]] there. The first write faults; the kernel runs [[EAUG]] and maps a [[PENDING]] page, and the retried write is refused by the [[EPCM]] (#PF 0x8007). The CPU leaves the enclave with an [[AEX]] and the fault goes to the memory manager's #PF handler.",
+      },
+      {
+        step: 13,
+        expect: "EENTER EACCEPT 0xc000",
+        title: "The #PF handler commits the page",
+        text: "The handler finds the address in a COMMIT_ON_DEMAND range and runs [[EACCEPT]] with RW|REG|PENDING; the access then resumes as if nothing happened. In the SDK the handler runs on the faulting thread itself (on its next SSA frame); the test enclave has one SSA frame per [[TCS]], so the model runs it on the second thread and then resumes the first.",
+      },
+      {
+        step: 21,
+        expect: "ioctl SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS 0xc000",
+        title: "Every permission change goes through EMODPR",
+        text: "sgx_mm_modify_permissions() always calls out to the kernel first, even to add W back: the kernel's [[EMODPR]] can only clear bits, so the page stays R, but [[PR]] is set and an [[ETRACK]] cycle runs.",
+      },
+      {
+        step: 23,
+        expect: "EENTER EMODPE 0xc000",
+        title: "The enclave extends, then accepts",
+        text: "Back inside, [[EMODPE]] adds W to the EPCM entry, and EACCEPT with RW|REG|PR clears PR. The memory manager skips that EACCEPT only when the new permissions hold both W and X.",
+      },
+    ],
+  },
+  {
+    id: "runtime-gramine",
+    title: "Runtimes: Gramine with EDMM",
+    summary: "How Gramine allocates lazily, restricts and removes enclave pages.",
+    flow: "gramine-lazy-alloc",
+    stops: [
+      {
+        step: 13,
+        expect: "EENTER EACCEPT 0xc000",
+        title: "Lazy allocation: commit in the handler",
+        text: "The write to a lazily allocated page made the kernel [[EAUG]] a [[PENDING]] page into the [[EPC]]; the [[EPCM]] refused the retried write and the fault came back to Gramine. Its memfault handler commits the page with [[EACCEPT]] (REG|R|W|PENDING) and the write is resumed.",
+      },
+      {
+        step: 15,
+        expect: "EENTER EACCEPT 0xd000",
+        title: "EACCEPT first, EAUG on its fault",
+        text: "Outside a fault, sgx_edmm_add_pages() runs EACCEPT on a page that does not exist yet. EACCEPT's own access faults, the kernel adds the page, and the EACCEPT runs again and succeeds: one enclave call commits the page.",
+      },
+      {
+        step: 21,
+        expect: "ioctl SGX_IOC_ENCLAVE_REMOVE_PAGES 0xc000",
+        title: "Removal in three moves",
+        text: "sgx_edmm_remove_pages(): an ocall changes the page to [[TRIM]] ([[EMODT]] sets [[MODIFIED]]), the enclave accepts with EACCEPT(TRIM|MODIFIED), and a second ocall has the kernel [[EREMOVE]] it. The EPC page is free again.",
+      },
+    ],
+  },
+  {
+    id: "runtime-enarx",
+    title: "Runtimes: Enarx's zero-page accept",
+    summary: "How Enarx's SGX shim maps guest memory with EACCEPTCOPY and makes a page executable.",
+    flow: "enarx-zero-page-accept",
+    stops: [
+      {
+        step: 12,
+        expect: "EENTER EACCEPTCOPY 0xc000",
+        title: "Guest memory from a zero page",
+        text: "After the host mapped the range, the shim commits each page with EACCEPTCOPY from a page of zeros. The target has no page yet: the access faults, the kernel runs [[EAUG]], and EACCEPTCOPY runs again, copying the zeros in and setting the permissions from its [[SECINFO]] in one step. The [[EPCM]] shows both pages RW, not [[PENDING]].",
+      },
+      {
+        step: 19,
+        expect: "EENTER EMODPE 0xd000",
+        title: "Restrict to R, accept, extend",
+        text: "For mprotect the host always restricts the page to R ([[EMODPR]] sets [[PR]]), the shim accepts with [[EACCEPT]](R|REG|PR), then [[EMODPE]] extends it to R-X: the page can run code and can never be written again.",
+      },
+    ],
+  },
 ];
 
 export function findTour(id: string): Tour | undefined {
