@@ -12,7 +12,9 @@ test("eaccept-from-inside: the TLB table and the CPU lanes follow the run", asyn
   await expect(tlb.getByRole("columnheader")).toHaveText(["CPU", "Offset", "Rights", "Stale"]);
   await expect(tlb.getByRole("row", { name: /e0\+0x5000/ })).toContainText("RW-");
   await expect(page.getByRole("region", { name: "Narration" })).toContainText("On CPU 1, called");
-  await expect(page.getByRole("list", { name: "Enclave view legend" })).toContainText("cached in a CPU's TLB");
+  await expect(page.getByRole("list", { name: "Enclave view legend" })).toContainText(
+    "cached in a CPU's TLB",
+  );
 
   // The IPI's AEX on CPU 1 during the restriction (step 13); a click on the lane seeks there.
   await page
