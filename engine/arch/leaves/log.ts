@@ -1,5 +1,6 @@
 // One trace event per leaf execution: the leaf, its EPC operand and its outcome.
 
+import { leafFaultBasis } from "../basis.ts";
 import { sgxCodeName } from "../constants.ts";
 import { type Cpu, isFault, type Outcome } from "../cpu.ts";
 
@@ -52,6 +53,7 @@ export function logLeaf(
       ...(out.vector === 14 && kind === "enclu" ? { addr: hex(out.addr) } : {}),
       ...(epc >= 0 && cpu.epc.inEpc(epc) ? { epc } : {}),
       raised_by: out.raisedBy,
+      ...leafFaultBasis(kind === "encls", out.vector, out.code),
       text: `${leaf} raises ${name}${out.vector === 14 ? ` (error code ${hex(out.code)})` : "(0)"}: ${out.why}.`,
     });
     return;
@@ -61,6 +63,7 @@ export function logLeaf(
     kind,
     leaf,
     source,
+    basis: "sdm", // SDM: the leaf page states the outcome and its status code
     result: ok ? "ok" : sgxCodeName(out),
     ...(epc >= 0 && cpu.epc.inEpc(epc) ? { epc } : {}),
     ...(addr !== undefined ? { addr: hex(addr) } : {}),
