@@ -121,3 +121,29 @@ describe("which basis a statement gets", () => {
     for (const e of reported) expect(e.basis).toBe("hardware");
   });
 });
+
+describe("narration that an audit against the sources corrected", () => {
+  it("EWB's SGX_NOT_TRACKED does not claim an ETRACK ran (in reclaim, none has before the first EWB)", () => {
+    const events = allEvents("reclaim-reload");
+    const first = events.findIndex((e) => e.leaf === "EWB" && e.result === "SGX_NOT_TRACKED");
+    expect(first).toBeGreaterThan(0);
+    expect(events.slice(0, first).some((e) => e.leaf === "ETRACK")).toBe(false);
+    expect(events[first].text).not.toMatch(/since ETRACK/);
+    expect(events[first].text).toMatch(/no ETRACK cycle has completed since it/);
+  });
+
+  it("the reclaim note: EWB first, ETRACK only on SGX_NOT_TRACKED (main.c: sgx_encl_ewb())", () => {
+    const note = traceOf("reclaim-reload").steps.find((s) => s.op.op === "reclaim")?.note ?? "";
+    expect(note).not.toMatch(/EBLOCK → ETRACK → EWB/);
+    expect(note).toMatch(/ETRACK only when an EWB returns SGX_NOT_TRACKED/);
+  });
+
+  it("the REG→TCS note tells ioctl.c's order: vm_max_prot_bits, PTE zap, then EMODT and ETRACK", () => {
+    const step = traceOf("tcs-create").steps.find(
+      (s) =>
+        s.op.cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES" &&
+        (s.op.arg as { page_type: string }).page_type === "TCS",
+    );
+    expect(step?.note).toMatch(/vm_max_prot_bits RW, zaps the page's PTE, then runs EMODT/);
+  });
+});

@@ -13,7 +13,7 @@ const WHY: Record<number, string> = {
   6: "the EPCM entry is not VALID",
   9: "the page's MAC or version does not verify",
   10: "the page is not BLOCKED",
-  11: "the change is not tracked yet: a processor that may cache the old translation has not left the enclave since ETRACK",
+  11: "the change is not tracked yet: no ETRACK cycle has completed since it (an ETRACK after the change, then every thread that was inside has left)",
   12: "the VA slot was occupied; it is overwritten and the eviction completes (CF=1)",
   13: "the SECS still has child pages in the EPC",
   14: "a logical processor is executing inside the enclave",
