@@ -40,6 +40,8 @@ export interface IoctlReview {
   }>;
   /** The check that refused the call, or null when every check passed. */
   decided: string | null;
+  /** Checks the driver makes that no scenario can reach, with the reason (absent when none). */
+  omitted?: Array<{ test: string; fn: string; errno: string; after: string; why: string }>;
 }
 
 const SGX2_READY: DriverCheck[] = [
@@ -418,5 +420,12 @@ export function reviewOf(cmd: string, passed: string[], decided: string | null):
     ];
     for (const fn of fns) if (!path.includes(fn)) path.push(fn);
   }
-  return { ioctl: cmd, path, checks, decided };
+  const omitted = OMITTED_CHECKS[cmd]?.map(({ test, fn, errno, after, why }) => ({
+    test,
+    fn,
+    errno,
+    after,
+    why,
+  }));
+  return { ioctl: cmd, path, checks, decided, ...(omitted ? { omitted } : {}) };
 }
