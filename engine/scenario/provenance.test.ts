@@ -119,6 +119,10 @@ describe("which basis a statement gets", () => {
     const reported = allEvents("augment").filter((e) => e.kind === "vdso" && /0x8007/.test(e.text));
     expect(reported.length).toBeGreaterThan(0);
     for (const e of reported) expect(e.basis).toBe("hardware");
+    // EXPECT_EEXIT(): the plain EEXIT report is asserted on hardware; what the enclave read is not.
+    const eexit = allEvents("augment").filter((e) => e.kind === "vdso" && e.text.startsWith("EEXIT:"));
+    for (const e of eexit) expect(e.basis).toBe(/read|RAX/.test(e.text) ? "kernel" : "hardware");
+    expect(new Set(eexit.map((e) => e.basis))).toEqual(new Set(["hardware", "kernel"]));
   });
 });
 
