@@ -62,6 +62,9 @@ test("tour stops and glossary entries show their basis", async ({ page }) => {
   const stop = page.getByRole("article", { name: /^Stop 1:/ });
   await expect(stop.locator(".basis-mark")).toHaveAttribute("data-basis", "kernel");
   await expect(stop).toContainText("Basis: stated by the Linux driver's code");
+  // The tour has the same control; a stop that states no inference is not highlighted.
+  await tour.getByLabel("Inferred statements").selectOption("highlight");
+  await expect(stop).not.toHaveClass(/is-inferred/);
   // The stop on the write the EPCM refuses: hardware-observed, naming the selftest.
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Next stop" }).click();
   const refused = page.getByRole("article", { name: "Stop 4: A write the EPCM refuses" });

@@ -1,5 +1,6 @@
 // The control for the model's inferences: show every statement, highlight the inferred ones, or
-// show only those (in the events log). Accessible name: "Inferred statements".
+// show only those (the events log hides the rest; a tour stop or glossary entry, shown one at a
+// time, is highlighted). Accessible name: "Inferred statements".
 import { useId } from "react";
 import { type InferredMode, useBasisView } from "../../store/basis-view.ts";
 import "./basis.css";

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The basis marks on events, tour stops and glossary entries, and the inferred-statement control.
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useBasisView } from "../../store/basis-view.ts";
 import { useExplorer } from "../../store/explorer.ts";
@@ -82,5 +82,22 @@ describe("basis marks", () => {
     render(<GlossaryCard entry={entry} onClose={() => {}} />);
     const card = screen.getByRole("region", { name: "Glossary: EWB" });
     expect(card.textContent).toContain(basisDescription("kernel"));
+  });
+
+  it("an inferred glossary entry or stop is highlighted when asked, with its MODEL.md entry", () => {
+    const inferred = {
+      term: "Example",
+      short: "A statement the sources do not make.",
+      long: "Inferred.",
+      source: "engine/MODEL.md",
+      basis: "model" as const,
+      basis_ref: "engine/MODEL.md: Instruction fetches",
+    };
+    render(<GlossaryCard entry={inferred} onClose={() => {}} />);
+    const card = screen.getByRole("region", { name: "Glossary: Example" });
+    expect(card.classList.contains("is-inferred")).toBe(false);
+    expect(card.textContent).toContain("see engine/MODEL.md: Instruction fetches");
+    act(() => useBasisView.getState().setInferred("highlight"));
+    expect(card.classList.contains("is-inferred")).toBe(true);
   });
 });

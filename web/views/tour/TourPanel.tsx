@@ -9,6 +9,7 @@ import { stopAt, useTour } from "../../store/tour.ts";
 import { type GlossaryEntry, glossaryEntry } from "../../tours/glossary.ts";
 import { findTour, type Segment, segments, TOURS, type Tour } from "../../tours/tours.ts";
 import { BasisMark, useInferredClass } from "../basis/BasisMark.tsx";
+import { InferredFilter } from "../basis/InferredFilter.tsx";
 import { GlossaryCard } from "./Glossary.tsx";
 import "./tour.css";
 
@@ -131,6 +132,7 @@ function TourView({ tour }: { tour: Tour }) {
       <p className="tour-count" aria-live="polite">
         {`Stop ${current + 1} of ${tour.stops.length} · step ${stop.step} of the ${tour.flow} flow`}
       </p>
+      <InferredFilter />
       {away && (
         <p className="tour-away" role="status">
           You left the tour.{" "}
