@@ -1,5 +1,5 @@
 // Reclaim and reload (not a selftest): memory pressure makes the kernel's reclaimer evict
-// the enclave's pages (EBLOCK, ETRACK, EWB to a VA slot; the SECS goes last, once it has no
+// the enclave's pages (EBLOCK, then EWB to a VA slot with ETRACK on SGX_NOT_TRACKED; the SECS goes last, once it has no
 // resident child), and the next enclave access faults them back in (ELDU, the SECS first),
 // transparently to the enclave (linux-sgx-driver §3 step 3e, §6.3; sgx-architecture §4.11,
 // §4.12, §7.6). Contents, type and permissions survive eviction: EWB saves them, ELDU
@@ -29,7 +29,7 @@ export const reclaimReload: BuiltInFlow = {
         expect: OK_EEXIT,
       }),
       reclaim(ENCLAVE_PAGES, {
-        note: "Memory pressure: the reclaimer evicts all 12 enclave pages (pages just used are young and are skipped once first). Each goes EBLOCK → ETRACK → EWB into a VA slot; with no child left, the SECS is written out too.",
+        note: "Memory pressure: the reclaimer evicts all 12 enclave pages (pages just used are young and are skipped once first). Each is blocked (EBLOCK) and written out with EWB into a VA slot; sgx_encl_ewb() runs ETRACK only when an EWB returns SGX_NOT_TRACKED. With no child left, the SECS is written out too.",
         // EWB clears VALID: the page has left the EPC (sgx-architecture §4.11 step 12).
         expect: { epcm: { [hex(DATA_START)]: { valid: false }, [hex(ENCL_BUFFER)]: { valid: false } } },
       }),

@@ -76,7 +76,7 @@ export const tcsCreate: BuiltInFlow = {
         "SGX_IOC_ENCLAVE_MODIFY_TYPES",
         { offset: hex(NEW_TCS), length: hex(PAGE_SIZE), page_type: "TCS" },
         {
-          note: "MODIFY_TYPES 0xd000 → TCS: the kernel runs EMODT (type TCS, permissions cleared, MODIFIED set) and ETRACK, and unmaps the page.",
+          note: "MODIFY_TYPES 0xd000 → TCS: the kernel makes vm_max_prot_bits RW, zaps the page's PTE, then runs EMODT (type TCS, permissions cleared, MODIFIED set) and ETRACK.",
           expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
             [hex(NEW_TCS)]: { type: "TCS", perms: "---", modified: true, pending: false, pr: false },
           }),

@@ -18,6 +18,7 @@ import {
 } from "../arch/constants.ts";
 import { isFault } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
+import type { KernelSource } from "../arch/events.ts";
 import { EADD, ECREATE, EEXTEND, EINIT } from "../arch/leaves/build.ts";
 import { hex } from "../arch/leaves/log.ts";
 import { EREMOVE, ETRACK } from "../arch/leaves/paging.ts";
@@ -83,7 +84,8 @@ function refuse(
   fn: string,
   arg?: Record<string, string>,
 ): SyscallResult {
-  k.ev("kernel", `Refused with ${errno}: ${why}.`, `${IOCTL}: ${fn}`, { result: errno });
+  const source: KernelSource = fn.startsWith(`${IOCTL}: `) ? (fn as KernelSource) : `${IOCTL}: ${fn}`;
+  k.ev("kernel", `Refused with ${errno}: ${why}.`, source, { result: errno });
   return fail(errno, arg);
 }
 
@@ -342,10 +344,16 @@ export function ioctlInit(k: Kernel, encl: Encl, a: InitArg): SyscallResult {
   });
   if (isFault(out)) {
     failCheck(k, "init.fault");
-    return refuse(k, "EIO", "EINIT faulted", fn);
+    return refuse(k, "EIO", "EINIT faulted", "ioctl.c: sgx_encl_init()");
   }
   passCheck(k, "init.fault");
-  if (check(k, "init.einit", out !== 0)) return refuse(k, "EPERM", `EINIT returned ${sgxCodeName(out)}`, fn);
+  if (check(k, "init.einit", out !== 0))
+    return refuse(
+      k,
+      "EPERM",
+      `EINIT returned ${sgxCodeName(out)}, an SGX error code`,
+      "ioctl.c: sgx_encl_init()",
+    );
   encl.initialized = true;
   k.ev(
     "kernel",
@@ -527,7 +535,7 @@ function modifyOne(
   encl: Encl,
   offset: number,
   newType: number,
-  src: string,
+  src: KernelSource,
   setResult: (r: number) => void,
 ): string | undefined {
   reclaimDirect(k);
@@ -561,19 +569,21 @@ function modifyOne(
       );
       return "EPERM";
     }
+    // ioctl.c: sgx_enclave_modify_types(): vm_max_prot_bits = RW first, then
+    // sgx_unmark_page_reclaimable() (EAGAIN restores it), then sgx_zap_enclave_ptes().
     page.vmMaxProt = 3;
+    k.ev(
+      "kernel",
+      "vm_max_prot_bits becomes RW: a TCS page is always RW from the kernel's side (and never executable).",
+      src,
+    );
     if (check(k, "mt.tcs.reclaim", !k.unmarkReclaimable(page.epc))) {
       page.vmMaxProt = savedProt;
       return "EAGAIN";
     }
     if (k.mm.zapPte(encl.addrOf(page)))
-      k.ev(
-        "mm",
-        `PTE of ${encl.name}+${hex(offset)} zapped: a TCS must not stay mapped with the old permissions.`,
-        src,
-      );
+      k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped (sgx_zap_enclave_ptes()).`, src);
     k.markReclaimable(page.epc);
-    k.ev("kernel", "vm_max_prot_bits becomes RW (a TCS is never executable).", src);
   }
   const out = EMODT(k.cpu, newType << SECINFO_PT_SHIFT, page.epc);
   if (check(k, "mt.emodt", isFault(out) || out !== 0)) {
@@ -622,7 +632,7 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   return ok(arg);
 }
 
-function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string | undefined {
+function removeOne(k: Kernel, encl: Encl, offset: number, src: KernelSource): string | undefined {
   reclaimDirect(k);
   const page = loadPage(k, encl, offset);
   if (typeof page === "string") return page;

@@ -3,7 +3,14 @@
 
 import { Cpu } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
-import type { EventKind } from "../arch/events.ts";
+import {
+  basisOfSource,
+  type DerivableSource,
+  type EventBody,
+  type EventKind,
+  type Provenance,
+  type TraceEvent,
+} from "../arch/events.ts";
 import { hex } from "../arch/leaves/log.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
@@ -84,15 +91,32 @@ export class Kernel {
     return this.cpu.sgx2;
   }
 
-  /** Record a kernel-side event (skipped inside repeated entries). */
+  /**
+   * Record a kernel-side event (skipped inside repeated entries). Its basis follows from an SDM or
+   * kernel `source` unless `extra` names one; any other source must name its basis (a compile
+   * error otherwise).
+   */
+  ev(
+    kind: EventKind,
+    text: string | (() => string),
+    source: DerivableSource,
+    extra?: EventExtra & Partial<Provenance>,
+  ): void;
+  ev(kind: EventKind, text: string | (() => string), source: string, extra: EventExtra & Provenance): void;
   ev(
     kind: EventKind,
     text: string | (() => string),
     source: string,
-    extra: Record<string, unknown> = {},
+    extra: EventExtra & Partial<Provenance> = {},
   ): void {
     if (this.cpu.log.on)
-      this.cpu.log.push({ kind, text: typeof text === "function" ? text() : text, source, ...extra });
+      this.cpu.log.push({
+        kind,
+        text: typeof text === "function" ? text() : text,
+        source,
+        ...basisOfSource(source as DerivableSource),
+        ...extra,
+      } as TraceEvent);
   }
 
   label(linaddr: number): string {
@@ -201,3 +225,6 @@ export class Kernel {
     return { encl, page: index === NONE ? undefined : encl.pages.get(index) };
   }
 }
+
+/** The optional fields of a kernel-side event. */
+export type EventExtra = Partial<Omit<EventBody, "kind" | "text" | "source">>;

@@ -4,6 +4,7 @@
 // transparently. Faults it cannot fix are reported in sgx_enclave_run and the vDSO returns 0.
 
 import { ABORT_PAGE, enclaveAccess } from "../arch/access.ts";
+import { enclaveFaultBasis, HARDWARE_PF_CODES } from "../arch/basis.ts";
 import {
   sgxCodeName,
   TCS_CSSA_NSSA,
@@ -14,6 +15,7 @@ import {
 } from "../arch/constants.ts";
 import { type Fault, isFault, type LogicalProcessor, type Outcome } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
+import type { Provenance } from "../arch/events.ts";
 import { AEX, EACCEPT, EACCEPTCOPY, EEXIT, EMODPE, enterEnclave, tcsCssa } from "../arch/leaves/enclu.ts";
 import { hex } from "../arch/leaves/log.ts";
 import type { EnclaveCall } from "../scenario/types.ts";
@@ -140,6 +142,9 @@ export class Vdso {
           () =>
             `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex64(r.value)}` : ""}.`,
           VSGX,
+          // The selftests assert this report on hardware (EXPECT_EEXIT: run.function == EEXIT, and
+          // ENCL_CALL() returning 0); what the enclave saw or read depends on the scenario.
+          r.rax === undefined && r.value === undefined ? { basis: "hardware", basis_ref: EEXIT_REPORT } : {},
         );
       return rep;
     }
@@ -174,6 +179,7 @@ export class Vdso {
           : f.raisedBy === "page tables"
             ? "SDM Vol. 3A §4.7 (page-fault error code)"
             : "SDM: ENCLU leaf",
+      ...enclaveFaultBasis(f.vector, f.code),
       result: f.vector === VEC_PF ? "#PF" : "#GP",
       vector: f.vector,
       error_code: hex(f.code),
@@ -199,6 +205,7 @@ export class Vdso {
         () =>
           `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
         "extable.c: fixup_vdso_exception() / vsgx.S",
+        reportedBasis(k, f),
       );
     return { run: { function: fn, vector: f.vector, code: f.code, addr }, ...(stalled ? { stalled } : {}) };
   }
@@ -285,7 +292,8 @@ export class Vdso {
             () =>
               `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(at(c.addr))}.`,
             "selftests: encl_init_tcs_page()",
-            { epc: t },
+            // The selftest enclave's own code (tools/testing/selftests/sgx/test_encl.c) states it.
+            { epc: t, basis: "kernel" },
           );
         return { out: 0 };
       }
@@ -335,4 +343,27 @@ export function describeCall(k: Kernel, encl: Encl, c: EnclaveCall): string {
     case "EMODPE":
       return `EMODPE(${hex(c.secinfo)}) on ${at(c.addr)}`;
   }
+}
+
+const EEXIT_REPORT =
+  "selftests/sgx/main.c: EXPECT_EEXIT() asserts run.function == EEXIT after ENCL_CALL() returned 0";
+
+/**
+ * The basis of "the vDSO reports this exception": the reporting is the kernel's code; the error
+ * code is as strong as the fault event that produced it (hardware-observed or the model's
+ * inference), so a hardware or model basis of that fault carries over.
+ */
+function reportedBasis(k: Kernel, f: Fault): Provenance {
+  if (f.vector === VEC_PF) {
+    const hw = HARDWARE_PF_CODES.get(f.code);
+    if (hw) return { basis: "hardware", basis_ref: hw };
+  }
+  const events = k.cpu.log.events;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e.kind !== "fault") continue;
+    if (e.basis === "model") return { basis: "model", basis_ref: e.basis_ref };
+    break;
+  }
+  return { basis: "kernel" };
 }

@@ -2,6 +2,7 @@
 // records the trace (contract: ../shared/spec/scenario-format.md, "Trace"). Deterministic: the
 // same scenario always gives the same trace.
 
+import { MODEL_REF } from "../arch/basis.ts";
 import { PT_SECS, PT_VA, sgxCodeName } from "../arch/constants.ts";
 import { NONE } from "../arch/epc.ts";
 import { hex } from "../arch/leaves/log.ts";
@@ -313,6 +314,7 @@ export class Simulation {
         "kernel",
         `Repeated on ${pages} consecutive page(s) (events above are the first entry's): ${done} entr${done === 1 ? "y" : "ies"} completed; ${k.stats.eaug - before.eaug} EAUG, ${k.stats.eldu - before.eldu} ELDU, ${k.stats.ewb - before.ewb} EWB, ${k.stats.faults - before.faults} fault(s) handled by the kernel.`,
         "scenario: pages",
+        { basis: "model", basis_ref: MODEL_REF.repeated },
       );
     }
     out.ret = 0;

@@ -1,5 +1,10 @@
 // The glossary the tours link to. Each entry says what the term means in the explorer, in the
-// words of the SDM (Vol. 3D, SGX chapters) or the Linux driver, and names that source.
+// words of the SDM (Vol. 3D, SGX chapters) or the Linux driver, names that source, and carries
+// the basis of what it says (docs/scenario-format.md, Provenance of events): "sdm" when an SDM
+// page states it all, "kernel" when the driver's code is needed for part of it, "model" when a
+// part is the model's inference (with `basis_ref`, the engine/MODEL.md entry).
+
+import type { Basis } from "../../engine/index.ts";
 
 export interface GlossaryEntry {
   term: string;
@@ -8,6 +13,10 @@ export interface GlossaryEntry {
   /** A few sentences more. */
   long: string;
   source: string;
+  /** What the entry rests on: its least-supported statement decides. */
+  basis: Basis;
+  /** For "model": the engine/MODEL.md entry; for "hardware": the selftest. */
+  basis_ref?: string;
 }
 
 export const GLOSSARY: GlossaryEntry[] = [
@@ -16,6 +25,7 @@ export const GLOSSARY: GlossaryEntry[] = [
     short: "Enclave Page Cache: the protected memory where enclave pages live, in 4 KiB pages.",
     long: "The EPC is memory the CPU encrypts and guards; only the enclave that owns a page can read it. It is small, so the kernel evicts pages (EWB) and loads them back (ELDU). The right-hand grid shows every EPC page.",
     source: "SDM Vol. 3D, Enclave Page Cache (EPC)",
+    basis: "sdm",
   },
   {
     term: "EPCM",
@@ -23,18 +33,21 @@ export const GLOSSARY: GlossaryEntry[] = [
       "Enclave Page Cache Map: the CPU's record of each EPC page (owner, address, type, R/W/X, PENDING, MODIFIED, PR).",
     long: "Software cannot read or write the EPCM; only ENCLS/ENCLU leaves change it. On every enclave access the CPU checks the EPCM after the page tables, and a refusal is a #PF with the SGX bit (0x8000) in the error code. The table under the grids is the EPCM.",
     source: "SDM Vol. 3D, Enclave Page Cache Map (EPCM)",
+    basis: "sdm",
   },
   {
     term: "ELRANGE",
     short: "The enclave's linear address range: base and size fixed by ECREATE.",
     long: "Enclave pages can only sit inside ELRANGE. The left-hand grid shows it page by page; pages with no EPC page yet are empty cells.",
     source: "SDM Vol. 3D, ECREATE / SECS",
+    basis: "sdm",
   },
   {
     term: "SECS",
     short: "SGX Enclave Control Structure: the enclave's own EPC page, created by ECREATE.",
     long: "It holds ELRANGE, attributes and the measurement. Every other page of the enclave names it as its parent; it is evicted only when none of its pages are resident.",
     source: "SDM Vol. 3D, SGX Enclave Control Structure (SECS)",
+    basis: "sdm",
   },
   {
     term: "TCS",
@@ -42,37 +55,43 @@ export const GLOSSARY: GlossaryEntry[] = [
       "Thread Control Structure: the page a thread enters the enclave through (EENTER takes its address).",
     long: "A TCS has no R/W/X in the EPCM: enclave code can never read or write it. It names the SSA frames and the entry point. One thread at a time can be inside through a given TCS.",
     source: "SDM Vol. 3D, Thread Control Structure (TCS)",
+    basis: "sdm",
   },
   {
     term: "SECINFO",
     short:
       "The 64-byte structure an ENCLS/ENCLU leaf takes for a page's type and R/W/X (and, for EACCEPT, the state expected).",
-    long: "EADD copies SECINFO's type and permissions into the EPCM. EACCEPT compares its SECINFO with the EPCM entry and refuses on any difference (SGX_PAGE_ATTRIBUTES_MISMATCH). Mainline's SGX2 ioctls take plain permissions or page_type instead.",
+    long: "EADD copies SECINFO's type and permissions into the EPCM. EACCEPT compares the page's address, PENDING, MODIFIED, R/W/X and type with its SECINFO and refuses on a difference (SGX_PAGE_ATTRIBUTES_MISMATCH); PR is not compared. Mainline's SGX2 ioctls take plain permissions or page_type instead.",
     source: "SDM Vol. 3D, Security Information (SECINFO)",
+    basis: "kernel",
   },
   {
     term: "EADD",
     short: "ENCLS leaf that copies a page into the EPC of an enclave that is not initialized yet.",
     long: "Used by SGX_IOC_ENCLAVE_ADD_PAGES while the enclave is built; EEXTEND measures the page. After EINIT, new pages can only come from EAUG.",
     source: "SDM Vol. 3D, EADD; ioctl.c: sgx_ioc_enclave_add_pages()",
+    basis: "kernel",
   },
   {
     term: "EINIT",
     short: "ENCLS leaf that ends the build: the enclave is INITIALIZED and can be entered.",
     long: "It checks the SIGSTRUCT against the measurement. From then on EADD is refused and the SGX2 ioctls work.",
     source: "SDM Vol. 3D, EINIT; ioctl.c: sgx_ioc_enclave_init()",
+    basis: "kernel",
   },
   {
     term: "EAUG",
     short: "ENCLS leaf (SGX2) that adds a zeroed page to an initialized enclave: REG, RW, PENDING.",
     long: "The Linux driver runs EAUG from its page-fault handler when an enclave touches an address in ELRANGE that has no page yet. The enclave must EACCEPT the page before it can use it.",
     source: "SDM Vol. 3D, EAUG; encl.c: sgx_encl_eaug_page()",
+    basis: "kernel",
   },
   {
     term: "PENDING",
     short: "EPCM bit: the page was added by EAUG and the enclave has not accepted it yet.",
-    long: "Any enclave access to a PENDING page faults (#PF with the SGX bit) until EACCEPT clears the bit.",
-    source: "SDM Vol. 3D, EPCM; EAUG",
+    long: "Any enclave access to a PENDING page faults (#PF with the SGX bit) until EACCEPT, or EACCEPTCOPY (which also fills the page), clears the bit.",
+    source: "SDM Vol. 3D, EPCM; EAUG; EACCEPT; EACCEPTCOPY",
+    basis: "sdm",
   },
   {
     term: "EACCEPT",
@@ -80,6 +99,7 @@ export const GLOSSARY: GlossaryEntry[] = [
       "ENCLU leaf the enclave runs to agree to a change the kernel made: a new page (PENDING), a restriction (PR) or a type change (MODIFIED).",
     long: "EACCEPT compares its SECINFO with the EPCM entry; when they match it clears PENDING, PR or MODIFIED. For PR and MODIFIED it also requires the change to be tracked (ETRACK and every thread out since), else SGX_NOT_TRACKED.",
     source: "SDM Vol. 3D, EACCEPT",
+    basis: "sdm",
   },
   {
     term: "AEX",
@@ -87,19 +107,22 @@ export const GLOSSARY: GlossaryEntry[] = [
       "Asynchronous Enclave Exit: how a thread leaves the enclave on a fault or interrupt, saving its state in an SSA frame.",
     long: "After an AEX the thread can be resumed with ERESUME. While its only SSA frame is in use, EENTER on the same TCS fails (#GP), so another TCS is needed to run code in the meantime.",
     source: "SDM Vol. 3D, Asynchronous Enclave Exit (AEX)",
+    basis: "sdm",
   },
   {
     term: "EMODPR",
     short: "ENCLS leaf (SGX2) that restricts a page's EPCM permissions and sets PR.",
     long: "Run by SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS on regular pages only. The new permissions are a mask: they can only remove R, W or X.",
     source: "SDM Vol. 3D, EMODPR; ioctl.c: sgx_enclave_restrict_permissions()",
+    basis: "kernel",
   },
   {
     term: "PR",
     short:
       "EPCM bit (Permission Restriction): EMODPR restricted the page and the enclave has not accepted it yet.",
-    long: "The restriction applies at once; PR only records that the enclave still has to EACCEPT it. EMODPE neither checks nor changes PR.",
-    source: "SDM Vol. 3D, EPCM; EMODPR",
+    long: "The EPCM entry is restricted at once, but a translation a CPU has cached may still allow the old access until ETRACK and the IPIs have made every thread leave the enclave: that is why the driver runs sgx_enclave_etrack() after EMODPR. PR records that the enclave still has to EACCEPT the restriction. EMODPE neither checks nor changes PR.",
+    source: "SDM Vol. 3D, EPCM; EMODPR; ETRACK; ioctl.c: sgx_enclave_restrict_permissions()",
+    basis: "kernel",
   },
   {
     term: "ETRACK",
@@ -107,12 +130,14 @@ export const GLOSSARY: GlossaryEntry[] = [
       "ENCLS leaf that starts a tracking cycle, so the kernel can prove no thread still runs with an old TLB view of a changed page.",
     long: "After EMODPR or EMODT the driver runs ETRACK and sends IPIs to kick threads out of the enclave; EACCEPT succeeds only once the change is tracked.",
     source: "SDM Vol. 3D, ETRACK; ioctl.c: sgx_enclave_etrack()",
+    basis: "kernel",
   },
   {
     term: "EMODPE",
     short: "ENCLU leaf (SGX2) the enclave runs to extend its own page's EPCM permissions.",
     long: "It only adds R, W or X; no kernel call, no ETRACK, no EACCEPT. The page tables and the VMA must still allow the access.",
     source: "SDM Vol. 3D, EMODPE",
+    basis: "kernel",
   },
   {
     term: "EMODT",
@@ -120,12 +145,14 @@ export const GLOSSARY: GlossaryEntry[] = [
       "ENCLS leaf (SGX2) that changes a page's type: REG to TCS, or REG/TCS to TRIM; it clears R/W/X and sets MODIFIED.",
     long: "Run by SGX_IOC_ENCLAVE_MODIFY_TYPES. The page cannot be used until the enclave EACCEPTs the new type.",
     source: "SDM Vol. 3D, EMODT; ioctl.c: sgx_enclave_modify_types()",
+    basis: "kernel",
   },
   {
     term: "MODIFIED",
     short: "EPCM bit: EMODT changed the page's type and the enclave has not accepted it yet.",
     long: "A MODIFIED page cannot be accessed; EACCEPT with the new type clears the bit (for TRIM the page stays unusable).",
     source: "SDM Vol. 3D, EPCM; EMODT",
+    basis: "sdm",
   },
   {
     term: "TRIM",
@@ -133,30 +160,35 @@ export const GLOSSARY: GlossaryEntry[] = [
       "The page type of a page on its way out: after EMODT to TRIM and the enclave's EACCEPT, the kernel may EREMOVE it.",
     long: "SGX_IOC_ENCLAVE_REMOVE_PAGES only removes TRIM pages, and probes with EMODPR that the enclave accepted the trim first.",
     source: "SDM Vol. 3D, EMODT; ioctl.c: sgx_encl_remove_pages()",
+    basis: "kernel",
   },
   {
     term: "EREMOVE",
     short: "ENCLS leaf that frees an EPC page (its EPCM entry becomes invalid).",
     long: "The driver uses it to remove trimmed pages and to tear enclaves down. The address can later get a new page by EAUG.",
     source: "SDM Vol. 3D, EREMOVE",
+    basis: "kernel",
   },
   {
     term: "EWB",
     short: "ENCLS leaf that evicts an EPC page: encrypted to normal memory, its version kept in a VA slot.",
-    long: "The reclaimer picks old pages, blocks them (EBLOCK), tracks (ETRACK) and writes them back with EWB. The page is then shown hatched in the enclave grid.",
-    source: "SDM Vol. 3D, EWB; main.c: sgx_reclaim_pages()",
+    long: "The reclaimer picks old pages and blocks them (EBLOCK). sgx_encl_ewb() then tries EWB; only when EWB returns SGX_NOT_TRACKED does it run ETRACK and try again, and if that too is not tracked it sends IPIs to the enclave's CPUs and tries a third time. The page is then shown hatched in the enclave grid.",
+    source: "SDM Vol. 3D, EWB; main.c: sgx_reclaim_pages(), sgx_encl_ewb()",
+    basis: "kernel",
   },
   {
     term: "ELDU",
     short: "ENCLS leaf that loads an evicted page back into the EPC, checking it against its VA slot.",
     long: "The fault handler (or an ioctl) runs ELDU when an evicted page is needed again; the contents come back exactly as they were.",
     source: "SDM Vol. 3D, ELDU; encl.c: sgx_encl_load_page()",
+    basis: "kernel",
   },
   {
     term: "VA",
     short: "Version Array page: an EPC page of 512 slots, each holding the version of one evicted page.",
     long: "EPA creates a VA page, with no parent SECS. The driver keeps each enclave's VA pages on a list of its own and never offers them to the reclaimer.",
     source: "SDM Vol. 3D, Version Array (VA); encl.c: sgx_alloc_va_page()",
+    basis: "kernel",
   },
 ];
 

@@ -17,6 +17,7 @@ import {
   pageChanges,
 } from "./summary.ts";
 import "./time.css";
+import { BasisMark } from "./basis/BasisMark.tsx";
 
 interface Item {
   index: number;
@@ -270,6 +271,7 @@ export function Narration() {
           </span>{" "}
           <span className="kind-badge">{KIND_LABELS[current.kind]}</span>{" "}
           {fault && <code className="is-fault">{fault}</code>} {current.text}
+          <BasisMark basis={current.basis} basisRef={current.basis_ref} />
         </p>
       )}
       <div className="narration-lanes">

@@ -182,6 +182,7 @@ export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault): void {
     cpu.log.push({
       kind: "aex",
       source: "SDM: Asynchronous Enclave Exit",
+      basis: "sdm",
       epc: tcs,
       text: `AEX: the ${fault.vector === 14 ? "#PF" : "#GP"} makes the thread leave the enclave; its state goes to SSA frame ${cssa} (CSSA ${cssa} → ${cssa + 1}) and RIP becomes the AEP.`,
     });

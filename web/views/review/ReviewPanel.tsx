@@ -137,6 +137,18 @@ export function ReviewPanel() {
                   </ol>
                 </>
               )}
+              {review.omitted && review.omitted.length > 0 && (
+                <>
+                  <h3 className="review-sub">Checks not modelled</h3>
+                  <ul className="review-omitted" aria-label="Checks not modelled">
+                    {review.omitted.map((c) => (
+                      <li key={c.test}>
+                        {c.test}: <code>{c.fn}()</code> else <code>{c.errno}</code>. {c.why}.
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </>
           ) : (
             <p className="review-empty">

@@ -3,11 +3,13 @@
 // stop's text open their entry in the panel. If the learner steps elsewhere, the panel says so
 // and offers the way back. Names used by tests: region "Tour", buttons "Next stop",
 // "Previous stop", "Return to stop N", "Leave the tour".
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useExplorer } from "../../store/explorer.ts";
 import { stopAt, useTour } from "../../store/tour.ts";
 import { type GlossaryEntry, glossaryEntry } from "../../tours/glossary.ts";
 import { findTour, type Segment, segments, TOURS, type Tour } from "../../tours/tours.ts";
+import { BasisMark, useInferredClass } from "../basis/BasisMark.tsx";
+import { InferredFilter } from "../basis/InferredFilter.tsx";
 import { GlossaryCard } from "./Glossary.tsx";
 import "./tour.css";
 
@@ -59,9 +61,11 @@ function keyed(segs: Segment[]): Array<{ seg: Segment; key: string }> {
 function StopText({
   text,
   onTerm,
+  mark,
 }: {
   text: string;
   onTerm: (entry: GlossaryEntry, el: HTMLElement) => void;
+  mark?: ReactNode;
 }) {
   return (
     <p className="tour-text">
@@ -82,6 +86,7 @@ function StopText({
           </button>
         );
       })}
+      {mark}
     </p>
   );
 }
@@ -109,6 +114,7 @@ function TourView({ tour }: { tour: Tour }) {
   }, [here, setStop]);
 
   const stop = tour.stops[current];
+  const inferredClass = useInferredClass(stop.basis);
   const away = hasRun && !loading && here < 0;
   const closeEntry = () => {
     setEntry(null);
@@ -126,6 +132,7 @@ function TourView({ tour }: { tour: Tour }) {
       <p className="tour-count" aria-live="polite">
         {`Stop ${current + 1} of ${tour.stops.length} · step ${stop.step} of the ${tour.flow} flow`}
       </p>
+      <InferredFilter />
       {away && (
         <p className="tour-away" role="status">
           You left the tour.{" "}
@@ -137,10 +144,11 @@ function TourView({ tour }: { tour: Tour }) {
       {entry ? (
         <GlossaryCard entry={entry} onClose={closeEntry} />
       ) : (
-        <article className="tour-stop" aria-label={`Stop ${current + 1}: ${stop.title}`}>
+        <article className={`tour-stop${inferredClass}`} aria-label={`Stop ${current + 1}: ${stop.title}`}>
           <h3>{stop.title}</h3>
           <StopText
             text={stop.text}
+            mark={<BasisMark basis={stop.basis} basisRef={stop.basis_ref} />}
             onTerm={(e, el) => {
               returnFocus.current = el;
               setEntry(e);
