@@ -4,7 +4,7 @@
 import { Cpu } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import type { EventKind } from "../arch/events.ts";
-import { hex } from "../arch/leaves/log.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
 
@@ -22,6 +22,9 @@ export interface KernelStats {
   batches: number;
 }
 
+/** `ownerIndex` of a VA page: it holds versions for its enclave but has no page index. */
+export const VA_PAGE_INDEX = -2;
+
 export class Kernel {
   readonly cpu: Cpu;
   readonly mm = new Mm();
@@ -37,7 +40,7 @@ export class Kernel {
   private head = NONE;
   private tail = NONE;
   activeCount = 0;
-  /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index -1. */
+  /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index NONE, VA pages VA_PAGE_INDEX. */
   readonly ownerEncl: Int32Array;
   readonly ownerIndex: Float64Array;
   /** ksgxd was woken by an allocation that left free pages below the low watermark. */

@@ -2,12 +2,12 @@
 // (main.c: sgx_alloc_epc_page, sgx_encl_ewb; encl.c: sgx_alloc_va_page, sgx_encl_grow,
 // __sgx_encl_eldu, sgx_encl_load_page).
 
-import { SGX_NOT_TRACKED, VA_SLOT_COUNT } from "../arch/constants.ts";
+import { SGX_NOT_TRACKED, SGX_SUCCESS, SGX_VA_SLOT_OCCUPIED, VA_SLOT_COUNT } from "../arch/constants.ts";
 import { isFault } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import { ELDU, EPA, ETRACK, EWB } from "../arch/leaves/paging.ts";
 import type { Encl, EnclPage, VaPage } from "./encl.ts";
-import { type Kernel, SGX_NR_LOW_PAGES } from "./kernel.ts";
+import { type Kernel, SGX_NR_LOW_PAGES, VA_PAGE_INDEX } from "./kernel.ts";
 import { reclaimPages } from "./reclaim.ts";
 
 export type AllocError = "ENOMEM" | "EBUSY";
@@ -48,7 +48,7 @@ export function allocVaPage(k: Kernel, encl: Encl, reclaim: boolean): VaPage | A
     k.freePage(epc);
     return "EFAULT";
   }
-  k.setOwner(epc, encl, -2);
+  k.setOwner(epc, encl, VA_PAGE_INDEX);
   return { epc, used: new Uint8Array(VA_SLOT_COUNT), count: 0 };
 }
 
@@ -119,7 +119,7 @@ export function enclEwb(
       r = EWB(cpu, epc, va.epc, slot);
     }
   }
-  if (isFault(r.out) || (r.out !== 0 && r.out !== 12) || !r.sealed) {
+  if (isFault(r.out) || (r.out !== SGX_SUCCESS && r.out !== SGX_VA_SLOT_OCCUPIED) || !r.sealed) {
     k.ev(
       "kernel",
       "EWB failed: the kernel warns and frees the VA slot; the page's contents are lost.",

@@ -15,8 +15,8 @@ import {
 import { type Fault, isFault, type LogicalProcessor, type Outcome } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import { AEX, EACCEPT, EACCEPTCOPY, EEXIT, EMODPE, enterEnclave, tcsCssa } from "../arch/leaves/enclu.ts";
-import { hex } from "../arch/leaves/log.ts";
 import type { EnclaveCall } from "../scenario/types.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
 import { handlePageFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";

@@ -12,11 +12,9 @@ import {
   type ParseResult,
   PERMISSION_FLAGS,
   PROT_FLAGS,
-  pageTypeName,
   parseFlagWord,
   parseScenario,
   permissionsToString,
-  permsToLetters,
   protToString,
   SECINFO_FLAGS,
   secinfoFlagsToString,
@@ -279,11 +277,6 @@ describe("flag words", () => {
     expect(attributesToString(0x6)).toBe("DEBUG|MODE64BIT");
     expect(attributesToString(0)).toBe("0x0");
     expect(permissionsToString(5)).toBe("R|X");
-    expect(permsToLetters(5)).toBe("R-X");
-    expect(permsToLetters(0)).toBe("---");
-    expect(permsToLetters(7)).toBe("RWX");
-    expect(pageTypeName(1)).toBe("TCS");
-    expect(pageTypeName(5)).toBeUndefined();
     expect(protToString(Number.NaN)).toBe("NaN");
   });
 

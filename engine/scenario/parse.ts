@@ -9,6 +9,7 @@
 // unknown ioctl, a page type the kernel does not accept) are NOT validation errors: the runner
 // reports them in the trace.
 
+import { PAGE_TYPE_NAMES, SECINFO_FLAG_NAMES, SECINFO_PT_SHIFT } from "../vocabulary/epcm.ts";
 import { describeValue, formatHex, type NumberResult, parseModeledNumber, parseU64 } from "./numbers.ts";
 import {
   type AddPagesArg,
@@ -83,26 +84,12 @@ export interface FlagFamily {
   readonly single?: boolean;
 }
 
-const PAGE_TYPE_VALUES: ReadonlyArray<readonly [string, number]> = [
-  ["SECS", 0],
-  ["TCS", 1],
-  ["REG", 2],
-  ["VA", 3],
-  ["TRIM", 4],
-];
+const PAGE_TYPE_VALUES: ReadonlyArray<readonly [string, number]> = PAGE_TYPE_NAMES.map((n, t) => [n, t]);
 
 /** SECINFO.FLAGS (SDM; asm/sgx.h SGX_SECINFO_R/W/X, selftests PENDING/MODIFIED/PR, type << 8). */
 export const SECINFO_FLAGS: FlagFamily = {
   what: "SECINFO flag",
-  names: [
-    ["R", 0x1],
-    ["W", 0x2],
-    ["X", 0x4],
-    ["PENDING", 0x8],
-    ["MODIFIED", 0x10],
-    ["PR", 0x20],
-    ...PAGE_TYPE_VALUES.map(([n, t]) => [n, t << 8] as const),
-  ],
+  names: [...SECINFO_FLAG_NAMES, ...PAGE_TYPE_VALUES.map(([n, t]) => [n, t << SECINFO_PT_SHIFT] as const)],
   exclusive: PAGE_TYPE_VALUES.map(([n]) => n),
 };
 
@@ -282,18 +269,6 @@ export function attributesToString(attributes: number | bigint): string {
 export function permissionsToString(permissions: number | bigint): string {
   const w = toBig(permissions);
   return w === undefined ? String(permissions) : bitsToString(w, PERMISSION_FLAGS);
-}
-
-/** A permission mask as the trace's three letters: "RW-" (contract, "EPCM entry fields"). */
-export function permsToLetters(permissions: number | bigint): string {
-  const w = toBig(permissions) ?? 0n;
-  return `${w & 1n ? "R" : "-"}${w & 2n ? "W" : "-"}${w & 4n ? "X" : "-"}`;
-}
-
-/** A page type value by name ("TCS" for 1); undefined for a value the SDM does not define. */
-export function pageTypeName(type: number): "SECS" | "TCS" | "REG" | "VA" | "TRIM" | undefined {
-  const names = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
-  return Number.isInteger(type) && type >= 0 && type < names.length ? names[type] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
