@@ -8,9 +8,10 @@ import { EREMOVE } from "../arch/leaves/paging.ts";
 import { EAUG } from "../arch/leaves/sgx2.ts";
 import { PT_REG, permsText } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
+import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
+import { allocEpcPage } from "./main.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "./mm.ts";
-import { allocEpcPage, enclGrow, enclShrink, reloadPage } from "./paging.ts";
 
 /**
  * NOPAGE: fixed (a PTE is in place, the access is retried). BUSY: VM_FAULT_NOPAGE without a

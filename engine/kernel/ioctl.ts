@@ -19,14 +19,6 @@ import { NONE } from "../arch/epc.ts";
 import { EADD, ECREATE, EEXTEND, EINIT } from "../arch/leaves/build.ts";
 import { EREMOVE, ETRACK } from "../arch/leaves/paging.ts";
 import { EMODPR, EMODT } from "../arch/leaves/sgx2.ts";
-import type {
-  AddPagesArg,
-  CreateArg,
-  InitArg,
-  ModifyTypesArg,
-  RemovePagesArg,
-  RestrictPermissionsArg,
-} from "../scenario/types.ts";
 import {
   E_R,
   E_W,
@@ -42,9 +34,17 @@ import {
 import { hex } from "../vocabulary/hex.ts";
 import { failCheck, passCheck } from "./checks.ts";
 import type { Encl, EnclPage } from "./encl.ts";
+import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
-import { allocEpcPage, enclGrow, enclShrink, ipiEnclave, reloadPage } from "./paging.ts";
-import { reclaimDirect } from "./reclaim.ts";
+import { allocEpcPage, ipiEnclave, reclaimDirect } from "./main.ts";
+import type {
+  AddPagesArg,
+  CreateArg,
+  InitArg,
+  ModifyTypesArg,
+  RemovePagesArg,
+  RestrictPermissionsArg,
+} from "./uapi.ts";
 
 /** What a syscall returns to user space. */
 export interface SyscallResult {

@@ -8,11 +8,6 @@ import { hex } from "../vocabulary/hex.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
 
-/** Reclaimer constants (sgx.h): batch size and ksgxd's watermarks. */
-export const SGX_NR_TO_SCAN = 16;
-export const SGX_NR_LOW_PAGES = 32;
-export const SGX_NR_HIGH_PAGES = 64;
-
 /** Counters the trace summarizes for repeated steps and the benchmarks report. */
 export interface KernelStats {
   eaug: number;
@@ -21,9 +16,6 @@ export interface KernelStats {
   faults: number;
   batches: number;
 }
-
-/** `ownerIndex` of a VA page: it holds versions for its enclave but has no page index. */
-export const VA_PAGE_INDEX = -2;
 
 export class Kernel {
   readonly cpu: Cpu;

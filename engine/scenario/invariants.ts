@@ -27,7 +27,7 @@
 import { VA_SLOT_COUNT } from "../arch/constants.ts";
 import { NONE } from "../arch/epc.ts";
 import type { Encl } from "../kernel/encl.ts";
-import { VA_PAGE_INDEX } from "../kernel/kernel.ts";
+import { VA_PAGE_INDEX } from "../kernel/encl.ts";
 import { E_R, E_W, PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA, pageTypeName } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
 import type { Simulation } from "./run.ts";

@@ -17,7 +17,7 @@ import {
   type SyscallResult,
 } from "../kernel/ioctl.ts";
 import { Kernel } from "../kernel/kernel.ts";
-import { reclaimOp, runKsgxd } from "../kernel/reclaim.ts";
+import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
 import {
