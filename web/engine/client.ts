@@ -8,13 +8,18 @@ import type { EngineApi } from "../../engine/worker.ts";
 import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type {
+  EnclaveColumns,
+  EpcColumns,
   FlowInfo,
   LoadResult,
+  LoadSource,
   PageDetail,
   RunInfo,
   StateView,
   StepOutcome,
   StepQuestion,
+  TraceEvent,
+  TraceStep,
 } from "../../engine/worker.ts";
 export { EngineFailure };
 
