@@ -1,24 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatHex, MAX_MODELED, parseModeledNumber, parseU64 } from "./numbers.ts";
+import { LIMITS } from "./limits.ts";
 import {
   ADD_PAGES_FLAGS,
   ATTRIBUTE_FLAGS,
   attributesToString,
-  LIMITS,
   MMAP_FLAGS,
   mmapFlagsToString,
   PAGE_TYPES,
-  type ParseResult,
   PERMISSION_FLAGS,
   PROT_FLAGS,
   parseFlagWord,
-  parseScenario,
   permissionsToString,
   protToString,
   SECINFO_FLAGS,
   secinfoFlagsToString,
-} from "./parse.ts";
+} from "./names.ts";
+import { formatHex, MAX_MODELED, parseModeledNumber, parseU64 } from "./numbers.ts";
+import { type ParseResult, parseScenario } from "./parse.ts";
 import type { Scenario, Step } from "./types.ts";
 
 const FORMAT = "epcm-scenario/1";

@@ -31,7 +31,7 @@ import {
 } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
 import { checkExpectation } from "./expect.ts";
-import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
+import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./names.ts";
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 import type { EnclaveCall, IoctlArg, Scenario, Step } from "./types.ts";
 
