@@ -19,7 +19,7 @@ import {
 import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
-import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
+import { type CallReport, Vdso } from "../kernel/vdso.ts";
 import {
   E_VALID,
   epcmFlagFields,
@@ -567,5 +567,3 @@ export function opJson(step: Step): Record<string, unknown> {
     }
   }
 }
-
-export { describeCall };

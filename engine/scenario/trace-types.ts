@@ -6,8 +6,6 @@ export type Hex = string;
 
 import type { PageTypeName } from "../vocabulary/epcm.ts";
 
-export type { PageTypeName };
-
 export interface EpcmEntryJson {
   /** Physical EPC page index. */
   epc: number;
