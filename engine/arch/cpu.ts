@@ -118,7 +118,7 @@ export class Cpu {
   }
 
   /**
-   * Tracking rule (the reference's §6 model, built from the SDM EWB/EACCEPT/ETRACK pages and the
+   * Tracking rule (SDM: ETRACK, built from the SDM EWB/EACCEPT/ETRACK pages and the
    * kernel's sgx_encl_cpumask() comment): a change made at epoch `e` is tracked once an ETRACK
    * has advanced the epoch past `e` and every processor that was inside at that time has left.
    */

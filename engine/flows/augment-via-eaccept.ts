@@ -1,7 +1,7 @@
-// Selftest `augment_via_eaccept` (kernel-selftests §3.11): the enclave runs EACCEPT first on
+// Selftest `augment_via_eaccept` (selftests main.c: TEST_F(enclave, augment_via_eaccept)): the enclave runs EACCEPT first on
 // an ELRANGE page that has no EPC page. EACCEPT's own access faults (not present), the
 // kernel EAUGs and maps the page, EACCEPT runs again and succeeds: the whole #PF → EAUG →
-// EACCEPT sequence is invisible to the caller (linux-sgx-driver §3; sgx-architecture §7.1).
+// EACCEPT sequence is invisible to the caller (encl.c: sgx_vma_fault(); SDM: EAUG, EACCEPT).
 
 import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";

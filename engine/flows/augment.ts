@@ -1,10 +1,10 @@
-// Selftest `augment` (kernel-selftests §3.10): EAUG on a page fault. The enclave writes to
+// Selftest `augment` (selftests main.c: TEST_F(enclave, augment)): EAUG on a page fault. The enclave writes to
 // an ELRANGE page that has no EPC page yet: the not-present #PF makes the kernel EAUG a
-// PENDING page and map it (linux-sgx-driver §3), the retried write hits the PENDING page and
+// PENDING page and map it (encl.c: sgx_vma_fault()), the retried write hits the PENDING page and
 // faults with the SGX bit (0x8007), which the vDSO reports. TCS#2 then EACCEPTs the page and
 // ERESUME on TCS#1 completes the write. This is the contract's own example.
-// EPCM states: EAUG gives REG, RW-, PENDING (sgx-architecture §4.5); EACCEPT clears PENDING
-// (§4.16); §7.1.
+// EPCM states: EAUG gives REG, RW-, PENDING (SDM: EAUG); EACCEPT clears PENDING
+// (SDM: EACCEPT); SDM: EAUG, EACCEPT.
 
 import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TCS2, TOTAL_SIZE } from "./standard-build.ts";

@@ -1,4 +1,4 @@
-// Selftest `clobbered_vdso` (kernel-selftests §3.4): the same round trip as
+// Selftest `clobbered_vdso` (selftests main.c: TEST_F(enclave, clobbered_vdso)): the same round trip as
 // `unclobbered_vdso`, but both calls go straight to `__vdso_sgx_enter_enclave` from C
 // (the enclave may clobber callee-saved registers; the model does not track registers).
 // Asserted: ret 0, function == EEXIT, user_data == 0, value == MAGIC.

@@ -1,11 +1,11 @@
 // EACCEPTCOPY (not a selftest): initialize a freshly EAUGed page by copying an existing
 // enclave page into it and give it its final permissions in the same instruction, here
-// R|X, so the page is executable without ever having been writable (sgx-architecture §4.17,
-// §7.1). Conditions from §4.17: the destination must still be exactly as EAUG left it (REG,
+// R|X, so the page is executable without ever having been writable (SDM: EACCEPTCOPY,
+// SDM: EAUG, EACCEPT). Conditions from SDM: EACCEPTCOPY: the destination must still be exactly as EAUG left it (REG,
 // RW-, PENDING, not MODIFIED); the source must be a valid, readable REG page that is not
 // PENDING/MODIFIED (the code page at 0x2000 is R-X); SECINFO must be REG without W-only.
-// Afterwards the EPCM says R-X, not pending: fetches work (§5.1), writes fault with the SGX
-// bit, 0x8007 (§5.1 2b, §5.2).
+// Afterwards the EPCM says R-X, not pending: fetches work (SDM: access-control requirements), writes fault with the SGX
+// bit, 0x8007 (SDM: access-control requirements; the selftests see the same code).
 
 import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TCS2, TEXT, TOTAL_SIZE } from "./standard-build.ts";

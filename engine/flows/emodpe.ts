@@ -1,10 +1,10 @@
 // EMODPE on its own (not a selftest): the enclave extends EPCM permissions without the
-// kernel (sgx-architecture §4.18, §7.3: RWX |= mask, no ETRACK, no EACCEPT; PR is neither
+// kernel (SDM: EMODPE: RWX |= mask, no ETRACK, no EACCEPT; PR is neither
 // checked nor changed). Part 1: restrict data_start to R (EMODPR via the ioctl), accept it,
 // then EMODPE R|W brings W back: writes work again without any fault. Part 2, on the heap
 // page: EMODPE before accepting a restriction leaves PR set, and the EACCEPT must then name
 // the current permissions (EACCEPT compares RWX with the EPCM: mismatch → 19, PR itself is not
-// compared; §4.16 step 11).
+// compared; SDM: EACCEPT).
 
 import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, HEAP, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";

@@ -1,9 +1,9 @@
-// Selftest `epcm_permissions` (kernel-selftests §3.9): restrict a data page to R with
+// Selftest `epcm_permissions` (selftests main.c: TEST_F(enclave, epcm_permissions)): restrict a data page to R with
 // EMODPR (RESTRICT_PERMISSIONS), accept the restriction inside the enclave, watch a write
 // fault in the EPCM (0x8007, SGX bit set) although the PTE is still RW, then extend the
 // permissions again with EMODPE from the second TCS and ERESUME the faulted thread on TCS#1.
-// EPCM states: sgx-architecture §4.6 (EMODPR: RWX &= mask, PR = 1), §4.16 (EACCEPT clears
-// PR), §4.18 (EMODPE: RWX |= mask, PR unchanged), §7.2, §7.3.
+// EPCM states: SDM: EMODPR (EMODPR: RWX &= mask, PR = 1), SDM: EACCEPT (EACCEPT clears
+// PR), SDM: EMODPE (EMODPE: RWX |= mask, PR unchanged), SDM: EMODPR, ETRACK, EACCEPT, EMODPE.
 
 import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";
@@ -70,7 +70,7 @@ export const epcmPermissions: BuiltInFlow = {
       }),
       eenter(TCS2, emodpe(DATA_START, "R|W"), {
         note: "EMODPE(R|W) from TCS#2 (TCS#1 cannot be entered until it resumes): the enclave extends the EPCM permissions itself, no kernel involved.",
-        // EMODPE has no RAX output (kernel-selftests §2): only the clean EEXIT is checked.
+        // EMODPE has no RAX output (selftests defines.h: enum encl_op_type): only the clean EEXIT is checked.
         expect: withEpcm(OK_EEXIT, { [page]: { type: "REG", perms: "RW-", pr: false } }),
       }),
       eresume(TCS1, {

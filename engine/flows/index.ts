@@ -1,7 +1,7 @@
 // The built-in flows: the kernel SGX selftests that exercise the EPCM, translated step by
 // step into scenarios (raw "epcm-scenario/1" JSON, as a user would write or share them),
 // plus a few flows of our own. Every expectation in them is a value the selftest asserts or
-// one that follows from the reference documents cited in each module.
+// one that follows from the SDM leaf or kernel function cited in each module.
 
 import { augment } from "./augment.ts";
 import { augmentViaEaccept } from "./augment-via-eaccept.ts";

@@ -1,4 +1,4 @@
-// Selftest `pte_permissions` (kernel-selftests §3.7): the page tables are checked before the
+// Selftest `pte_permissions` (selftests main.c: TEST_F(enclave, pte_permissions)): the page tables are checked before the
 // EPCM. The data page is RW in the EPCM; making its PTE read-only with mprotect makes an
 // enclave write fault with an ordinary #PF (error code 0x7 = U|W|P, no SGX bit), which the
 // kernel cannot fix, so the vDSO reports it. After mprotect(RW), ERESUME re-runs the write.
@@ -43,14 +43,14 @@ export const ptePermissions: BuiltInFlow = {
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ", {
         note: "mprotect(data_start, PROT_READ): the VMA and PTE become read-only. The EPCM is untouched: the page is still RW for the enclave.",
         // sgx_vma_mprotect → sgx_encl_may_map: R is within the page's vm_max_prot (RW), so the
-        // kernel allows it (linux-sgx-driver §4); EPCM permissions change only through
-        // EMODPR/EMODPE (sgx-architecture §2). The selftest itself does not assert the return.
+        // kernel allows it (encl.c: sgx_encl_may_map(), sgx_vma_mprotect()); EPCM permissions change only through
+        // EMODPR/EMODPE (SDM: EPCM). The selftest itself does not assert the return.
         expect: withEpcm({ ret: 0 }, { [hex(DATA_START)]: { type: "REG", perms: "RW-" } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
         note: "PUT_TO_ADDRESS MAGIC2: the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
         // The selftest asserts vector 14, error code 0x7 and addr == data_start; function is
-        // not asserted, but after an AEX the vDSO stores ERESUME (linux-sgx-driver §7 step 5).
+        // not asserted, but after an AEX the vDSO stores ERESUME (vsgx.S: __vdso_sgx_enter_enclave).
         expect: faulted("0x7", DATA_START),
       }),
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ|PROT_WRITE", {

@@ -1,9 +1,9 @@
 // Reclaim and reload (not a selftest): memory pressure makes the kernel's reclaimer evict
 // the enclave's pages (EBLOCK, ETRACK, EWB to a VA slot; the SECS goes last, once it has no
 // resident child), and the next enclave access faults them back in (ELDU, the SECS first),
-// transparently to the enclave (linux-sgx-driver §3 step 3e, §6.3; sgx-architecture §4.11,
-// §4.12, §7.6). Contents, type and permissions survive eviction: EWB saves them, ELDU
-// restores them (sgx-architecture §2).
+// transparently to the enclave (encl.c: sgx_vma_fault(), main.c: sgx_reclaim_pages(); SDM: EWB,
+// SDM: ELDU, EBLOCK, ETRACK, EWB). Contents, type and permissions survive eviction: EWB saves them, ELDU
+// restores them (SDM: EPCM).
 
 import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, ENCL_BUFFER, HEAP, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
@@ -30,7 +30,7 @@ export const reclaimReload: BuiltInFlow = {
       }),
       reclaim(ENCLAVE_PAGES, {
         note: "Memory pressure: the reclaimer evicts all 12 enclave pages (pages just used are young and are skipped once first). Each goes EBLOCK → ETRACK → EWB into a VA slot; with no child left, the SECS is written out too.",
-        // EWB clears VALID: the page has left the EPC (sgx-architecture §4.11 step 12).
+        // EWB clears VALID: the page has left the EPC (SDM: EWB).
         expect: { epcm: { [hex(DATA_START)]: { valid: false }, [hex(ENCL_BUFFER)]: { valid: false } } },
       }),
       eenter(TCS1, read(DATA_START), {

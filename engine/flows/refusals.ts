@@ -1,6 +1,6 @@
 // Refusals (not a selftest): requests that the real kernel or CPU turns down, each with the
-// errno or SGX code it gives. Sources, per step: linux-sgx-driver §2.0–§2.7 (ioctls), §4
-// (mmap), §7 (vDSO reports); sgx-architecture §4.6, §4.7, §4.14, §4.16 (leaves).
+// errno or SGX code it gives. Sources, per step: ioctl.c (ioctls), encl.c: sgx_encl_may_map(), sgx_vma_mprotect()
+// (mmap), vsgx.S: __vdso_sgx_enter_enclave (vDSO reports); SDM: EMODPR, EMODT, EENTER/ERESUME, EACCEPT (leaves).
 
 import type { BuiltInFlow } from "./index.ts";
 import {
@@ -48,7 +48,7 @@ export const refusals: BuiltInFlow = {
     description,
     steps: [
       ...standardBuild(),
-      // Enclave life cycle: CREATE once, ADD_PAGES only before INIT, INIT once (§2.1–2.3).
+      // Enclave life cycle: CREATE once, ADD_PAGES only before INIT, INIT once (ioctl.c: sgx_ioc_enclave_create(), _add_pages(), _init()).
       ioctl(
         "SGX_IOC_ENCLAVE_CREATE",
         { size: hex(SIZE), ssa_frame_size: 1, attributes: "MODE64BIT", xfrm: 3 },
@@ -81,7 +81,7 @@ export const refusals: BuiltInFlow = {
           expect: fails("ENOTTY"),
         },
       ),
-      // SGX2 ioctls (§2.5–2.7).
+      // SGX2 ioctls (ioctl.c: sgx_ioc_enclave_restrict_permissions(), _modify_types(), _remove_pages()).
       ioctl(
         "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
         { offset: hex(TCS2), length: hex(PAGE_SIZE), permissions: "R" },
@@ -189,7 +189,7 @@ export const refusals: BuiltInFlow = {
         note: "... and ERESUME TCS#1: its write completes.",
         expect: OK_EEXIT,
       }),
-      // mmap/mprotect (§4). Last, because a refused MAP_FIXED mmap may already have removed
+      // mmap/mprotect (encl.c: sgx_encl_may_map(), sgx_vma_mprotect()). Last, because a refused MAP_FIXED mmap may already have removed
       // the old mapping of that range.
       mmap(DATA_OFF, 7 * PAGE_SIZE, "PROT_READ|PROT_WRITE|PROT_EXEC", {
         note: "mmap the data pages with PROT_EXEC: they were added R|W, and no mapping may exceed a page's build-time permissions (vm_max_prot) → EACCES.",

@@ -1,6 +1,6 @@
-// Selftest `remove_added_page_invalid_access_after_eaccept` (kernel-selftests §3.15): a page
+// Selftest `remove_added_page_invalid_access_after_eaccept` (selftests main.c: TEST_F(enclave, remove_added_page_invalid_access_after_eaccept)): a page
 // trimmed and accepted (TRIM, MODIFIED = 0) but not yet removed is still inaccessible: a read
-// faults with 0x8005 (sgx-architecture §4.16, §5.1, §5.2, §7.7).
+// faults with 0x8005 (SDM: EACCEPT, access-control requirements; the code the selftests observe).
 
 import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";

@@ -1,7 +1,7 @@
-// Selftest `remove_added_page_invalid_access` (kernel-selftests §3.14): after MODIFY_TYPES →
+// Selftest `remove_added_page_invalid_access` (selftests main.c: TEST_F(enclave, remove_added_page_invalid_access)): after MODIFY_TYPES →
 // TRIM (not yet accepted) the page is still mapped, but the EPCM forbids any enclave access
-// to a TRIM page: a read faults with the SGX bit, error code 0x8005 (sgx-architecture §5.1,
-// §5.2; linux-sgx-driver §5).
+// to a TRIM page: a read faults with the SGX bit, error code 0x8005 (SDM: access-control requirements,
+// the code the selftests observe; ioctl.c: sgx_encl_remove_pages()).
 
 import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";

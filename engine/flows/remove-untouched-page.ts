@@ -1,7 +1,7 @@
-// Selftest `remove_untouched_page` (kernel-selftests §3.16): trim, accept and remove a page
+// Selftest `remove_untouched_page` (selftests main.c: TEST_F(enclave, remove_untouched_page)): trim, accept and remove a page
 // that has not been touched since the build (no PTE yet). EACCEPT's access faults the page
 // in through the ordinary fault path (the kernel maps TRIM pages like any other,
-// linux-sgx-driver §3 step 3), then REMOVE_PAGES succeeds (§2.7, §5).
+// encl.c: sgx_vma_fault()), then REMOVE_PAGES succeeds (ioctl.c: sgx_ioc_enclave_remove_pages(), ioctl.c: sgx_encl_remove_pages()).
 
 import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
@@ -34,7 +34,7 @@ export const removeUntouchedPage: BuiltInFlow = {
         { offset: hex(DATA_START), length: hex(PAGE_SIZE) },
         {
           note: "REMOVE_PAGES: the page is TRIM and accepted (the kernel's EMODPR probe faults), so the kernel unmaps it and EREMOVEs it.",
-          // EREMOVE frees the EPC page: VALID = 0 (sgx-architecture §4.8).
+          // EREMOVE frees the EPC page: VALID = 0 (SDM: EREMOVE).
           expect: withEpcm(succeeds({ count: hex(PAGE_SIZE) }), { [hex(DATA_START)]: { valid: false } }),
         },
       ),

@@ -75,7 +75,7 @@ export function eresume(tcs: number, extras: StepExtras = {}): RawStep {
   return finish({ op: "ERESUME", tcs: hex(tcs) }, extras);
 }
 
-// ENCL_OP_* of the selftest enclave (kernel-selftests §2), as contract calls.
+// ENCL_OP_* of the selftest enclave (selftests defines.h: enum encl_op_type), as contract calls.
 export const write = (addr: number, value: string): Call => ({ call: "write", addr: hex(addr), value });
 export const read = (addr: number): Call => ({ call: "read", addr: hex(addr) });
 export const exec = (addr: number): Call => ({ call: "exec", addr: hex(addr) });
@@ -104,7 +104,7 @@ export const initTcs = (addr: number, ssa: number, entry: number): Call => ({
 /**
  * `run` after a clean EEXIT with no exception reported: the selftests' EXPECT_EEXIT
  * (function == EEXIT) plus "Z" (exception_vector, _error_code and _addr all 0).
- * kernel-selftests §0.3.
+ * selftests main.c.
  */
 export const EEXIT_Z = {
   function: "EEXIT",
@@ -116,7 +116,7 @@ export const EEXIT_Z = {
 /**
  * `run` after a #PF that the kernel did not fix: the enclave left by AEX, the vDSO stored
  * function = ERESUME (RAX after an AEX), vector 14, the hardware error code and CR2, and
- * returned 0 (linux-sgx-driver §7 step 5). The address is checked as an enclave offset.
+ * returned 0 (vsgx.S: __vdso_sgx_enter_enclave). The address is checked as an enclave offset.
  */
 export function pageFault(errorCode: string, offset: number): RawExpect {
   return {

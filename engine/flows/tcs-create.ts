@@ -1,11 +1,11 @@
-// Selftest `tcs_create` (kernel-selftests §3.12): build a new thread at run time. Three
+// Selftest `tcs_create` (selftests main.c: TEST_F(enclave, tcs_create)): build a new thread at run time. Three
 // pages past the heap are EAUGed through EACCEPT (stack, TCS, SSA); the enclave writes a TCS
 // image into the middle one while it is still a regular page, the kernel converts it with
 // EMODT (MODIFY_TYPES → TCS), the enclave accepts the change, and the new TCS is entered.
 // Then all three pages are trimmed, accepted, removed, and the old TCS address is re-added
 // as an ordinary page.
-// EPCM states: EMODT → TCS/TRIM gives RWX = 0, MODIFIED = 1, PR = 0 (sgx-architecture §4.7);
-// EACCEPT(TCS|MODIFIED / TRIM|MODIFIED) clears MODIFIED (§4.16); §7.4, §7.5.
+// EPCM states: EMODT → TCS/TRIM gives RWX = 0, MODIFIED = 1, PR = 0 (SDM: EMODT);
+// EACCEPT(TCS|MODIFIED / TRIM|MODIFIED) clears MODIFIED (SDM: EACCEPT); SDM: EMODT, EACCEPT, EREMOVE.
 
 import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
@@ -124,7 +124,7 @@ export const tcsCreate: BuiltInFlow = {
         { offset: hex(STACK_END), length: hex(3 * PAGE_SIZE) },
         {
           note: "REMOVE_PAGES: each page is TRIM and accepted (the EMODPR probe faults), so the kernel unmaps it and EREMOVEs it; the EPC pages are free again.",
-          // EREMOVE frees each EPC page: VALID = 0 (sgx-architecture §4.8).
+          // EREMOVE frees each EPC page: VALID = 0 (SDM: EREMOVE).
           expect: withEpcm(succeeds({ count: hex(3 * PAGE_SIZE) }), {
             [hex(STACK_END)]: { valid: false },
             [hex(NEW_TCS)]: { valid: false },

@@ -1,4 +1,4 @@
-// Selftest `tcs_entry` (kernel-selftests §3.6): both TCSs of the test enclave can be
+// Selftest `tcs_entry` (selftests main.c: TEST_F(enclave, tcs_entry)): both TCSs of the test enclave can be
 // entered. Each NOP entry must give R0, EEXIT and Z (no exception reported).
 
 import type { BuiltInFlow } from "./index.ts";

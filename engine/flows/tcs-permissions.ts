@@ -1,7 +1,7 @@
-// Selftest `tcs_permissions` (kernel-selftests §3.8): the kernel refuses to run EMODPR on a
+// Selftest `tcs_permissions` (selftests main.c: TEST_F(enclave, tcs_permissions)): the kernel refuses to run EMODPR on a
 // TCS page. RESTRICT_PERMISSIONS checks the page type before EMODPR and returns EINVAL with
-// result 0 and count 0 (linux-sgx-driver §2.5; EMODPR itself would #PF on a non-REG page,
-// sgx-architecture §4.6).
+// result 0 and count 0 (ioctl.c: sgx_ioc_enclave_restrict_permissions(); EMODPR itself would #PF on a non-REG page,
+// SDM: EMODPR).
 
 import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";

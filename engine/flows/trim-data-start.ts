@@ -1,8 +1,8 @@
 // Steps shared by the selftests `remove_added_page_no_eaccept`,
 // `remove_added_page_invalid_access` and `remove_added_page_invalid_access_after_eaccept`
-// (kernel-selftests §3.13 steps 1–4): the MODIFY_TYPES probe, PUT and GET of MAGIC at
+// (selftests main.c: TEST_F(enclave, remove_added_page_no_eaccept), its first four steps): the MODIFY_TYPES probe, PUT and GET of MAGIC at
 // data_start, then MODIFY_TYPES → TRIM on that page (ret 0, result 0, count 4096).
-// EMODT → TRIM gives PT = TRIM, RWX = 0, MODIFIED = 1 (sgx-architecture §4.7, §7.5).
+// EMODT → TRIM gives PT = TRIM, RWX = 0, MODIFIED = 1 (SDM: EMODT, EACCEPT, EREMOVE).
 
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, MAGIC, TCS1 } from "./standard-build.ts";

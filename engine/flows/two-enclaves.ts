@@ -1,8 +1,8 @@
 // Two enclaves sharing one EPC (not a selftest). Each enclave is the selftests' standard
 // build with a 64-page heap (77 EPC pages with its SECS and VA page); both together need more
 // than the 128-page EPC, so building and running one evicts the other's pages (EPC pages
-// are allocated with reclaim during ADD_PAGES and reloaded on fault, linux-sgx-driver §2.2,
-// §3 step 3e, §6). Each enclave has its own SECS and its own ELRANGE (CREATE picks distinct
+// are allocated with reclaim during ADD_PAGES and reloaded on fault, ioctl.c: sgx_ioc_enclave_add_pages(),
+// encl.c: sgx_vma_fault(), main.c: sgx_alloc_epc_page(), sgx_reclaim_pages()). Each enclave has its own SECS and its own ELRANGE (CREATE picks distinct
 // bases); the contents of each survive.
 
 import type { BuiltInFlow } from "./index.ts";

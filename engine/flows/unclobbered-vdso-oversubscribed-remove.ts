@@ -1,9 +1,9 @@
-// Selftest `unclobbered_vdso_oversubscribed_remove` (kernel-selftests §3.3): the
-// oversubscribed enclave of §3.2, then the whole heap (as large as the EPC) is trimmed with
+// Selftest `unclobbered_vdso_oversubscribed_remove` (selftests main.c: TEST_F(enclave, unclobbered_vdso_oversubscribed_remove)): the
+// oversubscribed enclave of selftests main.c: TEST_F(enclave, unclobbered_vdso_oversubscribed), then the whole heap (as large as the EPC) is trimmed with
 // one MODIFY_TYPES call, every heap page is EACCEPTed (one enclave entry per page; here one
 // step with the contract's `pages: N` repetition), and one REMOVE_PAGES frees them all.
 // Evicted pages are reloaded by the kernel as each ioctl and each EACCEPT reaches them
-// (linux-sgx-driver §2.0, §3 step 3e).
+// (ioctl.c: sgx_ioctl(), sgx_validate_offset_length(), encl.c: sgx_vma_fault()).
 
 import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
@@ -67,7 +67,7 @@ export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
         { offset: hex(HEAP), length: hex(HEAP_SIZE) },
         {
           note: "REMOVE_PAGES the whole heap: every page is TRIM and accepted, so each is EREMOVEd (evicted ones are reloaded first).",
-          // EREMOVE frees each EPC page: VALID = 0 (sgx-architecture §4.8).
+          // EREMOVE frees each EPC page: VALID = 0 (SDM: EREMOVE).
           expect: withEpcm(succeeds({ count: hex(HEAP_SIZE) }), {
             [hex(HEAP)]: { valid: false },
             [hex(HEAP + HEAP_SIZE - PAGE_SIZE)]: { valid: false },

@@ -1,7 +1,7 @@
-// Selftest `unclobbered_vdso_oversubscribed` (kernel-selftests §3.2): an enclave whose heap
+// Selftest `unclobbered_vdso_oversubscribed` (selftests main.c: TEST_F(enclave, unclobbered_vdso_oversubscribed)): an enclave whose heap
 // is as large as all of the EPC (heap = total_mem, EADDed without measurement). Building it
 // needs EPC reclaim: ADD_PAGES allocates with reclaim, so older pages are EWBed to make room
-// (linux-sgx-driver §2.2 step 7b, §6). Entering afterwards faults the evicted pages back in
+// (ioctl.c: sgx_ioc_enclave_add_pages(), main.c: sgx_alloc_epc_page(), sgx_reclaim_pages()). Entering afterwards faults the evicted pages back in
 // with ELDU, transparently. Asserted: the build succeeds; PUT/GET give ret 0, EEXIT, MAGIC.
 
 import type { BuiltInFlow } from "./index.ts";

@@ -1,4 +1,4 @@
-// Selftest `unclobbered_vdso` (kernel-selftests §3.1): a plain EENTER/EEXIT round trip.
+// Selftest `unclobbered_vdso` (selftests main.c: TEST_F(enclave, unclobbered_vdso)): a plain EENTER/EEXIT round trip.
 // The selftest enters through `sgx_enter_enclave`, an assembly wrapper that saves the
 // callee-saved registers around the vDSO call; the model does not track registers, so the
 // calls below are the same enclave entries the wrapper makes. The selftest checks ret 0,

@@ -59,7 +59,7 @@ const prot = fc.constantFrom(
   "PROT_WRITE",
   "PROT_EXEC",
 );
-/** SECINFO words EACCEPT accepts in some state (§4.16 step 7). */
+/** SECINFO words EACCEPT accepts in some state (SDM: EACCEPT). */
 const legalAccept = fc.constantFrom(
   "R|W|REG|PENDING",
   "R|W|REG|PENDING|PR",

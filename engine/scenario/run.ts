@@ -1,5 +1,5 @@
 // The scenario runner: executes a validated scenario step by step against the kernel model and
-// records the trace (contract: ../shared/spec/scenario-format.md, "Trace"). Deterministic: the
+// records the trace (docs/scenario-format.md, Trace). Deterministic: the
 // same scenario always gives the same trace.
 
 import { sgxCodeName } from "../arch/constants.ts";
@@ -35,7 +35,7 @@ import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToStr
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 import type { EnclaveCall, IoctlArg, Scenario, Step } from "./types.ts";
 
-/** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
+/** Default enclave bases start here (docs/scenario-format.md, Driver calls: SGX_IOC_ENCLAVE_CREATE). */
 export const DEFAULT_BASE = 0x7f0000000000;
 
 /**

@@ -2,7 +2,7 @@
 // validation, and what the runner (run.ts) executes. Every number is already a number
 // (addresses, offsets and lengths fit in a double: ELRANGE is below 2^48) and every flag word
 // is already a bit mask; 64-bit data values are bigint. Names follow the uapi header, the SDM
-// and the syscalls, as in ../shared/spec/scenario-format.md (contract version 1).
+// and the syscalls, as in docs/scenario-format.md (contract version 1).
 
 import type {
   AddPagesArg,

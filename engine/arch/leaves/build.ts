@@ -75,7 +75,7 @@ export function ECREATE(
     if (image.ssaFrameSize < 1) return gp("SECS.SSAFRAMESIZE is too small for the XSAVE, GPR and MISC areas");
     if (image.attributes & ATTR_MODE64BIT && image.baseaddr >= 2 ** 47)
       return gp("SECS.BASEADDR is not canonical");
-    // SDM ECREATE (reference §4.1 step 8): a 32-bit enclave's BASEADDR must lie below 4 GiB.
+    // SDM ECREATE (SDM: ECREATE): a 32-bit enclave's BASEADDR must lie below 4 GiB.
     if (!(image.attributes & ATTR_MODE64BIT) && image.baseaddr >= 2 ** 32)
       return gp("SECS.BASEADDR is above 4 GiB in a 32-bit enclave");
     if (image.size >= MAX_ENCLAVE_SIZE_64) return gp("SECS.SIZE is at least 2^MaxEnclaveSize_64");
@@ -138,14 +138,14 @@ export function EADD(
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
     if (linaddr % PAGE_SIZE !== 0) return gp("PAGEINFO.LINADDR is not 4 KiB aligned");
     if (!epc.inEpc(secsEpc)) return pfEncls(secsEpc, "PAGEINFO.SECS is not in the EPC");
-    // Only bits 7:6 and 63:16 are reserved; PENDING/MODIFIED/PR are ignored and set to 0 (reference §1.3, §4.2 step 5).
+    // Only bits 7:6 and 63:16 are reserved; PENDING/MODIFIED/PR are ignored and set to 0 (SDM: SECINFO, EADD).
     if (secinfo & SECINFO_RESERVED_MASK || (pt !== PT_REG && pt !== PT_TCS))
       return gp("SECINFO reserved fields set, or PT is neither PT_REG nor PT_TCS");
     if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
     const secs = cpu.secsOf(secsEpc);
     if (!secs) return pfEncls(secsEpc, "PAGEINFO.SECS is not a valid PT_SECS page");
     if (pt === PT_TCS) {
-      // SDM EADD (reference §4.2 step 11): the copied TCS's reserved area (offset 72 on) must be zero, and a
+      // SDM EADD (SDM: EADD): the copied TCS's reserved area (offset 72 on) must be zero, and a
       // 32-bit enclave's FSLIMIT/GSLIMIT must have their low 12 bits set.
       const image = new Map(copied);
       for (const [off, value] of image)
@@ -231,7 +231,7 @@ export function EINIT(cpu: Cpu, secsEpc: number, sig: Sigstruct): Outcome {
     const secs = cpu.secsOf(secsEpc);
     if (!secs) return pfEncls(secsEpc, "the SECS operand is not a valid PT_SECS page");
     if (secs.initialized) return gp("the enclave is already initialized");
-    // SDM EINIT order (reference §4.4): signature (valid here), then MRENCLAVE, then attributes/XFRM, MISCSELECT.
+    // SDM EINIT order (SDM: EINIT): signature (valid here), then MRENCLAVE, then attributes/XFRM, MISCSELECT.
     if (sig.enclavehash !== "match") return SGX_INVALID_MEASUREMENT;
     if (
       (secs.attributes & sig.attributesMask) !== (sig.attributes & sig.attributesMask) ||

@@ -1,5 +1,5 @@
 // SGX2 ENCLS leaves the kernel uses for dynamic memory management: EAUG, EMODPR, EMODT
-// (SDM Vol. 3D leaf pages; check order as in the reference's §4.5–4.7).
+// (SDM Vol. 3D leaf pages; check order as in SDM: EAUG, EMODPR, EMODT).
 
 import {
   E_MODIFIED,
@@ -56,7 +56,7 @@ export function EMODPR(cpu: Cpu, secinfo: number, target: number): Outcome {
   const { epc } = cpu;
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-    // Only the architecturally reserved bits are checked; PT and status bits are ignored (reference §9.13).
+    // Only the architecturally reserved bits are checked; PT and status bits are ignored (MODEL.md, Architecture).
     if (secinfo & SECINFO_RESERVED_MASK || (!(secinfo & SECINFO_R) && secinfo & SECINFO_W))
       return gp("SECINFO reserved bits set, or W=1 with R=0");
     if (!epc.isValid(target)) return pfEncls(target, "target EPCM entry is not VALID");
