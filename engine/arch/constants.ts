@@ -11,6 +11,9 @@ export const ATTR_MODE64BIT = 0x4;
 export const ATTR_PROVISIONKEY = 0x10;
 export const ATTR_EINITTOKENKEY = 0x20;
 export const ATTR_KSS = 0x80;
+/** Every ATTRIBUTES bit the model's CPU supports; the others are reserved (asm/sgx.h: SGX_ATTR_RESERVED_MASK). */
+export const ATTR_KNOWN =
+  ATTR_INIT | ATTR_DEBUG | ATTR_MODE64BIT | ATTR_PROVISIONKEY | ATTR_EINITTOKENKEY | ATTR_KSS;
 
 /** SGX status codes returned in RAX (SDM "Error codes"; asm/sgx.h enum sgx_return_code). */
 export const SGX_SUCCESS = 0;

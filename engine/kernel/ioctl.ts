@@ -3,8 +3,7 @@
 
 import {
   ATTR_DEBUG,
-  ATTR_EINITTOKENKEY,
-  ATTR_INIT,
+  ATTR_KNOWN,
   ATTR_KSS,
   ATTR_MODE64BIT,
   ATTR_PROVISIONKEY,
@@ -336,14 +335,7 @@ function addPage(
 // ---------------------------------------------------------------- SGX_IOC_ENCLAVE_INIT
 
 /** Reserved bits the platform refuses in SIGSTRUCT (v6.0 SGX_ATTR_RESERVED_MASK; MISCSELECT bit 0 only; XFRM as CPUID). */
-const RESERVED_ATTRIBUTES = ~(
-  ATTR_INIT |
-  ATTR_DEBUG |
-  ATTR_MODE64BIT |
-  ATTR_PROVISIONKEY |
-  ATTR_EINITTOKENKEY |
-  ATTR_KSS
-);
+const RESERVED_ATTRIBUTES = ~ATTR_KNOWN;
 const RESERVED_MISC = ~0x1;
 const RESERVED_XFRM = ~0x2e7;
 

@@ -16,16 +16,7 @@ import type {
 
 // The ioctl arguments and enclave calls are the kernel's vocabulary (../kernel/uapi.ts); the
 // scenario carries them as they are.
-export type {
-  AddPagesArg,
-  CreateArg,
-  EnclaveCall,
-  InitArg,
-  ModifyTypesArg,
-  RemovePagesArg,
-  RestrictPermissionsArg,
-  TcsImage,
-} from "../kernel/uapi.ts";
+export type * from "../kernel/uapi.ts";
 
 export const SCENARIO_FORMAT = "epcm-scenario/1";
 export const TRACE_FORMAT = "epcm-trace/1";

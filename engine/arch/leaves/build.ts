@@ -7,19 +7,16 @@ import {
   PT_REG,
   PT_SECS,
   PT_TCS,
-  SECINFO_PT_MASK,
   SECINFO_PT_SHIFT,
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+  secinfoPageType,
 } from "../../vocabulary/epcm.ts";
 import {
-  ATTR_DEBUG,
-  ATTR_EINITTOKENKEY,
   ATTR_INIT,
-  ATTR_KSS,
+  ATTR_KNOWN,
   ATTR_MODE64BIT,
-  ATTR_PROVISIONKEY,
   PAGE_SIZE,
   SGX_INVALID_ATTRIBUTE,
   SGX_INVALID_MEASUREMENT,
@@ -47,8 +44,7 @@ export interface SecsImage {
 /** Largest enclave this model's CPU supports (CPUID.(EAX=12H,ECX=0):EDX MaxEnclaveSize_64). */
 export const MAX_ENCLAVE_SIZE_64 = 2 ** 47;
 /** ATTRIBUTES bits the model's CPU supports (others are reserved → #GP in ECREATE). */
-const SUPPORTED_ATTRIBUTES =
-  ATTR_INIT | ATTR_DEBUG | ATTR_MODE64BIT | ATTR_PROVISIONKEY | ATTR_EINITTOKENKEY | ATTR_KSS;
+const SUPPORTED_ATTRIBUTES = ATTR_KNOWN;
 /** MISCSELECT bits supported: EXINFO (bit 0). */
 const SUPPORTED_MISCSELECT = 0x1;
 
@@ -66,7 +62,7 @@ export function ECREATE(
   const { epc } = cpu;
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-    if (secinfo & SECINFO_RESERVED_MASK || (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT !== PT_SECS)
+    if (secinfo & SECINFO_RESERVED_MASK || secinfoPageType(secinfo) !== PT_SECS)
       return gp("SECINFO reserved bits set or PT is not PT_SECS");
     if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
     // SECS content checks, all #GP(0).
@@ -132,7 +128,7 @@ export function EADD(
   words: PageWords = [],
 ): Outcome {
   const { epc } = cpu;
-  const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+  const pt = secinfoPageType(secinfo);
   const copied = Array.from(words);
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");

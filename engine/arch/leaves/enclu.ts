@@ -17,11 +17,10 @@ import {
   SECINFO_MODIFIED,
   SECINFO_PENDING,
   SECINFO_PR,
-  SECINFO_PT_MASK,
-  SECINFO_PT_SHIFT,
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+  secinfoPageType,
 } from "../../vocabulary/epcm.ts";
 import { hex } from "../../vocabulary/hex.ts";
 import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "../access.ts";
@@ -229,7 +228,7 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
     const r = operand(cpu, target, "read", mmu, "the target page");
     if (isFault(r)) return r;
     t = r;
-    const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+    const pt = secinfoPageType(secinfo);
     const p = secinfo & SECINFO_PENDING;
     const m = secinfo & SECINFO_MODIFIED;
     const pr = secinfo & SECINFO_PR;
@@ -305,7 +304,7 @@ export function EACCEPTCOPY(
     d = dd;
     const s = operand(cpu, src, "read", mmu, "the source page");
     if (isFault(s)) return s;
-    const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+    const pt = secinfoPageType(secinfo);
     if (secinfo & SECINFO_RESERVED_MASK || (!(secinfo & SECINFO_R) && secinfo & SECINFO_W) || pt !== PT_REG)
       return gp("SECINFO reserved bits set, W without R, or PT is not PT_REG");
     const sf = epc.flags[s];
