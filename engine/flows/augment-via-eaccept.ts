@@ -11,14 +11,11 @@ import {
   hex,
   mmap,
   munmap,
-  OK_EEXIT,
   OK_LEAF,
-  okValue,
   PAGE_SIZE,
-  read,
+  putGet,
   scenario,
   withEpcm,
-  write,
 } from "./steps.ts";
 
 const description =
@@ -44,14 +41,13 @@ export const augmentViaEaccept: BuiltInFlow = {
           [hex(ADDR)]: { valid: true, type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
         }),
       }),
-      eenter(TCS1, write(ADDR, MAGIC), {
-        note: "PUT_TO_ADDRESS: the accepted page is an ordinary RW page.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "GET_FROM_ADDRESS: MAGIC comes back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        ADDR,
+        MAGIC,
+        "PUT_TO_ADDRESS: the accepted page is an ordinary RW page.",
+        "GET_FROM_ADDRESS: MAGIC comes back.",
+      ),
       munmap(ADDR, PAGE_SIZE, { note: "munmap the extra page." }),
     ],
   }),

@@ -20,6 +20,7 @@ import {
   OK_LEAF,
   okValue,
   PAGE_SIZE,
+  putGet,
   read,
   scenario,
   succeeds,
@@ -42,14 +43,13 @@ export const epcmPermissions: BuiltInFlow = {
     steps: [
       ...standardBuild(),
       sgx2ProbeRestrict(),
-      eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000) while it is still RW.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: read it back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        DATA_START,
+        MAGIC,
+        "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000) while it is still RW.",
+        "GET_FROM_ADDRESS: read it back.",
+      ),
       ioctl(
         "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
         { offset: page, length: hex(PAGE_SIZE), permissions: "R" },

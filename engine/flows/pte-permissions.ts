@@ -14,6 +14,7 @@ import {
   OK_EEXIT,
   okValue,
   PAGE_SIZE,
+  putGet,
   read,
   scenario,
   withEpcm,
@@ -32,14 +33,13 @@ export const ptePermissions: BuiltInFlow = {
     description,
     steps: [
       ...standardBuild(),
-      eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000), an RW data page.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: read it back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        DATA_START,
+        MAGIC,
+        "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000), an RW data page.",
+        "GET_FROM_ADDRESS: read it back.",
+      ),
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ", {
         note: "mprotect(data_start, PROT_READ): the VMA and PTE become read-only. The EPCM is untouched: the page is still RW for the enclave.",
         // sgx_vma_mprotect → sgx_encl_may_map: R is within the page's vm_max_prot (RW), so the

@@ -7,7 +7,7 @@
 
 import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, ENCL_BUFFER, HEAP, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, hex, OK_EEXIT, okValue, read, reclaim, scenario, withEpcm, write } from "./steps.ts";
+import { eenter, hex, OK_EEXIT, okValue, REG_RW, read, reclaim, scenario, withEpcm, write } from "./steps.ts";
 
 /** Pages on the reclaimer's list after the standard build: 2 TCS + 2 text + 7 data + 1 heap. */
 const ENCLAVE_PAGES = 12;
@@ -36,14 +36,7 @@ export const reclaimReload: BuiltInFlow = {
       eenter(TCS1, read(DATA_START), {
         note: "Read data_start: the SECS, the TCS, its SSA and stack and the page itself are faulted back in with ELDU; the enclave sees MAGIC2 as if nothing happened.",
         expect: withEpcm(okValue(MAGIC2), {
-          [hex(DATA_START)]: {
-            valid: true,
-            type: "REG",
-            perms: "RW-",
-            pending: false,
-            modified: false,
-            pr: false,
-          },
+          [hex(DATA_START)]: REG_RW,
         }),
       }),
       eenter(TCS1, read(ENCL_BUFFER), {

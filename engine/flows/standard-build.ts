@@ -22,6 +22,7 @@ import {
   PAGE_SIZE,
   type RawExpect,
   type RawStep,
+  REG_RW,
   type StepExtras,
   succeeds,
   withEpcm,
@@ -167,14 +168,7 @@ export function standardBuild(opts: StandardBuildOptions = {}): RawStep[] {
       on({
         note: "EADD + EEXTEND the data: encl_buffer (2 pages, byte 0 = 1), the op table, both SSAs and both stacks, readable and writable.",
         expect: added(succeeds({ count: hex(7 * PAGE_SIZE) }), {
-          [hex(DATA_START)]: {
-            valid: true,
-            type: "REG",
-            perms: "RW-",
-            pending: false,
-            modified: false,
-            pr: false,
-          },
+          [hex(DATA_START)]: REG_RW,
         }),
       }),
     ),

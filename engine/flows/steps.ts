@@ -136,6 +136,30 @@ export function okValue(value: string): RawExpect {
 }
 
 /** R0 + EEXIT + Z + RET0: an ENCLU leaf (EACCEPT, EACCEPTCOPY) returned 0 in RAX. */
+/** PUT_TO_ADDRESS `value` at `addr`, then GET_FROM_ADDRESS: both end in a clean EEXIT, the read returns `value`. */
+export function putGet(
+  tcs: number,
+  addr: number,
+  value: string,
+  putNote: string,
+  getNote: string,
+): RawStep[] {
+  return [
+    eenter(tcs, write(addr, value), { note: putNote, expect: OK_EEXIT }),
+    eenter(tcs, read(addr), { note: getNote, expect: okValue(value) }),
+  ];
+}
+
+/** The EPCM entry of an ordinary, accepted read/write page. */
+export const REG_RW = {
+  valid: true,
+  type: "REG",
+  perms: "RW-",
+  pending: false,
+  modified: false,
+  pr: false,
+} as const;
+
 export const OK_LEAF: RawExpect = { ret: 0, run: EEXIT_Z, call: { ret: 0 } };
 
 /** R0 + a #PF reported through the vDSO after an AEX. */

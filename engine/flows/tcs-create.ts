@@ -20,13 +20,12 @@ import {
   munmap,
   OK_EEXIT,
   OK_LEAF,
-  okValue,
   PAGE_SIZE,
-  read,
+  putGet,
+  REG_RW,
   scenario,
   succeeds,
   withEpcm,
-  write,
 } from "./steps.ts";
 
 const description =
@@ -86,14 +85,13 @@ export const tcsCreate: BuiltInFlow = {
         note: "EACCEPT(TCS|MODIFIED): the enclave checks the TCS fields and accepts the new type; MODIFIED clears.",
         expect: withEpcm(OK_LEAF, { [hex(NEW_TCS)]: { type: "TCS", perms: "---", modified: false } }),
       }),
-      eenter(NEW_TCS, write(ENCL_BUFFER, MAGIC), {
-        note: "PUT_TO_BUFFER on the new TCS (run.tcs = 0xd000): a third thread, with its stack below the TCS and its SSA at 0xe000.",
-        expect: OK_EEXIT,
-      }),
-      eenter(NEW_TCS, read(ENCL_BUFFER), {
-        note: "GET_FROM_BUFFER on the new TCS: MAGIC.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        NEW_TCS,
+        ENCL_BUFFER,
+        MAGIC,
+        "PUT_TO_BUFFER on the new TCS (run.tcs = 0xd000): a third thread, with its stack below the TCS and its SSA at 0xe000.",
+        "GET_FROM_BUFFER on the new TCS: MAGIC.",
+      ),
       // Phase 2: trim all three pages, remove them, re-add a regular page where the TCS was.
       ioctl(
         "SGX_IOC_ENCLAVE_MODIFY_TYPES",
@@ -135,24 +133,16 @@ export const tcsCreate: BuiltInFlow = {
       eenter(TCS1, eaccept(NEW_TCS, "R|W|REG|PENDING"), {
         note: "EACCEPT(R|W|REG|PENDING) on 0xd000 again: the address has no page any more, so the fault makes the kernel EAUG a brand-new regular page there.",
         expect: withEpcm(OK_LEAF, {
-          [hex(NEW_TCS)]: {
-            valid: true,
-            type: "REG",
-            perms: "RW-",
-            pending: false,
-            modified: false,
-            pr: false,
-          },
+          [hex(NEW_TCS)]: REG_RW,
         }),
       }),
-      eenter(TCS1, write(NEW_TCS, MAGIC), {
-        note: "PUT_TO_ADDRESS MAGIC to the former TCS address.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(NEW_TCS), {
-        note: "GET_FROM_ADDRESS: MAGIC.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        NEW_TCS,
+        MAGIC,
+        "PUT_TO_ADDRESS MAGIC to the former TCS address.",
+        "GET_FROM_ADDRESS: MAGIC.",
+      ),
       munmap(STACK_END, 3 * PAGE_SIZE, { note: "munmap the three pages." }),
     ],
   }),

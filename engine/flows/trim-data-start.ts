@@ -6,19 +6,7 @@
 
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, MAGIC, TCS1 } from "./standard-build.ts";
-import {
-  eenter,
-  hex,
-  ioctl,
-  OK_EEXIT,
-  okValue,
-  PAGE_SIZE,
-  type RawStep,
-  read,
-  succeeds,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { hex, ioctl, PAGE_SIZE, putGet, type RawStep, succeeds, withEpcm } from "./steps.ts";
 
 /** MODIFY_TYPES {offset = data_off + 4096, length = 4096, page_type = TRIM}. */
 export function trimDataStart(): RawStep {
@@ -37,14 +25,13 @@ export function trimDataStart(): RawStep {
 export function putGetTrim(): RawStep[] {
   return [
     sgx2ProbeModifyTypes(),
-    eenter(TCS1, write(DATA_START, MAGIC), {
-      note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000).",
-      expect: OK_EEXIT,
-    }),
-    eenter(TCS1, read(DATA_START), {
-      note: "GET_FROM_ADDRESS: read it back.",
-      expect: okValue(MAGIC),
-    }),
+    ...putGet(
+      TCS1,
+      DATA_START,
+      MAGIC,
+      "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000).",
+      "GET_FROM_ADDRESS: read it back.",
+    ),
     trimDataStart(),
   ];
 }

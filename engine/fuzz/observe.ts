@@ -18,13 +18,7 @@ export interface ObservedPage {
   resident: boolean;
 }
 
-export interface ObservedEnclave {
-  name: string;
-  base: number;
-  size: number;
-  created: boolean;
-  initialized: boolean;
-  released: boolean;
+export interface ObservedEnclave extends Omit<EnclaveState, "pages"> {
   pages: Map<number, ObservedPage>;
 }
 

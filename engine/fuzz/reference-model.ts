@@ -26,7 +26,7 @@
 import type { TraceEvent, TraceStep } from "../scenario/trace-types.ts";
 
 export const PAGE = 4096;
-/** Default enclave bases start here (scenario contract, SGX_IOC_ENCLAVE_CREATE). */
+/** Default enclave bases start here (docs/scenario-format.md, Driver calls: SGX_IOC_ENCLAVE_CREATE). */
 const DEFAULT_BASE = 0x7f0000000000;
 
 const R = 1;
@@ -61,7 +61,7 @@ export interface PageState {
 
 export interface EnclaveState {
   name: string;
-  /** Planned from the scenario's CREATE steps (contract), before the enclave exists. */
+  /** Planned from the scenario's CREATE steps (docs/scenario-format.md, Driver calls), before the enclave exists. */
   base: number;
   size: number;
   created: boolean;
@@ -137,7 +137,7 @@ export class ReferenceModel {
   constructor(scenario: RawScenario) {
     this.sgx2 = scenario.machine?.sgx2 !== false;
     const steps = Array.isArray(scenario.steps) ? (scenario.steps as Array<Record<string, unknown>>) : [];
-    // Bases (contract): an explicit `base`, else the lowest multiple of `size` at or above
+    // Bases (docs/scenario-format.md, Driver calls): an explicit `base`, else the lowest multiple of `size` at or above
     // 0x7f0000000000 whose range overlaps no enclave placed before, in CREATE order.
     const placed: Array<[number, number]> = [];
     for (const s of steps) {

@@ -27,19 +27,15 @@ import {
   TCS_STATE,
 } from "../constants.ts";
 import { type Cpu, gp, isFault, type Outcome, pfEncls } from "../cpu.ts";
-import { NONE } from "../epc.ts";
+import { NONE, type SecsState } from "../epc.ts";
 import { measure } from "../measure.ts";
 import { logLeaf } from "./log.ts";
 
 /** The SECS image given to ECREATE (the fields the model uses). */
-export interface SecsImage {
-  baseaddr: number;
-  size: number;
-  ssaFrameSize: number;
-  attributes: number;
-  xfrm: number;
-  miscselect: number;
-}
+export type SecsImage = Pick<
+  SecsState,
+  "baseaddr" | "size" | "ssaFrameSize" | "attributes" | "xfrm" | "miscselect"
+>;
 
 /** Largest enclave this model's CPU supports (CPUID.(EAX=12H,ECX=0):EDX MaxEnclaveSize_64). */
 export const MAX_ENCLAVE_SIZE_64 = 2 ** 47;
