@@ -5,8 +5,8 @@
 // `augmentViaEacceptLong(pages)` builds the same scenario for any N with the contract's
 // `pages: N` repetition.
 
-import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
+import type { BuiltInFlow } from "./steps.ts";
 import {
   EEXIT_Z,
   eaccept,

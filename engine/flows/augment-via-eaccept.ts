@@ -3,33 +3,19 @@
 // kernel EAUGs and maps the page, EACCEPT runs again and succeeds: the whole #PF → EAUG →
 // EACCEPT sequence is invisible to the caller (encl.c: sgx_vma_fault(); SDM: EAUG, EACCEPT).
 
-import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  eaccept,
-  eenter,
-  hex,
-  mmap,
-  munmap,
-  OK_LEAF,
-  PAGE_SIZE,
-  putGet,
-  scenario,
-  withEpcm,
-} from "./steps.ts";
+import { eaccept, eenter, flow, hex, mmap, munmap, OK_LEAF, PAGE_SIZE, putGet, withEpcm } from "./steps.ts";
 
 const description =
   "EACCEPT a page that does not exist yet: its fault makes the kernel EAUG the page and the EACCEPT then succeeds, unseen by the caller.";
 
 const ADDR = TOTAL_SIZE;
 
-export const augmentViaEaccept: BuiltInFlow = {
-  id: "augment-via-eaccept",
-  title: "augment_via_eaccept: EACCEPT-driven EAUG",
+export const augmentViaEaccept = flow(
+  "augment-via-eaccept",
+  "augment_via_eaccept: EACCEPT-driven EAUG",
   description,
-  scenario: scenario({
-    title: "augment_via_eaccept: EACCEPT-driven EAUG",
-    description,
+  {
     steps: [
       ...standardBuild(),
       mmap(ADDR, PAGE_SIZE, "PROT_READ|PROT_WRITE|PROT_EXEC", {
@@ -50,5 +36,5 @@ export const augmentViaEaccept: BuiltInFlow = {
       ),
       munmap(ADDR, PAGE_SIZE, { note: "munmap the extra page." }),
     ],
-  }),
-};
+  },
+);

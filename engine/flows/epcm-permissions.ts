@@ -5,7 +5,6 @@
 // EPCM states: SDM: EMODPR (EMODPR: RWX &= mask, PR = 1), SDM: EACCEPT (EACCEPT clears
 // PR), SDM: EMODPE (EMODPE: RWX |= mask, PR unchanged), SDM: EMODPR, ETRACK, EACCEPT, EMODPE.
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1, TCS2 } from "./standard-build.ts";
 import {
@@ -14,6 +13,7 @@ import {
   emodpe,
   eresume,
   faulted,
+  flow,
   hex,
   ioctl,
   OK_EEXIT,
@@ -22,7 +22,6 @@ import {
   PAGE_SIZE,
   putGet,
   read,
-  scenario,
   succeeds,
   withEpcm,
   write,
@@ -33,13 +32,11 @@ const description =
 
 const page = hex(DATA_START);
 
-export const epcmPermissions: BuiltInFlow = {
-  id: "epcm-permissions",
-  title: "epcm_permissions: EMODPR, EACCEPT, EMODPE",
+export const epcmPermissions = flow(
+  "epcm-permissions",
+  "epcm_permissions: EMODPR, EACCEPT, EMODPE",
   description,
-  scenario: scenario({
-    title: "epcm_permissions: EMODPR, EACCEPT, EMODPE",
-    description,
+  {
     steps: [
       ...standardBuild(),
       sgx2ProbeRestrict(),
@@ -82,5 +79,5 @@ export const epcmPermissions: BuiltInFlow = {
         expect: okValue(MAGIC2),
       }),
     ],
-  }),
-};
+  },
+);

@@ -3,12 +3,12 @@
 // enclave write fault with an ordinary #PF (error code 0x7 = U|W|P, no SGX bit), which the
 // kernel cannot fix, so the vDSO reports it. After mprotect(RW), ERESUME re-runs the write.
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
 import {
   eenter,
   eresume,
   faulted,
+  flow,
   hex,
   mprotect,
   OK_EEXIT,
@@ -16,7 +16,6 @@ import {
   PAGE_SIZE,
   putGet,
   read,
-  scenario,
   withEpcm,
   write,
 } from "./steps.ts";
@@ -24,13 +23,11 @@ import {
 const description =
   "Make a data page's PTE read-only with mprotect: an enclave write now faults in the page tables (0x7) although the EPCM allows it.";
 
-export const ptePermissions: BuiltInFlow = {
-  id: "pte-permissions",
-  title: "pte_permissions: the PTE is checked before the EPCM",
+export const ptePermissions = flow(
+  "pte-permissions",
+  "pte_permissions: the PTE is checked before the EPCM",
   description,
-  scenario: scenario({
-    title: "pte_permissions: the PTE is checked before the EPCM",
-    description,
+  {
     steps: [
       ...standardBuild(),
       ...putGet(
@@ -66,5 +63,5 @@ export const ptePermissions: BuiltInFlow = {
         expect: okValue(MAGIC2),
       }),
     ],
-  }),
-};
+  },
+);

@@ -5,9 +5,8 @@
 // SDM: ELDU, EBLOCK, ETRACK, EWB). Contents, type and permissions survive eviction: EWB saves them, ELDU
 // restores them (SDM: EPCM).
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, ENCL_BUFFER, HEAP, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, hex, OK_EEXIT, okValue, REG_RW, read, reclaim, scenario, withEpcm, write } from "./steps.ts";
+import { eenter, flow, hex, OK_EEXIT, okValue, REG_RW, read, reclaim, withEpcm, write } from "./steps.ts";
 
 /** Pages on the reclaimer's list after the standard build: 2 TCS + 2 text + 7 data + 1 heap. */
 const ENCLAVE_PAGES = 12;
@@ -15,13 +14,11 @@ const ENCLAVE_PAGES = 12;
 const description =
   "Let the reclaimer evict every page of the enclave, then read its memory again: each page comes back with ELDU, contents intact.";
 
-export const reclaimReload: BuiltInFlow = {
-  id: "reclaim-reload",
-  title: "Reclaim and reload: EWB, then ELDU on the next access",
+export const reclaimReload = flow(
+  "reclaim-reload",
+  "Reclaim and reload: EWB, then ELDU on the next access",
   description,
-  scenario: scenario({
-    title: "Reclaim and reload: EWB, then ELDU on the next access",
-    description,
+  {
     steps: [
       ...standardBuild(),
       eenter(TCS1, write(DATA_START, MAGIC2), {
@@ -48,5 +45,5 @@ export const reclaimReload: BuiltInFlow = {
         expect: okValue("0x0"),
       }),
     ],
-  }),
-};
+  },
+);

@@ -3,21 +3,18 @@
 // to a TRIM page: a read faults with the SGX bit, error code 0x8005 (SDM: access-control requirements,
 // the code the selftests observe; ioctl.c: sgx_encl_remove_pages()).
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, faulted, read, scenario } from "./steps.ts";
+import { eenter, faulted, flow, read } from "./steps.ts";
 import { putGetTrim } from "./trim-data-start.ts";
 
 const description =
   "Trim a data page, then read it from the enclave: the EPCM forbids access to a TRIM page, so the read faults (0x8005).";
 
-export const removeAddedPageInvalidAccess: BuiltInFlow = {
-  id: "remove-added-page-invalid-access",
-  title: "remove_added_page_invalid_access: a trimmed page faults",
+export const removeAddedPageInvalidAccess = flow(
+  "remove-added-page-invalid-access",
+  "remove_added_page_invalid_access: a trimmed page faults",
   description,
-  scenario: scenario({
-    title: "remove_added_page_invalid_access: a trimmed page faults",
-    description,
+  {
     steps: [
       ...standardBuild(),
       ...putGetTrim(),
@@ -26,5 +23,5 @@ export const removeAddedPageInvalidAccess: BuiltInFlow = {
         expect: faulted("0x8005", DATA_START),
       }),
     ],
-  }),
-};
+  },
+);

@@ -3,22 +3,19 @@
 // in through the ordinary fault path (the kernel maps TRIM pages like any other,
 // encl.c: sgx_vma_fault()), then REMOVE_PAGES succeeds (ioctl.c: sgx_ioc_enclave_remove_pages(), ioctl.c: sgx_encl_remove_pages()).
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eaccept, eenter, hex, ioctl, OK_LEAF, PAGE_SIZE, scenario, succeeds, withEpcm } from "./steps.ts";
+import { eaccept, eenter, flow, hex, ioctl, OK_LEAF, PAGE_SIZE, succeeds, withEpcm } from "./steps.ts";
 import { trimDataStart } from "./trim-data-start.ts";
 
 const description =
   "Trim, accept and remove a data page that was never touched since the build: the whole removal protocol succeeds.";
 
-export const removeUntouchedPage: BuiltInFlow = {
-  id: "remove-untouched-page",
-  title: "remove_untouched_page: trim, accept, remove",
+export const removeUntouchedPage = flow(
+  "remove-untouched-page",
+  "remove_untouched_page: trim, accept, remove",
   description,
-  scenario: scenario({
-    title: "remove_untouched_page: trim, accept, remove",
-    description,
+  {
     steps: [
       ...standardBuild(),
       sgx2ProbeModifyTypes(),
@@ -39,5 +36,5 @@ export const removeUntouchedPage: BuiltInFlow = {
         },
       ),
     ],
-  }),
-};
+  },
+);

@@ -194,6 +194,27 @@ export interface ScenarioOptions {
   steps: RawStep[];
 }
 
+/** A built-in flow, as the flow list and the UI show it. */
+export interface BuiltInFlow {
+  /** kebab-case, e.g. "augment" (the selftest's name with dashes). */
+  id: string;
+  title: string;
+  /** One line for a learner. */
+  description: string;
+  /** Raw scenario JSON ("epcm-scenario/1"). */
+  scenario: Record<string, unknown>;
+}
+
+/** A built-in flow whose scenario carries the flow's title and description. */
+export function flow(
+  id: string,
+  title: string,
+  description: string,
+  opts: Omit<ScenarioOptions, "title" | "description">,
+): BuiltInFlow {
+  return { id, title, description, scenario: scenario({ title, description, ...opts }) };
+}
+
 export function scenario(opts: ScenarioOptions): RawScenario {
   const s: RawScenario = { format: SCENARIO_FORMAT, title: opts.title };
   if (opts.description !== undefined) s.description = opts.description;

@@ -5,18 +5,17 @@
 // Evicted pages are reloaded by the kernel as each ioctl and each EACCEPT reaches them
 // (ioctl.c: sgx_ioctl(), sgx_validate_offset_length(), encl.c: sgx_vma_fault()).
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { ENCL_BUFFER, HEAP, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
 import {
   EEXIT_Z,
   eaccept,
   eenter,
+  flow,
   hex,
   ioctl,
   PAGE_SIZE,
   read,
-  scenario,
   succeeds,
   withEpcm,
   write,
@@ -29,13 +28,11 @@ const HEAP_SIZE = HEAP_PAGES * PAGE_SIZE;
 const description =
   "Trim, accept and remove an enclave heap as large as the whole EPC, reloading evicted pages as the kernel and the enclave reach them.";
 
-export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
-  id: "unclobbered-vdso-oversubscribed-remove",
-  title: "unclobbered_vdso_oversubscribed_remove: trim an EPC-sized heap",
+export const unclobberedVdsoOversubscribedRemove = flow(
+  "unclobbered-vdso-oversubscribed-remove",
+  "unclobbered_vdso_oversubscribed_remove: trim an EPC-sized heap",
   description,
-  scenario: scenario({
-    title: "unclobbered_vdso_oversubscribed_remove: trim an EPC-sized heap",
-    description,
+  {
     machine: { epcPages: OVERSUBSCRIBED_EPC_PAGES },
     steps: [
       ...standardBuild({ epcPages: OVERSUBSCRIBED_EPC_PAGES, epcmChecks: false }),
@@ -75,5 +72,5 @@ export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
         },
       ),
     ],
-  }),
-};
+  },
+);

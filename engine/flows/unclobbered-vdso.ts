@@ -5,20 +5,17 @@
 // function == EEXIT and user_data == 0 (no user handler here); it does not check the
 // exception fields.
 
-import type { BuiltInFlow } from "./index.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, read, scenario, write } from "./steps.ts";
+import { eenter, flow, read, write } from "./steps.ts";
 
 const description =
   "Enter the enclave, store MAGIC in its buffer, enter again and read it back: the basic EENTER/EEXIT round trip.";
 
-export const unclobberedVdso: BuiltInFlow = {
-  id: "unclobbered-vdso",
-  title: "unclobbered_vdso: EENTER/EEXIT round trip",
+export const unclobberedVdso = flow(
+  "unclobbered-vdso",
+  "unclobbered_vdso: EENTER/EEXIT round trip",
   description,
-  scenario: scenario({
-    title: "unclobbered_vdso: EENTER/EEXIT round trip",
-    description,
+  {
     steps: [
       ...standardBuild(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
@@ -30,5 +27,5 @@ export const unclobberedVdso: BuiltInFlow = {
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),
     ],
-  }),
-};
+  },
+);
