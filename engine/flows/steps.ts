@@ -1,3 +1,4 @@
+import { hex } from "../vocabulary/hex.ts";
 // Small builders for raw scenario JSON (the user-facing "epcm-scenario/1" format of the
 // contract, not the normalized types): every op and field carries its uapi / SDM / syscall
 // name, numbers are written as lowercase hex strings. The built-in flows are written with
@@ -11,11 +12,9 @@ export const SCENARIO_FORMAT = "epcm-scenario/1";
 export const PAGE_SIZE = 0x1000;
 
 /** Lowercase hex string, as the contract writes addresses, offsets, lengths and counts. */
-export function hex(n: number | bigint): string {
-  return `0x${n.toString(16)}`;
-}
+export { hex } from "../vocabulary/hex.ts";
 
-/** Optional fields every step may carry (contract: "Every step may carry ..."). */
+/** Optional fields every step may carry (docs/scenario-format.md, Scenario: "Every step may carry ..."). */
 export interface StepExtras {
   enclave?: string;
   note?: string;

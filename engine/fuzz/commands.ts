@@ -14,9 +14,8 @@
 
 import fc from "fast-check";
 import { standardBuild } from "../flows/standard-build.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Raw } from "./check.ts";
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 // ---- Values --------------------------------------------------------------------------------
 

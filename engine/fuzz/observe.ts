@@ -4,6 +4,7 @@
 
 import type { Simulation } from "../scenario/run.ts";
 import { E_MODIFIED, E_PENDING, E_PR, E_RWX, pageTypeName } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { type EnclaveState, PAGE, type PageState, type ReferenceModel, stateKey } from "./reference-model.ts";
 
 const NONE = -1;
@@ -64,8 +65,6 @@ export function observe(sim: Simulation): Map<string, ObservedEnclave> {
 export function observedKey(p: ObservedPage): string {
   return stateKey(p as unknown as PageState);
 }
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** Differences between the model's prediction and the engine's state (empty when they agree). */
 export function compare(model: ReferenceModel, engine: Map<string, ObservedEnclave>): string[] {

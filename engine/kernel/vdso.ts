@@ -138,7 +138,7 @@ export class Vdso {
         k.ev(
           "vdso",
           () =>
-            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex64(r.value)}` : ""}.`,
+            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
           VSGX,
         );
       return rep;
@@ -240,7 +240,7 @@ export class Vdso {
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave writes ${hex64(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
+            () => `The enclave writes ${hex(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
@@ -253,7 +253,7 @@ export class Vdso {
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave reads ${hex64(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
+            () => `The enclave reads ${hex(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
@@ -313,17 +313,13 @@ export class Vdso {
   }
 }
 
-function hex64(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}
-
 export function describeCall(k: Kernel, encl: Encl, c: EnclaveCall): string {
   const at = (off: number) => k.label(encl.base + off);
   switch (c.call) {
     case "nop":
       return "a no-op";
     case "write":
-      return `a write of ${hex64(c.value)} to ${at(c.addr)}`;
+      return `a write of ${hex(c.value)} to ${at(c.addr)}`;
     case "read":
       return `a read of ${at(c.addr)}`;
     case "exec":

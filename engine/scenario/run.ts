@@ -330,7 +330,7 @@ export class Simulation {
         out.call.ret = report.ret;
         out.call.ret_name = sgxCodeName(report.ret);
       }
-      if (report.value !== undefined) out.call.value = `0x${report.value.toString(16)}`;
+      if (report.value !== undefined) out.call.value = hex(report.value);
     }
     if (report.stalled) out.stalled = true;
     return undefined;
@@ -517,9 +517,7 @@ export function opJson(step: Step): Record<string, unknown> {
         else if (key === "page_type") arg[key] = PAGE_TYPE_NAMES[v as number] ?? hex(v as number);
         else if (typeof v === "number") arg[key] = hex(v);
         else if (key === "data" && Array.isArray(v))
-          arg[key] = Object.fromEntries(
-            (v as Array<[number, bigint]>).map(([o, w]) => [hex(o), `0x${w.toString(16)}`]),
-          );
+          arg[key] = Object.fromEntries((v as Array<[number, bigint]>).map(([o, w]) => [hex(o), hex(w)]));
         else if (key === "tcs" && Array.isArray(v))
           arg[key] = (v as Array<Record<string, number>>).map((t) => ({
             ossa: hex(t.ossa),
@@ -559,7 +557,7 @@ export function opJson(step: Step): Record<string, unknown> {
       for (const [key, v] of Object.entries(c)) {
         if (key === "secinfo") o[key] = secinfoName(v as number);
         else if (typeof v === "number") o[key] = hex(v);
-        else if (typeof v === "bigint") o[key] = `0x${v.toString(16)}`;
+        else if (typeof v === "bigint") o[key] = hex(v);
         else o[key] = v;
       }
       if (step.pages !== undefined) o.pages = step.pages;
