@@ -4,7 +4,7 @@
 // page states it all, "kernel" when the driver's code is needed for part of it, "model" when a
 // part is the model's inference (with `basis_ref`, the engine/MODEL.md entry).
 
-import type { Basis } from "../../engine/index.ts";
+import type { Basis } from "../engine/client.ts";
 
 export interface GlossaryEntry {
   term: string;

@@ -5,7 +5,7 @@
 // Each stop carries the basis of what it says (docs/scenario-format.md, Provenance of events): a
 // stop is as strong as its least-supported claim, so "model" marks any stop that states an inference.
 
-import type { Basis } from "../../engine/index.ts";
+import type { Basis } from "../engine/client.ts";
 
 export interface TourStop {
   /** Steps completed when the stop is shown (the stop explains step `step`). */

@@ -2,7 +2,7 @@
 // EPCM entry, the kernel's record (struct sgx_encl_page), its page-table view per mapping, TCS or
 // SECS fields, VA slots in use, and its non-zero data words.
 import type { ReactNode } from "react";
-import type { PageDetail } from "../../engine/worker.ts";
+import type { PageDetail } from "../engine/client.ts";
 import { type Selection, useExplorer } from "../store/explorer.ts";
 import { hex, pageTypeName, permString } from "./summary.ts";
 import "./time.css";

@@ -1,9 +1,7 @@
 // Plain-language summaries of what the engine reported: one-liners for an op and its outcome,
 // fault labels, timeline markers, the narration's lanes and the EPCM changes of a step. These
 // only format the trace and the views the engine sent; they never compute EPC or EPCM state.
-import type { TraceEvent, TraceStep } from "../../engine/index.ts";
-import type { EpcColumns } from "../../engine/worker.ts";
-
+import type { EpcColumns, TraceEvent, TraceStep } from "../engine/client.ts";
 export const DEFAULT_FLOW = "augment";
 
 const VECTOR_NAMES: Record<number, string> = {

@@ -2,7 +2,7 @@
 // mark: its tooltip and its accessible text say what the statement rests on; a "model" mark
 // names the engine/MODEL.md entry that explains the inference. Used on events, tour stops and
 // glossary entries. Accessible names used by tests: "Basis: …".
-import type { Basis } from "../../../engine/index.ts";
+import type { Basis } from "../../engine/client.ts";
 import { useBasisView } from "../../store/basis-view.ts";
 import "./basis.css";
 
