@@ -6,8 +6,10 @@ import type { SelftestResult } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario, simulate, toSelftest } from "./index.ts";
 import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "./session/outcome.ts";
 import {
+  type ChangeScope,
   type EnclaveColumns,
   type EpcColumns,
+  type EpcmChanges,
   type PageDetail,
   type RunInfo,
   Session,
@@ -24,7 +26,17 @@ export type SimulateResult = ReturnType<typeof simulate>;
 export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
 export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
-export type { EnclaveColumns, EpcColumns, PageDetail, RunInfo, StateView, StepOutcome, StepQuestion };
+export type {
+  ChangeScope,
+  EnclaveColumns,
+  EpcColumns,
+  EpcmChanges,
+  PageDetail,
+  RunInfo,
+  StateView,
+  StepOutcome,
+  StepQuestion,
+};
 
 let session: Session | undefined;
 
@@ -36,6 +48,13 @@ function transferView(v: StateView): StateView {
     for (const a of [e.offset, e.type, e.vmMaxProt, e.epc, e.vaPage, e.vaSlot, e.pte, e.vmaProt])
       buffers.push(a.buffer as ArrayBuffer);
   return Comlink.transfer(v, buffers);
+}
+
+function transferChanges(c: EpcmChanges): EpcmChanges {
+  const buffers = [c.epc, ...Object.values(c.before), ...Object.values(c.after)].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  return Comlink.transfer(c, buffers);
 }
 
 function requireSession(): Session {
@@ -88,6 +107,19 @@ const api = {
   /** The state after `step` steps (and inside it, after `event`). */
   view(step: number, event: number | null = null): StateView {
     return transferView(requireSession().view(step, event));
+  },
+
+  /**
+   * The EPCM entries step `step` changed (up to event `event`; with scope "event" only that
+   * event's), before and after, the first `limit` of them (`total` counts all).
+   */
+  changes(
+    step: number,
+    event: number | null = null,
+    scope: ChangeScope = "step",
+    limit?: number,
+  ): EpcmChanges {
+    return transferChanges(requireSession().changes(step, event, scope, limit));
   },
 
   pageDetail(step: number, enclave: string, offset: number): PageDetail {

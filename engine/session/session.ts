@@ -4,10 +4,14 @@
 // start (or steps forward) to reach the requested step.
 
 import { NONE } from "../arch/epc.ts";
+import { type EventDiffs, eventRows } from "../scenario/event-diffs.ts";
 import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
 import { formatTraceText } from "../scenario/text.ts";
 import type { EpcmEntryJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { Scenario } from "../scenario/types.ts";
+import { ChangeLog, type ChangeScope, type EpcmChanges } from "./changes.ts";
+
+export type { ChangeScope, EpcmChanges };
 
 /** Rough bytes one checkpoint of this run holds. */
 function checkpointCost(sim: Simulation): number {
@@ -159,6 +163,9 @@ export class Session {
   readonly scenario: Scenario;
   readonly info: RunInfo;
   private readonly diffs: StepDiff[];
+  /** Per step, every EPCM entry each event changed (uncapped). */
+  private readonly eventDiffs: EventDiffs[];
+  private readonly changeLog: ChangeLog;
   private live: Simulation;
   /**
    * Copies of the run at some steps: seeking backwards starts from the nearest one instead of
@@ -198,6 +205,8 @@ export class Session {
       }
     }
     this.diffs = sim.diffs;
+    this.eventDiffs = sim.eventDiffs;
+    this.changeLog = new ChangeLog(sim.diffs, sim.eventDiffs, scenario.machine.epcPages);
     this.live = sim;
     this.info = {
       title: scenario.title,
@@ -257,27 +266,17 @@ export class Session {
     if (event >= last) return this.columns(this.seek(step), step, last, this.changedBy(step));
     const sim = this.seek(step - 1);
     const view = this.columns(sim, step, event, new Int32Array(0));
-    // Apply the EPCM changes the step's events recorded, up to `event`.
-    const changed: number[] = [];
-    for (let i = 0; i <= event; i++) {
-      for (const e of st.events[i].epcm ?? []) {
-        const names = this.info.enclaveNames;
-        view.epc.flags[e.epc] =
-          (e.valid ? 0x80 : 0) |
-          (e.perms[0] === "R" ? 1 : 0) |
-          (e.perms[1] === "W" ? 2 : 0) |
-          (e.perms[2] === "X" ? 4 : 0) |
-          (e.pending ? 8 : 0) |
-          (e.modified ? 16 : 0) |
-          (e.pr ? 32 : 0) |
-          (e.blocked ? 64 : 0);
-        view.epc.pt[e.epc] = e.type ? ["SECS", "TCS", "REG", "VA", "TRIM"].indexOf(e.type) : 0;
-        view.epc.encl[e.epc] = e.enclave ? names.indexOf(e.enclave) : -1;
-        view.epc.offset[e.epc] = e.offset ? Number(e.offset) : -1;
-        if (i === event) changed.push(e.epc);
-      }
+    // Apply the EPCM entries the step's events changed (all of them), up to `event`.
+    const ev = this.eventDiffs[step - 1];
+    for (let r = 0; r < eventRows(ev, event)[1]; r++) {
+      const p = ev.epc[r];
+      view.epc.flags[p] = ev.flags[r];
+      view.epc.pt[p] = ev.pt[r];
+      view.epc.encl[p] = ev.encl[r];
+      view.epc.offset[p] = ev.offset[r];
     }
-    view.changed = Int32Array.from(changed);
+    const [from, to] = eventRows(ev, event);
+    view.changed = ev.epc.slice(from, to);
     return view;
   }
 
@@ -349,6 +348,19 @@ export class Session {
       freeCount: k.freeCount,
       activeCount: k.activeCount,
     };
+  }
+
+  /**
+   * The EPCM entries step `step` changed (up to event `event` when given; only that event's with
+   * scope "event"), exactly as they were before and after, ascending by EPC page, at most `limit`.
+   */
+  changes(
+    step: number,
+    event: number | null = null,
+    scope: ChangeScope = "step",
+    limit = Number.POSITIVE_INFINITY,
+  ): EpcmChanges {
+    return this.changeLog.changes(step, event, scope, limit);
   }
 
   /** Everything the inspector shows about one EPC page at a step. */

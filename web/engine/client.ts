@@ -8,6 +8,8 @@ import type { EngineApi } from "../../engine/worker.ts";
 import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type {
+  ChangeScope,
+  EpcmChanges,
   FlowInfo,
   LoadResult,
   PageDetail,
