@@ -143,6 +143,12 @@ describe("changed pages", () => {
     expect(isPrevious(at(4, 0), at(4, 1))).toBe(true);
     expect(isPrevious(at(4, 2), at(4, null))).toBe(true);
     expect(isPrevious(null, at(4, null))).toBe(false);
+    // Shift+→ from the last event of step 3 lands on event 0 of step 4: one event on.
+    expect(isPrevious(at(3, 7), at(4, 0))).toBe(true);
+    // A jump inside a step, a step back and a jump into a later step's event are not.
+    expect(isPrevious(at(4, 0), at(4, 3))).toBe(false);
+    expect(isPrevious(at(4, 3), at(4, 2))).toBe(false);
+    expect(isPrevious(at(2, null), at(4, 0))).toBe(false);
   });
 });
 

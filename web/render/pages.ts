@@ -271,10 +271,18 @@ export function changedPages(view: StateView, enclave: number, prev: StateView |
   return out;
 }
 
-/** Whether `prev` is the view right before `view` (one step, or one event, earlier). */
-export function isPrevious(prev: StateView | null, view: StateView): boolean {
+/** A position in the run: steps completed and, inside a step, the event shown. */
+type Position = Pick<StateView, "step" | "event">;
+
+/**
+ * Whether `prev` is the position right before `view` (one step, or one event, earlier): the one
+ * rule for when the grids and the table flash what changed (not after a jump or a step back).
+ * A complete step looks like its last event, so from any event of step s-1, and from step s-1
+ * itself, event 0 of step s is one event on; stepping out of a step is one on from its events.
+ */
+export function isPrevious(prev: Position | null, view: Position): boolean {
   if (!prev) return false;
   if (view.event === null) return prev.event === null ? prev.step === view.step - 1 : prev.step === view.step;
-  if (view.event === 0) return prev.step === view.step - 1 && prev.event === null;
+  if (view.event === 0) return prev.step === view.step - 1;
   return prev.step === view.step && prev.event === view.event - 1;
 }

@@ -23,16 +23,6 @@ import {
   type TourLink,
 } from "./link.ts";
 
-export {
-  DEFAULT_FLOW,
-  decodeScenario,
-  encodeScenario,
-  formatLink,
-  LINK_VERSION,
-  MAX_SCENARIO_BYTES,
-  parseLink,
-} from "./link.ts";
-
 /** Address bar writes are at most this often (browsers throttle or refuse rapid replaceState). */
 const WRITE_INTERVAL_MS = 300;
 

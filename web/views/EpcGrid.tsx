@@ -9,7 +9,7 @@ import { paintEpc } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
 import { cellRect, chooseLayout, hex } from "../render/layout.ts";
-import { epcCounts, FLAG, flagsText, PT, permsText, typeName } from "../render/pages.ts";
+import { epcCounts, FLAG, flagsText, isPrevious, PT, permsText, typeName } from "../render/pages.ts";
 import { useGridRenderer, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { GridLegend } from "./GridLegend.tsx";
@@ -79,11 +79,7 @@ export function EpcGrid() {
     const prev = lastStep.current;
     lastStep.current = { step: view.step, event: view.event };
     // Flash only when moving by one step or one event, not on a jump.
-    const adjacent =
-      prev !== null &&
-      ((view.event === null && prev.event === null && view.step === prev.step + 1) ||
-        (view.event !== null && (view.step === prev.step || view.step === prev.step + 1)));
-    r.setChanged(Array.from(view.changed), adjacent);
+    r.setChanged(Array.from(view.changed), isPrevious(prev, view));
   }, [view, grid.renderer]);
 
   // Selection: an EPC page, or the page of an enclave that lives in one.

@@ -3,7 +3,9 @@
 import { useEffect, useRef } from "react";
 import type { TraceEvent } from "../../engine/index.ts";
 import { useExplorer } from "../store/explorer.ts";
-import { eventFaultLabel, KIND_LABELS, laneOf, opSummary } from "./summary.ts";
+import { KIND_LABELS, laneOf } from "./format/events.ts";
+import { eventFaultLabel } from "./format/faults.ts";
+import { opSummary } from "./format/ops.ts";
 import "./time.css";
 
 function changedCount(e: TraceEvent): number {

@@ -5,7 +5,7 @@
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { engine, type StepOutcome, type StepQuestion } from "../../engine/client.ts";
 import { useExplorer } from "../../store/explorer.ts";
-import { opSummary } from "../summary.ts";
+import { opSummary } from "../format/ops.ts";
 import {
   ERRNOS,
   FAULTS,
