@@ -3,7 +3,8 @@
 // names; "Check" runs the step and marks each guess against what the engine reports, with the
 // engine's reason. The form starts from the page as it is now, so only the changes need setting.
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { engine, type StepOutcome, type StepQuestion } from "../../engine/client.ts";
+import type { StepOutcome, StepQuestion } from "../../engine/client.ts";
+import { stepOutcome, stepQuestion } from "../../store/engine-queries.ts";
 import { useExplorer } from "../../store/explorer.ts";
 import { opSummary } from "../format/ops.ts";
 import {
@@ -75,8 +76,7 @@ export function PredictPanel() {
     setGuess(null);
     if (!info || next > total) return;
     let live = true;
-    engine()
-      .question(next)
+    stepQuestion(next)
       .then((q) => {
         if (!live) return;
         setQuestion(q);
@@ -95,7 +95,7 @@ export function PredictPanel() {
     if (!guess || !question) return;
     let outcome: StepOutcome;
     try {
-      outcome = await engine().outcome(question.step);
+      outcome = await stepOutcome(question.step);
     } catch (err) {
       setProblem(`The engine could not run the step: ${(err as Error).message}`);
       return;
