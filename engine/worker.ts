@@ -26,6 +26,7 @@ export type SimulateResult = ReturnType<typeof simulate>;
 export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
 export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
+export type { TraceEvent, TraceStep } from "./scenario/trace-types.ts";
 export type {
   ChangeScope,
   EnclaveColumns,

@@ -5,8 +5,9 @@
 // is #GP(0) and data accesses to ordinary memory are allowed.
 
 import { describe, expect, it } from "vitest";
+import { PT_REG, PT_TCS, PT_TRIM } from "../vocabulary/epcm.ts";
 import { enclaveAccess, NON_EPC } from "./access.ts";
-import { PT_REG, PT_TCS, PT_TRIM, VEC_GP, VEC_PF } from "./constants.ts";
+import { VEC_GP, VEC_PF } from "./constants.ts";
 import type { Fault } from "./cpu.ts";
 import { EADD, EINIT } from "./leaves/build.ts";
 import { EACCEPT, EEXIT } from "./leaves/enclu.ts";

@@ -2,9 +2,9 @@
 // reference's §5.1): ordinary paging checks first, then the EPCM checks. An EPCM violation is a
 // #PF with the SGX bit (0x8000) | P | U, plus W for a write and I/D for a fetch.
 
-import { PF_I, PF_P, PF_SGX, PF_U, PF_W, PT_REG, VEC_PF } from "./constants.ts";
+import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_W, E_X, PT_REG } from "../vocabulary/epcm.ts";
+import { PF_I, PF_P, PF_SGX, PF_U, PF_W, VEC_PF } from "./constants.ts";
 import { type Cpu, type Fault, gp, type LogicalProcessor } from "./cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_W, E_X } from "./epc.ts";
 
 export type AccessKind = "read" | "write" | "fetch";
 

@@ -3,26 +3,7 @@
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 
-/** EPCM.PT / SECINFO.FLAGS.PAGE_TYPE values (SDM "Page types"; asm/sgx.h enum sgx_page_type). */
-export const PT_SECS = 0;
-export const PT_TCS = 1;
-export const PT_REG = 2;
-export const PT_VA = 3;
-export const PT_TRIM = 4;
-export const PAGE_TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
-
-/** SECINFO.FLAGS bits (SDM Table "Layout of SECINFO.FLAGS"). */
-export const SECINFO_R = 0x1;
-export const SECINFO_W = 0x2;
-export const SECINFO_X = 0x4;
-export const SECINFO_PENDING = 0x8;
-export const SECINFO_MODIFIED = 0x10;
-export const SECINFO_PR = 0x20;
-export const SECINFO_PERM_MASK = 0x7;
-export const SECINFO_PT_SHIFT = 8;
-export const SECINFO_PT_MASK = 0xff00;
-/** Architecturally reserved SECINFO.FLAGS bits: 7:6 and 63:16. */
-export const SECINFO_RESERVED_MASK = ~(0x3f | SECINFO_PT_MASK);
+// Page types, SECINFO.FLAGS bits and EPCM flag bits: ../vocabulary/epcm.ts.
 
 /** SECS.ATTRIBUTES bits (asm/sgx.h). */
 export const ATTR_INIT = 0x1;

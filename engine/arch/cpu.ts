@@ -2,7 +2,8 @@
 // conventions every leaf follows (SDM Vol. 3D: a leaf either raises an exception, returns an
 // SGX status in RAX, or succeeds).
 
-import { PF_P, PF_SGX, PF_U, PF_W, PT_SECS, VEC_GP, VEC_PF } from "./constants.ts";
+import { PT_SECS } from "../vocabulary/epcm.ts";
+import { PF_P, PF_SGX, PF_U, PF_W, VEC_GP, VEC_PF } from "./constants.ts";
 import { Epc, NONE, type SecsState } from "./epc.ts";
 import { EventLog } from "./events.ts";
 

@@ -3,15 +3,9 @@
 // Every cell runs on a freshly built enclave, so the cells are independent.
 
 import { describe, expect, it } from "vitest";
+import { PT_REG, PT_TCS, PT_TRIM } from "../vocabulary/epcm.ts";
 import { enclaveAccess } from "./access.ts";
-import {
-  PT_REG,
-  PT_TCS,
-  PT_TRIM,
-  SGX_ENCLAVE_ACT,
-  SGX_PAGE_ATTRIBUTES_MISMATCH,
-  SGX_PAGE_NOT_MODIFIABLE,
-} from "./constants.ts";
+import { SGX_ENCLAVE_ACT, SGX_PAGE_ATTRIBUTES_MISMATCH, SGX_PAGE_NOT_MODIFIABLE } from "./constants.ts";
 import { isFault, type Outcome } from "./cpu.ts";
 import { EACCEPT, EMODPE } from "./leaves/enclu.ts";
 import { EBLOCK, EREMOVE, ETRACK } from "./leaves/paging.ts";

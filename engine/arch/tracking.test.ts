@@ -5,9 +5,8 @@
 // that entered at or before e is still inside.
 
 import { describe, expect, it } from "vitest";
+import { E_BLOCKED, E_MODIFIED, E_PR, E_R, E_VALID, E_W, E_X, PT_REG, PT_TRIM } from "../vocabulary/epcm.ts";
 import {
-  PT_REG,
-  PT_TRIM,
   SGX_ENCLAVE_ACT,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
@@ -15,7 +14,7 @@ import {
   VEC_PF,
 } from "./constants.ts";
 import type { Fault } from "./cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PR, E_R, E_VALID, E_W, E_X, NONE } from "./epc.ts";
+import { NONE } from "./epc.ts";
 import { AEX, EACCEPT, EEXIT, EMODPE, enterEnclave } from "./leaves/enclu.ts";
 import { EBLOCK, ELDU, EPA, EREMOVE, ETRACK, EWB } from "./leaves/paging.ts";
 import { EMODPR, EMODT } from "./leaves/sgx2.ts";

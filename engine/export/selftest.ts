@@ -48,6 +48,7 @@ import { parseScenario } from "../scenario/parse.ts";
 import { opJson } from "../scenario/run.ts";
 import type { RunJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { EnclaveCall, Scenario, Step } from "../scenario/types.ts";
+import { PAGE_TYPE_NAMES } from "../vocabulary/epcm.ts";
 
 export type SelftestResult = { ok: true; code: string } | { ok: false; error: string };
 
@@ -118,8 +119,6 @@ function bits(v: number, names: Array<[string, number]>, zero = "0"): string {
   return parts.length === 0 ? zero : parts.join(" | ");
 }
 
-const PAGE_TYPES = ["SECS", "TCS", "REG", "VA", "TRIM"];
-
 /** A SECINFO flags word as main.c writes it: SGX_SECINFO_R | SGX_SECINFO_W | SGX_SECINFO_REG | ... */
 function secinfo(v: number): string {
   const w = BigInt(v);
@@ -130,7 +129,7 @@ function secinfo(v: number): string {
   const type = Number((w >> 8n) & 0xffn);
   let rest = w & ~0xff3fn;
   // SECS is type 0: left implicit, as in main.c's EMODPE flags (SGX_SECINFO_R | SGX_SECINFO_W).
-  if (type > 0 && type < PAGE_TYPES.length) parts.push(`SGX_SECINFO_${PAGE_TYPES[type]}`);
+  if (type > 0 && type < PAGE_TYPE_NAMES.length) parts.push(`SGX_SECINFO_${PAGE_TYPE_NAMES[type]}`);
   else rest |= BigInt(type) << 8n;
   if (w & 0x8n) parts.push("SGX_SECINFO_PENDING");
   if (w & 0x10n) parts.push("SGX_SECINFO_MODIFIED");
@@ -163,7 +162,7 @@ const mapFlags = (v: number) =>
     ["MAP_ANONYMOUS", 0x20],
   ]);
 const pageType = (v: number) =>
-  v >= 0 && v < PAGE_TYPES.length ? `SGX_PAGE_TYPE_${PAGE_TYPES[v]}` : hexOf(v);
+  v >= 0 && v < PAGE_TYPE_NAMES.length ? `SGX_PAGE_TYPE_${PAGE_TYPE_NAMES[v]}` : hexOf(v);
 
 /** A length: PAGE_SIZE, 3 * PAGE_SIZE, or hex. */
 function length(n: number): string {

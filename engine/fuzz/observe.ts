@@ -3,14 +3,9 @@
 // for evicted ones) and diff them against the model's prediction.
 
 import type { Simulation } from "../scenario/run.ts";
+import { E_MODIFIED, E_PENDING, E_PR, E_RWX, pageTypeName } from "../vocabulary/epcm.ts";
 import { type EnclaveState, PAGE, type PageState, type ReferenceModel, stateKey } from "./reference-model.ts";
 
-const TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"];
-/** EPCM flag byte bits (the same layout as PCMD.SECINFO's low byte): R W X PENDING MODIFIED PR. */
-const RWX = 0x7;
-const F_PENDING = 0x8;
-const F_MODIFIED = 0x10;
-const F_PR = 0x20;
 const NONE = -1;
 
 export interface ObservedPage {
@@ -35,11 +30,11 @@ export interface ObservedEnclave {
 
 function fromFlags(pt: number, flags: number, resident: boolean): ObservedPage {
   return {
-    type: TYPE_NAMES[pt] ?? `PT_${pt}`,
-    rwx: flags & RWX,
-    pending: (flags & F_PENDING) !== 0,
-    modified: (flags & F_MODIFIED) !== 0,
-    pr: (flags & F_PR) !== 0,
+    type: pageTypeName(pt) ?? `PT_${pt}`,
+    rwx: flags & E_RWX,
+    pending: (flags & E_PENDING) !== 0,
+    modified: (flags & E_MODIFIED) !== 0,
+    pr: (flags & E_PR) !== 0,
     resident,
   };
 }

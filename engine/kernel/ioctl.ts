@@ -3,13 +3,11 @@
 
 import {
   ATTR_DEBUG,
+  ATTR_EINITTOKENKEY,
+  ATTR_INIT,
   ATTR_KSS,
   ATTR_MODE64BIT,
   ATTR_PROVISIONKEY,
-  PT_REG,
-  PT_TCS,
-  PT_TRIM,
-  SECINFO_PT_SHIFT,
   sgxCodeName,
   TCS_CSSA_NSSA,
   TCS_FSGSLIMIT,
@@ -19,9 +17,26 @@ import {
 import { isFault } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import { EADD, ECREATE, EEXTEND, EINIT } from "../arch/leaves/build.ts";
-import { hex } from "../arch/leaves/log.ts";
 import { EREMOVE, ETRACK } from "../arch/leaves/paging.ts";
 import { EMODPR, EMODT } from "../arch/leaves/sgx2.ts";
+import {
+  E_R,
+  E_W,
+  PT_REG,
+  PT_TCS,
+  PT_TRIM,
+  pageTypeLabel,
+  permsText,
+  SECINFO_PERM_MASK,
+  SECINFO_PT_SHIFT,
+  secinfoPageType,
+} from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
+import { failCheck, passCheck } from "./checks.ts";
+import type { Encl, EnclPage } from "./encl.ts";
+import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
+import type { Kernel } from "./kernel.ts";
+import { allocEpcPage, ipiEnclave, reclaimDirect } from "./main.ts";
 import type {
   AddPagesArg,
   CreateArg,
@@ -29,13 +44,7 @@ import type {
   ModifyTypesArg,
   RemovePagesArg,
   RestrictPermissionsArg,
-} from "../scenario/types.ts";
-import { failCheck, passCheck } from "./checks.ts";
-import type { Encl, EnclPage } from "./encl.ts";
-import { protLetters } from "./fault.ts";
-import type { Kernel } from "./kernel.ts";
-import { allocEpcPage, enclGrow, enclShrink, ipiEnclave, reloadPage } from "./paging.ts";
-import { reclaimDirect } from "./reclaim.ts";
+} from "./uapi.ts";
 
 /** What a syscall returns to user space. */
 export interface SyscallResult {
@@ -160,11 +169,11 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
   if (check(k, "add.src", a.src % 4096 !== 0)) return refuse(k, "EINVAL", "src is not page aligned", fn);
   const bad = badOffsetLength(encl, a.offset, a.length);
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
-  const pt = (a.secinfo >> SECINFO_PT_SHIFT) & 0xff;
-  const perms = a.secinfo & 7;
+  const pt = secinfoPageType(a.secinfo);
+  const perms = a.secinfo & SECINFO_PERM_MASK;
   if (check(k, "add.secinfo.type", pt !== PT_REG && pt !== PT_TCS))
     return refuse(k, "EINVAL", "SECINFO page type is neither REG nor TCS", "ioctl.c: sgx_validate_secinfo()");
-  if (check(k, "add.secinfo.wr", (perms & 2) !== 0 && !(perms & 1)))
+  if (check(k, "add.secinfo.wr", (perms & E_W) !== 0 && !(perms & E_R)))
     return refuse(k, "EINVAL", "SECINFO has W without R", "ioctl.c: sgx_validate_secinfo()");
   if (check(k, "add.secinfo.tcs", pt === PT_TCS && perms !== 0))
     return refuse(
@@ -183,7 +192,7 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
   const measure = (a.flags & 1) !== 0;
   k.ev(
     "kernel",
-    `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${protLetters(perms)}`}${measure ? ", measured" : ""}.`,
+    `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${permsText(perms)}`}${measure ? ", measured" : ""}.`,
     `${IOCTL}: ${fn}`,
   );
   let c = 0;
@@ -287,7 +296,14 @@ function addPage(
 // ---------------------------------------------------------------- SGX_IOC_ENCLAVE_INIT
 
 /** Reserved bits the platform refuses in SIGSTRUCT (v6.0 SGX_ATTR_RESERVED_MASK; MISCSELECT bit 0 only; XFRM as CPUID). */
-const RESERVED_ATTRIBUTES = ~(0x1 | 0x2 | 0x4 | 0x10 | 0x20 | 0x80);
+const RESERVED_ATTRIBUTES = ~(
+  ATTR_INIT |
+  ATTR_DEBUG |
+  ATTR_MODE64BIT |
+  ATTR_PROVISIONKEY |
+  ATTR_EINITTOKENKEY |
+  ATTR_KSS
+);
 const RESERVED_MISC = ~0x1;
 const RESERVED_XFRM = ~0x2e7;
 
@@ -425,7 +441,7 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "rp.bits", (a.permissions & ~7) !== 0))
     return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
-  if (check(k, "rp.wr", (a.permissions & 2) !== 0 && !(a.permissions & 1)))
+  if (check(k, "rp.wr", (a.permissions & E_W) !== 0 && !(a.permissions & E_R)))
     return refuse(k, "EINVAL", "permissions has W without R", fn);
   if (check(k, "rp.inout", a.result !== 0 || a.count !== 0))
     return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
@@ -546,17 +562,17 @@ function modifyOne(
   ) {
     k.ev(
       "kernel",
-      `The kernel allows only REG→TCS, REG→TRIM and TCS→TRIM; this page is ${typeName(from)}.`,
+      `The kernel allows only REG→TCS, REG→TRIM and TCS→TRIM; this page is ${pageTypeLabel(from)}.`,
       src,
     );
     return "EINVAL";
   }
   const savedProt = page.vmMaxProt;
   if (newType === PT_TCS) {
-    if (check(k, "mt.tcs.prot", (page.vmMaxProt & 3) !== 3)) {
+    if (check(k, "mt.tcs.prot", (page.vmMaxProt & (E_R | E_W)) !== (E_R | E_W))) {
       k.ev(
         "kernel",
-        `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${protLetters(page.vmMaxProt)}.`,
+        `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${permsText(page.vmMaxProt)}.`,
         src,
       );
       return "EPERM";
@@ -629,7 +645,7 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string |
   if (check(k, "rm.trim", page.type !== PT_TRIM)) {
     k.ev(
       "kernel",
-      `${encl.name}+${hex(offset)} is ${typeName(page.type)}, not TRIM: only trimmed pages can be removed.`,
+      `${encl.name}+${hex(offset)} is ${pageTypeLabel(page.type)}, not TRIM: only trimmed pages can be removed.`,
       src,
     );
     return "EPERM";
@@ -655,8 +671,4 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string |
   encl.pages.delete(page.index);
   encl.pageCnt--;
   return undefined;
-}
-
-export function typeName(t: number): string {
-  return ["SECS", "TCS", "REG", "VA", "TRIM"][t] ?? `type ${t}`;
 }

@@ -4,14 +4,9 @@
 import { Cpu } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import type { EventKind } from "../arch/events.ts";
-import { hex } from "../arch/leaves/log.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
-
-/** Reclaimer constants (sgx.h): batch size and ksgxd's watermarks. */
-export const SGX_NR_TO_SCAN = 16;
-export const SGX_NR_LOW_PAGES = 32;
-export const SGX_NR_HIGH_PAGES = 64;
 
 /** Counters the trace summarizes for repeated steps and the benchmarks report. */
 export interface KernelStats {
@@ -37,7 +32,7 @@ export class Kernel {
   private head = NONE;
   private tail = NONE;
   activeCount = 0;
-  /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index -1. */
+  /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index NONE, VA pages VA_PAGE_INDEX. */
   readonly ownerEncl: Int32Array;
   readonly ownerIndex: Float64Array;
   /** ksgxd was woken by an allocation that left free pages below the low watermark. */

@@ -15,12 +15,12 @@ import {
 import { type Fault, isFault, type LogicalProcessor, type Outcome } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
 import { AEX, EACCEPT, EACCEPTCOPY, EEXIT, EMODPE, enterEnclave, tcsCssa } from "../arch/leaves/enclu.ts";
-import { hex } from "../arch/leaves/log.ts";
-import type { EnclaveCall } from "../scenario/types.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
 import { handlePageFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
-import { runKsgxd } from "./reclaim.ts";
+import { runKsgxd } from "./main.ts";
+import type { EnclaveCall } from "./uapi.ts";
 
 export interface RunReport {
   function: "EENTER" | "ERESUME" | "EEXIT";

@@ -24,22 +24,22 @@
 //  [8] The kernel's page type equals the EPCM's (resident) or the sealed PCMD's (evicted)
 //      once an ioctl has completed (§8.7).
 
-import { PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA, VA_SLOT_COUNT } from "../arch/constants.ts";
-import { E_R, E_W, NONE } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
+import { VA_SLOT_COUNT } from "../arch/constants.ts";
+import { NONE } from "../arch/epc.ts";
 import type { Encl } from "../kernel/encl.ts";
+import { VA_PAGE_INDEX } from "../kernel/encl.ts";
+import { E_R, E_W, PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA, pageTypeName } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Simulation } from "./run.ts";
 
 const PAGE = 4096;
 /** The kernel's reverse map marks VA pages with this page index (paging.ts: allocVaPage). */
-const VA_INDEX = -2;
 
 function isChild(pt: number): boolean {
   return pt === PT_REG || pt === PT_TCS || pt === PT_TRIM;
 }
 
-const TYPE = ["SECS", "TCS", "REG", "VA", "TRIM"];
-const typeName = (pt: number) => TYPE[pt] ?? `PT_${pt}`;
+const typeName = (pt: number) => pageTypeName(pt) ?? `PT_${pt}`;
 
 /**
  * Check every invariant against the simulation's current state. Returns one message per
@@ -108,7 +108,7 @@ export function checkInvariants(sim: Simulation): string[] {
         bad(1, `EPC ${e}: reverse map says ${encl.name}'s SECS, but its SECS is ${encl.secsEpc}`);
       if (pt !== PT_SECS)
         bad(1, `EPC ${e}: reverse map says ${encl.name}'s SECS, but the EPCM type is ${typeName(pt)}`);
-    } else if (index === VA_INDEX) {
+    } else if (index === VA_PAGE_INDEX) {
       if (!encl.vaPages.some((v) => v.epc === e))
         bad(1, `EPC ${e}: reverse map says a VA page of ${encl.name}, which has no such VA page`);
       if (pt !== PT_VA)
@@ -164,7 +164,7 @@ export function checkInvariants(sim: Simulation): string[] {
         bad(5, `${name}'s VA page at EPC ${va.epc} is not a valid VA page in the EPCM`);
         continue;
       }
-      if (k.ownerEncl[va.epc] !== encl.id || k.ownerIndex[va.epc] !== VA_INDEX)
+      if (k.ownerEncl[va.epc] !== encl.id || k.ownerIndex[va.epc] !== VA_PAGE_INDEX)
         bad(1, `${name}'s VA page at EPC ${va.epc} is not in the reverse map`);
       let set = 0;
       const slots = epc.vaSlots.get(va.epc);

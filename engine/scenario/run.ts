@@ -2,9 +2,8 @@
 // records the trace (contract: ../shared/spec/scenario-format.md, "Trace"). Deterministic: the
 // same scenario always gives the same trace.
 
-import { PT_SECS, PT_VA, sgxCodeName } from "../arch/constants.ts";
+import { sgxCodeName } from "../arch/constants.ts";
 import { NONE } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
 import { reviewOf } from "../kernel/checks.ts";
 import type { Encl } from "../kernel/encl.ts";
 import {
@@ -18,26 +17,27 @@ import {
   type SyscallResult,
 } from "../kernel/ioctl.ts";
 import { Kernel } from "../kernel/kernel.ts";
-import { reclaimOp, runKsgxd } from "../kernel/reclaim.ts";
+import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
+import {
+  E_VALID,
+  epcmFlagFields,
+  PAGE_TYPE_NAMES,
+  PT_SECS,
+  PT_VA,
+  permsText,
+  SECINFO_PT_MASK,
+} from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { EventDiffRecorder, type EventDiffs } from "./event-diffs.ts";
 import { checkExpectation } from "./expect.ts";
-import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
-import type {
-  EpcmEntryJson,
-  KernelPageJson,
-  PageTypeName,
-  Trace,
-  TraceEvent,
-  TraceStep,
-} from "./trace-types.ts";
+import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./names.ts";
+import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 import type { EnclaveCall, IoctlArg, Scenario, Step } from "./types.ts";
 
 /** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
 export const DEFAULT_BASE = 0x7f0000000000;
-
-const TYPE_NAMES: PageTypeName[] = ["SECS", "TCS", "REG", "VA", "TRIM"];
 
 /**
  * Bases are chosen before the run, in the order of the scenario's CREATE steps: an explicit
@@ -392,18 +392,15 @@ export class Simulation {
     const out: EpcmEntryJson[] = [];
     for (let i = 0; i < d.epc.length; i++) {
       const f = d.flags[i];
-      const valid = (f & 0x80) !== 0;
+      const valid = (f & E_VALID) !== 0;
       out.push({
         epc: d.epc[i],
         enclave: valid && d.encl[i] >= 0 ? this.kernel.enclaves[d.encl[i]].name : null,
         offset: valid && d.offset[i] >= 0 ? hex(d.offset[i]) : null,
         valid,
-        type: valid ? (TYPE_NAMES[d.pt[i]] ?? null) : null,
-        perms: valid ? (f & 1 ? "R" : "-") + (f & 2 ? "W" : "-") + (f & 4 ? "X" : "-") : "---",
-        pending: (f & 0x8) !== 0,
-        modified: (f & 0x10) !== 0,
-        pr: (f & 0x20) !== 0,
-        blocked: (f & 0x40) !== 0,
+        type: valid ? (PAGE_TYPE_NAMES[d.pt[i]] ?? null) : null,
+        perms: valid ? permsText(f) : "---",
+        ...epcmFlagFields(f),
       });
     }
     return out;
@@ -442,12 +439,9 @@ export class Simulation {
       enclave: owner.encl !== NONE ? k.enclaves[owner.encl].name : null,
       offset: owner.offset !== NONE ? hex(owner.offset) : null,
       valid,
-      type: valid ? (TYPE_NAMES[pt] ?? null) : null,
+      type: valid ? (PAGE_TYPE_NAMES[pt] ?? null) : null,
       perms: valid ? e.permString(epc) : "---",
-      pending: (f & 0x8) !== 0,
-      modified: (f & 0x10) !== 0,
-      pr: (f & 0x20) !== 0,
-      blocked: (f & 0x40) !== 0,
+      ...epcmFlagFields(f),
     };
   }
 
@@ -468,11 +462,10 @@ export class Simulation {
         const rec: KernelPageJson = {
           enclave: encl.name,
           offset: hex(p.index * 4096),
-          type: TYPE_NAMES[p.type],
+          type: PAGE_TYPE_NAMES[p.type],
           resident: p.epc !== NONE,
           epc: p.epc === NONE ? null : p.epc,
-          vm_max_prot:
-            (p.vmMaxProt & 1 ? "R" : "-") + (p.vmMaxProt & 2 ? "W" : "-") + (p.vmMaxProt & 4 ? "X" : "-"),
+          vm_max_prot: permsText(p.vmMaxProt),
         };
         if (p.epc === NONE) {
           rec.va_page = p.vaPage;
@@ -523,7 +516,7 @@ function stepLabel(st: TraceStep): string {
 
 /** SECINFO flags by name; a page-type field of 0 (PT_SECS) is left implicit, as in "R|W" for EMODPE. */
 function secinfoName(v: number): string {
-  return (v & 0xff00) === 0
+  return (v & SECINFO_PT_MASK) === 0
     ? secinfoFlagsToString(v)
         .replace(/\|?SECS\b/, "")
         .replace(/^\|/, "") || "0x0"
@@ -541,7 +534,7 @@ export function opJson(step: Step): Record<string, unknown> {
         if (key === "cmd") continue;
         if (key === "secinfo") arg[key] = secinfoName(v as number);
         else if (key === "permissions") arg[key] = permissionsToString(v as number);
-        else if (key === "page_type") arg[key] = TYPE_NAMES[v as number] ?? hex(v as number);
+        else if (key === "page_type") arg[key] = PAGE_TYPE_NAMES[v as number] ?? hex(v as number);
         else if (typeof v === "number") arg[key] = hex(v);
         else if (key === "data" && Array.isArray(v))
           arg[key] = Object.fromEntries(

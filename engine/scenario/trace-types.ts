@@ -4,7 +4,9 @@
 
 export type Hex = string;
 
-export type PageTypeName = "SECS" | "TCS" | "REG" | "VA" | "TRIM";
+import type { PageTypeName } from "../vocabulary/epcm.ts";
+
+export type { PageTypeName };
 
 export interface EpcmEntryJson {
   /** Physical EPC page index. */

@@ -112,6 +112,21 @@ export function parsePerms(text: string): number {
   return (text[0] === "R" ? E_R : 0) | (text[1] === "W" ? E_W : 0) | (text[2] === "X" ? E_X : 0);
 }
 
+/** The trace's state fields of an EPCM flag byte (the inverse of epcmFlagsOf, without VALID and perms). */
+export function epcmFlagFields(flags: number): {
+  pending: boolean;
+  modified: boolean;
+  pr: boolean;
+  blocked: boolean;
+} {
+  return {
+    pending: (flags & E_PENDING) !== 0,
+    modified: (flags & E_MODIFIED) !== 0,
+    pr: (flags & E_PR) !== 0,
+    blocked: (flags & E_BLOCKED) !== 0,
+  };
+}
+
 /** An EPCM flag byte from the trace's entry fields (the inverse of reading them off the byte). */
 export function epcmFlagsOf(e: {
   valid: boolean;

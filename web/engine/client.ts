@@ -9,14 +9,19 @@ import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type {
   ChangeScope,
+  EnclaveColumns,
+  EpcColumns,
   EpcmChanges,
   FlowInfo,
   LoadResult,
+  LoadSource,
   PageDetail,
   RunInfo,
   StateView,
   StepOutcome,
   StepQuestion,
+  TraceEvent,
+  TraceStep,
 } from "../../engine/worker.ts";
 export { EngineFailure };
 

@@ -2,7 +2,7 @@
 // from the same StateView, colour rules and palette as the canvases, with a title, the step,
 // axis labels and a legend, so a slide or a doc gets a sharp picture in the current theme.
 
-import type { StateView } from "../../engine/session/session.ts";
+import type { StateView } from "../../engine/vocabulary/view.ts";
 import { enclaveCellColour, epcCellColour } from "../render/bitmap.ts";
 import { type Palette, type PaletteVar, textOn } from "../render/colors.ts";
 import { hex } from "../render/layout.ts";

@@ -2,7 +2,7 @@
 // smoothing): building it is one pass over typed arrays, and drawing it at any zoom is one
 // drawImage, so 65,536 EPC pages pan and zoom without repainting cell by cell.
 
-import type { EpcColumns } from "../../engine/session/session.ts";
+import type { EpcColumns } from "../../engine/vocabulary/view.ts";
 import { enclaveColour, type Palette, type PaletteVar, packRgb, pageTypeColour } from "./colors.ts";
 import { FLAG, type PageRow, type PageTable, PT } from "./pages.ts";
 

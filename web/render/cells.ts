@@ -2,7 +2,7 @@
 // flag badges (letters, not colour alone), hatching for evicted pages, the VMA/PTE band, and the
 // axes. Each function draws only the cells it is given (the visible ones).
 
-import type { EnclaveColumns, EpcColumns } from "../../engine/session/session.ts";
+import type { EnclaveColumns, EpcColumns } from "../../engine/vocabulary/view.ts";
 import { enclaveCellColour } from "./bitmap.ts";
 import { enclaveColour, type Palette, type PaletteVar, textOn } from "./colors.ts";
 import type { VisibleCell } from "./grid-renderer.ts";

@@ -1,7 +1,7 @@
 // What the grids and the EPCM table show about each page, read straight from the engine's
 // StateView (typed columns). Nothing here decides EPCM state: it looks entries up and names them.
 
-import type { EnclaveColumns, StateView } from "../../engine/session/session.ts";
+import type { EnclaveColumns, StateView } from "../../engine/vocabulary/view.ts";
 
 /** EPCM flag byte bits (as the engine reports them). */
 export const FLAG = {

@@ -4,7 +4,7 @@
 
 import * as Comlink from "comlink";
 import { create } from "zustand";
-import type { EpcmChanges, LoadSource, PageDetail, RunInfo, StateView } from "../../engine/worker.ts";
+import type { EpcmChanges, LoadSource, PageDetail, RunInfo, StateView } from "../engine/client.ts";
 import { engine, engineAlive, onEngineFailure, restartEngine } from "../engine/client.ts";
 import { EngineFailure } from "../engine/watchdog.ts";
 import { CHANGES_MORE, changesAt } from "./changes.ts";

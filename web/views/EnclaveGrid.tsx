@@ -4,7 +4,7 @@
 // StateView; the accessible twin of this canvas is the EPCM table.
 
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { EnclaveColumns, StateView } from "../../engine/session/session.ts";
+import type { EnclaveColumns, StateView } from "../../engine/vocabulary/view.ts";
 import { paintEnclave } from "../render/bitmap.ts";
 import {
   AXIS_TOP,

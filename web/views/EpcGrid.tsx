@@ -4,7 +4,7 @@
 // stay fluid because the cells are a one-pixel-per-page bitmap drawn scaled.
 
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { StateView } from "../../engine/session/session.ts";
+import type { StateView } from "../../engine/vocabulary/view.ts";
 import { paintEpc } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";

@@ -3,7 +3,7 @@
 // (click, or Enter/Space; ArrowUp/ArrowDown move between rows).
 
 import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
-import type { StateView } from "../../engine/session/session.ts";
+import type { StateView } from "../../engine/vocabulary/view.ts";
 import { hex } from "../render/layout.ts";
 import {
   changedPages,

@@ -1,7 +1,7 @@
 // The events log: the current step's events in order (each ENCLS/ENCLU leaf, fault, kernel
 // decision), with faults shown as "#PF 0x8007". Clicking an event steps into the op there.
 import { useEffect, useRef } from "react";
-import type { TraceEvent } from "../../engine/index.ts";
+import type { TraceEvent } from "../engine/client.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { KIND_LABELS, laneOf } from "./format/events.ts";
 import { eventFaultLabel } from "./format/faults.ts";

@@ -3,7 +3,7 @@
 // SECS fields, VA slots in use, and its non-zero data words.
 import type { ReactNode } from "react";
 import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
-import type { PageDetail } from "../../engine/worker.ts";
+import type { PageDetail } from "../engine/client.ts";
 import { type Selection, useExplorer } from "../store/explorer.ts";
 import "./time.css";
 

@@ -2,7 +2,7 @@
 // got back), what the kernel did (its functions, in order), what the CPU did (leaves, faults and
 // their results), and which EPCM entries changed. Inside a step, the current event is marked and
 // later events are dimmed (they have not happened yet).
-import type { TraceEvent, TraceStep } from "../../engine/index.ts";
+import type { TraceEvent, TraceStep } from "../engine/client.ts";
 import { CHANGES_MORE } from "../store/changes.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { pageChanges } from "./format/changes.ts";

@@ -4,15 +4,11 @@
 // follows KVM's SGX2 fault signature; the other error-code bits are not documented).
 
 import { describe, expect, it } from "vitest";
+import { E_R, E_VALID, E_W, PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA } from "../../vocabulary/epcm.ts";
 import {
   ATTR_DEBUG,
   ATTR_INIT,
   ATTR_MODE64BIT,
-  PT_REG,
-  PT_SECS,
-  PT_TCS,
-  PT_TRIM,
-  PT_VA,
   SGX_INVALID_ATTRIBUTE,
   SGX_INVALID_MEASUREMENT,
   TCS_AEP,
@@ -22,7 +18,7 @@ import {
   TCS_OSSA,
   TCS_STATE,
 } from "../constants.ts";
-import { E_R, E_VALID, E_W, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import {
   childCount,
   ENCLAVE_SIZE,

@@ -3,13 +3,7 @@
 // ("EPC page in use by another leaf") cannot fail in this single-threaded model and are omitted.
 
 import {
-  ATTR_DEBUG,
-  ATTR_EINITTOKENKEY,
-  ATTR_INIT,
-  ATTR_KSS,
-  ATTR_MODE64BIT,
-  ATTR_PROVISIONKEY,
-  PAGE_SIZE,
+  E_RWX,
   PT_REG,
   PT_SECS,
   PT_TCS,
@@ -18,6 +12,15 @@ import {
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+} from "../../vocabulary/epcm.ts";
+import {
+  ATTR_DEBUG,
+  ATTR_EINITTOKENKEY,
+  ATTR_INIT,
+  ATTR_KSS,
+  ATTR_MODE64BIT,
+  ATTR_PROVISIONKEY,
+  PAGE_SIZE,
   SGX_INVALID_ATTRIBUTE,
   SGX_INVALID_MEASUREMENT,
   TCS_AEP,
@@ -27,7 +30,7 @@ import {
   TCS_STATE,
 } from "../constants.ts";
 import { type Cpu, gp, isFault, type Outcome, pfEncls } from "../cpu.ts";
-import { E_RWX, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import { measure } from "../measure.ts";
 import { logLeaf } from "./log.ts";
 

@@ -7,12 +7,22 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  ATTR_MODE64BIT,
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_VALID,
+  E_W,
+  E_X,
   PT_REG,
   PT_SECS,
   PT_TCS,
   PT_TRIM,
   PT_VA,
+} from "../../vocabulary/epcm.ts";
+import {
+  ATTR_MODE64BIT,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
   TCS_AEP,
@@ -25,7 +35,7 @@ import {
   VEC_PF,
 } from "../constants.ts";
 import type { Fault } from "../cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_VALID, E_W, E_X, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import {
   childCount,
   type Enclave,

@@ -2,13 +2,18 @@
 // Operand addresses are linear; the processor translates them through the page tables (Mmu)
 // before the EPCM checks, so a missing PTE is an ordinary #PF the kernel can fix.
 
-import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "../access.ts";
 import {
-  ATTR_MODE64BIT,
-  PAGE_SIZE,
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_RWX,
+  E_W,
   PT_REG,
   PT_TCS,
   PT_TRIM,
+  permsText,
   SECINFO_MODIFIED,
   SECINFO_PENDING,
   SECINFO_PR,
@@ -17,6 +22,12 @@ import {
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+} from "../../vocabulary/epcm.ts";
+import { hex } from "../../vocabulary/hex.ts";
+import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "../access.ts";
+import {
+  ATTR_MODE64BIT,
+  PAGE_SIZE,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
   TCS_AEP,
@@ -29,9 +40,9 @@ import {
   TCS_STATE,
 } from "../constants.ts";
 import { type Cpu, type Fault, gp, isFault, type LogicalProcessor, type Outcome, pfEnclu } from "../cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_RWX, E_W, E_X, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
-import { hex, logLeaf } from "./log.ts";
+import { logLeaf } from "./log.ts";
 
 /** CSSA and NSSA share the TCS word at offset 24. */
 export function tcsCssa(cpu: Cpu, tcs: number): number {
@@ -329,7 +340,7 @@ export function EACCEPTCOPY(
     "EACCEPTCOPY",
     d,
     out,
-    `copies ${cpu.label(src)} into the pending page ${cpu.label(dst)} and accepts it with permissions ${permLetters(secinfo)}`,
+    `copies ${cpu.label(src)} into the pending page ${cpu.label(dst)} and accepts it with permissions ${permsText(secinfo)}`,
     dst,
   );
   return out;
@@ -364,12 +375,8 @@ export function EMODPE(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target: 
     "EMODPE",
     t,
     out,
-    `extends the EPCM permissions of ${cpu.label(target)} to ${t >= 0 && epc.isValid(t) ? epc.permString(t) : "?"} (OR with ${permLetters(secinfo)}); PR is untouched`,
+    `extends the EPCM permissions of ${cpu.label(target)} to ${t >= 0 && epc.isValid(t) ? epc.permString(t) : "?"} (OR with ${permsText(secinfo)}); PR is untouched`,
     target,
   );
   return out;
-}
-
-function permLetters(secinfo: number): string {
-  return (secinfo & E_R ? "R" : "-") + (secinfo & E_W ? "W" : "-") + (secinfo & E_X ? "X" : "-");
 }

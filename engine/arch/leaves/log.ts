@@ -1,5 +1,6 @@
 // One trace event per leaf execution: the leaf, its EPC operand and its outcome.
 
+import { hex } from "../../vocabulary/hex.ts";
 import { sgxCodeName } from "../constants.ts";
 import { type Cpu, isFault, type Outcome } from "../cpu.ts";
 
@@ -23,10 +24,6 @@ const WHY: Record<number, string> = {
 };
 
 const ENCLU = new Set(["EENTER", "ERESUME", "EEXIT", "EACCEPT", "EACCEPTCOPY", "EMODPE"]);
-
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
 
 /** Describe an outcome in a learner's words and record it. */
 export function logLeaf(

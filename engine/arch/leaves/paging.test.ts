@@ -4,11 +4,21 @@
 
 import { describe, expect, it } from "vitest";
 import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_VALID,
+  E_W,
+  E_X,
   PT_REG,
   PT_SECS,
   PT_TCS,
   PT_TRIM,
   PT_VA,
+} from "../../vocabulary/epcm.ts";
+import {
   SGX_BLKSTATE,
   SGX_CHILD_PRESENT,
   SGX_ENCLAVE_ACT,
@@ -21,18 +31,7 @@ import {
   SGX_VA_SLOT_OCCUPIED,
   VA_SLOT_COUNT,
 } from "../constants.ts";
-import {
-  E_BLOCKED,
-  E_MODIFIED,
-  E_PENDING,
-  E_PR,
-  E_R,
-  E_VALID,
-  E_W,
-  E_X,
-  NONE,
-  type SealedPage,
-} from "../epc.ts";
+import { NONE, type SealedPage } from "../epc.ts";
 import {
   childCount,
   entry,

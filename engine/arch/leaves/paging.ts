@@ -1,11 +1,18 @@
 // EPC paging and page freeing: EPA, EBLOCK, ETRACK, EWB, ELDU/ELDB, EREMOVE (SDM Vol. 3D).
 
 import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_RWX,
   PT_REG,
   PT_SECS,
   PT_TCS,
   PT_TRIM,
   PT_VA,
+} from "../../vocabulary/epcm.ts";
+import {
   SGX_BLKSTATE,
   SGX_CHILD_PRESENT,
   SGX_ENCLAVE_ACT,
@@ -20,7 +27,7 @@ import {
   VA_SLOT_COUNT,
 } from "../constants.ts";
 import { type Cpu, gp, type Outcome, pfEncls } from "../cpu.ts";
-import { cloneSecs, E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_RWX, NONE, type SealedPage } from "../epc.ts";
+import { cloneSecs, NONE, type SealedPage } from "../epc.ts";
 import { measure } from "../measure.ts";
 import { logLeaf } from "./log.ts";
 

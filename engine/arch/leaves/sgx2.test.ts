@@ -2,8 +2,23 @@
 // Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index (model choice, §3.4/§9.7).
 
 import { describe, expect, it } from "vitest";
-import { PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_VALID, E_W, E_X, NONE } from "../epc.ts";
+import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_VALID,
+  E_W,
+  E_X,
+  PT_REG,
+  PT_SECS,
+  PT_TCS,
+  PT_TRIM,
+  PT_VA,
+} from "../../vocabulary/epcm.ts";
+import { SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
+import { NONE } from "../epc.ts";
 import {
   childCount,
   ENCLAVE_SIZE,

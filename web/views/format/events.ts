@@ -1,5 +1,5 @@
 // The events of a step by who acted (user space, kernel, CPU) and in a few words.
-import type { TraceEvent } from "../../../engine/index.ts";
+import type { TraceEvent } from "../../engine/client.ts";
 import { eventFaultLabel } from "./faults.ts";
 
 export const KIND_LABELS: Record<TraceEvent["kind"], string> = {

@@ -1,5 +1,5 @@
 // Faults as the SDM writes them: "#PF 0x8007" (vector mnemonic and error code).
-import type { TraceEvent } from "../../../engine/index.ts";
+import type { TraceEvent } from "../../engine/client.ts";
 
 const VECTOR_NAMES: Record<number, string> = {
   0: "#DE",

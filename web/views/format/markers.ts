@@ -1,6 +1,6 @@
 // Timeline markers: what makes a step stand out (an exception, an errno, an SGX status, an
 // unmet expectation, faults inside it), and markers binned so long runs draw a bounded number.
-import type { TraceStep } from "../../../engine/index.ts";
+import type { TraceStep } from "../../engine/client.ts";
 import { faultLabel } from "./faults.ts";
 import { opSummary } from "./ops.ts";
 

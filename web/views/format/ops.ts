@@ -1,6 +1,6 @@
 // An op and its outcome in a learner's words: "ioctl SGX_IOC_ENCLAVE_ADD_PAGES 0x0 +0x2000",
 // the op's fields as written, and what user space got back. Formats the trace only.
-import type { TraceStep } from "../../../engine/index.ts";
+import type { TraceStep } from "../../engine/client.ts";
 import { faultLabel } from "./faults.ts";
 
 function text(value: unknown): string | undefined {

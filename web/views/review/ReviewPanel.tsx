@@ -1,7 +1,7 @@
 // Reviewer mode: for an ioctl step, the driver's checks in the order ioctl.c makes them, with
 // the one that decided the outcome highlighted, and the kernel functions the call went through.
 // All of it is the engine's record of the call (TraceStep.review, engine/kernel/checks.ts).
-import type { TraceStep } from "../../../engine/index.ts";
+import type { TraceStep } from "../../engine/client.ts";
 import { useExplorer } from "../../store/explorer.ts";
 import { opSummary } from "../format/ops.ts";
 import "./review.css";
