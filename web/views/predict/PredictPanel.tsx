@@ -2,7 +2,9 @@
 // errno, an exception with its error code, an SGX code) and the EPCM entry of the page the step
 // names; "Check" runs the step and marks each guess against what the engine reports, with the
 // engine's reason. The form starts from the page as it is now, so only the changes need setting.
+
 import { type FormEvent, useEffect, useId, useState } from "react";
+import { E_R, E_W, E_X, parsePerms } from "../../../engine/vocabulary/index.ts";
 import type { StepOutcome, StepQuestion } from "../../engine/client.ts";
 import { stepOutcome, stepQuestion } from "../../store/engine-queries.ts";
 import { useExplorer } from "../../store/explorer.ts";
@@ -32,6 +34,7 @@ const DETAIL: Partial<
 
 function startingGuess(q: StepQuestion): Guess {
   const b = q.page?.before;
+  const perms = b?.valid ? Math.max(0, parsePerms(b.perms)) : 0;
   return {
     result: "ok",
     errno: "EINVAL",
@@ -40,9 +43,9 @@ function startingGuess(q: StepQuestion): Guess {
     page: q.page
       ? {
           type: b?.valid ? (b.type ?? "none") : "none",
-          r: b?.perms[0] === "R",
-          w: b?.perms[1] === "W",
-          x: b?.perms[2] === "X",
+          r: (perms & E_R) !== 0,
+          w: (perms & E_W) !== 0,
+          x: (perms & E_X) !== 0,
           pending: b?.pending ?? false,
           modified: b?.modified ?? false,
           pr: b?.pr ?? false,
