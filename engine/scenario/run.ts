@@ -377,9 +377,13 @@ export class Simulation {
       const listed = changed.slice(0, EVENT_EPCM_LISTED).sort((a, b) => a - b);
       e.epcm = listed.map((p) => this.entryJson(p));
       if (changed.length > listed.length) e.epcm_more = changed.length - listed.length;
-      this.eventRec.record(changed, (p) => {
+      const epc = this.kernel.cpu.epc;
+      this.eventRec.record(changed, (p, row) => {
         const o = this.ownerOf(p);
-        return { flags: this.kernel.cpu.epc.flags[p], pt: this.kernel.cpu.epc.pt[p], ...o };
+        row.flags = epc.flags[p];
+        row.pt = epc.pt[p];
+        row.encl = o.encl;
+        row.offset = o.offset;
       });
       this.eventDirty = [];
       this.eventSeq++;
