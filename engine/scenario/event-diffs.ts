@@ -36,11 +36,14 @@ export interface DiffRow {
 export type ReadEntry = (epc: number, row: DiffRow) => void;
 
 /**
- * Collects one step's per-event rows in typed arrays that grow by doubling (no object per row:
- * a step that EAUGs millions of pages stays affordable); `finish()` hands them over.
+ * Collects one step's per-event rows in typed arrays (no object per row: a step that EAUGs
+ * millions of pages stays affordable). Pages are `add`ed as they change;
+ * `record` closes them into the current event's rows; `finish()` hands the step's rows over.
  */
 export class EventDiffRecorder {
+  /** Rows closed so far; pages added since are pending in `epc[n, n + pending)`. */
   private n = 0;
+  private pendingCount = 0;
   private epc = new Int32Array(16);
   private flags = new Uint8Array(16);
   private pt = new Uint8Array(16);
@@ -49,38 +52,67 @@ export class EventDiffRecorder {
   private end: number[] = [];
   private readonly row: DiffRow = { flags: 0, pt: 0, encl: 0, offset: 0 };
 
-  private reserve(extra: number): void {
-    const need = this.n + extra;
-    if (need <= this.epc.length) return;
-    let cap = this.epc.length * 2;
-    while (cap < need) cap *= 2;
-    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a.subarray(0, this.n));
-      return b;
-    };
-    this.epc = grow(this.epc, (k) => new Int32Array(k));
-    this.flags = grow(this.flags, (k) => new Uint8Array(k));
-    this.pt = grow(this.pt, (k) => new Uint8Array(k));
-    this.encl = grow(this.encl, (k) => new Int32Array(k));
-    this.offset = grow(this.offset, (k) => new Float64Array(k));
+  /** Room for one more pending page: the page list doubles (4 bytes a page). */
+  private growPages(): void {
+    const epc = new Int32Array(this.epc.length * 2);
+    epc.set(this.epc.subarray(0, this.n + this.pendingCount));
+    this.epc = epc;
   }
 
-  /** The pages one event changed (distinct, any order), read right after the event. */
-  record(pages: readonly number[], read: ReadEntry): void {
-    this.reserve(pages.length);
+  /**
+   * Room for `rows` rows of values. They grow only when an event closes, to what is needed (at
+   * least double), so one event of millions of pages allocates its values once, exactly.
+   */
+  private growValues(rows: number): void {
+    if (rows <= this.flags.length) return;
+    const cap = Math.max(rows, this.flags.length * 2);
+    const n = this.n;
+    const flags = new Uint8Array(cap);
+    flags.set(this.flags.subarray(0, n));
+    this.flags = flags;
+    const pt = new Uint8Array(cap);
+    pt.set(this.pt.subarray(0, n));
+    this.pt = pt;
+    const encl = new Int32Array(cap);
+    encl.set(this.encl.subarray(0, n));
+    this.encl = encl;
+    const offset = new Float64Array(cap);
+    offset.set(this.offset.subarray(0, n));
+    this.offset = offset;
+  }
+
+  /** A page changed (the caller passes each page once per event). */
+  add(page: number): void {
+    if (this.n + this.pendingCount === this.epc.length) this.growPages();
+    this.epc[this.n + this.pendingCount++] = page;
+  }
+
+  /** Pages changed since the last recorded event. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  /** The first `k` pending pages, in the order they changed. */
+  firstPending(k: number): number[] {
+    return Array.from(this.epc.subarray(this.n, this.n + Math.min(k, this.pendingCount)));
+  }
+
+  /** The pending pages become the current event's rows (sorted), read right after the event. */
+  record(read: ReadEntry): void {
     const from = this.n;
-    for (let i = 0; i < pages.length; i++) this.epc[from + i] = pages[i];
-    this.epc.subarray(from, from + pages.length).sort();
+    const to = from + this.pendingCount;
+    this.growValues(to);
+    this.epc.subarray(from, to).sort();
     const row = this.row;
-    for (let i = from; i < from + pages.length; i++) {
+    for (let i = from; i < to; i++) {
       read(this.epc[i], row);
       this.flags[i] = row.flags;
       this.pt[i] = row.pt;
       this.encl[i] = row.encl;
       this.offset[i] = row.offset;
     }
-    this.n += pages.length;
+    this.n = to;
+    this.pendingCount = 0;
   }
 
   /** Closes the current event (call once per event, with or without rows). */
@@ -88,20 +120,23 @@ export class EventDiffRecorder {
     this.end.push(this.n);
   }
 
-  /** The step's rows (copied to their exact size); the recorder starts over empty. */
+  /** The step's rows (pages still pending belong to no event and are dropped); starts over empty. */
   finish(): EventDiffs {
     const n = this.n;
+    // Value columns filled exactly are handed over as they are (no second copy of a huge step).
+    const whole = n === this.flags.length;
     const out: EventDiffs = {
       end: Uint32Array.from(this.end),
       epc: this.epc.slice(0, n),
-      flags: this.flags.slice(0, n),
-      pt: this.pt.slice(0, n),
-      encl: this.encl.slice(0, n),
-      offset: this.offset.slice(0, n),
+      flags: whole ? this.flags : this.flags.slice(0, n),
+      pt: whole ? this.pt : this.pt.slice(0, n),
+      encl: whole ? this.encl : this.encl.slice(0, n),
+      offset: whole ? this.offset : this.offset.slice(0, n),
     };
     this.n = 0;
+    this.pendingCount = 0;
     this.end = [];
-    if (this.epc.length > 1024) {
+    if (whole || this.epc.length > 1024) {
       this.epc = new Int32Array(16);
       this.flags = new Uint8Array(16);
       this.pt = new Uint8Array(16);

@@ -99,8 +99,7 @@ export class Simulation {
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
   private readonly stamp: Uint32Array;
   private dirty: number[] = [];
-  /** Distinct EPC pages changed since the last recorded event, in change order (eventStamp dedups). */
-  private eventDirty: number[] = [];
+  /** Events are numbered so eventStamp adds each changed page to the event recorder once. */
   private eventSeq = 1;
   private readonly eventStamp: Uint32Array;
   /** Called every 1024 entries of a repeated step (done, total): long runs report progress. */
@@ -125,7 +124,7 @@ export class Simulation {
     this.kernel.cpu.epc.onChange = (epc) => {
       if (this.eventStamp[epc] !== this.eventSeq) {
         this.eventStamp[epc] = this.eventSeq;
-        this.eventDirty.push(epc);
+        this.eventRec.add(epc);
       }
       if (this.stamp[epc] !== this.stepNo + 1) {
         this.stamp[epc] = this.stepNo + 1;
@@ -148,7 +147,6 @@ export class Simulation {
       stamp: this.stamp.slice(),
       eventStamp: this.eventStamp.slice(),
       dirty: [],
-      eventDirty: [],
       eventRec: new EventDiffRecorder(),
       diffs: [...this.diffs],
       eventDiffs: [...this.eventDiffs],
@@ -169,7 +167,6 @@ export class Simulation {
     const step = this.scenario.steps[index];
     const k = this.kernel;
     this.dirty = [];
-    this.eventDirty = [];
     this.eventSeq++;
     this.eventRec.finish();
     k.cpu.log.on = true;
@@ -372,20 +369,19 @@ export class Simulation {
    * changed (sorted by page), the event columns keep all of them.
    */
   private attachDelta(e: TraceEvent): void {
-    const changed = this.eventDirty;
-    if (changed.length > 0) {
-      const listed = changed.slice(0, EVENT_EPCM_LISTED).sort((a, b) => a - b);
+    const changed = this.eventRec.pending;
+    if (changed > 0) {
+      const listed = this.eventRec.firstPending(EVENT_EPCM_LISTED).sort((a, b) => a - b);
       e.epcm = listed.map((p) => this.entryJson(p));
-      if (changed.length > listed.length) e.epcm_more = changed.length - listed.length;
+      if (changed > listed.length) e.epcm_more = changed - listed.length;
       const epc = this.kernel.cpu.epc;
-      this.eventRec.record(changed, (p, row) => {
+      this.eventRec.record((p, row) => {
         const o = this.ownerOf(p);
         row.flags = epc.flags[p];
         row.pt = epc.pt[p];
         row.encl = o.encl;
         row.offset = o.offset;
       });
-      this.eventDirty = [];
       this.eventSeq++;
     }
     this.eventRec.endEvent();
