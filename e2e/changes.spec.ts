@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
 import { TOTAL_SIZE } from "../engine/flows/standard-build.ts";
@@ -59,6 +60,8 @@ test("restricting 200 pages in one ioctl: every page's earlier state, and all pa
   await page.getByRole("button", { name: "Go to end" }).click();
   await expect(position(page)).toHaveText("Step 13 of 13");
   await expect(whatChanged(page)).toContainText(`and ${PAGES - 12} more EPC pages`);
+  const axe = await new AxeBuilder({ page }).include(".narration").analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   await expect(changeOf(page, FIRST)).toContainText(/REG RW-\s*→\s*became\s*REG R-- PR/);
   await expect(whatChanged(page)).not.toContainText("not recorded");
   await whatChanged(page)
