@@ -1,7 +1,6 @@
 // Architectural constants of SGX (Intel SDM Vol. 3D; Linux arch/x86/include/asm/sgx.h).
 
 export const PAGE_SIZE = 4096;
-export const PAGE_SHIFT = 12;
 
 // Page types, SECINFO.FLAGS bits and EPCM flag bits: ../vocabulary/epcm.ts.
 
@@ -12,6 +11,9 @@ export const ATTR_MODE64BIT = 0x4;
 export const ATTR_PROVISIONKEY = 0x10;
 export const ATTR_EINITTOKENKEY = 0x20;
 export const ATTR_KSS = 0x80;
+/** Every ATTRIBUTES bit the model's CPU supports; the others are reserved (asm/sgx.h: SGX_ATTR_RESERVED_MASK). */
+export const ATTR_KNOWN =
+  ATTR_INIT | ATTR_DEBUG | ATTR_MODE64BIT | ATTR_PROVISIONKEY | ATTR_EINITTOKENKEY | ATTR_KSS;
 
 /** SGX status codes returned in RAX (SDM "Error codes"; asm/sgx.h enum sgx_return_code). */
 export const SGX_SUCCESS = 0;
@@ -76,11 +78,6 @@ export const PF_W = 0x2;
 export const PF_U = 0x4;
 export const PF_I = 0x10;
 export const PF_SGX = 0x8000;
-
-/** ENCLU leaf numbers as reported in sgx_enclave_run.function. */
-export const ENCLU_EENTER = 2;
-export const ENCLU_ERESUME = 3;
-export const ENCLU_EEXIT = 4;
 
 /** VA page geometry (SDM: 512 8-byte slots; kernel SGX_VA_SLOT_COUNT). */
 export const VA_SLOT_COUNT = 512;

@@ -49,7 +49,7 @@ export interface SealedPage {
   vaSlots?: Float64Array;
   /**
    * MAC over the page contents, PCMD.SECINFO, LINADDR, the owning enclave's EID and the version
-   * (SDM ELDU; reference §4.12 step 7): ELDU recomputes it, so a tampered PCMD fails to load.
+   * (SDM ELDU; SDM: ELDU): ELDU recomputes it, so a tampered PCMD fails to load.
    */
   mac: number;
 }

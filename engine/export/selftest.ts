@@ -1,5 +1,5 @@
 // Export a scenario as a kernel selftest: a `TEST_F(enclave, <name>)` written against the harness
-// and helpers of tools/testing/selftests/sgx/main.c (kernel-selftests §0.3, §2, §3), ready to be
+// and helpers of tools/testing/selftests/sgx/main.c (selftests main.c, defines.h: enum encl_op_type), ready to be
 // pasted into main.c. The scenario must start with the standard build (flows/standard-build.ts),
 // which becomes main.c's `setup_test_encl()`; every later step becomes the C that main.c's tests
 // write for it, and every outcome the engine computed for that step becomes an assertion:
@@ -500,7 +500,7 @@ class Exporter {
       : `${this.cur.encl}.encl_base + ${hexOf(offset)}`;
   }
 
-  /** What lives at an enclave offset in the measured layout (kernel-selftests §1.1), if known. */
+  /** What lives at an enclave offset in the measured layout (selftests test_encl.lds), if known. */
   private place(offset: number): string | undefined {
     const { total, size } = this.cur.layout;
     const known: Record<number, string> = {
@@ -666,7 +666,7 @@ class Exporter {
       case "SGX_IOC_ENCLAVE_REMOVE_PAGES": {
         const fields = a as unknown as Record<string, number>;
         const inputs = Object.entries(fields).filter(([k]) => k !== "cmd");
-        // main.c's SGX2 probe: the all-zero struct the memset left (kernel-selftests §0.3).
+        // main.c's SGX2 probe: the all-zero struct the memset left (selftests main.c).
         if (inputs.every(([, n]) => n === 0)) break;
         field("offset", hexOf(a.offset), a.offset);
         field("length", length(a.length));

@@ -1,7 +1,7 @@
 // The built-in flows: the kernel SGX selftests that exercise the EPCM, translated step by
 // step into scenarios (raw "epcm-scenario/1" JSON, as a user would write or share them),
 // plus a few flows of our own. Every expectation in them is a value the selftest asserts or
-// one that follows from the reference documents cited in each module.
+// one that follows from the SDM leaf or kernel function cited in each module.
 
 import { augment } from "./augment.ts";
 import { augmentViaEaccept } from "./augment-via-eaccept.ts";
@@ -17,6 +17,7 @@ import { removeAddedPageInvalidAccess } from "./remove-added-page-invalid-access
 import { removeAddedPageInvalidAccessAfterEaccept } from "./remove-added-page-invalid-access-after-eaccept.ts";
 import { removeAddedPageNoEaccept } from "./remove-added-page-no-eaccept.ts";
 import { removeUntouchedPage } from "./remove-untouched-page.ts";
+import type { BuiltInFlow } from "./steps.ts";
 import { tcsCreate } from "./tcs-create.ts";
 import { tcsEntry } from "./tcs-entry.ts";
 import { tcsPermissions } from "./tcs-permissions.ts";
@@ -25,15 +26,7 @@ import { unclobberedVdso } from "./unclobbered-vdso.ts";
 import { unclobberedVdsoOversubscribed } from "./unclobbered-vdso-oversubscribed.ts";
 import { unclobberedVdsoOversubscribedRemove } from "./unclobbered-vdso-oversubscribed-remove.ts";
 
-export interface BuiltInFlow {
-  /** kebab-case, e.g. "augment" (the selftest's name with dashes). */
-  id: string;
-  title: string;
-  /** One line for a learner. */
-  description: string;
-  /** Raw scenario JSON ("epcm-scenario/1"). */
-  scenario: Record<string, unknown>;
-}
+export type { BuiltInFlow };
 
 /** Every built-in flow; the first one (augment) is the default. */
 export const flows: BuiltInFlow[] = [

@@ -1,24 +1,21 @@
-// Selftest `unclobbered_vdso` (kernel-selftests §3.1): a plain EENTER/EEXIT round trip.
+// Selftest `unclobbered_vdso` (selftests main.c: TEST_F(enclave, unclobbered_vdso)): a plain EENTER/EEXIT round trip.
 // The selftest enters through `sgx_enter_enclave`, an assembly wrapper that saves the
 // callee-saved registers around the vDSO call; the model does not track registers, so the
 // calls below are the same enclave entries the wrapper makes. The selftest checks ret 0,
 // function == EEXIT and user_data == 0 (no user handler here); it does not check the
 // exception fields.
 
-import type { BuiltInFlow } from "./index.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, read, scenario, write } from "./steps.ts";
+import { eenter, flow, read, write } from "./steps.ts";
 
 const description =
   "Enter the enclave, store MAGIC in its buffer, enter again and read it back: the basic EENTER/EEXIT round trip.";
 
-export const unclobberedVdso: BuiltInFlow = {
-  id: "unclobbered-vdso",
-  title: "unclobbered_vdso: EENTER/EEXIT round trip",
+export const unclobberedVdso = flow(
+  "unclobbered-vdso",
+  "unclobbered_vdso: EENTER/EEXIT round trip",
   description,
-  scenario: scenario({
-    title: "unclobbered_vdso: EENTER/EEXIT round trip",
-    description,
+  {
     steps: [
       ...standardBuild(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
@@ -30,5 +27,5 @@ export const unclobberedVdso: BuiltInFlow = {
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),
     ],
-  }),
-};
+  },
+);

@@ -4,6 +4,7 @@
 
 import type { Simulation } from "../scenario/run.ts";
 import { E_MODIFIED, E_PENDING, E_PR, E_RWX, pageTypeName } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { type EnclaveState, PAGE, type PageState, type ReferenceModel, stateKey } from "./reference-model.ts";
 
 const NONE = -1;
@@ -18,13 +19,7 @@ export interface ObservedPage {
   resident: boolean;
 }
 
-export interface ObservedEnclave {
-  name: string;
-  base: number;
-  size: number;
-  created: boolean;
-  initialized: boolean;
-  released: boolean;
+export interface ObservedEnclave extends Omit<EnclaveState, "pages"> {
   pages: Map<number, ObservedPage>;
 }
 
@@ -70,8 +65,6 @@ export function observe(sim: Simulation): Map<string, ObservedEnclave> {
 export function observedKey(p: ObservedPage): string {
   return stateKey(p as unknown as PageState);
 }
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** Differences between the model's prediction and the engine's state (empty when they agree). */
 export function compare(model: ReferenceModel, engine: Map<string, ObservedEnclave>): string[] {

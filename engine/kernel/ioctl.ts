@@ -3,8 +3,7 @@
 
 import {
   ATTR_DEBUG,
-  ATTR_EINITTOKENKEY,
-  ATTR_INIT,
+  ATTR_KNOWN,
   ATTR_KSS,
   ATTR_MODE64BIT,
   ATTR_PROVISIONKEY,
@@ -52,6 +51,55 @@ export interface SyscallResult {
   errno?: string;
   /** Output fields of the ioctl struct as written back. */
   arg?: Record<string, string>;
+}
+
+/** Pages of a range ioctl logged in full; the rest run with the log off (a long range stays readable). */
+const LOGGED_PAGES = 2;
+
+/**
+ * The per-page loop of the range ioctls (ADD_PAGES, RESTRICT_PERMISSIONS, MODIFY_TYPES,
+ * REMOVE_PAGES): `each(c)` for every page at byte `c` of the range until one returns an errno.
+ * The first LOGGED_PAGES pages are logged in full, the others quietly; when all succeed and some
+ * were quiet, one line (`rest(n)`) says the same happened to the other `n`. Returns the bytes done
+ * (the ioctl's `count`) and the errno that stopped the loop.
+ */
+function eachPage(
+  k: Kernel,
+  length: number,
+  each: (c: number) => string | undefined,
+  rest: (n: number) => string,
+  source: string,
+): { done: number; errno: string | undefined } {
+  let c = 0;
+  let errno: string | undefined;
+  for (; c < length; c += 4096) {
+    const wasOn = k.cpu.log.on;
+    if (c >= LOGGED_PAGES * 4096) k.cpu.log.on = false;
+    errno = each(c);
+    k.cpu.log.on = wasOn;
+    if (errno) break;
+  }
+  const pages = length / 4096;
+  if (pages > LOGGED_PAGES && !errno) k.ev("kernel", () => rest(pages - LOGGED_PAGES), source);
+  return { done: c, errno };
+}
+
+/** A range ioctl that stopped part way: the errno, and `count` says how many bytes were done. */
+function stoppedAt(
+  k: Kernel,
+  encl: Encl,
+  addr: number,
+  errno: string,
+  fn: string,
+  arg: Record<string, string>,
+): SyscallResult {
+  return refuse(
+    k,
+    errno,
+    `stopped at ${encl.name}+${hex(addr)}; count says how many bytes were done`,
+    fn,
+    arg,
+  );
 }
 
 export function ok(arg?: Record<string, string>): SyscallResult {
@@ -195,22 +243,13 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
     `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${permsText(perms)}`}${measure ? ", measured" : ""}.`,
     `${IOCTL}: ${fn}`,
   );
-  let c = 0;
-  let errno: string | undefined;
-  const quietFrom = 2; // log the first pages in full; a long add stays readable
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (c / 4096 >= quietFrom) k.cpu.log.on = false;
-    errno = addPage(k, encl, a, a.offset + c, c, pt, perms, measure);
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (a.length / 4096 > quietFrom && !errno)
-    k.ev(
-      "kernel",
-      `... and the same for the remaining ${a.length / 4096 - quietFrom} page(s).`,
-      `${IOCTL}: ${fn}`,
-    );
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) => addPage(k, encl, a, a.offset + c, c, pt, perms, measure),
+    (n) => `... and the same for the remaining ${n} page(s).`,
+    `${IOCTL}: ${fn}`,
+  );
   const arg = { count: hex(c) };
   if (errno)
     return refuse(
@@ -296,14 +335,7 @@ function addPage(
 // ---------------------------------------------------------------- SGX_IOC_ENCLAVE_INIT
 
 /** Reserved bits the platform refuses in SIGSTRUCT (v6.0 SGX_ATTR_RESERVED_MASK; MISCSELECT bit 0 only; XFRM as CPUID). */
-const RESERVED_ATTRIBUTES = ~(
-  ATTR_INIT |
-  ATTR_DEBUG |
-  ATTR_MODE64BIT |
-  ATTR_PROVISIONKEY |
-  ATTR_EINITTOKENKEY |
-  ATTR_KSS
-);
+const RESERVED_ATTRIBUTES = ~ATTR_KNOWN;
 const RESERVED_MISC = ~0x1;
 const RESERVED_XFRM = ~0x2e7;
 
@@ -445,45 +477,37 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
     return refuse(k, "EINVAL", "permissions has W without R", fn);
   if (check(k, "rp.inout", a.result !== 0 || a.count !== 0))
     return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
-  let c = 0;
   let result = 0;
-  let errno: string | undefined;
   const inner = "ioctl.c: sgx_enclave_restrict_permissions()";
-  const many = a.length / 4096 > 2;
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (many && c >= 8192) k.cpu.log.on = false;
-    reclaimDirect(k);
-    const page = loadPage(k, encl, a.offset + c);
-    if (typeof page === "string") errno = page;
-    else if (check(k, "rp.reg", page.type !== PT_REG)) {
-      k.ev(
-        "kernel",
-        `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
-        inner,
-      );
-      errno = "EINVAL";
-    } else {
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) => {
+      reclaimDirect(k);
+      const page = loadPage(k, encl, a.offset + c);
+      if (typeof page === "string") return page;
+      if (check(k, "rp.reg", page.type !== PT_REG)) {
+        k.ev(
+          "kernel",
+          () =>
+            `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
+          inner,
+        );
+        return "EINVAL";
+      }
       const out = EMODPR(k.cpu, a.permissions, page.epc);
       if (check(k, "rp.emodpr", isFault(out) || out !== 0)) {
         if (!isFault(out)) result = out;
-        errno = "EFAULT";
-      } else if (check(k, "etrack", !enclaveEtrack(k, encl))) errno = "EFAULT";
-    }
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (many && !errno)
-    k.ev("kernel", `... and the same EMODPR + ETRACK for the other ${a.length / 4096 - 2} page(s).`, inner);
+        return "EFAULT";
+      }
+      if (check(k, "etrack", !enclaveEtrack(k, encl))) return "EFAULT";
+      return undefined;
+    },
+    (n) => `... and the same EMODPR + ETRACK for the other ${n} page(s).`,
+    inner,
+  );
   const arg: Record<string, string> = { result: hex(result), count: hex(c) };
-  if (errno)
-    return refuse(
-      k,
-      errno,
-      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
-      fn,
-      arg,
-    );
+  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
   k.ev(
     "kernel",
     "Done. The kernel changes neither vm_max_prot_bits nor the PTEs: the enclave must EACCEPT with PR to finish.",
@@ -511,30 +535,19 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
       { result: "0x0", count: "0x0" },
     );
   const inner = "ioctl.c: sgx_enclave_modify_types()";
-  let c = 0;
   let result = 0;
-  let errno: string | undefined;
-  const many = a.length / 4096 > 2;
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (many && c >= 8192) k.cpu.log.on = false;
-    errno = modifyOne(k, encl, a.offset + c, a.page_type, inner, (r) => {
-      result = r;
-    });
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (many && !errno)
-    k.ev("kernel", `... and the same EMODT + ETRACK for the other ${a.length / 4096 - 2} page(s).`, inner);
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) =>
+      modifyOne(k, encl, a.offset + c, a.page_type, inner, (r) => {
+        result = r;
+      }),
+    (n) => `... and the same EMODT + ETRACK for the other ${n} page(s).`,
+    inner,
+  );
   const arg = { result: hex(result), count: hex(c) };
-  if (errno)
-    return refuse(
-      k,
-      errno,
-      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
-      fn,
-      arg,
-    );
+  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
   return ok(arg);
 }
 
@@ -610,31 +623,15 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "rm.count", a.count !== 0)) return refuse(k, "EINVAL", "count must be 0 on input", fn);
   const inner = "ioctl.c: sgx_encl_remove_pages()";
-  let c = 0;
-  let errno: string | undefined;
-  const many = a.length / 4096 > 2;
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (many && c >= 8192) k.cpu.log.on = false;
-    errno = removeOne(k, encl, a.offset + c, inner);
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (many && !errno)
-    k.ev(
-      "kernel",
-      `... and the same EMODPR probe + EREMOVE for the other ${a.length / 4096 - 2} page(s).`,
-      inner,
-    );
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) => removeOne(k, encl, a.offset + c, inner),
+    (n) => `... and the same EMODPR probe + EREMOVE for the other ${n} page(s).`,
+    inner,
+  );
   const arg = { count: hex(c) };
-  if (errno)
-    return refuse(
-      k,
-      errno,
-      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
-      fn,
-      arg,
-    );
+  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
   return ok(arg);
 }
 

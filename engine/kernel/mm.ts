@@ -90,8 +90,11 @@ export class Mm implements Mmu {
     this.testAndClearYoung(linaddr);
   }
 
-  /** Remove [start, end) from every VMA (splitting as needed) and zap the PTEs there. */
-  unmapRange(start: number, end: number): void {
+  /**
+   * Split the VMAs at `start` and `end` (as split_vma() does) and replace the parts inside
+   * [start, end) by `inside(part)` (nothing when it returns undefined).
+   */
+  private splitRange(start: number, end: number, inside: (part: Vma) => Vma | undefined): void {
     const next: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) {
@@ -99,9 +102,16 @@ export class Mm implements Mmu {
         continue;
       }
       if (v.start < start) next.push({ ...v, end: start });
+      const part = inside({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end) });
+      if (part) next.push(part);
       if (v.end > end) next.push({ ...v, start: end });
     }
     this.vmas.splice(0, this.vmas.length, ...next);
+  }
+
+  /** Remove [start, end) from every VMA (splitting as needed) and zap the PTEs there. */
+  unmapRange(start: number, end: number): void {
+    this.splitRange(start, end, () => undefined);
     this.zapRange(start, end);
   }
 
@@ -124,17 +134,7 @@ export class Mm implements Mmu {
 
   /** mprotect: change the protection of [start, end), splitting VMAs. */
   protectRange(start: number, end: number, prot: number): void {
-    const next: Vma[] = [];
-    for (const v of this.vmas) {
-      if (v.end <= start || v.start >= end) {
-        next.push(v);
-        continue;
-      }
-      if (v.start < start) next.push({ ...v, end: start });
-      next.push({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end), prot });
-      if (v.end > end) next.push({ ...v, start: end });
-    }
-    this.vmas.splice(0, this.vmas.length, ...next);
+    this.splitRange(start, end, (part) => ({ ...part, prot }));
   }
 
   /** Whether [start, end) is fully covered by VMAs (mprotect/munmap need mapped memory). */

@@ -138,7 +138,7 @@ export class Vdso {
         k.ev(
           "vdso",
           () =>
-            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex64(r.value)}` : ""}.`,
+            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
           VSGX,
         );
       return rep;
@@ -203,6 +203,28 @@ export class Vdso {
     return { run: { function: fn, vector: f.vector, code: f.code, addr }, ...(stalled ? { stalled } : {}) };
   }
 
+  /**
+   * An enclave data access at `addr`: the EPC page it reaches, or the call's outcome when it
+   * faulted or fell on the abort page (outside ELRANGE on EPC memory: writes are dropped,
+   * reads return all ones; SDM §38.1).
+   */
+  private dataAccess(addr: number, kind: "read" | "write"): number | { out: Outcome; value?: bigint } {
+    const k = this.k;
+    const t = enclaveAccess(k.cpu, this.lp, addr, kind, k.mm);
+    if (isFault(t)) return { out: t };
+    if (t !== ABORT_PAGE) return t;
+    if (k.cpu.log.on)
+      k.ev(
+        "access",
+        () =>
+          kind === "write"
+            ? `The write to ${k.label(addr)} is outside ELRANGE and lands on EPC memory: dropped (abort page).`
+            : `The read of ${k.label(addr)} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
+        "SDM §38.1: non-enclave access to EPC",
+      );
+    return kind === "write" ? { out: 0 } : { out: 0, value: 0xffffffffffffffffn };
+  }
+
   /** Execute the call inside the enclave. */
   private exec(base: number, c: EnclaveCall): { out: Outcome; rax?: number; value?: bigint } {
     const k = this.k;
@@ -212,46 +234,26 @@ export class Vdso {
       case "nop":
         return { out: 0 };
       case "write": {
-        const t = enclaveAccess(cpu, this.lp, at(c.addr), "write", mm);
-        if (isFault(t)) return { out: t };
-        if (t === ABORT_PAGE) {
-          if (k.cpu.log.on)
-            k.ev(
-              "access",
-              () =>
-                `The write to ${k.label(at(c.addr))} is outside ELRANGE and lands on EPC memory: dropped (abort page).`,
-              "SDM §38.1: non-enclave access to EPC",
-            );
-          return { out: 0 };
-        }
+        const t = this.dataAccess(at(c.addr), "write");
+        if (typeof t !== "number") return t;
         cpu.epc.writeWord(t, (c.addr % 4096) - (c.addr % 8), c.value);
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave writes ${hex64(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
+            () => `The enclave writes ${hex(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
         return { out: 0 };
       }
       case "read": {
-        const t = enclaveAccess(cpu, this.lp, at(c.addr), "read", mm);
-        if (isFault(t)) return { out: t };
-        if (t === ABORT_PAGE) {
-          if (k.cpu.log.on)
-            k.ev(
-              "access",
-              () =>
-                `The read of ${k.label(at(c.addr))} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
-              "SDM §38.1: non-enclave access to EPC",
-            );
-          return { out: 0, value: 0xffffffffffffffffn };
-        }
+        const t = this.dataAccess(at(c.addr), "read");
+        if (typeof t !== "number") return t;
         const value = cpu.epc.readWord(t, (c.addr % 4096) - (c.addr % 8));
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave reads ${hex64(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
+            () => `The enclave reads ${hex(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
@@ -311,17 +313,13 @@ export class Vdso {
   }
 }
 
-function hex64(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}
-
 export function describeCall(k: Kernel, encl: Encl, c: EnclaveCall): string {
   const at = (off: number) => k.label(encl.base + off);
   switch (c.call) {
     case "nop":
       return "a no-op";
     case "write":
-      return `a write of ${hex64(c.value)} to ${at(c.addr)}`;
+      return `a write of ${hex(c.value)} to ${at(c.addr)}`;
     case "read":
       return `a read of ${at(c.addr)}`;
     case "exec":

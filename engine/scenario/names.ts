@@ -190,12 +190,6 @@ export function mmapFlagsToString(flags: number | bigint): string {
   return w === undefined ? String(flags) : bitsToString(w, MMAP_FLAGS);
 }
 
-/** SECS.ATTRIBUTES by name: "DEBUG|MODE64BIT". */
-export function attributesToString(attributes: number | bigint): string {
-  const w = toBig(attributes);
-  return w === undefined ? String(attributes) : bitsToString(w, ATTRIBUTE_FLAGS);
-}
-
 /** A permission mask by name: "R|W" ("0x0" for none). */
 export function permissionsToString(permissions: number | bigint): string {
   const w = toBig(permissions);

@@ -4,7 +4,6 @@ import { LIMITS } from "./limits.ts";
 import {
   ADD_PAGES_FLAGS,
   ATTRIBUTE_FLAGS,
-  attributesToString,
   MMAP_FLAGS,
   mmapFlagsToString,
   PAGE_TYPES,
@@ -273,8 +272,6 @@ describe("flag words", () => {
     expect(protToString(3)).toBe("PROT_READ|PROT_WRITE");
     expect(protToString(0xc)).toBe("PROT_EXEC|0x8");
     expect(mmapFlagsToString(0x11)).toBe("MAP_SHARED|MAP_FIXED");
-    expect(attributesToString(0x6)).toBe("DEBUG|MODE64BIT");
-    expect(attributesToString(0)).toBe("0x0");
     expect(permissionsToString(5)).toBe("R|X");
     expect(protToString(Number.NaN)).toBe("NaN");
   });

@@ -1,5 +1,5 @@
 // Validation of a user's scenario JSON into the normalized Scenario of types.ts.
-// Contract: ../shared/spec/scenario-format.md (version 1) — "A scenario that does not validate
+// Contract: docs/scenario-format.md (version 1), Scenario: "A scenario that does not validate
 // is rejected before any step runs, with a message that names the JSON path of the offending
 // field". Names and constants follow the uapi header (arch/x86/include/uapi/asm/sgx.h), the
 // SDM (SECINFO flags, page types, SECS attributes) and the syscalls (mmap, mprotect, PROT_*).
@@ -59,7 +59,7 @@ import {
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
 
 // ---------------------------------------------------------------------------------------------
-// Steps (contract, "Driver calls" and "Enclave calls").
+// Steps (docs/scenario-format.md, Driver calls and Enclave calls).
 
 const OPS = ["ioctl", "mmap", "mprotect", "munmap", "close", "reclaim", "EENTER", "ERESUME"] as const;
 type Op = (typeof OPS)[number];
@@ -99,7 +99,7 @@ function parseExpect(c: Collector, value: unknown, path: string): Expectation | 
     c.add(path, `expected an object (a partial trace step), got ${describeValue(value)}`);
     return undefined;
   }
-  // expect.epcm maps offsets to partial EPCM entries (contract, "Expectations").
+  // expect.epcm maps offsets to partial EPCM entries (docs/scenario-format.md, Expectations).
   const epcm = get(value, "epcm");
   if (epcm !== undefined) {
     const epcmPath = child(path, "epcm");
@@ -191,7 +191,7 @@ function parseData(
       c.add(at, `offset ${formatHex(off.value)} is not a multiple of 8 (data words are 8 bytes)`);
       continue;
     }
-    // Offsets are within the added range (contract); a zero length is the kernel's to refuse.
+    // Offsets are within the added range (docs/scenario-format.md, Driver calls); a zero length is the kernel's to refuse.
     if (length !== undefined && length > 0 && off.value + 8 > length) {
       c.add(at, `offset ${formatHex(off.value)} is outside the added range (length ${formatHex(length)})`);
       continue;
@@ -339,7 +339,7 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       break;
     }
     default: {
-      // Any other command reaches the kernel, which answers ENOTTY (contract); its arg is ignored.
+      // Any other command reaches the kernel, which answers ENOTTY (docs/scenario-format.md, Driver calls); its arg is ignored.
       if (parseArgObject(c, step, path, false) === undefined) return undefined;
       arg = { cmd: "unknown", name: cmd };
       break;
@@ -508,7 +508,7 @@ function parseMachine(c: Collector, value: unknown): Machine {
   return machine;
 }
 
-/** "Readers accept exactly "format": "epcm-scenario/1" and reject any other value" (contract). */
+/** "Readers accept exactly "format": "epcm-scenario/1" and reject any other value" (docs/scenario-format.md, Scenario). */
 function checkFormat(c: Collector, value: unknown): boolean {
   if (value === SCENARIO_FORMAT) return true;
   if (value === undefined) {

@@ -1,5 +1,5 @@
 // The scenario runner: executes a validated scenario step by step against the kernel model and
-// records the trace (contract: ../shared/spec/scenario-format.md, "Trace"). Deterministic: the
+// records the trace (docs/scenario-format.md, Trace). Deterministic: the
 // same scenario always gives the same trace.
 
 import { sgxCodeName } from "../arch/constants.ts";
@@ -19,7 +19,7 @@ import {
 import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
-import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
+import { type CallReport, Vdso } from "../kernel/vdso.ts";
 import {
   E_VALID,
   epcmFlagFields,
@@ -36,7 +36,7 @@ import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToStr
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 import type { EnclaveCall, IoctlArg, Scenario, Step } from "./types.ts";
 
-/** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
+/** Default enclave bases start here (docs/scenario-format.md, Driver calls: SGX_IOC_ENCLAVE_CREATE). */
 export const DEFAULT_BASE = 0x7f0000000000;
 
 /**
@@ -335,7 +335,7 @@ export class Simulation {
         out.call.ret = report.ret;
         out.call.ret_name = sgxCodeName(report.ret);
       }
-      if (report.value !== undefined) out.call.value = `0x${report.value.toString(16)}`;
+      if (report.value !== undefined) out.call.value = hex(report.value);
     }
     if (report.stalled) out.stalled = true;
     return undefined;
@@ -537,9 +537,7 @@ export function opJson(step: Step): Record<string, unknown> {
         else if (key === "page_type") arg[key] = PAGE_TYPE_NAMES[v as number] ?? hex(v as number);
         else if (typeof v === "number") arg[key] = hex(v);
         else if (key === "data" && Array.isArray(v))
-          arg[key] = Object.fromEntries(
-            (v as Array<[number, bigint]>).map(([o, w]) => [hex(o), `0x${w.toString(16)}`]),
-          );
+          arg[key] = Object.fromEntries((v as Array<[number, bigint]>).map(([o, w]) => [hex(o), hex(w)]));
         else if (key === "tcs" && Array.isArray(v))
           arg[key] = (v as Array<Record<string, number>>).map((t) => ({
             ossa: hex(t.ossa),
@@ -579,7 +577,7 @@ export function opJson(step: Step): Record<string, unknown> {
       for (const [key, v] of Object.entries(c)) {
         if (key === "secinfo") o[key] = secinfoName(v as number);
         else if (typeof v === "number") o[key] = hex(v);
-        else if (typeof v === "bigint") o[key] = `0x${v.toString(16)}`;
+        else if (typeof v === "bigint") o[key] = hex(v);
         else o[key] = v;
       }
       if (step.pages !== undefined) o.pages = step.pages;
@@ -587,5 +585,3 @@ export function opJson(step: Step): Record<string, unknown> {
     }
   }
 }
-
-export { describeCall };

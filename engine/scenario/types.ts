@@ -2,7 +2,7 @@
 // validation, and what the runner (run.ts) executes. Every number is already a number
 // (addresses, offsets and lengths fit in a double: ELRANGE is below 2^48) and every flag word
 // is already a bit mask; 64-bit data values are bigint. Names follow the uapi header, the SDM
-// and the syscalls, as in ../shared/spec/scenario-format.md (contract version 1).
+// and the syscalls, as in docs/scenario-format.md (contract version 1).
 
 import type {
   AddPagesArg,
@@ -16,16 +16,7 @@ import type {
 
 // The ioctl arguments and enclave calls are the kernel's vocabulary (../kernel/uapi.ts); the
 // scenario carries them as they are.
-export type {
-  AddPagesArg,
-  CreateArg,
-  EnclaveCall,
-  InitArg,
-  ModifyTypesArg,
-  RemovePagesArg,
-  RestrictPermissionsArg,
-  TcsImage,
-} from "../kernel/uapi.ts";
+export type * from "../kernel/uapi.ts";
 
 export const SCENARIO_FORMAT = "epcm-scenario/1";
 export const TRACE_FORMAT = "epcm-trace/1";

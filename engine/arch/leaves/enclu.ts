@@ -17,11 +17,10 @@ import {
   SECINFO_MODIFIED,
   SECINFO_PENDING,
   SECINFO_PR,
-  SECINFO_PT_MASK,
-  SECINFO_PT_SHIFT,
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+  secinfoPageType,
 } from "../../vocabulary/epcm.ts";
 import { hex } from "../../vocabulary/hex.ts";
 import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "../access.ts";
@@ -115,7 +114,7 @@ export function enterEnclave(
       Number(epc.readWord(t, TCS_OGSBASE)) % PAGE_SIZE !== 0
     )
       return gp("TCS.OSSA, OFSBASE or OGSBASE is not page aligned");
-    // SDM EENTER/ERESUME (reference §4.14 step 4): TCS.FLAGS bits 63:1 are reserved (bit 0 is DBGOPTIN).
+    // SDM EENTER/ERESUME (SDM: EENTER/ERESUME): TCS.FLAGS bits 63:1 are reserved (bit 0 is DBGOPTIN).
     if (epc.readWord(t, TCS_FLAGS) & ~1n) return gp("TCS.FLAGS has reserved bits set");
     if (!secs?.initialized) return gp("the enclave is not initialized");
     const cssa = tcsCssa(cpu, t);
@@ -166,7 +165,7 @@ export function enterEnclave(
 /** ENCLU[EEXIT]: leave the enclave; the TCS becomes inactive and the TLB is flushed. */
 export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
   const tcs = lp.tcs;
-  // SDM ENCLU (reference §3.1): EEXIT outside enclave mode is #GP(0).
+  // SDM ENCLU (SDM: ENCLU): EEXIT outside enclave mode is #GP(0).
   const out: Outcome = lp.secs === NONE ? gp("EEXIT outside enclave mode") : 0;
   if (out === 0) {
     cpu.epc.writeWord(tcs, TCS_STATE, 0n);
@@ -229,7 +228,7 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
     const r = operand(cpu, target, "read", mmu, "the target page");
     if (isFault(r)) return r;
     t = r;
-    const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+    const pt = secinfoPageType(secinfo);
     const p = secinfo & SECINFO_PENDING;
     const m = secinfo & SECINFO_MODIFIED;
     const pr = secinfo & SECINFO_PR;
@@ -260,7 +259,7 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
         return gp("the new TCS has AEP or STATE set");
       for (const [off, w] of epc.words.get(t) ?? [])
         if (off >= TCS_RESERVED && w !== 0n) return gp("the new TCS's reserved area is not zero");
-      // SDM EACCEPT (reference §4.16 step 13): a 32-bit enclave's FS/GS limits must end in 0xFFF.
+      // SDM EACCEPT (SDM: EACCEPT): a 32-bit enclave's FS/GS limits must end in 0xFFF.
       const secs = epc.secs.get(lp.secs);
       if (secs && !(secs.attributes & ATTR_MODE64BIT) && !fsGsLimitsOk(epc.readWord(t, TCS_FSGSLIMIT)))
         return gp("the new TCS's FSLIMIT/GSLIMIT low 12 bits are not all ones (32-bit enclave)");
@@ -305,7 +304,7 @@ export function EACCEPTCOPY(
     d = dd;
     const s = operand(cpu, src, "read", mmu, "the source page");
     if (isFault(s)) return s;
-    const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+    const pt = secinfoPageType(secinfo);
     if (secinfo & SECINFO_RESERVED_MASK || (!(secinfo & SECINFO_R) && secinfo & SECINFO_W) || pt !== PT_REG)
       return gp("SECINFO reserved bits set, W without R, or PT is not PT_REG");
     const sf = epc.flags[s];

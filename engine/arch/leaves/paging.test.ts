@@ -1,6 +1,6 @@
-// EPA, EBLOCK, ETRACK, EWB, ELDU/ELDB, EREMOVE against the reference (sgx-architecture.md
-// §4.8–§4.13, §7.6). Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index
-// (model choice, §3.4/§9.7). Multi-processor tracking cases are in ../tracking.test.ts.
+// EPA, EBLOCK, ETRACK, EWB, ELDU/ELDB, EREMOVE against the SDM leaf pages
+// (SDM: EPA, EBLOCK, ETRACK, EWB, ELDU, EREMOVE). Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index
+// (a model choice: MODEL.md, Architecture). Multi-processor tracking cases are in ../tracking.test.ts.
 
 import { describe, expect, it } from "vitest";
 import {
@@ -90,7 +90,7 @@ function evict(fx: Fixture, secs: number, page: number, va: number, slot: number
   return r.sealed!;
 }
 
-describe("EPA (§4.13)", () => {
+describe("EPA (SDM: EPA)", () => {
   it("makes a VA page: PT_VA, no address, no owner, no permissions, 512 empty slots", () => {
     const fx = new Fixture();
     const i = fx.alloc();
@@ -117,7 +117,7 @@ describe("EPA (§4.13)", () => {
   });
 });
 
-describe("EBLOCK (§4.9)", () => {
+describe("EBLOCK (SDM: EBLOCK)", () => {
   it("sets BLOCKED on REG, TCS and TRIM pages and nothing else; PENDING/PR pages too", () => {
     const { fx, cpu, e, rwx, r, tcs } = setup();
     must(EMODT(cpu, si(PT_TRIM), r));
@@ -179,7 +179,7 @@ describe("EBLOCK (§4.9)", () => {
   });
 });
 
-describe("ETRACK (§4.10) — single processor", () => {
+describe("ETRACK (SDM: ETRACK) — single processor", () => {
   it("succeeds at once when nobody is inside, and can be repeated", () => {
     const { cpu, e } = setup();
     const epoch = cpu.epc.secs.get(e.secs)!.epoch;
@@ -208,7 +208,7 @@ describe("ETRACK (§4.10) — single processor", () => {
   });
 });
 
-describe("EWB (§4.11)", () => {
+describe("EWB (SDM: EWB)", () => {
   it("evicts a blocked, tracked REG page: VALID=0, child count −1, version in the VA slot, PCMD keeps PT/RWX/linaddr/EID", () => {
     const { fx, cpu, e, rwx, va } = setup();
     blockAndTrack(fx, e.secs, rwx);
@@ -387,7 +387,7 @@ describe("EWB (§4.11)", () => {
   });
 });
 
-describe("ELDU / ELDB (§4.12)", () => {
+describe("ELDU / ELDB (SDM: ELDU)", () => {
   it("ELDU restores PT, RWX, ENCLAVEADDRESS, owner and contents; BLOCKED=0; child count +1; the VA slot is cleared", () => {
     const { fx, cpu, e, rwx, va } = setup();
     const sealed = evict(fx, e.secs, rwx, va, 9);
@@ -402,7 +402,7 @@ describe("ELDU / ELDB (§4.12)", () => {
     });
     expect(cpu.epc.readWord(to, 0x18)).toBe(0xabcn);
     expect(childCount(cpu, e.secs)).toBe(n + 1);
-    // Reference §9.3 model choice: a successful load frees the slot.
+    // MODEL.md, Architecture: a successful load frees the slot.
     expect(cpu.epc.vaSlots.get(va)![9]).toBe(0);
   });
 
@@ -551,7 +551,7 @@ describe("ELDU / ELDB (§4.12)", () => {
     );
   });
 
-  it("#PF(SECS): PAGEINFO.SECS not in the EPC, or not a valid PT_SECS page (reference §9.4 assumption)", () => {
+  it("#PF(SECS): PAGEINFO.SECS not in the EPC, or not a valid PT_SECS page (MODEL.md, Architecture)", () => {
     const { fx, cpu, e, rwx, r, va } = setup();
     const sealed = evict(fx, e.secs, rwx, va, 0);
     const to = fx.alloc();
@@ -627,7 +627,7 @@ describe("ELDU / ELDB (§4.12)", () => {
   });
 });
 
-describe("EREMOVE (§4.8)", () => {
+describe("EREMOVE (SDM: EREMOVE)", () => {
   it("a free page: success, nothing changes", () => {
     const { fx, cpu } = setup();
     const free = fx.alloc();

@@ -1,5 +1,5 @@
 // SGX2 ENCLS leaves the kernel uses for dynamic memory management: EAUG, EMODPR, EMODT
-// (SDM Vol. 3D leaf pages; check order as in the reference's §4.5–4.7).
+// (SDM Vol. 3D leaf pages; check order as in SDM: EAUG, EMODPR, EMODT).
 
 import {
   E_MODIFIED,
@@ -12,11 +12,10 @@ import {
   PT_TCS,
   PT_TRIM,
   pageTypeLabel,
-  SECINFO_PT_MASK,
-  SECINFO_PT_SHIFT,
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+  secinfoPageType,
 } from "../../vocabulary/epcm.ts";
 import { hex } from "../../vocabulary/hex.ts";
 import { PAGE_SIZE, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
@@ -56,7 +55,7 @@ export function EMODPR(cpu: Cpu, secinfo: number, target: number): Outcome {
   const { epc } = cpu;
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-    // Only the architecturally reserved bits are checked; PT and status bits are ignored (reference §9.13).
+    // Only the architecturally reserved bits are checked; PT and status bits are ignored (MODEL.md, Architecture).
     if (secinfo & SECINFO_RESERVED_MASK || (!(secinfo & SECINFO_R) && secinfo & SECINFO_W))
       return gp("SECINFO reserved bits set, or W=1 with R=0");
     if (!epc.isValid(target)) return pfEncls(target, "target EPCM entry is not VALID");
@@ -85,7 +84,7 @@ export function EMODPR(cpu: Cpu, secinfo: number, target: number): Outcome {
 /** ENCLS[EMODT]: change a page's type to TCS or TRIM; RWX become 0 and MODIFIED is set. */
 export function EMODT(cpu: Cpu, secinfo: number, target: number): Outcome {
   const { epc } = cpu;
-  const newPt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+  const newPt = secinfoPageType(secinfo);
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
     if (secinfo & SECINFO_RESERVED_MASK || (newPt !== PT_TCS && newPt !== PT_TRIM))
