@@ -2,11 +2,11 @@
 // from the same StateView, colour rules and palette as the canvases, with a title, the step,
 // axis labels and a legend, so a slide or a doc gets a sharp picture in the current theme.
 
-import { E_VALID, PAGE_TYPE_NAMES, permsText } from "../../engine/vocabulary/index.ts";
+import { E_VALID, hex, PAGE_TYPE_NAMES, permsText } from "../../engine/vocabulary/index.ts";
 import type { StateView } from "../../engine/vocabulary/view.ts";
 import { enclaveCellColour, epcCellColour } from "../render/bitmap.ts";
 import { type Palette, type PaletteVar, textOn } from "../render/colors.ts";
-import { hex } from "../render/layout.ts";
+
 import { BADGES, type PageTable, pageTable, rowAt } from "../render/pages.ts";
 
 export interface SvgInput {

@@ -8,6 +8,7 @@ import {
   E_PENDING,
   E_PR,
   E_VALID,
+  hex,
   PAGE_TYPE_NAMES,
   PT_SECS,
   PT_VA,
@@ -17,7 +18,7 @@ import type { EnclaveColumns, EpcColumns } from "../../engine/vocabulary/view.ts
 import { enclaveCellColour } from "./bitmap.ts";
 import { enclaveColour, type Palette, type PaletteVar, textOn } from "./colors.ts";
 import type { VisibleCell } from "./grid-renderer.ts";
-import { type GridLayout, hex, rowTicks, type Transform, visibleRange } from "./layout.ts";
+import { type GridLayout, rowTicks, type Transform, visibleRange } from "./layout.ts";
 import { BADGES, type PageTable, pteInfo, rowAt } from "./pages.ts";
 
 export const SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';

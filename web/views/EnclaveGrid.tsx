@@ -4,7 +4,7 @@
 // StateView; the accessible twin of this canvas is the EPCM table.
 
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { EnclaveColumns, StateView } from "../../engine/vocabulary/view.ts";
 import { paintEnclave } from "../render/bitmap.ts";
 import {
@@ -17,7 +17,7 @@ import {
   enclaveRowLabel,
 } from "../render/cells.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
-import { cellRect, chooseLayout, hex } from "../render/layout.ts";
+import { cellRect, chooseLayout } from "../render/layout.ts";
 import {
   changedPages,
   EMPTY_TABLE,

@@ -4,12 +4,12 @@
 // stay fluid because the cells are a one-pixel-per-page bitmap drawn scaled.
 
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { E_VALID, PT_SECS, PT_VA, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import { E_VALID, hex, PT_SECS, PT_VA, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { StateView } from "../../engine/vocabulary/view.ts";
 import { paintEpc } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
-import { cellRect, chooseLayout, hex } from "../render/layout.ts";
+import { cellRect, chooseLayout } from "../render/layout.ts";
 import { epcCounts, flagsText, isPrevious } from "../render/pages.ts";
 import { useGridRenderer, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";

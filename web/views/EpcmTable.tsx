@@ -3,9 +3,9 @@
 // (click, or Enter/Space; ArrowUp/ArrowDown move between rows).
 
 import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
-import { pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { StateView } from "../../engine/vocabulary/view.ts";
-import { hex } from "../render/layout.ts";
+
 import {
   changedPages,
   EMPTY_TABLE,
