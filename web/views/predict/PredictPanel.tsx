@@ -4,7 +4,7 @@
 // engine's reason. The form starts from the page as it is now, so only the changes need setting.
 
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { E_R, E_W, E_X, parsePerms } from "../../../engine/vocabulary/index.ts";
+import { E_R, E_W, E_X, hex, parsePerms } from "../../../engine/vocabulary/index.ts";
 import type { StepOutcome, StepQuestion } from "../../engine/client.ts";
 import { stepOutcome, stepQuestion } from "../../store/engine-queries.ts";
 import { useExplorer } from "../../store/explorer.ts";
@@ -115,7 +115,7 @@ export function PredictPanel() {
     guess?.page && setGuess({ ...guess, page: { ...guess.page, ...patch } });
   const showAnswer = answered !== null && answered.step === step;
   const upcoming = next <= total ? info.steps[next - 1] : undefined;
-  const where = question?.page ? `${question.page.enclave}+0x${question.page.offset.toString(16)}` : "";
+  const where = question?.page ? `${question.page.enclave}+${hex(question.page.offset)}` : "";
 
   return (
     <section className="predict" aria-labelledby={`${id}-h`}>
