@@ -44,11 +44,17 @@ import {
   TEXT,
   totalSize,
 } from "../flows/standard-build.ts";
+import { MMAP_FLAGS, PROT_FLAGS } from "../scenario/names.ts";
 import { parseScenario } from "../scenario/parse.ts";
 import { opJson } from "../scenario/run.ts";
 import type { RunJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { EnclaveCall, Scenario, Step } from "../scenario/types.ts";
-import { PAGE_TYPE_NAMES } from "../vocabulary/epcm.ts";
+import {
+  PAGE_TYPE_NAMES,
+  SECINFO_FLAG_NAMES,
+  SECINFO_PT_MASK,
+  SECINFO_PT_SHIFT,
+} from "../vocabulary/epcm.ts";
 
 export type SelftestResult = { ok: true; code: string } | { ok: false; error: string };
 
@@ -107,7 +113,7 @@ function u64(v: bigint): string {
 }
 
 /** Names joined with " | ", unknown bits as hex, `zero` for 0. */
-function bits(v: number, names: Array<[string, number]>, zero = "0"): string {
+function bits(v: number, names: ReadonlyArray<readonly [string, number]>, zero = "0"): string {
   const parts: string[] = [];
   let rest = v;
   for (const [name, bit] of names)
@@ -123,44 +129,29 @@ function bits(v: number, names: Array<[string, number]>, zero = "0"): string {
 function secinfo(v: number): string {
   const w = BigInt(v);
   const parts: string[] = [];
-  if (w & 1n) parts.push("SGX_SECINFO_R");
-  if (w & 2n) parts.push("SGX_SECINFO_W");
-  if (w & 4n) parts.push("SGX_SECINFO_X");
-  const type = Number((w >> 8n) & 0xffn);
-  let rest = w & ~0xff3fn;
+  const named = (list: typeof SECINFO_FLAG_NAMES) => {
+    for (const [name, bit] of list) if (w & BigInt(bit)) parts.push(`SGX_SECINFO_${name}`);
+  };
+  named(SECINFO_FLAG_NAMES.slice(0, 3)); // R, W, X
+  const type = Number((w & BigInt(SECINFO_PT_MASK)) >> BigInt(SECINFO_PT_SHIFT));
+  let rest = w & ~BigInt(SECINFO_PT_MASK | SECINFO_FLAG_BITS);
   // SECS is type 0: left implicit, as in main.c's EMODPE flags (SGX_SECINFO_R | SGX_SECINFO_W).
   if (type > 0 && type < PAGE_TYPE_NAMES.length) parts.push(`SGX_SECINFO_${PAGE_TYPE_NAMES[type]}`);
-  else rest |= BigInt(type) << 8n;
-  if (w & 0x8n) parts.push("SGX_SECINFO_PENDING");
-  if (w & 0x10n) parts.push("SGX_SECINFO_MODIFIED");
-  if (w & 0x20n) parts.push("SGX_SECINFO_PR");
+  else rest |= BigInt(type) << BigInt(SECINFO_PT_SHIFT);
+  named(SECINFO_FLAG_NAMES.slice(3)); // PENDING, MODIFIED, PR
   if (rest !== 0n) parts.push(rest > 0x7fffffffn ? `${hexOf(rest)}ULL` : hexOf(rest));
   return parts.length === 0 ? "0" : parts.join(" | ");
 }
 
+/** Every single-bit SECINFO flag (R W X PENDING MODIFIED PR). */
+const SECINFO_FLAG_BITS = SECINFO_FLAG_NAMES.reduce((m, [, bit]) => m | bit, 0);
 const permissions = (v: number) =>
-  bits(v, [
-    ["SGX_SECINFO_R", 1],
-    ["SGX_SECINFO_W", 2],
-    ["SGX_SECINFO_X", 4],
-  ]);
-const prot = (v: number) =>
   bits(
     v,
-    [
-      ["PROT_READ", 1],
-      ["PROT_WRITE", 2],
-      ["PROT_EXEC", 4],
-    ],
-    "PROT_NONE",
+    SECINFO_FLAG_NAMES.slice(0, 3).map(([name, bit]) => [`SGX_SECINFO_${name}`, bit] as const),
   );
-const mapFlags = (v: number) =>
-  bits(v, [
-    ["MAP_SHARED", 0x1],
-    ["MAP_PRIVATE", 0x2],
-    ["MAP_FIXED", 0x10],
-    ["MAP_ANONYMOUS", 0x20],
-  ]);
+const prot = (v: number) => bits(v, PROT_FLAGS.names, "PROT_NONE");
+const mapFlags = (v: number) => bits(v, MMAP_FLAGS.names);
 const pageType = (v: number) =>
   v >= 0 && v < PAGE_TYPE_NAMES.length ? `SGX_PAGE_TYPE_${PAGE_TYPE_NAMES[v]}` : hexOf(v);
 
