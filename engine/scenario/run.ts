@@ -31,6 +31,7 @@ import {
   SECINFO_PT_MASK,
 } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
+import { EventDiffRecorder, type EventDiffs } from "./event-diffs.ts";
 import { checkExpectation } from "./expect.ts";
 import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./names.ts";
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
@@ -78,6 +79,9 @@ export interface StepDiff {
   offset: Float64Array;
 }
 
+/** Entries an event's `epcm` list shows; the rest are counted in `epcm_more` (contract, "Trace"). */
+const EVENT_EPCM_LISTED = 64;
+
 export interface SimulationOptions {
   /** Build each TraceStep's `epcm` JSON as the step runs (default true; the worker and benchmarks keep diffs only). */
   materialize?: boolean;
@@ -86,6 +90,9 @@ export interface SimulationOptions {
 export class Simulation {
   readonly scenario: Scenario;
   readonly diffs: StepDiff[] = [];
+  /** Per step: every EPCM entry each of its events changed, uncapped (parallel to `diffs`). */
+  readonly eventDiffs: EventDiffs[] = [];
+  private eventRec = new EventDiffRecorder();
   private readonly materialize: boolean;
   readonly kernel: Kernel;
   private readonly vdso: Vdso;
@@ -93,10 +100,7 @@ export class Simulation {
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
   private readonly stamp: Uint32Array;
   private dirty: number[] = [];
-  /** EPC pages changed since the last recorded event. */
-  private eventDirty: number[] = [];
-  /** Distinct pages changed since the last event (eventStamp dedups; only the first 64 are kept). */
-  private eventCount = 0;
+  /** Events are numbered so eventStamp adds each changed page to the event recorder once. */
   private eventSeq = 1;
   private readonly eventStamp: Uint32Array;
   /** Called every 1024 entries of a repeated step (done, total): long runs report progress. */
@@ -121,7 +125,7 @@ export class Simulation {
     this.kernel.cpu.epc.onChange = (epc) => {
       if (this.eventStamp[epc] !== this.eventSeq) {
         this.eventStamp[epc] = this.eventSeq;
-        if (this.eventCount++ < 64) this.eventDirty.push(epc);
+        this.eventRec.add(epc);
       }
       if (this.stamp[epc] !== this.stepNo + 1) {
         this.stamp[epc] = this.stepNo + 1;
@@ -144,8 +148,9 @@ export class Simulation {
       stamp: this.stamp.slice(),
       eventStamp: this.eventStamp.slice(),
       dirty: [],
-      eventDirty: [],
+      eventRec: new EventDiffRecorder(),
       diffs: [...this.diffs],
+      eventDiffs: [...this.eventDiffs],
       steps: [...this.steps],
       onEntries: () => {},
     });
@@ -163,9 +168,8 @@ export class Simulation {
     const step = this.scenario.steps[index];
     const k = this.kernel;
     this.dirty = [];
-    this.eventDirty = [];
-    this.eventCount = 0;
     this.eventSeq++;
+    this.eventRec.finish();
     k.cpu.log.on = true;
     const encl = k.enclave(step.enclave, this.bases.get(step.enclave) ?? DEFAULT_BASE);
     const out: TraceStep = { index, enclave: step.enclave, op: opJson(step), ret: 0, events: [], epcm: [] };
@@ -175,6 +179,7 @@ export class Simulation {
     out.events = k.cpu.log.take();
     const diff = this.diffOf(this.dirty.sort((a, b) => a - b));
     this.diffs.push(diff);
+    this.eventDiffs.push(this.eventRec.finish());
     if (this.materialize) out.epcm = this.diffEntries(diff);
     if (step.expect) {
       const unmet = checkExpectation(step.expect, out as unknown as Record<string, unknown>, (offset) => {
@@ -361,15 +366,27 @@ export class Simulation {
     return d;
   }
 
-  /** Attach the EPCM entries changed since the previous event (at most 64 listed). */
+  /**
+   * Attach the EPCM entries changed since the previous event: the trace lists the first 64
+   * changed (sorted by page), the event columns keep all of them.
+   */
   private attachDelta(e: TraceEvent): void {
-    if (this.eventCount === 0) return;
-    const pages = this.eventDirty.sort((a, b) => a - b);
-    e.epcm = pages.map((p) => this.entryJson(p));
-    if (this.eventCount > pages.length) e.epcm_more = this.eventCount - pages.length;
-    this.eventDirty = [];
-    this.eventCount = 0;
-    this.eventSeq++;
+    const changed = this.eventRec.pending;
+    if (changed > 0) {
+      const listed = this.eventRec.firstPending(EVENT_EPCM_LISTED).sort((a, b) => a - b);
+      e.epcm = listed.map((p) => this.entryJson(p));
+      if (changed > listed.length) e.epcm_more = changed - listed.length;
+      const epc = this.kernel.cpu.epc;
+      this.eventRec.record((p, row) => {
+        const o = this.ownerOf(p);
+        row.flags = epc.flags[p];
+        row.pt = epc.pt[p];
+        row.encl = o.encl;
+        row.offset = o.offset;
+      });
+      this.eventSeq++;
+    }
+    this.eventRec.endEvent();
   }
 
   /** A step's diff as trace JSON entries. */
@@ -391,6 +408,26 @@ export class Simulation {
     return out;
   }
 
+  /**
+   * The owner (index in kernel.enclaves, -1 none) and offset (-1 none) of an EPCM entry. They
+   * come from the EPCM itself (ENCLAVESECS, ENCLAVEADDRESS), so an entry is named even before
+   * the kernel has recorded the page (events right after EAUG or ELDU).
+   */
+  private ownerOf(epc: number): { encl: number; offset: number } {
+    const k = this.kernel;
+    const e = k.cpu.epc;
+    if (!e.isValid(epc)) return { encl: NONE, offset: NONE };
+    const pt = e.pt[epc];
+    if (pt === PT_SECS) {
+      const base = e.secs.get(epc)?.baseaddr;
+      const x = k.enclaves.find((y) => y.secsEpc === epc || (y.secsEpc === NONE && y.base === base));
+      return { encl: x ? x.id : NONE, offset: NONE };
+    }
+    if (pt === PT_VA) return { encl: k.pageOf(epc)?.encl.id ?? NONE, offset: NONE };
+    const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
+    return x ? { encl: x.id, offset: e.linaddr[epc] - x.base } : { encl: NONE, offset: NONE };
+  }
+
   /** The trace's view of one EPCM entry. */
   entryJson(epc: number): EpcmEntryJson {
     const k = this.kernel;
@@ -398,28 +435,11 @@ export class Simulation {
     const f = e.flags[epc];
     const valid = e.isValid(epc);
     const pt = e.pt[epc];
-    // Owner and offset come from the EPCM itself (ENCLAVESECS, ENCLAVEADDRESS), so an entry is
-    // named even before the kernel has recorded the page (events right after EAUG or ELDU).
-    let enclave: string | null = null;
-    let offset: string | null = null;
-    if (valid) {
-      if (pt === PT_SECS) {
-        const base = e.secs.get(epc)?.baseaddr;
-        enclave =
-          k.enclaves.find((x) => x.secsEpc === epc || (x.secsEpc === NONE && x.base === base))?.name ?? null;
-      } else if (pt === PT_VA) enclave = k.pageOf(epc)?.encl.name ?? null;
-      else {
-        const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
-        if (x) {
-          enclave = x.name;
-          offset = hex(e.linaddr[epc] - x.base);
-        }
-      }
-    }
+    const owner = this.ownerOf(epc);
     return {
       epc,
-      enclave,
-      offset,
+      enclave: owner.encl !== NONE ? k.enclaves[owner.encl].name : null,
+      offset: owner.offset !== NONE ? hex(owner.offset) : null,
       valid,
       type: valid ? (PAGE_TYPE_NAMES[pt] ?? null) : null,
       perms: valid ? e.permString(epc) : "---",

@@ -5,11 +5,12 @@
 
 import { TCS_CSSA_NSSA, TCS_OENTRY, TCS_OSSA, TCS_STATE } from "../arch/constants.ts";
 import { NONE } from "../arch/epc.ts";
+import { type EventDiffs, eventRows } from "../scenario/event-diffs.ts";
 import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
 import { formatTraceText } from "../scenario/text.ts";
 import type { EpcmEntryJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { epcmFlagsOf, PT_SECS, PT_TCS, pageTypeValue } from "../vocabulary/epcm.ts";
+import { PT_TCS } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
 import {
   type EnclaveColumns,
@@ -18,7 +19,10 @@ import {
   PTE_PRESENT,
   type StateView,
 } from "../vocabulary/view.ts";
+import { ChangeLog, type ChangeScope, type EpcmChanges } from "./changes.ts";
 import { type EpcUsage, UsageCounter } from "./usage.ts";
+
+export type { ChangeScope, EpcmChanges };
 
 /** Rough bytes one checkpoint of this run holds. */
 function checkpointCost(sim: Simulation): number {
@@ -123,6 +127,9 @@ export class Session {
   readonly scenario: Scenario;
   readonly info: RunInfo;
   private readonly diffs: StepDiff[];
+  /** Per step, every EPCM entry each event changed (uncapped). */
+  private readonly eventDiffs: EventDiffs[];
+  private readonly changeLog: ChangeLog;
   private live: Simulation;
   /**
    * Copies of the run at some steps: seeking backwards starts from the nearest one instead of
@@ -167,6 +174,8 @@ export class Session {
     }
     this.diffs = sim.diffs;
     this.usage = usage;
+    this.eventDiffs = sim.eventDiffs;
+    this.changeLog = new ChangeLog(sim.diffs, sim.eventDiffs, scenario.machine.epcPages);
     this.live = sim;
     this.info = {
       title: scenario.title,
@@ -226,19 +235,17 @@ export class Session {
     if (event >= last) return this.columns(this.seek(step), step, last, this.changedBy(step));
     const sim = this.seek(step - 1);
     const view = this.columns(sim, step, event, new Int32Array(0));
-    // Apply the EPCM changes the step's events recorded, up to `event`.
-    const changed: number[] = [];
-    for (let i = 0; i <= event; i++) {
-      for (const e of st.events[i].epcm ?? []) {
-        const names = this.info.enclaveNames;
-        view.epc.flags[e.epc] = epcmFlagsOf(e);
-        view.epc.pt[e.epc] = e.type ? pageTypeValue(e.type) : PT_SECS;
-        view.epc.encl[e.epc] = e.enclave ? names.indexOf(e.enclave) : -1;
-        view.epc.offset[e.epc] = e.offset ? Number(e.offset) : -1;
-        if (i === event) changed.push(e.epc);
-      }
+    // Apply the EPCM entries the step's events changed (all of them), up to `event`.
+    const ev = this.eventDiffs[step - 1];
+    for (let r = 0; r < eventRows(ev, event)[1]; r++) {
+      const p = ev.epc[r];
+      view.epc.flags[p] = ev.flags[r];
+      view.epc.pt[p] = ev.pt[r];
+      view.epc.encl[p] = ev.encl[r];
+      view.epc.offset[p] = ev.offset[r];
     }
-    view.changed = Int32Array.from(changed);
+    const [from, to] = eventRows(ev, event);
+    view.changed = ev.epc.slice(from, to);
     return view;
   }
 
@@ -315,6 +322,19 @@ export class Session {
   /** EPC pages by kind (SECS, TCS, REG, VA, TRIM, free) and pages evicted, after every step. */
   epcUsage(): EpcUsage {
     return this.usage.usage();
+  }
+
+  /**
+   * The EPCM entries step `step` changed (up to event `event` when given; only that event's with
+   * scope "event"), exactly as they were before and after, ascending by EPC page, at most `limit`.
+   */
+  changes(
+    step: number,
+    event: number | null = null,
+    scope: ChangeScope = "step",
+    limit = Number.POSITIVE_INFINITY,
+  ): EpcmChanges {
+    return this.changeLog.changes(step, event, scope, limit);
   }
 
   /** Everything the inspector shows about one EPC page at a step. */

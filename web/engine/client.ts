@@ -9,8 +9,10 @@ import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type {
   Basis,
+  ChangeScope,
   EnclaveColumns,
   EpcColumns,
+  EpcmChanges,
   EpcUsage,
   FlowInfo,
   LoadResult,

@@ -6,7 +6,7 @@
 // sets a notice naming what is wrong and opens the default flow. It never touches the user's
 // saved scenarios.
 
-import { engine } from "../engine/client.ts";
+import { listFlows, validateScenario } from "../store/engine-queries.ts";
 import { type ExplorerState, useExplorer } from "../store/explorer.ts";
 import { usePanels } from "../store/panels.ts";
 import { type TourState, useTour } from "../store/tour.ts";
@@ -21,16 +21,6 @@ import {
   type LinkTarget,
   parseLink,
   type TourLink,
-} from "./link.ts";
-
-export {
-  DEFAULT_FLOW,
-  decodeScenario,
-  encodeScenario,
-  formatLink,
-  LINK_VERSION,
-  MAX_SCENARIO_BYTES,
-  parseLink,
 } from "./link.ts";
 
 /** Address bar writes are at most this often (browsers throttle or refuse rapid replaceState). */
@@ -189,7 +179,7 @@ async function openTarget(t: LinkTarget): Promise<void> {
 
   if (source?.kind === "flow") {
     const id = source.id;
-    const flows = await engine().listFlows();
+    const flows = await listFlows();
     if (!flows.some((f) => f.id === id)) {
       problems.push(
         `There is no built-in flow named ${quote(id)} (known flows: ${flows.map((f) => f.id).join(", ")}).`,
@@ -197,7 +187,7 @@ async function openTarget(t: LinkTarget): Promise<void> {
       source = null;
     }
   } else if (source?.kind === "custom") {
-    const errors = await engine().validate(source.scenario);
+    const errors = await validateScenario(source.scenario);
     if (errors.length > 0) {
       const shown = errors.slice(0, 3).join("; ");
       const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : "";

@@ -6,7 +6,9 @@ import { useBasisView } from "../store/basis-view.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { BasisMark } from "./basis/BasisMark.tsx";
 import { InferredFilter } from "./basis/InferredFilter.tsx";
-import { eventFaultLabel, KIND_LABELS, laneOf, opSummary } from "./summary.ts";
+import { KIND_LABELS, laneOf } from "./format/events.ts";
+import { eventFaultLabel } from "./format/faults.ts";
+import { opSummary } from "./format/ops.ts";
 import "./time.css";
 
 function changedCount(e: TraceEvent): number {

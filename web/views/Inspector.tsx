@@ -2,9 +2,9 @@
 // EPCM entry, the kernel's record (struct sgx_encl_page), its page-table view per mapping, TCS or
 // SECS fields, VA slots in use, and its non-zero data words.
 import type { ReactNode } from "react";
+import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { PageDetail } from "../engine/client.ts";
 import { type Selection, useExplorer } from "../store/explorer.ts";
-import { hex, pageTypeName, permString } from "./summary.ts";
 import "./time.css";
 
 function Row({ name, children }: { name: ReactNode; children: ReactNode }) {
@@ -115,10 +115,10 @@ function KernelSection({ d }: { d: PageDetail }) {
             </code>
           </Row>
           <Row name="Type">
-            <code>{pageTypeName(k.type)}</code>
+            <code>{pageTypeLabel(k.type)}</code>
           </Row>
           <Row name={<code>vm_max_prot_bits</code>}>
-            <Perms letters={permString(k.vmMaxProt)} />
+            <Perms letters={permsText(k.vmMaxProt)} />
           </Row>
           <Row name="State">{k.resident ? `resident in EPC page ${k.epc}` : "evicted"}</Row>
           {!k.resident && (
@@ -164,7 +164,7 @@ function MappingSection({ d }: { d: PageDetail }) {
                   </code>
                 </td>
                 <td>
-                  <code>{permString(m.prot)}</code>
+                  <code>{permsText(m.prot)}</code>
                 </td>
                 <td>{m.pte}</td>
               </tr>

@@ -1,22 +1,35 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CHANGES_SHOWN } from "../store/changes.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { flowSession } from "./fixtures.ts";
 import { Narration } from "./Narration.tsx";
 
 const initial = useExplorer.getState();
 const seek = vi.fn(async () => {});
+const showMoreChanges = vi.fn(async () => {});
 
+/** The store at a position, with "What changed" as the store asks the engine for it. */
 function at(flow: string, step: number, event: number | null = null) {
   const s = flowSession(flow);
-  useExplorer.setState({ seek, pause: vi.fn(), info: s.info, step, event, view: s.view(step, event) });
+  useExplorer.setState({
+    seek,
+    pause: vi.fn(),
+    showMoreChanges,
+    info: s.info,
+    step,
+    event,
+    view: s.view(step, event),
+    changes: s.changes(step, event, event === null ? "step" : "event", CHANGES_SHOWN),
+  });
 }
 
 describe("Narration", () => {
   afterEach(() => {
     cleanup();
     seek.mockClear();
+    showMoreChanges.mockClear();
     useExplorer.setState(initial, true);
   });
 
@@ -102,5 +115,21 @@ describe("Narration", () => {
     expect(changes.textContent).toContain("REG RW- PENDING");
     fireEvent.click(within(screen.getByRole("region", { name: "Kernel" })).getAllByRole("button")[0]);
     expect(seek).toHaveBeenCalledWith(12, 2);
+  });
+
+  it("lists the first changes of a large step with their earlier state, and asks the store for more", () => {
+    const long = flowSession("augment-via-eaccept-long");
+    const k = long.info.steps.findIndex((st) => st.repeated !== undefined) + 1;
+    at("augment-via-eaccept-long", k);
+    render(<Narration />);
+    const changes = screen.getByRole("region", { name: "What changed" });
+    expect(within(changes).getAllByRole("listitem")).toHaveLength(CHANGES_SHOWN + 1);
+    expect(changes.textContent).toContain("free");
+    const total = long.changes(k).total;
+    expect(total).toBeGreaterThan(CHANGES_SHOWN + 500);
+    expect(changes.textContent).toContain(`and ${total - CHANGES_SHOWN} more EPC pages`);
+    expect(changes.textContent).not.toContain("not recorded");
+    fireEvent.click(within(changes).getByRole("button", { name: "Show 500 more" }));
+    expect(showMoreChanges).toHaveBeenCalledTimes(1);
   });
 });

@@ -3,19 +3,12 @@
 // their results), and which EPCM entries changed. Inside a step, the current event is marked and
 // later events are dimmed (they have not happened yet).
 import type { TraceEvent, TraceStep } from "../engine/client.ts";
+import { CHANGES_MORE } from "../store/changes.ts";
 import { useExplorer } from "../store/explorer.ts";
-import {
-  cpuSummary,
-  eventFaultLabel,
-  functionOf,
-  KIND_LABELS,
-  type Lane,
-  laneOf,
-  opFields,
-  opSummary,
-  outcomeParts,
-  pageChanges,
-} from "./summary.ts";
+import { pageChanges } from "./format/changes.ts";
+import { cpuSummary, functionOf, KIND_LABELS, type Lane, laneOf } from "./format/events.ts";
+import { eventFaultLabel } from "./format/faults.ts";
+import { opFields, opSummary, outcomeParts } from "./format/ops.ts";
 import "./time.css";
 import { BasisMark } from "./basis/BasisMark.tsx";
 
@@ -169,11 +162,12 @@ function UserSpace({ step, items, event }: { step: TraceStep; items: Item[]; eve
 }
 
 function Changes({ step, event }: { step: number; event: number | null }) {
-  const view = useExplorer((s) => s.view);
+  const answer = useExplorer((s) => s.changes);
   const info = useExplorer((s) => s.info);
-  if (!view || !info || view.step !== step) return null;
-  const changes = pageChanges(view.changed, view.epc, info.enclaveNames, info.steps, step, event, 12);
-  const more = view.changed.length - changes.length;
+  const showMore = useExplorer((s) => s.showMoreChanges);
+  if (!answer || !info || answer.step !== step || answer.event !== event) return null;
+  const changes = pageChanges(answer, info.enclaveNames);
+  const more = answer.total - changes.length;
   return (
     <section className="narration-lane lane-changes" aria-label="What changed">
       <h3>What changed {event !== null ? "(this event)" : ""}</h3>
@@ -197,7 +191,14 @@ function Changes({ step, event }: { step: number; event: number | null }) {
               </span>
             </li>
           ))}
-          {more > 0 && <li className="time-muted">and {more.toLocaleString("en-US")} more EPC pages</li>}
+          {more > 0 && (
+            <li className="time-muted">
+              and {more.toLocaleString("en-US")} more EPC pages{" "}
+              <button type="button" className="narration-more" onClick={() => void showMore()}>
+                Show {Math.min(more, CHANGES_MORE).toLocaleString("en-US")} more
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </section>

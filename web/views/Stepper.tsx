@@ -2,8 +2,8 @@
 // position ("Step N of M"), and stepping into an op to walk its events one by one.
 import type { ReactNode } from "react";
 import { useExplorer } from "../store/explorer.ts";
+import { opSummary } from "./format/ops.ts";
 import { useLegend } from "./keyboard.ts";
-import { opSummary } from "./summary.ts";
 import "./time.css";
 
 export const SPEEDS = [0.5, 1, 2, 4, 8, 16, 30, 60];

@@ -23,8 +23,8 @@ import {
   type MarkerBin,
   type MarkerKind,
   markerLabel,
-  opSummary,
-} from "./summary.ts";
+} from "./format/markers.ts";
+import { opSummary } from "./format/ops.ts";
 import "./time.css";
 
 const HEIGHT = 88;

@@ -3,7 +3,7 @@
 // All of it is the engine's record of the call (TraceStep.review, engine/kernel/checks.ts).
 import type { TraceStep } from "../../engine/client.ts";
 import { useExplorer } from "../../store/explorer.ts";
-import { opSummary } from "../summary.ts";
+import { opSummary } from "../format/ops.ts";
 import "./review.css";
 
 const STATUS_TEXT = {
