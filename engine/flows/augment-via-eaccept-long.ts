@@ -61,11 +61,11 @@ export function augmentViaEacceptLong(
         ),
       }),
       eenter(TCS1, write(TOTAL_SIZE, MAGIC), {
-        note: "PUT_TO_ADDRESS MAGIC to the first new page.",
+        note: "Write MAGIC to the first new page (PUT_TO_ADDRESS).",
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(TOTAL_SIZE), {
-        note: "GET_FROM_ADDRESS: MAGIC comes back.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC comes back.",
         expect: okValue(MAGIC),
       }),
       munmap(TOTAL_SIZE, length, { note: "munmap the dynamic range." }),

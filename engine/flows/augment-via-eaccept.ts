@@ -45,11 +45,11 @@ export const augmentViaEaccept: BuiltInFlow = {
         }),
       }),
       eenter(TCS1, write(ADDR, MAGIC), {
-        note: "PUT_TO_ADDRESS: the accepted page is an ordinary RW page.",
+        note: "Write MAGIC to it (PUT_TO_ADDRESS): the accepted page is an ordinary RW page.",
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(ADDR), {
-        note: "GET_FROM_ADDRESS: MAGIC comes back.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC comes back.",
         expect: okValue(MAGIC),
       }),
       munmap(ADDR, PAGE_SIZE, { note: "munmap the extra page." }),

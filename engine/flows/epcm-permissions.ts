@@ -43,11 +43,11 @@ export const epcmPermissions: BuiltInFlow = {
       ...standardBuild(),
       sgx2ProbeRestrict(),
       eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000) while it is still RW.",
+        note: "Write MAGIC to data_start (0x5000) while it is still RW (PUT_TO_ADDRESS).",
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: read it back.",
+        note: "Read it back (GET_FROM_ADDRESS).",
         expect: okValue(MAGIC),
       }),
       ioctl(
@@ -65,7 +65,7 @@ export const epcmPermissions: BuiltInFlow = {
         expect: withEpcm(OK_LEAF, { [page]: { type: "REG", perms: "R--", pr: false } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "PUT_TO_ADDRESS MAGIC2: the PTE allows the write but the EPCM does not, so the #PF carries the SGX bit (0x8007). TCS#1 is now in an AEX (its SSA frame is in use).",
+        note: "Write MAGIC2 to it (PUT_TO_ADDRESS): the PTE allows the write but the EPCM does not, so the #PF carries the SGX bit (0x8007). TCS#1 is now in an AEX (its SSA frame is in use).",
         expect: faulted("0x8007", DATA_START),
       }),
       eenter(TCS2, emodpe(DATA_START, "R|W"), {
@@ -78,7 +78,7 @@ export const epcmPermissions: BuiltInFlow = {
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: MAGIC2 is there.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC2 is there.",
         expect: okValue(MAGIC2),
       }),
     ],

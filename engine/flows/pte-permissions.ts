@@ -33,11 +33,11 @@ export const ptePermissions: BuiltInFlow = {
     steps: [
       ...standardBuild(),
       eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000), an RW data page.",
+        note: "Write MAGIC to data_start (0x5000), an RW data page (PUT_TO_ADDRESS).",
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: read it back.",
+        note: "Read it back (GET_FROM_ADDRESS).",
         expect: okValue(MAGIC),
       }),
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ", {
@@ -48,7 +48,7 @@ export const ptePermissions: BuiltInFlow = {
         expect: withEpcm({ ret: 0 }, { [hex(DATA_START)]: { type: "REG", perms: "RW-" } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "PUT_TO_ADDRESS MAGIC2: the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
+        note: "Write MAGIC2 to it (PUT_TO_ADDRESS): the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
         // The selftest asserts vector 14, error code 0x7 and addr == data_start; function is
         // not asserted, but after an AEX the vDSO stores ERESUME (linux-sgx-driver §7 step 5).
         expect: faulted("0x7", DATA_START),
@@ -62,7 +62,7 @@ export const ptePermissions: BuiltInFlow = {
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: MAGIC2 was written by the resumed instruction.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC2 was written by the resumed instruction.",
         expect: okValue(MAGIC2),
       }),
     ],

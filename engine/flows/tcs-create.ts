@@ -146,11 +146,11 @@ export const tcsCreate: BuiltInFlow = {
         }),
       }),
       eenter(TCS1, write(NEW_TCS, MAGIC), {
-        note: "PUT_TO_ADDRESS MAGIC to the former TCS address.",
+        note: "Write MAGIC to the former TCS address (PUT_TO_ADDRESS).",
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(NEW_TCS), {
-        note: "GET_FROM_ADDRESS: MAGIC.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC.",
         expect: okValue(MAGIC),
       }),
       munmap(STACK_END, 3 * PAGE_SIZE, { note: "munmap the three pages." }),

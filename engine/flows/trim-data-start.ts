@@ -38,11 +38,11 @@ export function putGetTrim(): RawStep[] {
   return [
     sgx2ProbeModifyTypes(),
     eenter(TCS1, write(DATA_START, MAGIC), {
-      note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000).",
+      note: "Write MAGIC to data_start, 0x5000 (PUT_TO_ADDRESS).",
       expect: OK_EEXIT,
     }),
     eenter(TCS1, read(DATA_START), {
-      note: "GET_FROM_ADDRESS: read it back.",
+      note: "Read it back (GET_FROM_ADDRESS).",
       expect: okValue(MAGIC),
     }),
     trimDataStart(),

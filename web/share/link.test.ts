@@ -122,6 +122,13 @@ describe("encodeScenario / decodeScenario", () => {
 });
 
 describe("parseLink", () => {
+  it("reads a flow named the selftest's way (underscores) as its link id", () => {
+    expect(parseLink("?flow=epcm_permissions&step=16", "").source).toEqual({
+      kind: "flow",
+      id: "epcm-permissions",
+    });
+  });
+
   it("reads a built-in flow, its step, event and enclave", () => {
     expect(parseLink("?flow=augment&step=5&event=2&enclave=e1", "")).toEqual({
       source: { kind: "flow", id: "augment" },

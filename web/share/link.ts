@@ -207,6 +207,11 @@ export function decodeScenario(value: string): Decoded {
 // Reading and writing the whole link.
 
 const FLOW_ID = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** A built-in flow's id from either spelling: "epcm_permissions" (the selftest's) → "epcm-permissions". */
+export function canonicalFlowId(id: string): string {
+  return id.trim().toLowerCase().replace(/_/g, "-");
+}
 const ENCLAVE_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 
 function shown(text: string): string {
@@ -228,7 +233,8 @@ export function parseLink(search: string, hash: string): LinkTarget {
     if (decoded.ok) source = { kind: "custom", scenario: decoded.scenario };
     else problems.push(decoded.message);
   } else if (flow !== null) {
-    if (FLOW_ID.test(flow)) source = { kind: "flow", id: flow };
+    // A flow card shows the selftest's name (epcm_permissions); the link id has dashes.
+    if (FLOW_ID.test(flow)) source = { kind: "flow", id: canonicalFlowId(flow) };
     else problems.push(`This link names the flow ${shown(flow)}, which is not a flow name.`);
   }
 

@@ -21,7 +21,7 @@ export const GLOSSARY: GlossaryEntry[] = [
     term: "EPCM",
     short:
       "Enclave Page Cache Map: the CPU's record of each EPC page (owner, address, type, R/W/X, PENDING, MODIFIED, PR).",
-    long: "Software cannot read or write the EPCM; only ENCLS/ENCLU leaves change it. On every enclave access the CPU checks the EPCM after the page tables, and a refusal is a #PF with the SGX bit (0x8000) in the error code. The table under the grids is the EPCM.",
+    long: "Software cannot read or write the EPCM; only the SGX instructions change it: the kernel's (the ENCLS leaves, such as EADD or EAUG) and the enclave's own (the ENCLU leaves, such as EACCEPT). On every enclave access the CPU checks the EPCM after the page tables, and a refusal is a #PF with the SGX bit (0x8000) in the error code. The table under the grids is the EPCM.",
     source: "SDM Vol. 3D, Enclave Page Cache Map (EPCM)",
   },
   {
