@@ -69,7 +69,7 @@ export const tcsCreate: BuiltInFlow = {
         expect: withEpcm(OK_LEAF, { [hex(NEW_TCS)]: { type: "REG", perms: "RW-", pending: false } }),
       }),
       eenter(TCS1, initTcs(NEW_TCS, NEW_SSA, ENCL_DYN_ENTRY), {
-        note: "INIT_TCS_PAGE: the enclave writes a TCS image into 0xd000 (OSSA = 0xe000, NSSA = 1, OENTRY = encl_dyn_entry) while it is still writable.",
+        note: "The enclave writes a TCS image into 0xd000 (INIT_TCS_PAGE; OSSA = 0xe000, NSSA = 1, OENTRY = encl_dyn_entry) while it is still writable.",
         expect: OK_EEXIT,
       }),
       ioctl(
@@ -87,11 +87,11 @@ export const tcsCreate: BuiltInFlow = {
         expect: withEpcm(OK_LEAF, { [hex(NEW_TCS)]: { type: "TCS", perms: "---", modified: false } }),
       }),
       eenter(NEW_TCS, write(ENCL_BUFFER, MAGIC), {
-        note: "PUT_TO_BUFFER on the new TCS (run.tcs = 0xd000): a third thread, with its stack below the TCS and its SSA at 0xe000.",
+        note: "Write MAGIC into encl_buffer through the new TCS (PUT_TO_BUFFER, run.tcs = 0xd000): a third thread, with its stack below the TCS and its SSA at 0xe000.",
         expect: OK_EEXIT,
       }),
       eenter(NEW_TCS, read(ENCL_BUFFER), {
-        note: "GET_FROM_BUFFER on the new TCS: MAGIC.",
+        note: "Read it back through the new TCS (GET_FROM_BUFFER): MAGIC.",
         expect: okValue(MAGIC),
       }),
       // Phase 2: trim all three pages, remove them, re-add a regular page where the TCS was.
