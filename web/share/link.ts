@@ -233,8 +233,7 @@ export function parseLink(search: string, hash: string): LinkTarget {
     if (decoded.ok) source = { kind: "custom", scenario: decoded.scenario };
     else problems.push(decoded.message);
   } else if (flow !== null) {
-    // A flow card shows the selftest's name (epcm_permissions); the link id has dashes.
-    if (FLOW_ID.test(flow)) source = { kind: "flow", id: canonicalFlowId(flow) };
+    if (FLOW_ID.test(flow)) source = { kind: "flow", id: flow };
     else problems.push(`This link names the flow ${shown(flow)}, which is not a flow name.`);
   }
 

@@ -71,6 +71,13 @@ describe("opening a link", () => {
     expect(s.notice).toBeNull();
   });
 
+  it("opens a flow named the selftest's way (as its card's title reads) at the link's step", async () => {
+    await open("/?flow=epcm_permissions&step=16");
+    expect(state().source).toEqual({ kind: "flow", id: "epcm-permissions" });
+    expect(state().step).toBe(16);
+    expect(state().notice).toBeNull();
+  });
+
   it("falls back to augment on an unknown flow, naming it", async () => {
     await open("/?flow=nope&step=4");
     expect(state().notice).toMatch(

@@ -53,7 +53,7 @@ const BASICS: Tour = {
       expect: "",
       title: "Nothing yet",
       text: "A program sometimes has code and data that even the operating system must not read. Intel's [[SGX]] lets it keep them in an [[enclave]]: a part of the program's memory whose pages live in a protected region of RAM, the [[EPC]], which only code running inside that enclave can read. Nothing exists yet: the EPC view below shows only free pages, and the enclave view is empty. Step forward (→) or press Next to build one.",
-      claims: { epcUsed: 0, inEpc: 0 },
+      claims: { epcUsed: 0 },
     },
     {
       step: 1,

@@ -285,17 +285,25 @@ export function Inspector() {
 
   // A page was clicked: bring the inspector into view (it sits below the events, often below the
   // fold). The side panel scrolls on its own beside the grids, so the clicked page stays in view.
+  // Once per selection, when its details have arrived (before that the section is short and the
+  // panel cannot scroll far enough).
+  const scrolledFor = useRef<string | null>(null);
+  const ready = detail !== null;
   useEffect(() => {
-    if (key === null) return;
+    if (key === null) {
+      scrolledFor.current = null;
+      return;
+    }
     const el = ref.current;
-    if (!el) return;
+    if (!el || !ready || scrolledFor.current === key) return;
+    scrolledFor.current = key;
     const panel = el.closest<HTMLElement>(".panel-right");
     if (panel && panel.scrollHeight > panel.clientHeight + 1) {
       panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
     } else if (typeof el.scrollIntoView === "function") {
       el.scrollIntoView({ block: "nearest" });
     }
-  }, [key]);
+  }, [key, ready]);
 
   return (
     <section ref={ref} className="inspector" aria-labelledby="inspector-title">
