@@ -82,6 +82,12 @@ export const GLOSSARY: GlossaryEntry[] = [
     source: "SDM Vol. 3D, Thread Control Structure (TCS)",
   },
   {
+    term: "AEP",
+    short: "Asynchronous Exit Pointer: where a thread continues outside the enclave after an AEX.",
+    long: "The caller of EENTER names it; on Linux it is an ENCLU instruction inside the vDSO, so after the kernel has handled the fault the thread runs ERESUME there.",
+    source: "SDM Vol. 3D, EENTER; Asynchronous Enclave Exit (AEX); vsgx.S: __vdso_sgx_enter_enclave()",
+  },
+  {
     term: "vDSO",
     short:
       "Code the kernel maps into every process; its __vdso_sgx_enter_enclave() enters enclaves and reports their exits.",

@@ -230,7 +230,7 @@ export const TOURS: Tour[] = [
         step: 16,
         expect: "EENTER init_tcs 0xd000",
         title: "Write the TCS image",
-        text: "While 0xd000 is still writable, the enclave writes a TCS image into it: its SSA at 0xe000, one SSA frame, and the entry point. Once the page is a TCS, nobody can write it any more.",
+        text: "While 0xd000 is still writable, the enclave writes a TCS image into it: its SSA at 0xe000, one SSA frame, and [[OENTRY|the entry point]]. Once the page is a TCS, nobody can write it any more.",
         claims: { pages: { "0xd000": "REG RW-" }, outcome: "EEXIT" },
       },
       {
