@@ -38,7 +38,7 @@ export const augment = flow("augment", "augment: EAUG on a page fault", descript
       note: "Map one page past the heap (offset 0xc000) read/write/execute. Allowed: no enclave page exists there yet, so nothing limits the protection.",
     }),
     eenter(TCS1, write(ADDR, MAGIC), {
-      note: "PUT_TO_ADDRESS: write MAGIC to 0xc000. The PTE is missing, so the kernel EAUGs a fresh page (REG, RW, PENDING) and maps it; the retried write hits a PENDING page and faults in the EPCM (0x8007).",
+      note: "Write MAGIC to 0xc000 (PUT_TO_ADDRESS). The PTE is missing, so the kernel EAUGs a fresh page (REG, RW, PENDING) and maps it; the retried write hits a PENDING page and faults in the EPCM (0x8007).",
       expect: withEpcm(faulted("0x8007", ADDR), {
         [hex(ADDR)]: { valid: true, type: "REG", perms: "RW-", pending: true, modified: false, pr: false },
       }),
@@ -54,7 +54,7 @@ export const augment = flow("augment", "augment: EAUG on a page fault", descript
       expect: OK_EEXIT,
     }),
     eenter(TCS1, read(ADDR), {
-      note: "GET_FROM_ADDRESS: the new page holds MAGIC.",
+      note: "Read 0xc000 back (GET_FROM_ADDRESS): the new page holds MAGIC.",
       expect: okValue(MAGIC),
     }),
     munmap(ADDR, PAGE_SIZE, { note: "munmap the extra page." }),

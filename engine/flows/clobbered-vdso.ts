@@ -13,11 +13,11 @@ export const clobberedVdso = flow("clobbered-vdso", "clobbered_vdso: direct vDSO
   steps: [
     ...standardBuild(),
     eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
-      note: "PUT_TO_BUFFER through the direct vDSO call: EENTER on TCS#1, copy MAGIC into encl_buffer, EEXIT.",
+      note: "Copy MAGIC into encl_buffer through the direct vDSO call (PUT_TO_BUFFER): EENTER on TCS#1, the copy, EEXIT.",
       expect: { ret: 0, run: { function: "EEXIT" } },
     }),
     eenter(TCS1, read(ENCL_BUFFER), {
-      note: "GET_FROM_BUFFER through the direct vDSO call: MAGIC comes back.",
+      note: "Read encl_buffer back through the direct vDSO call (GET_FROM_BUFFER): MAGIC comes back.",
       expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
     }),
   ],

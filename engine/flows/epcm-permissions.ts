@@ -44,8 +44,8 @@ export const epcmPermissions = flow(
         TCS1,
         DATA_START,
         MAGIC,
-        "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000) while it is still RW.",
-        "GET_FROM_ADDRESS: read it back.",
+        "Write MAGIC to data_start (0x5000) while it is still RW (PUT_TO_ADDRESS).",
+        "Read it back (GET_FROM_ADDRESS).",
       ),
       ioctl(
         "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
@@ -62,7 +62,7 @@ export const epcmPermissions = flow(
         expect: withEpcm(OK_LEAF, { [page]: { type: "REG", perms: "R--", pr: false } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "PUT_TO_ADDRESS MAGIC2: the PTE allows the write but the EPCM does not, so the #PF carries the SGX bit (0x8007). TCS#1 is now in an AEX (its SSA frame is in use).",
+        note: "Write MAGIC2 to it (PUT_TO_ADDRESS): the PTE allows the write but the EPCM does not, so the #PF carries the SGX bit (0x8007). TCS#1 is now in an AEX (its SSA frame is in use).",
         expect: faulted("0x8007", DATA_START),
       }),
       eenter(TCS2, emodpe(DATA_START, "R|W"), {
@@ -75,7 +75,7 @@ export const epcmPermissions = flow(
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: MAGIC2 is there.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC2 is there.",
         expect: okValue(MAGIC2),
       }),
     ],

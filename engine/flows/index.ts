@@ -59,8 +59,10 @@ export const flows: BuiltInFlow[] = [
   enarxZeroPageAccept,
 ];
 
+/** By id, in either spelling: "epcm-permissions" or the selftest's "epcm_permissions". */
 export function findFlow(id: string): BuiltInFlow | undefined {
-  return flows.find((f) => f.id === id);
+  const key = id.trim().toLowerCase().replace(/_/g, "-");
+  return flows.find((f) => f.id === key);
 }
 
 export { augmentViaEacceptLong } from "./augment-via-eaccept-long.ts";

@@ -34,8 +34,8 @@ export const ptePermissions = flow(
         TCS1,
         DATA_START,
         MAGIC,
-        "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000), an RW data page.",
-        "GET_FROM_ADDRESS: read it back.",
+        "Write MAGIC to data_start (0x5000), an RW data page (PUT_TO_ADDRESS).",
+        "Read it back (GET_FROM_ADDRESS).",
       ),
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ", {
         note: "mprotect(data_start, PROT_READ): the VMA and PTE become read-only. The EPCM is untouched: the page is still RW for the enclave.",
@@ -45,7 +45,7 @@ export const ptePermissions = flow(
         expect: withEpcm({ ret: 0 }, { [hex(DATA_START)]: { type: "REG", perms: "RW-" } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "PUT_TO_ADDRESS MAGIC2: the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
+        note: "Write MAGIC2 to it (PUT_TO_ADDRESS): the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
         // The selftest asserts vector 14, error code 0x7 and addr == data_start; function is
         // not asserted, but after an AEX the vDSO stores ERESUME (vsgx.S: __vdso_sgx_enter_enclave).
         expect: faulted("0x7", DATA_START),
@@ -59,7 +59,7 @@ export const ptePermissions = flow(
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: MAGIC2 was written by the resumed instruction.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC2 was written by the resumed instruction.",
         expect: okValue(MAGIC2),
       }),
     ],

@@ -24,7 +24,7 @@ export const removeAddedPageInvalidAccessAfterEaccept = flow(
         }),
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: the page was not removed yet, but a TRIM page is never accessible: the read faults (0x8005).",
+        note: "Read the page (GET_FROM_ADDRESS): it was not removed yet, but a TRIM page is never accessible: the read faults (0x8005).",
         expect: faulted("0x8005", DATA_START),
       }),
     ],

@@ -19,7 +19,7 @@ export const removeAddedPageInvalidAccess = flow(
       ...standardBuild(),
       ...putGetTrim(),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS on the trimmed page: the PTE is still there, but the EPCM type is TRIM, so the read faults with the SGX bit (0x8005 = SGX|user|present).",
+        note: "Read the trimmed page (GET_FROM_ADDRESS): the PTE is still there, but the EPCM type is TRIM, so the read faults with the SGX bit (0x8005 = SGX|user|present).",
         expect: faulted("0x8005", DATA_START),
       }),
     ],

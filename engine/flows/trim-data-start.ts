@@ -29,8 +29,8 @@ export function putGetTrim(): RawStep[] {
       TCS1,
       DATA_START,
       MAGIC,
-      "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000).",
-      "GET_FROM_ADDRESS: read it back.",
+      "Write MAGIC to data_start, 0x5000 (PUT_TO_ADDRESS).",
+      "Read it back (GET_FROM_ADDRESS).",
     ),
     trimDataStart(),
   ];

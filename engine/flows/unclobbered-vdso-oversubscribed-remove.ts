@@ -41,12 +41,12 @@ export const unclobberedVdsoOversubscribedRemove = flow(
       sgx2ProbeModifyTypes(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
         clobbered: false,
-        note: "PUT_TO_BUFFER (through the wrapper): evicted pages come back on demand.",
+        note: "Write MAGIC into encl_buffer through the wrapper (PUT_TO_BUFFER): evicted pages come back on demand.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
         clobbered: false,
-        note: "GET_FROM_BUFFER: MAGIC.",
+        note: "Read it back (GET_FROM_BUFFER): MAGIC.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),
       ioctl(

@@ -25,12 +25,12 @@ export const unclobberedVdsoOversubscribed = flow(
       ...standardBuild({ epcPages: OVERSUBSCRIBED_EPC_PAGES, epcmChecks: false }),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
         clobbered: false,
-        note: "PUT_TO_BUFFER: the TCS, SSA, stack and buffer pages were evicted during the build; each access faults and the kernel reloads the page (ELDU) before the enclave continues.",
+        note: "Write MAGIC into encl_buffer (PUT_TO_BUFFER): the TCS, SSA, stack and buffer pages were evicted during the build; each access faults and the kernel reloads the page (ELDU) before the enclave continues.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
         clobbered: false,
-        note: "GET_FROM_BUFFER: MAGIC, even with the EPC oversubscribed.",
+        note: "Read it back (GET_FROM_BUFFER): MAGIC, even with the EPC oversubscribed.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),
     ],

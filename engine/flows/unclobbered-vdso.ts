@@ -21,12 +21,12 @@ export const unclobberedVdso = flow(
       ...standardBuild(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
         clobbered: false,
-        note: "PUT_TO_BUFFER: enter on TCS#1 (through the register-saving wrapper) and copy MAGIC into encl_buffer.",
+        note: "Write MAGIC into encl_buffer (PUT_TO_BUFFER): enter on TCS#1 through the register-saving wrapper and copy it in.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
         clobbered: false,
-        note: "GET_FROM_BUFFER: enter again and read encl_buffer back: the enclave's memory kept MAGIC between entries.",
+        note: "Read encl_buffer back (GET_FROM_BUFFER): enter again; the enclave's memory kept MAGIC between entries.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),
     ],

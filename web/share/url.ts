@@ -12,6 +12,7 @@ import { usePanels } from "../store/panels.ts";
 import { type TourState, useTour } from "../store/tour.ts";
 import { findTour, TOURS } from "../tours/tours.ts";
 import {
+  canonicalFlowId,
   DEFAULT_FLOW,
   type Encoded,
   encodeScenario,
@@ -167,7 +168,7 @@ async function openTarget(t: LinkTarget): Promise<void> {
         source = { kind: "flow", id: found.flow };
         linkStep = found.stops[stop].step;
         tour = { id: found.id, stop };
-      } else if (t.source.kind === "flow" && t.source.id === found.flow) {
+      } else if (t.source.kind === "flow" && canonicalFlowId(t.source.id) === found.flow) {
         tour = { id: found.id, stop };
       } else {
         problems.push(
@@ -180,11 +181,15 @@ async function openTarget(t: LinkTarget): Promise<void> {
   if (source?.kind === "flow") {
     const id = source.id;
     const flows = await listFlows();
-    if (!flows.some((f) => f.id === id)) {
+    // A flow card shows the selftest's name (epcm_permissions); the link id has dashes. Both open it.
+    const known = flows.find((f) => f.id === id) ?? flows.find((f) => f.id === canonicalFlowId(id));
+    if (!known) {
       problems.push(
         `There is no built-in flow named ${quote(id)} (known flows: ${flows.map((f) => f.id).join(", ")}).`,
       );
       source = null;
+    } else if (known.id !== id) {
+      source = { kind: "flow", id: known.id };
     }
   } else if (source?.kind === "custom") {
     const errors = await validateScenario(source.scenario);

@@ -21,6 +21,146 @@ export interface GlossaryEntry {
 
 export const GLOSSARY: GlossaryEntry[] = [
   {
+    term: "SGX",
+    short: "Software Guard Extensions: the Intel CPU feature that builds enclaves and runs code inside them.",
+    long: "SGX1 builds an enclave before it runs (ECREATE, EADD, EINIT) and enters it (EENTER). SGX2, also called EDMM (Enclave Dynamic Memory Management), lets a running enclave gain pages and change their permissions and types; the Linux driver supports it since v6.0.",
+    source: "SDM Vol. 3D, Introduction to Intel SGX; Enclave Dynamic Memory Management (SGX2)",
+    basis: "sdm",
+  },
+  {
+    term: "enclave",
+    short:
+      "A protected part of a program: code and data in EPC pages that only code running inside the enclave can read or write.",
+    long: "The enclave occupies a range of the program's addresses (ELRANGE). Its pages sit in the EPC; the operating system maps them and manages them but cannot read them. A thread runs enclave code by entering through a TCS.",
+    source: "SDM Vol. 3D, Introduction to Intel SGX; Enclave Creation and Loading",
+    basis: "sdm",
+  },
+  {
+    term: "ENCLS",
+    short:
+      "The instruction for the kernel's SGX leaves (ECREATE, EADD, EAUG, EMODPR, EMODT, EREMOVE, EWB, ...).",
+    long: "ENCLS runs only in ring 0; EAX selects the leaf. The Linux driver wraps each leaf (encls.h: __ecreate(), __eadd(), ...).",
+    source: "SDM Vol. 3D, ENCLS; encls.h",
+    basis: "kernel",
+  },
+  {
+    term: "ENCLU",
+    short: "The user-mode instruction for SGX leaves (EENTER, ERESUME, EEXIT, EACCEPT, EMODPE, ...).",
+    long: "EENTER and ERESUME are run from outside the enclave (here by the vDSO); EEXIT, EACCEPT and EMODPE by code inside it.",
+    source: "SDM Vol. 3D, ENCLU",
+    basis: "sdm",
+  },
+  {
+    term: "ECREATE",
+    short: "ENCLS leaf that starts an enclave: it turns a free EPC page into the enclave's SECS.",
+    long: "The SECS records ELRANGE (base and size), the attributes and the SSA frame size. The enclave then exists but is not initialized: pages can be added with EADD until EINIT.",
+    source: "SDM Vol. 3D, ECREATE; ioctl.c: sgx_encl_create()",
+    basis: "kernel",
+  },
+  {
+    term: "EEXTEND",
+    short: "ENCLS leaf that adds 256 bytes of a page to the enclave's measurement (MRENCLAVE).",
+    long: "SGX_IOC_ENCLAVE_ADD_PAGES with SGX_PAGE_MEASURE measures each page after EADD (a whole page takes 16 EEXTENDs; the explorer shows them as one event). EINIT checks the measurement against the enclave's signature (SIGSTRUCT).",
+    source: "SDM Vol. 3D, EEXTEND; ioctl.c: __sgx_encl_extend()",
+    basis: "kernel",
+  },
+  {
+    term: "EENTER",
+    short: "ENCLU leaf that enters the enclave through a TCS and runs from the TCS's entry point.",
+    long: "EENTER needs a TCS that is not in use and a free SSA frame; otherwise it fails with #GP. On Linux the vDSO's __vdso_sgx_enter_enclave() runs it.",
+    source: "SDM Vol. 3D, EENTER; vsgx.S: __vdso_sgx_enter_enclave()",
+    basis: "kernel",
+  },
+  {
+    term: "EEXIT",
+    short: "ENCLU leaf the enclave runs to leave normally, to an address outside the enclave.",
+    long: "After EEXIT the TCS is free for the next EENTER. The vDSO reports it in run.function = EEXIT.",
+    source: "SDM Vol. 3D, EEXIT; vsgx.S: __vdso_sgx_enter_enclave()",
+    basis: "kernel",
+  },
+  {
+    term: "ERESUME",
+    short:
+      "ENCLU leaf that takes a thread back into the enclave after an AEX, from the state saved in its SSA frame.",
+    long: "The interrupted instruction runs again. An AEX leaves the thread ready to resume (EAX holds the ERESUME leaf), so once the kernel has handled the fault, the vDSO's ENCLU at the exit point runs ERESUME. That is also why a fault report says run.function = ERESUME.",
+    source: "SDM Vol. 3D, ERESUME; Asynchronous Enclave Exit (AEX); vsgx.S: __vdso_sgx_enter_enclave()",
+    basis: "kernel",
+  },
+  {
+    term: "SSA",
+    short:
+      "State Save Area: frames in the enclave's own pages where the CPU saves a thread's registers on an AEX.",
+    long: "The TCS names the SSA (OSSA) and how many frames it has (NSSA); CSSA counts the frames in use. With one frame, a thread waiting after an AEX cannot be entered again with EENTER until it is resumed.",
+    source: "SDM Vol. 3D, State Save Area (SSA) Frame; Thread Control Structure (TCS)",
+    basis: "sdm",
+  },
+  {
+    term: "OENTRY",
+    short: "The TCS field that says where EENTER starts running enclave code (an offset in the enclave).",
+    long: "Every entry through a TCS starts at the same place; the enclave's code decides there what the caller asked for.",
+    source: "SDM Vol. 3D, Thread Control Structure (TCS)",
+    basis: "sdm",
+  },
+  {
+    term: "AEP",
+    short: "Asynchronous Exit Pointer: where a thread continues outside the enclave after an AEX.",
+    long: "The caller of EENTER names it; on Linux it is an ENCLU instruction inside the vDSO, so after the kernel has handled the fault the thread runs ERESUME there.",
+    source: "SDM Vol. 3D, EENTER; Asynchronous Enclave Exit (AEX); vsgx.S: __vdso_sgx_enter_enclave()",
+    basis: "kernel",
+  },
+  {
+    term: "vDSO",
+    short:
+      "Code the kernel maps into every process; its __vdso_sgx_enter_enclave() enters enclaves and reports their exits.",
+    long: "It runs EENTER (and ERESUME after an AEX), and when the enclave faults in a way the kernel cannot fix, it fills the run struct with the exception instead of sending a signal.",
+    source: "vsgx.S: __vdso_sgx_enter_enclave(); uapi asm/sgx.h",
+    basis: "kernel",
+  },
+  {
+    term: "run struct",
+    short:
+      "struct sgx_enclave_run: what the program gives the vDSO (the TCS) and gets back (how the call ended).",
+    long: "run.function is the last ENCLU leaf seen: EENTER, ERESUME or EEXIT. After an exception it also holds exception_vector (14 for #PF, 13 for #GP), exception_error_code and exception_addr.",
+    source: "uapi asm/sgx.h: struct sgx_enclave_run",
+    basis: "kernel",
+  },
+  {
+    term: "PTE",
+    short: "Page-table entry: the operating system's mapping of one virtual page, with its own permissions.",
+    long: "For an enclave access the CPU checks the page tables first and the EPCM after them; both must allow it. The driver installs enclave PTEs on the first access (sgx_vma_fault()).",
+    source: "SDM Vol. 3A, Paging; SDM Vol. 3D, Access-control Requirements; encl.c: sgx_vma_fault()",
+    basis: "kernel",
+  },
+  {
+    term: "VMA",
+    short: "A range of a process's address space made by mmap(), with its own permissions (PROT_READ, ...).",
+    long: "For an enclave, mmap() and mprotect() may not allow more than each page's build-time permissions (vm_max_prot_bits). In mainline the VMA and the PTEs do not follow EMODPR or EMODPE.",
+    source: "encl.c: sgx_encl_may_map()",
+    basis: "kernel",
+  },
+  {
+    term: "IPI",
+    short:
+      "Inter-processor interrupt: the kernel interrupts the CPUs that may run the enclave, so they leave it.",
+    long: "After ETRACK the driver sends IPIs to the enclave's CPUs; each thread inside takes an AEX, which completes the tracking.",
+    source: "ioctl.c: sgx_enclave_etrack(); encl.c: sgx_encl_cpumask()",
+    basis: "kernel",
+  },
+  {
+    term: "EBLOCK",
+    short: "ENCLS leaf that marks an EPC page BLOCKED, the first step of evicting it: no new TLB mappings.",
+    long: "The reclaimer blocks a page, runs ETRACK and then writes the page out with EWB.",
+    source: "SDM Vol. 3D, EBLOCK; main.c: sgx_reclaimer_block()",
+    basis: "kernel",
+  },
+  {
+    term: "EPA",
+    short: "ENCLS leaf that turns a free EPC page into a VA page.",
+    long: "The driver adds a VA page to an enclave for every 512 of its pages, the first one at ECREATE.",
+    source: "SDM Vol. 3D, EPA; encl.c: sgx_alloc_va_page()",
+    basis: "kernel",
+  },
+  {
     term: "EPC",
     short: "Enclave Page Cache: the protected memory where enclave pages live, in 4 KiB pages.",
     long: "The EPC is memory the CPU encrypts and guards; only the enclave that owns a page can read it. It is small, so the kernel evicts pages (EWB) and loads them back (ELDU). The right-hand grid shows every EPC page.",
@@ -31,7 +171,7 @@ export const GLOSSARY: GlossaryEntry[] = [
     term: "EPCM",
     short:
       "Enclave Page Cache Map: the CPU's record of each EPC page (owner, address, type, R/W/X, PENDING, MODIFIED, PR).",
-    long: "Software cannot read or write the EPCM; only ENCLS/ENCLU leaves change it. On every enclave access the CPU checks the EPCM after the page tables, and a refusal is a #PF with the SGX bit (0x8000) in the error code. The table under the grids is the EPCM.",
+    long: "Software cannot read or write the EPCM; only the SGX instructions change it: the kernel's (the ENCLS leaves, such as EADD or EAUG) and the enclave's own (the ENCLU leaves, such as EACCEPT). On every enclave access the CPU checks the EPCM after the page tables, and a refusal is a #PF with the SGX bit (0x8000) in the error code. The table under the grids is the EPCM.",
     source: "SDM Vol. 3D, Enclave Page Cache Map (EPCM)",
     basis: "sdm",
   },
@@ -99,6 +239,14 @@ export const GLOSSARY: GlossaryEntry[] = [
       "ENCLU leaf the enclave runs to agree to a change the kernel made: a new page (PENDING), a restriction (PR) or a type change (MODIFIED).",
     long: "EACCEPT compares its SECINFO with the EPCM entry; when they match it clears PENDING, PR or MODIFIED. For PR and MODIFIED it also requires the change to be tracked (ETRACK and every thread out since), else SGX_NOT_TRACKED.",
     source: "SDM Vol. 3D, EACCEPT",
+    basis: "sdm",
+  },
+  {
+    term: "EACCEPTCOPY",
+    short:
+      "ENCLU leaf that fills a PENDING page from another page of the enclave and accepts it in one step.",
+    long: "EACCEPTCOPY copies the contents of a source page that the enclave can read into a PENDING page (added by EAUG), sets the page's permissions from its SECINFO and clears PENDING. It is how an enclave commits a page with chosen contents, such as zeros or code.",
+    source: "SDM Vol. 3D, EACCEPTCOPY",
     basis: "sdm",
   },
   {

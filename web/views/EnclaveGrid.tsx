@@ -224,7 +224,7 @@ export function EnclaveGrid() {
           ? "Nothing loaded yet."
           : cols.size === 0
             ? `${cols.name || "The enclave"} has no ELRANGE yet: SGX_IOC_ENCLAVE_CREATE (ECREATE) makes it.`
-            : `${cols.name}: ELRANGE ${hex(cols.size)} bytes (${count.toLocaleString()} pages) · ${backed.toLocaleString()} in the EPC · ${evicted.toLocaleString()} evicted${cols.released ? " · released" : ""}`}
+            : `${cols.name}: ELRANGE ${hex(cols.size)} bytes (${count.toLocaleString()} pages) · ${backed.toLocaleString()} of its pages in the EPC · ${evicted.toLocaleString()} evicted${cols.released ? " · released" : ""}`}
       </p>
       <GridCanvases
         boxRef={boxRef}

@@ -1,7 +1,7 @@
 // The inspector: everything the engine reports about the selected page at the current step: its
 // EPCM entry, the kernel's record (struct sgx_encl_page), its page-table view per mapping, TCS or
 // SECS fields, VA slots in use, and its non-zero data words.
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { PageDetail } from "../engine/client.ts";
 import { type Selection, useExplorer } from "../store/explorer.ts";
@@ -280,9 +280,33 @@ export function Inspector() {
   const step = useExplorer((s) => s.step);
   const inside = useExplorer((s) => s.event !== null);
   const select = useExplorer((s) => s.select);
+  const ref = useRef<HTMLElement>(null);
+  const key = selection ? JSON.stringify(selection) : null;
+
+  // A page was clicked: bring the inspector into view (it sits below the events, often below the
+  // fold). The side panel scrolls on its own beside the grids, so the clicked page stays in view.
+  // Once per selection, when its details have arrived (before that the section is short and the
+  // panel cannot scroll far enough).
+  const scrolledFor = useRef<string | null>(null);
+  const ready = detail !== null;
+  useEffect(() => {
+    if (key === null) {
+      scrolledFor.current = null;
+      return;
+    }
+    const el = ref.current;
+    if (!el || !ready || scrolledFor.current === key) return;
+    scrolledFor.current = key;
+    const panel = el.closest<HTMLElement>(".panel-right");
+    if (panel && panel.scrollHeight > panel.clientHeight + 1) {
+      panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    } else if (typeof el.scrollIntoView === "function") {
+      el.scrollIntoView({ block: "nearest" });
+    }
+  }, [key, ready]);
 
   return (
-    <section className="inspector" aria-labelledby="inspector-title">
+    <section ref={ref} className="inspector" aria-labelledby="inspector-title">
       <div className="inspector-head">
         <h2 id="inspector-title">{selection ? title(selection, detail) : "Inspector"}</h2>
         {selection && (

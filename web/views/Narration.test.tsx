@@ -46,15 +46,17 @@ describe("Narration", () => {
     const n = screen.getByRole("region", { name: "Narration" });
     expect(n.textContent).toContain("Step 12");
     expect(n.textContent).toContain("EENTER write 0xc000");
-    expect(screen.getByText(/PUT_TO_ADDRESS: write MAGIC to 0xc000/)).toBeTruthy();
+    expect(screen.getByText(/Write MAGIC to 0xc000 \(PUT_TO_ADDRESS\)/)).toBeTruthy();
     const user = screen.getByRole("region", { name: "User space" });
     expect(user.textContent).toContain("Called EENTER write 0xc000 with tcs=0x0 value=0x1122334455667788");
-    expect(user.textContent).toContain("Got back ERESUME #PF 0x8007 (faulting offset 0xc000)");
+    expect(user.textContent).toContain(
+      "Got back an exception from inside the enclave, as the vDSO reports it: ERESUME #PF 0x8007 (faulting offset 0xc000)",
+    );
     const kernel = screen.getByRole("region", { name: "Kernel" });
     const fns = within(kernel)
       .getAllByRole("button")
       .map((b) => b.textContent);
-    expect(fns).toEqual(["sgx_vma_fault() ×3", "sgx_encl_eaug_page() ×2", "access_error()"]);
+    expect(fns).toEqual(["sgx_vma_fault() ×3", "sgx_encl_eaug_page()", "access_error()"]);
     const cpu = within(screen.getByRole("region", { name: "CPU" }))
       .getAllByRole("button")
       .map((b) => b.textContent);

@@ -17,27 +17,36 @@ interface Item {
   e: TraceEvent;
 }
 
-/** Consecutive events with the same label, shown as one chip ("sgx_vma_fault() ×3"). */
+/**
+ * Consecutive events of a lane with the same label, shown as one chip ("sgx_vma_fault() ×3").
+ * The count is of calls, not events: two events of one kernel function with only the leaves it
+ * ran (ENCLS) between them are one call, e.g. sgx_encl_eaug_page()'s decision, its EAUG and the
+ * PTE it installs; a fault or an enclave entry between them means the kernel was entered again.
+ */
 interface Chip {
   label: string;
   indices: number[];
+  calls: number;
   fault: boolean;
   texts: string[];
 }
 
-function chips(items: Item[], label: (e: TraceEvent) => string): Chip[] {
+/** `all`: the step's events, for counting a kernel lane's calls; without it every event counts. */
+function chips(items: Item[], label: (e: TraceEvent) => string, all?: TraceEvent[]): Chip[] {
   const out: Chip[] = [];
   for (const { index, e } of items) {
     const l = label(e);
     const last = out[out.length - 1];
     if (last && last.label === l) {
+      const between = all?.slice(last.indices[last.indices.length - 1] + 1, index);
+      if (!between || between.some((b) => b.kind !== "encls")) last.calls++;
       last.indices.push(index);
       last.texts.push(e.text);
     } else {
       // Faults, and leaves that returned an error code, stand out.
       const failed =
         e.kind === "fault" || (e.leaf !== undefined && e.result !== undefined && e.result !== "ok");
-      out.push({ label: l, indices: [index], fault: failed, texts: [e.text] });
+      out.push({ label: l, indices: [index], calls: 1, fault: failed, texts: [e.text] });
     }
   }
   return out;
@@ -61,14 +70,17 @@ function ChipFlow({
   label,
   event,
   empty,
+  calls,
 }: {
   title: string;
   items: Item[];
+  /** The step's events: count calls (see chips) rather than events. */
+  calls?: TraceEvent[];
   label: (e: TraceEvent) => string;
   event: number | null;
   empty: string;
 }) {
-  const list = chips(items, label);
+  const list = chips(items, label, calls);
   return (
     <section className="narration-lane" aria-label={title}>
       <h3>{title}</h3>
@@ -88,7 +100,7 @@ function ChipFlow({
                 onClick={() => seekEvent(c.indices[0])}
               >
                 <code>{c.label}</code>
-                {c.indices.length > 1 && <span className="narration-times"> ×{c.indices.length}</span>}
+                {c.calls > 1 && <span className="narration-times"> ×{c.calls}</span>}
               </button>
             </li>
           ))}
@@ -107,6 +119,14 @@ function Outcome({ step, pending }: { step: TraceStep; pending: boolean }) {
   return (
     <p className={`narration-outcome ${pending ? "is-future" : tone}`}>
       {pending ? "Will get back" : "Got back"}{" "}
+      {/* Words first, then the names: what kind of answer this is. */}
+      {faulted
+        ? "an exception from inside the enclave, as the vDSO reports it: "
+        : failed
+          ? "an error: "
+          : status
+            ? "a status code from the enclave's SGX instruction: "
+            : ""}
       <span className="narration-outcome-text">
         {outcomeParts(step)
           .map((text, i) => ({ text, id: `${i}:${text}`, first: i === 0 }))
@@ -281,6 +301,7 @@ export function Narration() {
           title="Kernel"
           items={items.kernel}
           label={(e) => functionOf(e.source)}
+          calls={st.events}
           event={event}
           empty="The kernel had no part in this step."
         />

@@ -173,7 +173,7 @@ export function Stepper() {
             <TextButton hint="Finish this op and leave its events" onClick={move(() => actions().stepOut())}>
               Step out
             </TextButton>
-            <span className="stepper-context">
+            <span className="stepper-context" title={current ? opSummary(current.op) : undefined}>
               Inside step {step}: <code>{current ? opSummary(current.op) : ""}</code>
             </span>
           </>
@@ -186,7 +186,7 @@ export function Stepper() {
             >
               Step into
             </TextButton>
-            <span className="stepper-context">
+            <span className="stepper-context" title={next ? opSummary(next.op) : undefined}>
               {next ? (
                 <>
                   Next: <code>{opSummary(next.op)}</code>

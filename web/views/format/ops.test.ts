@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { faultStep, flowSession, readStep, refusedIoctl, step } from "../fixtures.ts";
-import { opFields, opSummary, outcomeParts } from "./ops.ts";
-
-const outcomeSummary = (s: Parameters<typeof outcomeParts>[0]) => outcomeParts(s).join(" · ");
+import { opFields, opSummary, outcomeSummary } from "./ops.ts";
 
 describe("opSummary", () => {
   it("names the ioctl command and its range", () => {

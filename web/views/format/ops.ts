@@ -119,3 +119,8 @@ export function outcomeParts(step: TraceStep): string[] {
   if (step.stalled) parts.push("stalled");
   return parts;
 }
+
+/** A step's outcome on one line, as a tour stop's claims and the narration sum it up. */
+export function outcomeSummary(step: TraceStep): string {
+  return outcomeParts(step).join(" · ");
+}

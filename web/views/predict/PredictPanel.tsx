@@ -144,7 +144,7 @@ export function PredictPanel() {
                   m.actual
                 ) : (
                   <>
-                    you said {m.guessed}; the engine: <strong>{m.actual}</strong>
+                    you said {m.guessed}; the right answer is <strong>{m.actual}</strong>
                   </>
                 )}
               </li>
@@ -170,7 +170,7 @@ export function PredictPanel() {
                 ["ok", "Success"],
                 ["errno", "The call fails with"],
                 ["fault", "The enclave faults: the vDSO reports"],
-                ["sgx", "The enclave's leaf returns"],
+                ["sgx", "The enclave's SGX instruction (an ENCLU leaf) returns the status code"],
               ] as Array<[ResultKind, string]>
             ).map(([kind, label]) => {
               const detail = DETAIL[kind];

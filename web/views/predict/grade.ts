@@ -74,7 +74,7 @@ function resultText(kind: ResultKind, detail: string): string {
     case "fault":
       return `exception ${detail}`;
     case "sgx":
-      return `leaf returns ${detail}`;
+      return `the enclave's SGX instruction returns ${detail}`;
   }
 }
 

@@ -66,7 +66,12 @@ export function FlowList() {
                     shown
                   </span>
                 )}
-                <p id={`${headingId}-${f.id}`}>{f.description}</p>
+                <p id={`${headingId}-${f.id}`}>
+                  {f.description}{" "}
+                  <span className="flow-link-id">
+                    Link: <code>?flow={f.id}</code>
+                  </span>
+                </p>
               </li>
             );
           })}

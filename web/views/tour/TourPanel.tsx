@@ -109,8 +109,13 @@ function TourView({ tour }: { tour: Tour }) {
   const lastHere = useRef<number | null>(null); // null: follow the stepper on mount too
   useEffect(() => {
     if (here === lastHere.current) return;
+    const arrived = lastHere.current !== null;
     lastHere.current = here;
-    if (here >= 0) setStop(here);
+    if (here < 0) return;
+    setStop(here);
+    // Play walks the run; in a tour it stops at each stop so its text can be read.
+    const s = useExplorer.getState();
+    if (arrived && s.playing) s.pause();
   }, [here, setStop]);
 
   const stop = tour.stops[current];
