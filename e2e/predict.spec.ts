@@ -28,8 +28,8 @@ test("predict augment's fault (right), then the EACCEPT (wrong), with the engine
   await panel.getByLabel(/The enclave faults/).check();
   await panel.getByRole("button", { name: "Check and run step 13" }).click();
   await expect(feedback).toContainText("not quite");
-  await expect(feedback).toContainText("the engine: success");
-  await expect(feedback).toContainText("PENDING: you said set; the engine: clear");
+  await expect(feedback).toContainText("the right answer is success");
+  await expect(feedback).toContainText("PENDING: you said set; the right answer is clear");
   await expect(feedback).toContainText("EACCEPT");
   await expect(panel.getByRole("status")).toHaveText("1 of 2 right.");
   expect(errors).toEqual([]);

@@ -52,7 +52,9 @@ test("steps through the augment flow with the buttons and the arrow keys", async
   await expect(events(page)).toContainText("#PF 0x8007");
   await expect(events(page)).toContainText("EAUG");
   const narration = page.getByRole("region", { name: "Narration" });
-  await expect(narration).toContainText("Got back ERESUME #PF 0x8007 (faulting offset 0xc000)");
+  await expect(narration).toContainText(
+    "Got back an exception from inside the enclave, as the vDSO reports it: ERESUME #PF 0x8007 (faulting offset 0xc000)",
+  );
   await expect(page.getByRole("region", { name: "What changed" })).toContainText("REG RW- PENDING");
   await expect(page.getByRole("region", { name: "CPU" })).toContainText("#PF 0x8007 (EPCM)");
 

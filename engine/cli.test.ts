@@ -54,6 +54,16 @@ describe("npm run sim", { timeout: 60_000 }, () => {
     expect(trace.steps[10].thread).toEqual({ enclave: "e0", tcs: "0x1000", cpu: 1, state: "inside" });
   });
 
+  it("--flow takes a flow's id in either spelling (the selftest's underscores too)", () => {
+    const dashes = run(["--flow", "epcm-permissions", "--format", "text"]);
+    const underscores = run(["--flow", "epcm_permissions", "--format", "text"]);
+    expect(underscores.code).toBe(0);
+    expect(underscores.out).toBe(dashes.out);
+    const unknown = run(["--flow", "epcm_permission"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no built-in flow "epcm_permission"');
+  });
+
   it("reads standard input with -", () => {
     const r = run(["-", "--format", "text"], JSON.stringify(augment));
     expect(r.code).toBe(0);

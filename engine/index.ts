@@ -5,6 +5,7 @@ import { parseScenario } from "./scenario/parse.ts";
 import { runScenario } from "./scenario/run.ts";
 import type { Trace } from "./scenario/trace-types.ts";
 
+export type { Basis } from "./arch/events.ts";
 export { toSelftest } from "./export/selftest.ts";
 export type { BuiltInFlow } from "./flows/index.ts";
 export { findFlow, flows } from "./flows/index.ts";

@@ -7,8 +7,10 @@ import { findFlow, flows, parseScenario, simulate, toSelftest } from "./index.ts
 import { ScenarioError } from "./scenario/run.ts";
 import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "./session/outcome.ts";
 import {
+  type ChangeScope,
   type EnclaveColumns,
   type EpcColumns,
+  type EpcmChanges,
   type PageDetail,
   type RunInfo,
   Session,
@@ -26,9 +28,13 @@ export type SimulateResult = ReturnType<typeof simulate>;
 export type LoadResult = { ok: true; info: RunInfo } | { ok: false; errors: string[] };
 export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
+export type { Basis } from "./arch/events.ts";
+export type { TraceEvent, TraceStep } from "./scenario/trace-types.ts";
 export type {
+  ChangeScope,
   EnclaveColumns,
   EpcColumns,
+  EpcmChanges,
   EpcUsage,
   PageDetail,
   RunInfo,
@@ -47,6 +53,13 @@ function transferView(v: StateView): StateView {
     for (const a of [e.offset, e.type, e.vmMaxProt, e.epc, e.vaPage, e.vaSlot, e.pte, e.vmaProt])
       buffers.push(a.buffer as ArrayBuffer);
   return Comlink.transfer(v, buffers);
+}
+
+function transferChanges(c: EpcmChanges): EpcmChanges {
+  const buffers = [c.epc, ...Object.values(c.before), ...Object.values(c.after)].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  return Comlink.transfer(c, buffers);
 }
 
 function requireSession(): Session {
@@ -112,6 +125,19 @@ const api = {
     const u = requireSession().epcUsage();
     const buffers = [...Object.values(u.kinds), u.evicted].map((a) => a.buffer as ArrayBuffer);
     return Comlink.transfer(u, buffers);
+  },
+
+  /**
+   * The EPCM entries step `step` changed (up to event `event`; with scope "event" only that
+   * event's), before and after, the first `limit` of them (`total` counts all).
+   */
+  changes(
+    step: number,
+    event: number | null = null,
+    scope: ChangeScope = "step",
+    limit?: number,
+  ): EpcmChanges {
+    return transferChanges(requireSession().changes(step, event, scope, limit));
   },
 
   pageDetail(step: number, enclave: string, offset: number): PageDetail {

@@ -1,12 +1,13 @@
 // enclaveAccess: the access-control check for memory accesses from inside an enclave, against
-// the reference (sgx-architecture.md §5.1–§5.2). Ordinary paging faults come first (SGX bit 0);
+// the SDM (Vol. 3D, access-control requirements; error codes as the selftests observe them). Ordinary paging faults come first (SGX bit 0);
 // then, inside ELRANGE, every EPCM condition must hold, else #PF with SGX|P|U (0x8005), plus W
 // for a write (0x8007) or I/D for a fetch (0x8015). PR is not checked. Outside ELRANGE, a fetch
 // is #GP(0) and data accesses to ordinary memory are allowed.
 
 import { describe, expect, it } from "vitest";
+import { PT_REG, PT_TCS, PT_TRIM } from "../vocabulary/epcm.ts";
 import { enclaveAccess, NON_EPC } from "./access.ts";
-import { PT_REG, PT_TCS, PT_TRIM, VEC_GP, VEC_PF } from "./constants.ts";
+import { VEC_GP, VEC_PF } from "./constants.ts";
 import type { Fault } from "./cpu.ts";
 import { EADD, EINIT } from "./leaves/build.ts";
 import { EACCEPT, EEXIT } from "./leaves/enclu.ts";
@@ -44,7 +45,7 @@ function paging(out: number | Fault, code: number, addr: number): void {
   expect(out).toEqual(expect.objectContaining({ vector: VEC_PF, code, addr, raisedBy: "page tables" }));
 }
 
-describe("enclaveAccess (§5.1)", () => {
+describe("enclaveAccess (SDM: access-control requirements)", () => {
   it("allows each access the EPCM permits and returns the EPC page", () => {
     const { fx, b, access } = setup();
     const rwx = fx.epcAt(b + 0x2000);
@@ -77,7 +78,7 @@ describe("enclaveAccess (§5.1)", () => {
     expect(access(b + 0x3000, "read")).toBe(fx.epcAt(b + 0x3000));
   });
 
-  it("a PENDING (EAUG'd, not accepted) page faults for every access: 0x8005 / 0x8007 / 0x8015 (§5.2)", () => {
+  it("a PENDING (EAUG'd, not accepted) page faults for every access: 0x8005 / 0x8007 / 0x8015 (as the selftests observe)", () => {
     const { fx, e, b, access } = setup();
     EEXIT(fx.cpu, fx.lp);
     fx.eaug(e, b + 0x8000);
@@ -108,7 +109,7 @@ describe("enclaveAccess (§5.1)", () => {
     epcm(access(b + 0x2000, "read"), READ, b + 0x2000);
     epcm(access(b + 0x4000, "write"), WRITE, b + 0x4000);
     must(EACCEPT(fx.cpu, fx.lp, si(PT_TRIM, MODIFIED), b + 0x2000, fx.mmu));
-    // Accepted TRIM: still 0x8005 (§5.2).
+    // Accepted TRIM: still 0x8005 (as the selftests observe).
     epcm(access(b + 0x2000, "read"), READ, b + 0x2000);
     epcm(access(b + 0x2000, "fetch"), FETCH, b + 0x2000);
   });
@@ -153,7 +154,7 @@ describe("enclaveAccess (§5.1)", () => {
     epcm(access(b + 0xa000, "write"), WRITE, b + 0xa000);
   });
 
-  it("an ELRANGE address mapped to non-EPC memory faults with the SGX bit (reference §9.8 model choice)", () => {
+  it("an ELRANGE address mapped to non-EPC memory faults with the SGX bit (MODEL.md, Architecture)", () => {
     const { fx, b, access } = setup();
     fx.mmu.map(b + 0x9000, NON_EPC);
     epcm(access(b + 0x9000, "read"), READ, b + 0x9000);

@@ -1,10 +1,10 @@
 // Memory accesses from inside an enclave (SDM Vol. 3D §38.3 "Access-control requirements"; the
-// reference's §5.1): ordinary paging checks first, then the EPCM checks. An EPCM violation is a
+// SDM: access-control requirements): ordinary paging checks first, then the EPCM checks. An EPCM violation is a
 // #PF with the SGX bit (0x8000) | P | U, plus W for a write and I/D for a fetch.
 
-import { PF_I, PF_P, PF_SGX, PF_U, PF_W, PT_REG, VEC_PF } from "./constants.ts";
+import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_RWX, E_W, E_X, PT_REG } from "../vocabulary/epcm.ts";
+import { PF_I, PF_P, PF_SGX, PF_U, PF_W, VEC_PF } from "./constants.ts";
 import { type Cpu, type Fault, gp, type LogicalProcessor, tlbFill, tlbFind } from "./cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_RWX, E_W, E_X } from "./epc.ts";
 
 export type AccessKind = "read" | "write" | "fetch";
 
@@ -95,6 +95,7 @@ export function enclaveAccess(
         cpu.log.push({
           kind: "tlb-hit",
           basis: "model",
+          basis_ref: "engine/MODEL.md: Many CPUs",
           source: "SDM: EPCM checks at TLB fill",
           epc: hit,
           addr: `0x${linaddr.toString(16)}`,
@@ -105,9 +106,9 @@ export function enclaveAccess(
   }
   const inside = linaddr >= secs.baseaddr && linaddr < secs.baseaddr + secs.size;
   const t = mmu.translate(linaddr, kind);
-  // Ordinary paging checks come first (SDM §38.1; reference §5.1 step 1), even for a fetch outside ELRANGE.
+  // Ordinary paging checks come first (SDM §38.1; SDM: access-control requirements), even for a fetch outside ELRANGE.
   if (isPageFault(t)) return pagingFault(t, linaddr);
-  // Enclave code can only be fetched from ELRANGE (SDM: fetch outside ELRANGE → #GP(0); reference §5.1 step 3a).
+  // Enclave code can only be fetched from ELRANGE (SDM: fetch outside ELRANGE → #GP(0); SDM: access-control requirements).
   if (!inside && kind === "fetch") return gp("instruction fetch outside ELRANGE");
   if (!inside) return t >= 0 ? ABORT_PAGE : t;
   // Inside ELRANGE the address must map to an EPC page (SDM §38.1; modelled as #PF with SGX set).

@@ -1,28 +1,8 @@
 // Architectural constants of SGX (Intel SDM Vol. 3D; Linux arch/x86/include/asm/sgx.h).
 
 export const PAGE_SIZE = 4096;
-export const PAGE_SHIFT = 12;
 
-/** EPCM.PT / SECINFO.FLAGS.PAGE_TYPE values (SDM "Page types"; asm/sgx.h enum sgx_page_type). */
-export const PT_SECS = 0;
-export const PT_TCS = 1;
-export const PT_REG = 2;
-export const PT_VA = 3;
-export const PT_TRIM = 4;
-export const PAGE_TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
-
-/** SECINFO.FLAGS bits (SDM Table "Layout of SECINFO.FLAGS"). */
-export const SECINFO_R = 0x1;
-export const SECINFO_W = 0x2;
-export const SECINFO_X = 0x4;
-export const SECINFO_PENDING = 0x8;
-export const SECINFO_MODIFIED = 0x10;
-export const SECINFO_PR = 0x20;
-export const SECINFO_PERM_MASK = 0x7;
-export const SECINFO_PT_SHIFT = 8;
-export const SECINFO_PT_MASK = 0xff00;
-/** Architecturally reserved SECINFO.FLAGS bits: 7:6 and 63:16. */
-export const SECINFO_RESERVED_MASK = ~(0x3f | SECINFO_PT_MASK);
+// Page types, SECINFO.FLAGS bits and EPCM flag bits: ../vocabulary/epcm.ts.
 
 /** SECS.ATTRIBUTES bits (asm/sgx.h). */
 export const ATTR_INIT = 0x1;
@@ -31,6 +11,9 @@ export const ATTR_MODE64BIT = 0x4;
 export const ATTR_PROVISIONKEY = 0x10;
 export const ATTR_EINITTOKENKEY = 0x20;
 export const ATTR_KSS = 0x80;
+/** Every ATTRIBUTES bit the model's CPU supports; the others are reserved (asm/sgx.h: SGX_ATTR_RESERVED_MASK). */
+export const ATTR_KNOWN =
+  ATTR_INIT | ATTR_DEBUG | ATTR_MODE64BIT | ATTR_PROVISIONKEY | ATTR_EINITTOKENKEY | ATTR_KSS;
 
 /** SGX status codes returned in RAX (SDM "Error codes"; asm/sgx.h enum sgx_return_code). */
 export const SGX_SUCCESS = 0;
@@ -95,11 +78,6 @@ export const PF_W = 0x2;
 export const PF_U = 0x4;
 export const PF_I = 0x10;
 export const PF_SGX = 0x8000;
-
-/** ENCLU leaf numbers as reported in sgx_enclave_run.function. */
-export const ENCLU_EENTER = 2;
-export const ENCLU_ERESUME = 3;
-export const ENCLU_EEXIT = 4;
 
 /** VA page geometry (SDM: 512 8-byte slots; kernel SGX_VA_SLOT_COUNT). */
 export const VA_SLOT_COUNT = 512;

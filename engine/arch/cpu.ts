@@ -2,7 +2,9 @@
 // conventions every leaf follows (SDM Vol. 3D: a leaf either raises an exception, returns an
 // SGX status in RAX, or succeeds).
 
-import { PF_P, PF_SGX, PF_U, PF_W, PT_SECS, VEC_GP, VEC_PF } from "./constants.ts";
+import { PT_SECS } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
+import { PF_P, PF_SGX, PF_U, PF_W, VEC_GP, VEC_PF } from "./constants.ts";
 import { Epc, NONE, type SecsState } from "./epc.ts";
 import { EventLog } from "./events.ts";
 
@@ -139,7 +141,7 @@ export class Cpu {
   private nextEid = 1;
   private nextVersion = 1;
   /** Names a page for event text (the kernel model sets it to "e0+0x5000"-style labels). */
-  label: (linaddr: number) => string = (a) => `0x${a.toString(16)}`;
+  label: (linaddr: number) => string = hex;
 
   constructor(epcPages: number, sgx2: boolean, log: EventLog = new EventLog(), epc?: Epc) {
     this.epc = epc ?? new Epc(epcPages);
@@ -189,7 +191,7 @@ export class Cpu {
   }
 
   /**
-   * Tracking rule (the reference's §6 model, built from the SDM EWB/EACCEPT/ETRACK pages and the
+   * Tracking rule (SDM: ETRACK, built from the SDM EWB/EACCEPT/ETRACK pages and the
    * kernel's sgx_encl_cpumask() comment): a change made at epoch `e` is tracked once an ETRACK
    * has advanced the epoch past `e` and every processor that was inside at that time has left.
    */

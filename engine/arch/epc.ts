@@ -3,19 +3,10 @@
 // one entry per 4 KiB EPC page with VALID, R/W/X, PT, ENCLAVESECS, ENCLAVEADDRESS, BLOCKED,
 // PENDING, MODIFIED and PR.
 
-import { PAGE_TYPE_NAMES, VA_SLOT_COUNT } from "./constants.ts";
+import { E_VALID, pageTypeName, permsText } from "../vocabulary/epcm.ts";
+import { VA_SLOT_COUNT } from "./constants.ts";
 
-// Bit layout of `flags`: R/W/X/PENDING/MODIFIED/PR use the SECINFO.FLAGS positions so that
-// permission masks can be applied directly.
-export const E_R = 0x1;
-export const E_W = 0x2;
-export const E_X = 0x4;
-export const E_PENDING = 0x8;
-export const E_MODIFIED = 0x10;
-export const E_PR = 0x20;
-export const E_BLOCKED = 0x40;
-export const E_VALID = 0x80;
-export const E_RWX = E_R | E_W | E_X;
+// Bit layout of `flags`: the E_* bits of ../vocabulary/epcm.ts.
 
 /** No owner / no epoch. */
 export const NONE = -1;
@@ -36,7 +27,7 @@ export interface SecsState {
   childCount: number;
   /** Running measurement (a digest of the ECREATE/EADD/EEXTEND records; not SHA-256). */
   measurement: number;
-  /** Tracking epoch, advanced by each ETRACK (see ../../shared reference §6 model, cited in tracking.ts). */
+  /** Tracking epoch, advanced by each ETRACK (SDM: ETRACK; the tracking rule is in cpu.ts). */
   epoch: number;
   /** Logical processors that were inside the enclave at the last ETRACK and have not yet exited. */
   tracked: Set<number>;
@@ -58,7 +49,7 @@ export interface SealedPage {
   vaSlots?: Float64Array;
   /**
    * MAC over the page contents, PCMD.SECINFO, LINADDR, the owning enclave's EID and the version
-   * (SDM ELDU; reference §4.12 step 7): ELDU recomputes it, so a tampered PCMD fails to load.
+   * (SDM ELDU; SDM: ELDU): ELDU recomputes it, so a tampered PCMD fails to load.
    */
   mac: number;
 }
@@ -178,11 +169,10 @@ export class Epc {
   }
 
   typeName(epc: number): string {
-    return PAGE_TYPE_NAMES[this.pt[epc]] ?? `PT_${this.pt[epc]}`;
+    return pageTypeName(this.pt[epc]) ?? `PT_${this.pt[epc]}`;
   }
 
   permString(epc: number): string {
-    const f = this.flags[epc];
-    return (f & E_R ? "R" : "-") + (f & E_W ? "W" : "-") + (f & E_X ? "X" : "-");
+    return permsText(this.flags[epc]);
   }
 }

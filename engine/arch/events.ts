@@ -15,15 +15,53 @@ export type EventKind =
   | "reclaim" // the reclaimer
   | "vdso"; // what the vDSO reports to the caller
 
-/** Where an event's statement comes from (docs/scenario-format.md, "Provenance of events"). */
-export type EventBasis = "hardware" | "sdm" | "kernel" | "model";
+/**
+ * What an event's statement rests on (docs/scenario-format.md, Provenance of events), strongest
+ * first: a value the kernel selftests assert on real hardware, the SDM's leaf pages, the driver's
+ * code, or the model's own inference (explained in engine/MODEL.md, named by `basis_ref`).
+ */
+export type Basis = "hardware" | "sdm" | "kernel" | "model";
+export const BASES: readonly Basis[] = ["hardware", "sdm", "kernel", "model"];
 
-export interface TraceEvent {
+/**
+ * The provenance every event must carry. A "model" basis must name the engine/MODEL.md entry
+ * that explains the inference; a "hardware" one names the selftest that asserts the value.
+ */
+export type Provenance =
+  | { basis: "sdm" | "kernel"; basis_ref?: string }
+  | { basis: "hardware" | "model"; basis_ref: string };
+
+/** Sources whose basis follows from the name: an SDM page, or a kernel file and function. */
+const KERNEL_FILES = [
+  "ioctl.c",
+  "encl.c",
+  "main.c",
+  "driver.c",
+  "fault.c",
+  "extable.c",
+  "vsgx.S",
+  "mm/",
+  "fs:",
+] as const;
+export type SdmSource = `SDM${string}`;
+export type KernelSource = `${(typeof KERNEL_FILES)[number]}${string}`;
+export type DerivableSource = SdmSource | KernelSource;
+
+/**
+ * The default basis of a source: an SDM page states it (sdm), a kernel function does (kernel).
+ * Any other source derives nothing (and an event without a basis fails the flows' test).
+ */
+export function basisOfSource(source: DerivableSource): Partial<Provenance> {
+  if (source.startsWith("SDM")) return { basis: "sdm" };
+  if (KERNEL_FILES.some((f) => source.startsWith(f))) return { basis: "kernel" };
+  return {};
+}
+
+/** Everything an event says, without its provenance. */
+export interface EventBody {
   kind: EventKind;
   /** The logical processor the event ran on (set by EventLog.push from `EventLog.cpu`). */
   cpu?: number;
-  /** What the statement rests on. */
-  basis?: EventBasis;
   /** `aex` events: what made the thread leave. */
   cause?: "exception" | "interrupt";
   /** `ipi` events: the target CPUs (sgx_encl_cpumask()). */
@@ -62,6 +100,17 @@ export interface TraceEvent {
   }>;
   /** How many more entries changed than `epcm` lists. */
   epcm_more?: number;
+}
+
+/** A trace event: what it says and what that rests on. A missing `basis` is a compile error. */
+export type TraceEvent = EventBody & Provenance;
+
+/** True when `e` carries a valid basis (and, for model/hardware, the reference that explains it). */
+export function hasValidBasis(e: { basis?: unknown; basis_ref?: unknown }): boolean {
+  if (!BASES.includes(e.basis as Basis)) return false;
+  if (e.basis === "model" || e.basis === "hardware")
+    return typeof e.basis_ref === "string" && e.basis_ref.length > 0;
+  return e.basis_ref === undefined || typeof e.basis_ref === "string";
 }
 
 /** Where leaves and the kernel model write events. `on` is false inside repeated entries. */

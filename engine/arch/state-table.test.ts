@@ -1,17 +1,11 @@
-// The reference's per-page state table (sgx-architecture.md §7.7), row by row: for each EPCM
+// A per-page state table built from the SDM leaf pages (SDM: EPCM), row by row: for each EPCM
 // state of a page, the outcome of an enclave read, EMODPR, EMODT, EMODPE, EACCEPT and EREMOVE.
 // Every cell runs on a freshly built enclave, so the cells are independent.
 
 import { describe, expect, it } from "vitest";
+import { PT_REG, PT_TCS, PT_TRIM } from "../vocabulary/epcm.ts";
 import { enclaveAccess } from "./access.ts";
-import {
-  PT_REG,
-  PT_TCS,
-  PT_TRIM,
-  SGX_ENCLAVE_ACT,
-  SGX_PAGE_ATTRIBUTES_MISMATCH,
-  SGX_PAGE_NOT_MODIFIABLE,
-} from "./constants.ts";
+import { SGX_ENCLAVE_ACT, SGX_PAGE_ATTRIBUTES_MISMATCH, SGX_PAGE_NOT_MODIFIABLE } from "./constants.ts";
 import { isFault, type Outcome } from "./cpu.ts";
 import { EACCEPT, EMODPE } from "./leaves/enclu.ts";
 import { EBLOCK, EREMOVE, ETRACK } from "./leaves/paging.ts";
@@ -116,7 +110,7 @@ const TABLE: Record<string, Cell[]> = {
 const ACCEPT: Record<string, [number, Cell]> = {
   "free (VALID=0)": [si(PT_REG, R | W | PENDING), P],
   "REG PENDING (EAUG'd)": [si(PT_REG, R | W | PENDING), 0],
-  // Reference §9.5 open point: a page that never had EMODPR/EMODT needs no tracking in the model.
+  // MODEL.md, Architecture: a page that never had EMODPR/EMODT needs no tracking in the model.
   "REG normal": [si(PT_REG, R | W | X | PR), 0],
   "REG restricted, unaccepted (PR)": [si(PT_REG, R | PR), 0],
   "TCS MODIFIED (EMODT'd)": [si(PT_TCS, MODIFIED), 0],
@@ -139,7 +133,7 @@ function run(b: Built, fn: () => Outcome): Cell {
   return cell(out);
 }
 
-describe("per-page state table (§7.7)", () => {
+describe("per-page state table (SDM: EPCM)", () => {
   for (const [state, build] of Object.entries(STATES)) {
     const want = TABLE[state];
     describe(state, () => {

@@ -3,6 +3,7 @@
 // (to prove that a failing leaf changed nothing), and outcome matchers.
 
 import { expect } from "vitest";
+import { PT_REG, PT_TCS, SECINFO_PT_SHIFT } from "../vocabulary/epcm.ts";
 import { type AccessKind, type Mmu, NON_EPC, pageFault } from "./access.ts";
 import {
   ATTR_MODE64BIT,
@@ -11,9 +12,6 @@ import {
   PF_P,
   PF_U,
   PF_W,
-  PT_REG,
-  PT_TCS,
-  SECINFO_PT_SHIFT,
   TCS_CSSA_NSSA,
   TCS_FSGSLIMIT,
   TCS_OENTRY,

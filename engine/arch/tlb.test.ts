@@ -3,8 +3,9 @@
 // hit with the needed right skips the EPCM check; EENTER/ERESUME start empty, EEXIT and AEX flush.
 
 import { describe, expect, it } from "vitest";
+import { PT_REG } from "../vocabulary/epcm.ts";
 import { enclaveAccess } from "./access.ts";
-import { PT_REG, VEC_PF } from "./constants.ts";
+import { VEC_PF } from "./constants.ts";
 import { type Fault, isFault, TLB_ENTRIES, tlbFill, tlbFind, tlbInvalidate } from "./cpu.ts";
 import { AEX, EEXIT } from "./leaves/enclu.ts";
 import { ETRACK } from "./leaves/paging.ts";

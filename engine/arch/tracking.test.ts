@@ -1,13 +1,12 @@
-// ETRACK and the tracking requirement (reference §6, §4.10, §4.11, §4.16) with two logical
-// processors. The reference's model: ETRACK records the threads inside; it returns
+// ETRACK and the tracking requirement (SDM: ETRACK, EWB, EACCEPT) with two logical
+// processors. The model (MODEL.md, Architecture, Tracking): ETRACK records the threads inside; it returns
 // SGX_PREV_TRK_INCMPL (17) until all of them have left (EEXIT or AEX); a change made (EBLOCK,
 // EMODPR, EMODT) at epoch e is tracked once an ETRACK has advanced the epoch past e and no thread
 // that entered at or before e is still inside.
 
 import { describe, expect, it } from "vitest";
+import { E_BLOCKED, E_MODIFIED, E_PR, E_R, E_VALID, E_W, E_X, PT_REG, PT_TRIM } from "../vocabulary/epcm.ts";
 import {
-  PT_REG,
-  PT_TRIM,
   SGX_ENCLAVE_ACT,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
@@ -15,7 +14,7 @@ import {
   VEC_PF,
 } from "./constants.ts";
 import type { Fault } from "./cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PR, E_R, E_VALID, E_W, E_X, NONE } from "./epc.ts";
+import { NONE } from "./epc.ts";
 import { AEX, EACCEPT, EEXIT, EMODPE, enterEnclave } from "./leaves/enclu.ts";
 import { EBLOCK, ELDU, EPA, EREMOVE, ETRACK, EWB } from "./leaves/paging.ts";
 import { EMODPR, EMODT } from "./leaves/sgx2.ts";
@@ -64,7 +63,7 @@ function setup() {
   };
 }
 
-describe("ETRACK cycles (§4.10, §6)", () => {
+describe("ETRACK cycles (SDM: ETRACK)", () => {
   it("with LP1 inside: ETRACK succeeds, a second ETRACK returns 17 until LP1 exits", () => {
     const s = setup();
     s.enter1();
@@ -116,7 +115,7 @@ describe("ETRACK cycles (§4.10, §6)", () => {
   });
 });
 
-describe("EWB needs EBLOCK → ETRACK → every tracked thread out (§4.11, §7.6)", () => {
+describe("EWB needs EBLOCK → ETRACK → every tracked thread out (SDM: EWB, EBLOCK, ETRACK, ELDU)", () => {
   it("EBLOCK without ETRACK → SGX_NOT_TRACKED (11); after ETRACK with nobody inside → evicted", () => {
     const s = setup();
     must(EBLOCK(s.cpu, s.page));
@@ -186,7 +185,7 @@ describe("EWB needs EBLOCK → ETRACK → every tracked thread out (§4.11, §7.
   });
 });
 
-describe("EACCEPT after EMODPR/EMODT needs tracking (§4.16 step 12, §6, §7.2)", () => {
+describe("EACCEPT after EMODPR/EMODT needs tracking (SDM: EACCEPT, ETRACK, EMODPR)", () => {
   it("EMODPR without ETRACK → 11; ETRACK while the accepting thread is inside → still 11; after re-entry → accepted", () => {
     const s = setup();
     s.enter1();
@@ -266,7 +265,7 @@ describe("EACCEPT after EMODPR/EMODT needs tracking (§4.16 step 12, §6, §7.2)
   });
 });
 
-describe("EREMOVE while threads run (§4.8)", () => {
+describe("EREMOVE while threads run (SDM: EREMOVE)", () => {
   it("SGX_ENCLAVE_ACT (14) with a thread inside, but an accepted TRIM page is removed anyway", () => {
     const s = setup();
     must(EMODT(s.cpu, si(PT_TRIM), s.page));

@@ -1,5 +1,5 @@
 // Export a scenario as a kernel selftest: a `TEST_F(enclave, <name>)` written against the harness
-// and helpers of tools/testing/selftests/sgx/main.c (kernel-selftests §0.3, §2, §3), ready to be
+// and helpers of tools/testing/selftests/sgx/main.c (selftests main.c, defines.h: enum encl_op_type), ready to be
 // pasted into main.c. The scenario must start with the standard build (flows/standard-build.ts),
 // which becomes main.c's `setup_test_encl()`; every later step becomes the C that main.c's tests
 // write for it, and every outcome the engine computed for that step becomes an assertion:
@@ -51,10 +51,17 @@ import {
   TEXT,
   totalSize,
 } from "../flows/standard-build.ts";
+import { MMAP_FLAGS, PROT_FLAGS } from "../scenario/names.ts";
 import { parseScenario } from "../scenario/parse.ts";
 import { opJson } from "../scenario/run.ts";
 import type { RunJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import type { EnclaveCall, Scenario, Step } from "../scenario/types.ts";
+import {
+  PAGE_TYPE_NAMES,
+  SECINFO_FLAG_NAMES,
+  SECINFO_PT_MASK,
+  SECINFO_PT_SHIFT,
+} from "../vocabulary/epcm.ts";
 import { cpuRefusal } from "./cpus.ts";
 
 export type SelftestResult = { ok: true; code: string } | { ok: false; error: string };
@@ -121,7 +128,7 @@ function u64(v: bigint): string {
 }
 
 /** Names joined with " | ", unknown bits as hex, `zero` for 0. */
-function bits(v: number, names: Array<[string, number]>, zero = "0"): string {
+function bits(v: number, names: ReadonlyArray<readonly [string, number]>, zero = "0"): string {
   const parts: string[] = [];
   let rest = v;
   for (const [name, bit] of names)
@@ -133,52 +140,35 @@ function bits(v: number, names: Array<[string, number]>, zero = "0"): string {
   return parts.length === 0 ? zero : parts.join(" | ");
 }
 
-const PAGE_TYPES = ["SECS", "TCS", "REG", "VA", "TRIM"];
-
 /** A SECINFO flags word as main.c writes it: SGX_SECINFO_R | SGX_SECINFO_W | SGX_SECINFO_REG | ... */
 function secinfo(v: number): string {
   const w = BigInt(v);
   const parts: string[] = [];
-  if (w & 1n) parts.push("SGX_SECINFO_R");
-  if (w & 2n) parts.push("SGX_SECINFO_W");
-  if (w & 4n) parts.push("SGX_SECINFO_X");
-  const type = Number((w >> 8n) & 0xffn);
-  let rest = w & ~0xff3fn;
+  const named = (list: typeof SECINFO_FLAG_NAMES) => {
+    for (const [name, bit] of list) if (w & BigInt(bit)) parts.push(`SGX_SECINFO_${name}`);
+  };
+  named(SECINFO_FLAG_NAMES.slice(0, 3)); // R, W, X
+  const type = Number((w & BigInt(SECINFO_PT_MASK)) >> BigInt(SECINFO_PT_SHIFT));
+  let rest = w & ~BigInt(SECINFO_PT_MASK | SECINFO_FLAG_BITS);
   // SECS is type 0: left implicit, as in main.c's EMODPE flags (SGX_SECINFO_R | SGX_SECINFO_W).
-  if (type > 0 && type < PAGE_TYPES.length) parts.push(`SGX_SECINFO_${PAGE_TYPES[type]}`);
-  else rest |= BigInt(type) << 8n;
-  if (w & 0x8n) parts.push("SGX_SECINFO_PENDING");
-  if (w & 0x10n) parts.push("SGX_SECINFO_MODIFIED");
-  if (w & 0x20n) parts.push("SGX_SECINFO_PR");
+  if (type > 0 && type < PAGE_TYPE_NAMES.length) parts.push(`SGX_SECINFO_${PAGE_TYPE_NAMES[type]}`);
+  else rest |= BigInt(type) << BigInt(SECINFO_PT_SHIFT);
+  named(SECINFO_FLAG_NAMES.slice(3)); // PENDING, MODIFIED, PR
   if (rest !== 0n) parts.push(rest > 0x7fffffffn ? `${hexOf(rest)}ULL` : hexOf(rest));
   return parts.length === 0 ? "0" : parts.join(" | ");
 }
 
+/** Every single-bit SECINFO flag (R W X PENDING MODIFIED PR). */
+const SECINFO_FLAG_BITS = SECINFO_FLAG_NAMES.reduce((m, [, bit]) => m | bit, 0);
 const permissions = (v: number) =>
-  bits(v, [
-    ["SGX_SECINFO_R", 1],
-    ["SGX_SECINFO_W", 2],
-    ["SGX_SECINFO_X", 4],
-  ]);
-const prot = (v: number) =>
   bits(
     v,
-    [
-      ["PROT_READ", 1],
-      ["PROT_WRITE", 2],
-      ["PROT_EXEC", 4],
-    ],
-    "PROT_NONE",
+    SECINFO_FLAG_NAMES.slice(0, 3).map(([name, bit]) => [`SGX_SECINFO_${name}`, bit] as const),
   );
-const mapFlags = (v: number) =>
-  bits(v, [
-    ["MAP_SHARED", 0x1],
-    ["MAP_PRIVATE", 0x2],
-    ["MAP_FIXED", 0x10],
-    ["MAP_ANONYMOUS", 0x20],
-  ]);
+const prot = (v: number) => bits(v, PROT_FLAGS.names, "PROT_NONE");
+const mapFlags = (v: number) => bits(v, MMAP_FLAGS.names);
 const pageType = (v: number) =>
-  v >= 0 && v < PAGE_TYPES.length ? `SGX_PAGE_TYPE_${PAGE_TYPES[v]}` : hexOf(v);
+  v >= 0 && v < PAGE_TYPE_NAMES.length ? `SGX_PAGE_TYPE_${PAGE_TYPE_NAMES[v]}` : hexOf(v);
 
 /** A length: PAGE_SIZE, 3 * PAGE_SIZE, or hex. */
 function length(n: number): string {
@@ -560,7 +550,7 @@ class Exporter {
     this.declare("heap", "struct encl_segment *");
   }
 
-  /** What lives at an enclave offset in the measured layout (kernel-selftests §1.1), if known. */
+  /** What lives at an enclave offset in the measured layout (selftests test_encl.lds), if known. */
   private place(offset: number): string | undefined {
     const { total, size } = this.cur.layout;
     const known: Record<number, string> = {
@@ -734,7 +724,7 @@ class Exporter {
       case "SGX_IOC_ENCLAVE_REMOVE_PAGES": {
         const fields = a as unknown as Record<string, number>;
         const inputs = Object.entries(fields).filter(([k]) => k !== "cmd");
-        // main.c's SGX2 probe: the all-zero struct the memset left (kernel-selftests §0.3).
+        // main.c's SGX2 probe: the all-zero struct the memset left (selftests main.c).
         if (inputs.every(([, n]) => n === 0)) break;
         field("offset", this.off(a.offset), a.offset);
         field("length", this.len(a.length));

@@ -5,8 +5,8 @@
 // `augmentViaEacceptLong(pages)` builds the same scenario for any N with the contract's
 // `pages: N` repetition.
 
-import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
+import type { BuiltInFlow } from "./steps.ts";
 import {
   EEXIT_Z,
   eaccept,
@@ -14,14 +14,11 @@ import {
   hex,
   mmap,
   munmap,
-  OK_EEXIT,
-  okValue,
   PAGE_SIZE,
+  putGet,
   type RawScenario,
-  read,
   scenario,
   withEpcm,
-  write,
 } from "./steps.ts";
 
 /** The built-in flow's size: 512 pages (2 MiB) of dynamic memory. */
@@ -60,14 +57,13 @@ export function augmentViaEacceptLong(
           },
         ),
       }),
-      eenter(TCS1, write(TOTAL_SIZE, MAGIC), {
-        note: "PUT_TO_ADDRESS MAGIC to the first new page.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(TOTAL_SIZE), {
-        note: "GET_FROM_ADDRESS: MAGIC comes back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        TOTAL_SIZE,
+        MAGIC,
+        "Write MAGIC to the first new page (PUT_TO_ADDRESS).",
+        "Read it back (GET_FROM_ADDRESS): MAGIC comes back.",
+      ),
       munmap(TOTAL_SIZE, length, { note: "munmap the dynamic range." }),
     ],
   });

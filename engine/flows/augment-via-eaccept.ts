@@ -1,38 +1,21 @@
-// Selftest `augment_via_eaccept` (kernel-selftests §3.11): the enclave runs EACCEPT first on
+// Selftest `augment_via_eaccept` (selftests main.c: TEST_F(enclave, augment_via_eaccept)): the enclave runs EACCEPT first on
 // an ELRANGE page that has no EPC page. EACCEPT's own access faults (not present), the
 // kernel EAUGs and maps the page, EACCEPT runs again and succeeds: the whole #PF → EAUG →
-// EACCEPT sequence is invisible to the caller (linux-sgx-driver §3; sgx-architecture §7.1).
+// EACCEPT sequence is invisible to the caller (encl.c: sgx_vma_fault(); SDM: EAUG, EACCEPT).
 
-import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  eaccept,
-  eenter,
-  hex,
-  mmap,
-  munmap,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  read,
-  scenario,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eaccept, eenter, flow, hex, mmap, munmap, OK_LEAF, PAGE_SIZE, putGet, withEpcm } from "./steps.ts";
 
 const description =
   "EACCEPT a page that does not exist yet: its fault makes the kernel EAUG the page and the EACCEPT then succeeds, unseen by the caller.";
 
 const ADDR = TOTAL_SIZE;
 
-export const augmentViaEaccept: BuiltInFlow = {
-  id: "augment-via-eaccept",
-  title: "augment_via_eaccept: EACCEPT-driven EAUG",
+export const augmentViaEaccept = flow(
+  "augment-via-eaccept",
+  "augment_via_eaccept: EACCEPT-driven EAUG",
   description,
-  scenario: scenario({
-    title: "augment_via_eaccept: EACCEPT-driven EAUG",
-    description,
+  {
     steps: [
       ...standardBuild(),
       mmap(ADDR, PAGE_SIZE, "PROT_READ|PROT_WRITE|PROT_EXEC", {
@@ -44,15 +27,14 @@ export const augmentViaEaccept: BuiltInFlow = {
           [hex(ADDR)]: { valid: true, type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
         }),
       }),
-      eenter(TCS1, write(ADDR, MAGIC), {
-        note: "PUT_TO_ADDRESS: the accepted page is an ordinary RW page.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "GET_FROM_ADDRESS: MAGIC comes back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        ADDR,
+        MAGIC,
+        "Write MAGIC to it (PUT_TO_ADDRESS): the accepted page is an ordinary RW page.",
+        "Read it back (GET_FROM_ADDRESS): MAGIC comes back.",
+      ),
       munmap(ADDR, PAGE_SIZE, { note: "munmap the extra page." }),
     ],
-  }),
-};
+  },
+);

@@ -1,32 +1,24 @@
-// Selftest `clobbered_vdso` (kernel-selftests §3.4): the same round trip as
+// Selftest `clobbered_vdso` (selftests main.c: TEST_F(enclave, clobbered_vdso)): the same round trip as
 // `unclobbered_vdso`, but both calls go straight to `__vdso_sgx_enter_enclave` from C
 // (the enclave may clobber callee-saved registers; the model does not track registers).
 // Asserted: ret 0, function == EEXIT, user_data == 0, value == MAGIC.
 
-import type { BuiltInFlow } from "./index.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, read, scenario, write } from "./steps.ts";
+import { eenter, flow, read, write } from "./steps.ts";
 
 const description =
   "The same MAGIC round trip, calling the vDSO's __vdso_sgx_enter_enclave directly instead of through the wrapper.";
 
-export const clobberedVdso: BuiltInFlow = {
-  id: "clobbered-vdso",
-  title: "clobbered_vdso: direct vDSO call",
-  description,
-  scenario: scenario({
-    title: "clobbered_vdso: direct vDSO call",
-    description,
-    steps: [
-      ...standardBuild(),
-      eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
-        note: "PUT_TO_BUFFER through the direct vDSO call: EENTER on TCS#1, copy MAGIC into encl_buffer, EEXIT.",
-        expect: { ret: 0, run: { function: "EEXIT" } },
-      }),
-      eenter(TCS1, read(ENCL_BUFFER), {
-        note: "GET_FROM_BUFFER through the direct vDSO call: MAGIC comes back.",
-        expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
-      }),
-    ],
-  }),
-};
+export const clobberedVdso = flow("clobbered-vdso", "clobbered_vdso: direct vDSO call", description, {
+  steps: [
+    ...standardBuild(),
+    eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
+      note: "Copy MAGIC into encl_buffer through the direct vDSO call (PUT_TO_BUFFER): EENTER on TCS#1, the copy, EEXIT.",
+      expect: { ret: 0, run: { function: "EEXIT" } },
+    }),
+    eenter(TCS1, read(ENCL_BUFFER), {
+      note: "Read encl_buffer back through the direct vDSO call (GET_FROM_BUFFER): MAGIC comes back.",
+      expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
+    }),
+  ],
+});

@@ -1,18 +1,18 @@
 // EMODPE on its own (not a selftest): the enclave extends EPCM permissions without the
-// kernel (sgx-architecture §4.18, §7.3: RWX |= mask, no ETRACK, no EACCEPT; PR is neither
+// kernel (SDM: EMODPE: RWX |= mask, no ETRACK, no EACCEPT; PR is neither
 // checked nor changed). Part 1: restrict data_start to R (EMODPR via the ioctl), accept it,
 // then EMODPE R|W brings W back: writes work again without any fault. Part 2, on the heap
 // page: EMODPE before accepting a restriction leaves PR set, and the EACCEPT must then name
 // the current permissions (EACCEPT compares RWX with the EPCM: mismatch → 19, PR itself is not
-// compared; §4.16 step 11).
+// compared; SDM: EACCEPT).
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, HEAP, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
 import {
   EEXIT_Z,
   eaccept,
   eenter,
   emodpe,
+  flow,
   hex,
   ioctl,
   OK_EEXIT,
@@ -20,7 +20,6 @@ import {
   okValue,
   PAGE_SIZE,
   read,
-  scenario,
   succeeds,
   withEpcm,
   write,
@@ -45,57 +44,50 @@ function restrictToR(offset: number, note: string) {
   );
 }
 
-export const emodpeFlow: BuiltInFlow = {
-  id: "emodpe",
-  title: "EMODPE: the enclave extends its own permissions",
-  description,
-  scenario: scenario({
-    title: "EMODPE: the enclave extends its own permissions",
-    description,
-    steps: [
-      ...standardBuild(),
-      eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "Write MAGIC to data_start (0x5000) while it is RW.",
-        expect: OK_EEXIT,
+export const emodpeFlow = flow("emodpe", "EMODPE: the enclave extends its own permissions", description, {
+  steps: [
+    ...standardBuild(),
+    eenter(TCS1, write(DATA_START, MAGIC), {
+      note: "Write MAGIC to data_start (0x5000) while it is RW.",
+      expect: OK_EEXIT,
+    }),
+    restrictToR(
+      DATA_START,
+      "RESTRICT_PERMISSIONS data_start → R: EMODPR clears W and sets PR; ETRACK follows.",
+    ),
+    eenter(TCS1, eaccept(DATA_START, "R|REG|PR"), {
+      note: "EACCEPT(R|REG|PR): the enclave accepts the restriction; PR clears.",
+      expect: withEpcm(OK_LEAF, { [data]: { type: "REG", perms: "R--", pr: false } }),
+    }),
+    eenter(TCS1, emodpe(DATA_START, "R|W"), {
+      note: "EMODPE(R|W): the enclave ORs W back into the EPCM permissions. No kernel call, no ETRACK, no EACCEPT; PR is left alone.",
+      expect: withEpcm(OK_EEXIT, {
+        [data]: { type: "REG", perms: "RW-", pr: false, pending: false, modified: false },
       }),
-      restrictToR(
-        DATA_START,
-        "RESTRICT_PERMISSIONS data_start → R: EMODPR clears W and sets PR; ETRACK follows.",
+    }),
+    eenter(TCS1, write(DATA_START, MAGIC2), {
+      note: "Write MAGIC2: allowed again (EPCM RW, PTE RW), no fault.",
+      expect: OK_EEXIT,
+    }),
+    eenter(TCS1, read(DATA_START), {
+      note: "Read it back: MAGIC2.",
+      expect: okValue(MAGIC2),
+    }),
+    restrictToR(HEAP, "RESTRICT_PERMISSIONS on the heap page (0xb000) → R: W cleared, PR set."),
+    eenter(TCS1, emodpe(HEAP, "R|W"), {
+      note: "EMODPE(R|W) before accepting: W is back at once, and PR stays set (EMODPE neither checks nor changes PR).",
+      expect: withEpcm(OK_EEXIT, { [heap]: { type: "REG", perms: "RW-", pr: true } }),
+    }),
+    eenter(TCS1, eaccept(HEAP, "R|REG|PR"), {
+      note: "EACCEPT(R|REG|PR) now fails with SGX_PAGE_ATTRIBUTES_MISMATCH (19): EACCEPT compares the permissions with the EPCM, which says RW- now.",
+      expect: withEpcm(
+        { ret: 0, run: EEXIT_Z, call: { ret: 19, ret_name: "SGX_PAGE_ATTRIBUTES_MISMATCH" } },
+        { [heap]: { type: "REG", perms: "RW-", pr: true } },
       ),
-      eenter(TCS1, eaccept(DATA_START, "R|REG|PR"), {
-        note: "EACCEPT(R|REG|PR): the enclave accepts the restriction; PR clears.",
-        expect: withEpcm(OK_LEAF, { [data]: { type: "REG", perms: "R--", pr: false } }),
-      }),
-      eenter(TCS1, emodpe(DATA_START, "R|W"), {
-        note: "EMODPE(R|W): the enclave ORs W back into the EPCM permissions. No kernel call, no ETRACK, no EACCEPT; PR is left alone.",
-        expect: withEpcm(OK_EEXIT, {
-          [data]: { type: "REG", perms: "RW-", pr: false, pending: false, modified: false },
-        }),
-      }),
-      eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "Write MAGIC2: allowed again (EPCM RW, PTE RW), no fault.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(DATA_START), {
-        note: "Read it back: MAGIC2.",
-        expect: okValue(MAGIC2),
-      }),
-      restrictToR(HEAP, "RESTRICT_PERMISSIONS on the heap page (0xb000) → R: W cleared, PR set."),
-      eenter(TCS1, emodpe(HEAP, "R|W"), {
-        note: "EMODPE(R|W) before accepting: W is back at once, and PR stays set (EMODPE neither checks nor changes PR).",
-        expect: withEpcm(OK_EEXIT, { [heap]: { type: "REG", perms: "RW-", pr: true } }),
-      }),
-      eenter(TCS1, eaccept(HEAP, "R|REG|PR"), {
-        note: "EACCEPT(R|REG|PR) now fails with SGX_PAGE_ATTRIBUTES_MISMATCH (19): EACCEPT compares the permissions with the EPCM, which says RW- now.",
-        expect: withEpcm(
-          { ret: 0, run: EEXIT_Z, call: { ret: 19, ret_name: "SGX_PAGE_ATTRIBUTES_MISMATCH" } },
-          { [heap]: { type: "REG", perms: "RW-", pr: true } },
-        ),
-      }),
-      eenter(TCS1, eaccept(HEAP, "R|W|REG|PR"), {
-        note: "EACCEPT(R|W|REG|PR) names the current permissions: accepted, PR clears.",
-        expect: withEpcm(OK_LEAF, { [heap]: { type: "REG", perms: "RW-", pr: false } }),
-      }),
-    ],
-  }),
-};
+    }),
+    eenter(TCS1, eaccept(HEAP, "R|W|REG|PR"), {
+      note: "EACCEPT(R|W|REG|PR) names the current permissions: accepted, PR clears.",
+      expect: withEpcm(OK_LEAF, { [heap]: { type: "REG", perms: "RW-", pr: false } }),
+    }),
+  ],
+});

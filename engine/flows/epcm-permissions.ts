@@ -1,11 +1,10 @@
-// Selftest `epcm_permissions` (kernel-selftests §3.9): restrict a data page to R with
+// Selftest `epcm_permissions` (selftests main.c: TEST_F(enclave, epcm_permissions)): restrict a data page to R with
 // EMODPR (RESTRICT_PERMISSIONS), accept the restriction inside the enclave, watch a write
 // fault in the EPCM (0x8007, SGX bit set) although the PTE is still RW, then extend the
 // permissions again with EMODPE from the second TCS and ERESUME the faulted thread on TCS#1.
-// EPCM states: sgx-architecture §4.6 (EMODPR: RWX &= mask, PR = 1), §4.16 (EACCEPT clears
-// PR), §4.18 (EMODPE: RWX |= mask, PR unchanged), §7.2, §7.3.
+// EPCM states: SDM: EMODPR (EMODPR: RWX &= mask, PR = 1), SDM: EACCEPT (EACCEPT clears
+// PR), SDM: EMODPE (EMODPE: RWX |= mask, PR unchanged), SDM: EMODPR, ETRACK, EACCEPT, EMODPE.
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1, TCS2 } from "./standard-build.ts";
 import {
@@ -14,14 +13,15 @@ import {
   emodpe,
   eresume,
   faulted,
+  flow,
   hex,
   ioctl,
   OK_EEXIT,
   OK_LEAF,
   okValue,
   PAGE_SIZE,
+  putGet,
   read,
-  scenario,
   succeeds,
   withEpcm,
   write,
@@ -32,24 +32,21 @@ const description =
 
 const page = hex(DATA_START);
 
-export const epcmPermissions: BuiltInFlow = {
-  id: "epcm-permissions",
-  title: "epcm_permissions: EMODPR, EACCEPT, EMODPE",
+export const epcmPermissions = flow(
+  "epcm-permissions",
+  "epcm_permissions: EMODPR, EACCEPT, EMODPE",
   description,
-  scenario: scenario({
-    title: "epcm_permissions: EMODPR, EACCEPT, EMODPE",
-    description,
+  {
     steps: [
       ...standardBuild(),
       sgx2ProbeRestrict(),
-      eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000) while it is still RW.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: read it back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        DATA_START,
+        MAGIC,
+        "Write MAGIC to data_start (0x5000) while it is still RW (PUT_TO_ADDRESS).",
+        "Read it back (GET_FROM_ADDRESS).",
+      ),
       ioctl(
         "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
         { offset: page, length: hex(PAGE_SIZE), permissions: "R" },
@@ -65,12 +62,12 @@ export const epcmPermissions: BuiltInFlow = {
         expect: withEpcm(OK_LEAF, { [page]: { type: "REG", perms: "R--", pr: false } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "PUT_TO_ADDRESS MAGIC2: the PTE allows the write but the EPCM does not, so the #PF carries the SGX bit (0x8007). TCS#1 is now in an AEX (its SSA frame is in use).",
+        note: "Write MAGIC2 to it (PUT_TO_ADDRESS): the PTE allows the write but the EPCM does not, so the #PF carries the SGX bit (0x8007). TCS#1 is now in an AEX (its SSA frame is in use).",
         expect: faulted("0x8007", DATA_START),
       }),
       eenter(TCS2, emodpe(DATA_START, "R|W"), {
         note: "EMODPE(R|W) from TCS#2 (TCS#1 cannot be entered until it resumes): the enclave extends the EPCM permissions itself, no kernel involved.",
-        // EMODPE has no RAX output (kernel-selftests §2): only the clean EEXIT is checked.
+        // EMODPE has no RAX output (selftests defines.h: enum encl_op_type): only the clean EEXIT is checked.
         expect: withEpcm(OK_EEXIT, { [page]: { type: "REG", perms: "RW-", pr: false } }),
       }),
       eresume(TCS1, {
@@ -78,9 +75,9 @@ export const epcmPermissions: BuiltInFlow = {
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: MAGIC2 is there.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC2 is there.",
         expect: okValue(MAGIC2),
       }),
     ],
-  }),
-};
+  },
+);

@@ -18,6 +18,9 @@ describe("built-in flows", () => {
     expect(ids[0]).toBe("augment");
     expect(findFlow("tcs-create")?.id).toBe("tcs-create");
     expect(findFlow("no-such-flow")).toBeUndefined();
+    // The selftest's spelling, as a flow card's title shows it, finds the same flow.
+    expect(findFlow("epcm_permissions")?.id).toBe("epcm-permissions");
+    expect(findFlow("remove_added_page_no_eaccept")?.id).toBe("remove-added-page-no-eaccept");
   });
 
   it("include every selftest that exercises the EPCM", () => {

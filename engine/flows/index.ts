@@ -1,7 +1,7 @@
 // The built-in flows: the kernel SGX selftests that exercise the EPCM, translated step by
 // step into scenarios (raw "epcm-scenario/1" JSON, as a user would write or share them),
 // plus a few flows of our own. Every expectation in them is a value the selftest asserts or
-// one that follows from the reference documents cited in each module.
+// one that follows from the SDM leaf or kernel function cited in each module.
 
 import { augment } from "./augment.ts";
 import { augmentViaEaccept } from "./augment-via-eaccept.ts";
@@ -21,6 +21,7 @@ import { removeAddedPageInvalidAccessAfterEaccept } from "./remove-added-page-in
 import { removeAddedPageNoEaccept } from "./remove-added-page-no-eaccept.ts";
 import { removeUntouchedPage } from "./remove-untouched-page.ts";
 import { sgxEmmCommitOnDemand } from "./sgx-emm-commit-on-demand.ts";
+import type { BuiltInFlow } from "./steps.ts";
 import { tcsCreate } from "./tcs-create.ts";
 import { tcsEntry } from "./tcs-entry.ts";
 import { tcsPermissions } from "./tcs-permissions.ts";
@@ -29,15 +30,7 @@ import { unclobberedVdso } from "./unclobbered-vdso.ts";
 import { unclobberedVdsoOversubscribed } from "./unclobbered-vdso-oversubscribed.ts";
 import { unclobberedVdsoOversubscribedRemove } from "./unclobbered-vdso-oversubscribed-remove.ts";
 
-export interface BuiltInFlow {
-  /** kebab-case, e.g. "augment" (the selftest's name with dashes). */
-  id: string;
-  title: string;
-  /** One line for a learner. */
-  description: string;
-  /** Raw scenario JSON ("epcm-scenario/1"). */
-  scenario: Record<string, unknown>;
-}
+export type { BuiltInFlow };
 
 /** Every built-in flow; the first one (augment) is the default. */
 export const flows: BuiltInFlow[] = [
@@ -68,8 +61,10 @@ export const flows: BuiltInFlow[] = [
   enarxZeroPageAccept,
 ];
 
+/** By id, in either spelling: "epcm-permissions" or the selftest's "epcm_permissions". */
 export function findFlow(id: string): BuiltInFlow | undefined {
-  return flows.find((f) => f.id === id);
+  const key = id.trim().toLowerCase().replace(/_/g, "-");
+  return flows.find((f) => f.id === key);
 }
 
 export { augmentViaEacceptLong } from "./augment-via-eaccept-long.ts";

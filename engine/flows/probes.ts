@@ -1,7 +1,7 @@
-// The selftests' SGX2 ioctl probes (kernel-selftests §0.3): issue the ioctl with an
+// The selftests' SGX2 ioctl probes (selftests main.c): issue the ioctl with an
 // all-zero struct. A kernel without the ioctl answers ENOTTY and a CPU without SGX2 ENODEV
 // (the test skips); otherwise the test expects ret == -1. With SGX2 the kernel refuses the
-// zero length with EINVAL (sgx_validate_offset_length, linux-sgx-driver §2.0, §2.5, §2.6).
+// zero length with EINVAL (sgx_validate_offset_length, ioctl.c: sgx_ioctl(), sgx_validate_offset_length(), ioctl.c: sgx_ioc_enclave_restrict_permissions(), ioctl.c: sgx_ioc_enclave_modify_types()).
 
 import { fails, ioctl, type RawStep } from "./steps.ts";
 

@@ -1,21 +1,21 @@
-// Selftest `pte_permissions` (kernel-selftests §3.7): the page tables are checked before the
+// Selftest `pte_permissions` (selftests main.c: TEST_F(enclave, pte_permissions)): the page tables are checked before the
 // EPCM. The data page is RW in the EPCM; making its PTE read-only with mprotect makes an
 // enclave write fault with an ordinary #PF (error code 0x7 = U|W|P, no SGX bit), which the
 // kernel cannot fix, so the vDSO reports it. After mprotect(RW), ERESUME re-runs the write.
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
 import {
   eenter,
   eresume,
   faulted,
+  flow,
   hex,
   mprotect,
   OK_EEXIT,
   okValue,
   PAGE_SIZE,
+  putGet,
   read,
-  scenario,
   withEpcm,
   write,
 } from "./steps.ts";
@@ -23,34 +23,31 @@ import {
 const description =
   "Make a data page's PTE read-only with mprotect: an enclave write now faults in the page tables (0x7) although the EPCM allows it.";
 
-export const ptePermissions: BuiltInFlow = {
-  id: "pte-permissions",
-  title: "pte_permissions: the PTE is checked before the EPCM",
+export const ptePermissions = flow(
+  "pte-permissions",
+  "pte_permissions: the PTE is checked before the EPCM",
   description,
-  scenario: scenario({
-    title: "pte_permissions: the PTE is checked before the EPCM",
-    description,
+  {
     steps: [
       ...standardBuild(),
-      eenter(TCS1, write(DATA_START, MAGIC), {
-        note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000), an RW data page.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: read it back.",
-        expect: okValue(MAGIC),
-      }),
+      ...putGet(
+        TCS1,
+        DATA_START,
+        MAGIC,
+        "Write MAGIC to data_start (0x5000), an RW data page (PUT_TO_ADDRESS).",
+        "Read it back (GET_FROM_ADDRESS).",
+      ),
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ", {
         note: "mprotect(data_start, PROT_READ): the VMA and PTE become read-only. The EPCM is untouched: the page is still RW for the enclave.",
         // sgx_vma_mprotect → sgx_encl_may_map: R is within the page's vm_max_prot (RW), so the
-        // kernel allows it (linux-sgx-driver §4); EPCM permissions change only through
-        // EMODPR/EMODPE (sgx-architecture §2). The selftest itself does not assert the return.
+        // kernel allows it (encl.c: sgx_encl_may_map(), sgx_vma_mprotect()); EPCM permissions change only through
+        // EMODPR/EMODPE (SDM: EPCM). The selftest itself does not assert the return.
         expect: withEpcm({ ret: 0 }, { [hex(DATA_START)]: { type: "REG", perms: "RW-" } }),
       }),
       eenter(TCS1, write(DATA_START, MAGIC2), {
-        note: "PUT_TO_ADDRESS MAGIC2: the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
+        note: "Write MAGIC2 to it (PUT_TO_ADDRESS): the PTE forbids the write, so the CPU raises an ordinary #PF (0x7 = user|write|present, no SGX bit). The kernel cannot fix it and the vDSO reports it after the AEX.",
         // The selftest asserts vector 14, error code 0x7 and addr == data_start; function is
-        // not asserted, but after an AEX the vDSO stores ERESUME (linux-sgx-driver §7 step 5).
+        // not asserted, but after an AEX the vDSO stores ERESUME (vsgx.S: __vdso_sgx_enter_enclave).
         expect: faulted("0x7", DATA_START),
       }),
       mprotect(DATA_START, PAGE_SIZE, "PROT_READ|PROT_WRITE", {
@@ -62,9 +59,9 @@ export const ptePermissions: BuiltInFlow = {
         expect: OK_EEXIT,
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: MAGIC2 was written by the resumed instruction.",
+        note: "Read it back (GET_FROM_ADDRESS): MAGIC2 was written by the resumed instruction.",
         expect: okValue(MAGIC2),
       }),
     ],
-  }),
-};
+  },
+);

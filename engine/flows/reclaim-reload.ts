@@ -1,13 +1,12 @@
 // Reclaim and reload (not a selftest): memory pressure makes the kernel's reclaimer evict
-// the enclave's pages (EBLOCK, ETRACK, EWB to a VA slot; the SECS goes last, once it has no
+// the enclave's pages (EBLOCK, then EWB to a VA slot with ETRACK on SGX_NOT_TRACKED; the SECS goes last, once it has no
 // resident child), and the next enclave access faults them back in (ELDU, the SECS first),
-// transparently to the enclave (linux-sgx-driver §3 step 3e, §6.3; sgx-architecture §4.11,
-// §4.12, §7.6). Contents, type and permissions survive eviction: EWB saves them, ELDU
-// restores them (sgx-architecture §2).
+// transparently to the enclave (encl.c: sgx_vma_fault(), main.c: sgx_reclaim_pages(); SDM: EWB,
+// SDM: ELDU, EBLOCK, ETRACK, EWB). Contents, type and permissions survive eviction: EWB saves them, ELDU
+// restores them (SDM: EPCM).
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, ENCL_BUFFER, HEAP, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, hex, OK_EEXIT, okValue, read, reclaim, scenario, withEpcm, write } from "./steps.ts";
+import { eenter, flow, hex, OK_EEXIT, okValue, REG_RW, read, reclaim, withEpcm, write } from "./steps.ts";
 
 /** Pages on the reclaimer's list after the standard build: 2 TCS + 2 text + 7 data + 1 heap. */
 const ENCLAVE_PAGES = 12;
@@ -15,13 +14,11 @@ const ENCLAVE_PAGES = 12;
 const description =
   "Let the reclaimer evict every page of the enclave, then read its memory again: each page comes back with ELDU, contents intact.";
 
-export const reclaimReload: BuiltInFlow = {
-  id: "reclaim-reload",
-  title: "Reclaim and reload: EWB, then ELDU on the next access",
+export const reclaimReload = flow(
+  "reclaim-reload",
+  "Reclaim and reload: EWB, then ELDU on the next access",
   description,
-  scenario: scenario({
-    title: "Reclaim and reload: EWB, then ELDU on the next access",
-    description,
+  {
     steps: [
       ...standardBuild(),
       eenter(TCS1, write(DATA_START, MAGIC2), {
@@ -29,21 +26,14 @@ export const reclaimReload: BuiltInFlow = {
         expect: OK_EEXIT,
       }),
       reclaim(ENCLAVE_PAGES, {
-        note: "Memory pressure: the reclaimer evicts all 12 enclave pages (pages just used are young and are skipped once first). Each goes EBLOCK → ETRACK → EWB into a VA slot; with no child left, the SECS is written out too.",
-        // EWB clears VALID: the page has left the EPC (sgx-architecture §4.11 step 12).
+        note: "Memory pressure: the reclaimer evicts all 12 enclave pages (pages just used are young and are skipped once first). Each is blocked (EBLOCK) and written out with EWB into a VA slot; sgx_encl_ewb() runs ETRACK only when an EWB returns SGX_NOT_TRACKED. With no child left, the SECS is written out too.",
+        // EWB clears VALID: the page has left the EPC (SDM: EWB).
         expect: { epcm: { [hex(DATA_START)]: { valid: false }, [hex(ENCL_BUFFER)]: { valid: false } } },
       }),
       eenter(TCS1, read(DATA_START), {
         note: "Read data_start: the SECS, the TCS, its SSA and stack and the page itself are faulted back in with ELDU; the enclave sees MAGIC2 as if nothing happened.",
         expect: withEpcm(okValue(MAGIC2), {
-          [hex(DATA_START)]: {
-            valid: true,
-            type: "REG",
-            perms: "RW-",
-            pending: false,
-            modified: false,
-            pr: false,
-          },
+          [hex(DATA_START)]: REG_RW,
         }),
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
@@ -55,5 +45,5 @@ export const reclaimReload: BuiltInFlow = {
         expect: okValue("0x0"),
       }),
     ],
-  }),
-};
+  },
+);

@@ -1,22 +1,19 @@
-// Selftest `remove_added_page_invalid_access_after_eaccept` (kernel-selftests §3.15): a page
+// Selftest `remove_added_page_invalid_access_after_eaccept` (selftests main.c: TEST_F(enclave, remove_added_page_invalid_access_after_eaccept)): a page
 // trimmed and accepted (TRIM, MODIFIED = 0) but not yet removed is still inaccessible: a read
-// faults with 0x8005 (sgx-architecture §4.16, §5.1, §5.2, §7.7).
+// faults with 0x8005 (SDM: EACCEPT, access-control requirements; the code the selftests observe).
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eaccept, eenter, faulted, hex, OK_LEAF, read, scenario, withEpcm } from "./steps.ts";
+import { eaccept, eenter, faulted, flow, hex, OK_LEAF, read, withEpcm } from "./steps.ts";
 import { putGetTrim } from "./trim-data-start.ts";
 
 const description =
   "Trim a data page and accept the trim, but do not remove it: the page stays in the EPC and any enclave read still faults (0x8005).";
 
-export const removeAddedPageInvalidAccessAfterEaccept: BuiltInFlow = {
-  id: "remove-added-page-invalid-access-after-eaccept",
-  title: "remove_added_page_invalid_access_after_eaccept: trimmed and accepted",
+export const removeAddedPageInvalidAccessAfterEaccept = flow(
+  "remove-added-page-invalid-access-after-eaccept",
+  "remove_added_page_invalid_access_after_eaccept: trimmed and accepted",
   description,
-  scenario: scenario({
-    title: "remove_added_page_invalid_access_after_eaccept: trimmed and accepted",
-    description,
+  {
     steps: [
       ...standardBuild(),
       ...putGetTrim(),
@@ -27,9 +24,9 @@ export const removeAddedPageInvalidAccessAfterEaccept: BuiltInFlow = {
         }),
       }),
       eenter(TCS1, read(DATA_START), {
-        note: "GET_FROM_ADDRESS: the page was not removed yet, but a TRIM page is never accessible: the read faults (0x8005).",
+        note: "Read the page (GET_FROM_ADDRESS): it was not removed yet, but a TRIM page is never accessible: the read faults (0x8005).",
         expect: faulted("0x8005", DATA_START),
       }),
     ],
-  }),
-};
+  },
+);

@@ -1,24 +1,21 @@
-// Selftest `remove_added_page_no_eaccept` (kernel-selftests §3.13): REMOVE_PAGES on a page
+// Selftest `remove_added_page_no_eaccept` (selftests main.c: TEST_F(enclave, remove_added_page_no_eaccept)): REMOVE_PAGES on a page
 // trimmed by the kernel but not accepted by the enclave is refused. The kernel probes with
 // EMODPR: on a TRIM page with MODIFIED = 1 it returns SGX_PAGE_NOT_MODIFIABLE instead of
-// faulting, so the removal was not accepted → EPERM, count 0 (linux-sgx-driver §2.7;
-// sgx-architecture §4.6).
+// faulting, so the removal was not accepted → EPERM, count 0 (ioctl.c: sgx_ioc_enclave_remove_pages();
+// SDM: EMODPR).
 
-import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, standardBuild } from "./standard-build.ts";
-import { fails, hex, ioctl, PAGE_SIZE, scenario, withEpcm } from "./steps.ts";
+import { fails, flow, hex, ioctl, PAGE_SIZE, withEpcm } from "./steps.ts";
 import { putGetTrim } from "./trim-data-start.ts";
 
 const description =
   "Trim a data page but skip the enclave's EACCEPT: the kernel refuses to remove it (EPERM), because the enclave never agreed.";
 
-export const removeAddedPageNoEaccept: BuiltInFlow = {
-  id: "remove-added-page-no-eaccept",
-  title: "remove_added_page_no_eaccept: no removal without EACCEPT",
+export const removeAddedPageNoEaccept = flow(
+  "remove-added-page-no-eaccept",
+  "remove_added_page_no_eaccept: no removal without EACCEPT",
   description,
-  scenario: scenario({
-    title: "remove_added_page_no_eaccept: no removal without EACCEPT",
-    description,
+  {
     steps: [
       ...standardBuild(),
       ...putGetTrim(),
@@ -33,5 +30,5 @@ export const removeAddedPageNoEaccept: BuiltInFlow = {
         },
       ),
     ],
-  }),
-};
+  },
+);

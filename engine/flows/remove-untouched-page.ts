@@ -1,24 +1,21 @@
-// Selftest `remove_untouched_page` (kernel-selftests §3.16): trim, accept and remove a page
+// Selftest `remove_untouched_page` (selftests main.c: TEST_F(enclave, remove_untouched_page)): trim, accept and remove a page
 // that has not been touched since the build (no PTE yet). EACCEPT's access faults the page
 // in through the ordinary fault path (the kernel maps TRIM pages like any other,
-// linux-sgx-driver §3 step 3), then REMOVE_PAGES succeeds (§2.7, §5).
+// encl.c: sgx_vma_fault()), then REMOVE_PAGES succeeds (ioctl.c: sgx_ioc_enclave_remove_pages(), ioctl.c: sgx_encl_remove_pages()).
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eaccept, eenter, hex, ioctl, OK_LEAF, PAGE_SIZE, scenario, succeeds, withEpcm } from "./steps.ts";
+import { eaccept, eenter, flow, hex, ioctl, OK_LEAF, PAGE_SIZE, succeeds, withEpcm } from "./steps.ts";
 import { trimDataStart } from "./trim-data-start.ts";
 
 const description =
   "Trim, accept and remove a data page that was never touched since the build: the whole removal protocol succeeds.";
 
-export const removeUntouchedPage: BuiltInFlow = {
-  id: "remove-untouched-page",
-  title: "remove_untouched_page: trim, accept, remove",
+export const removeUntouchedPage = flow(
+  "remove-untouched-page",
+  "remove_untouched_page: trim, accept, remove",
   description,
-  scenario: scenario({
-    title: "remove_untouched_page: trim, accept, remove",
-    description,
+  {
     steps: [
       ...standardBuild(),
       sgx2ProbeModifyTypes(),
@@ -34,10 +31,10 @@ export const removeUntouchedPage: BuiltInFlow = {
         { offset: hex(DATA_START), length: hex(PAGE_SIZE) },
         {
           note: "REMOVE_PAGES: the page is TRIM and accepted (the kernel's EMODPR probe faults), so the kernel unmaps it and EREMOVEs it.",
-          // EREMOVE frees the EPC page: VALID = 0 (sgx-architecture §4.8).
+          // EREMOVE frees the EPC page: VALID = 0 (SDM: EREMOVE).
           expect: withEpcm(succeeds({ count: hex(PAGE_SIZE) }), { [hex(DATA_START)]: { valid: false } }),
         },
       ),
     ],
-  }),
-};
+  },
+);

@@ -1,5 +1,5 @@
 // The kernel selftests' test enclave, built exactly as `setup_test_encl()` does it
-// (kernel-selftests §1.1–1.4), with the measured page layout of §1.1:
+// (selftests load.c: encl_load(), encl_build()), with the measured page layout of selftests test_encl.lds:
 //
 //   0x0000 TCS#1 (OSSA 0x7000, OENTRY encl_entry 0x23d3)   seg0 "tcs"   TCS, perms 0
 //   0x1000 TCS#2 (OSSA 0x8000, OENTRY encl_entry 0x23d3)   seg0
@@ -22,6 +22,7 @@ import {
   PAGE_SIZE,
   type RawExpect,
   type RawStep,
+  REG_RW,
   type StepExtras,
   succeeds,
   withEpcm,
@@ -63,7 +64,7 @@ export function totalSize(heapPages: number = HEAP_PAGES_DEFAULT): number {
 
 /**
  * `encl_size`: the smallest power of two that is at least 4096 and at least the contents
- * (kernel-selftests §1.2 step 8). `dynamicPages` is the extra ELRANGE that
+ * (selftests load.c: encl_load()). `dynamicPages` is the extra ELRANGE that
  * `setup_test_encl_dynamic` adds before rounding (Appendix A). 0x10000 for the default layout.
  */
 export function enclaveSize(heapPages: number = HEAP_PAGES_DEFAULT, dynamicPages = 0): number {
@@ -99,7 +100,7 @@ export function buildHeapPages(opts: StandardBuildOptions = {}): number {
 }
 
 /**
- * The selftests' standard build (`setup_test_encl` → `encl_build`, kernel-selftests §1.4):
+ * The selftests' standard build (`setup_test_encl` → `encl_build`, selftests load.c: encl_build()):
  * SGX_IOC_ENCLAVE_CREATE, one SGX_IOC_ENCLAVE_ADD_PAGES per segment in order (TCS, text,
  * data, heap), SGX_IOC_ENCLAVE_INIT, then one mmap per segment. Every address is an offset
  * from the enclave's base (the engine picks a naturally aligned base, as the selftest does
@@ -113,7 +114,7 @@ export function standardBuild(opts: StandardBuildOptions = {}): RawStep[] {
   const on = (extras: StepExtras): StepExtras =>
     opts.enclave === undefined ? extras : { ...extras, enclave: opts.enclave };
   // EADD sets PT and RWX from SECINFO, forcing RWX = 0 for a TCS; PENDING, MODIFIED and PR
-  // are 0 (sgx-architecture §4.2). TCS#2 is checked: offset 0x0 also names the SECS.
+  // are 0 (SDM: EADD). TCS#2 is checked: offset 0x0 also names the SECS.
   const added = (expect: RawExpect, epcm: EpcmExpect): RawExpect =>
     checks ? withEpcm(expect, epcm) : expect;
 
@@ -167,14 +168,7 @@ export function standardBuild(opts: StandardBuildOptions = {}): RawStep[] {
       on({
         note: "EADD + EEXTEND the data: encl_buffer (2 pages, byte 0 = 1), the op table, both SSAs and both stacks, readable and writable.",
         expect: added(succeeds({ count: hex(7 * PAGE_SIZE) }), {
-          [hex(DATA_START)]: {
-            valid: true,
-            type: "REG",
-            perms: "RW-",
-            pending: false,
-            modified: false,
-            pr: false,
-          },
+          [hex(DATA_START)]: REG_RW,
         }),
       }),
     ),

@@ -1,3 +1,4 @@
+import { hex } from "../vocabulary/hex.ts";
 // Small builders for raw scenario JSON (the user-facing "epcm-scenario/1" format of the
 // contract, not the normalized types): every op and field carries its uapi / SDM / syscall
 // name, numbers are written as lowercase hex strings. The built-in flows are written with
@@ -11,11 +12,9 @@ export const SCENARIO_FORMAT = "epcm-scenario/1";
 export const PAGE_SIZE = 0x1000;
 
 /** Lowercase hex string, as the contract writes addresses, offsets, lengths and counts. */
-export function hex(n: number | bigint): string {
-  return `0x${n.toString(16)}`;
-}
+export { hex } from "../vocabulary/hex.ts";
 
-/** Optional fields every step may carry (contract: "Every step may carry ..."). */
+/** Optional fields every step may carry (docs/scenario-format.md, Scenario: "Every step may carry ..."). */
 export interface StepExtras {
   enclave?: string;
   note?: string;
@@ -81,7 +80,7 @@ export function eresume(tcs: number, extras: StepExtras = {}): RawStep {
   return finish({ op: "ERESUME", tcs: hex(tcs) }, extras);
 }
 
-// ENCL_OP_* of the selftest enclave (kernel-selftests §2), as contract calls.
+// ENCL_OP_* of the selftest enclave (selftests defines.h: enum encl_op_type), as contract calls.
 export const write = (addr: number, value: string): Call => ({ call: "write", addr: hex(addr), value });
 export const read = (addr: number): Call => ({ call: "read", addr: hex(addr) });
 export const exec = (addr: number): Call => ({ call: "exec", addr: hex(addr) });
@@ -110,7 +109,7 @@ export const initTcs = (addr: number, ssa: number, entry: number): Call => ({
 /**
  * `run` after a clean EEXIT with no exception reported: the selftests' EXPECT_EEXIT
  * (function == EEXIT) plus "Z" (exception_vector, _error_code and _addr all 0).
- * kernel-selftests §0.3.
+ * selftests main.c.
  */
 export const EEXIT_Z = {
   function: "EEXIT",
@@ -122,7 +121,7 @@ export const EEXIT_Z = {
 /**
  * `run` after a #PF that the kernel did not fix: the enclave left by AEX, the vDSO stored
  * function = ERESUME (RAX after an AEX), vector 14, the hardware error code and CR2, and
- * returned 0 (linux-sgx-driver §7 step 5). The address is checked as an enclave offset.
+ * returned 0 (vsgx.S: __vdso_sgx_enter_enclave). The address is checked as an enclave offset.
  */
 export function pageFault(errorCode: string, offset: number): RawExpect {
   return {
@@ -142,6 +141,30 @@ export function okValue(value: string): RawExpect {
 }
 
 /** R0 + EEXIT + Z + RET0: an ENCLU leaf (EACCEPT, EACCEPTCOPY) returned 0 in RAX. */
+/** PUT_TO_ADDRESS `value` at `addr`, then GET_FROM_ADDRESS: both end in a clean EEXIT, the read returns `value`. */
+export function putGet(
+  tcs: number,
+  addr: number,
+  value: string,
+  putNote: string,
+  getNote: string,
+): RawStep[] {
+  return [
+    eenter(tcs, write(addr, value), { note: putNote, expect: OK_EEXIT }),
+    eenter(tcs, read(addr), { note: getNote, expect: okValue(value) }),
+  ];
+}
+
+/** The EPCM entry of an ordinary, accepted read/write page. */
+export const REG_RW = {
+  valid: true,
+  type: "REG",
+  perms: "RW-",
+  pending: false,
+  modified: false,
+  pr: false,
+} as const;
+
 export const OK_LEAF: RawExpect = { ret: 0, run: EEXIT_Z, call: { ret: 0 } };
 
 /** R0 + a #PF reported through the vDSO after an AEX. */
@@ -174,6 +197,27 @@ export interface ScenarioOptions {
   description?: string;
   machine?: { epcPages?: number; sgx2?: boolean };
   steps: RawStep[];
+}
+
+/** A built-in flow, as the flow list and the UI show it. */
+export interface BuiltInFlow {
+  /** kebab-case, e.g. "augment" (the selftest's name with dashes). */
+  id: string;
+  title: string;
+  /** One line for a learner. */
+  description: string;
+  /** Raw scenario JSON ("epcm-scenario/1"). */
+  scenario: Record<string, unknown>;
+}
+
+/** A built-in flow whose scenario carries the flow's title and description. */
+export function flow(
+  id: string,
+  title: string,
+  description: string,
+  opts: Omit<ScenarioOptions, "title" | "description">,
+): BuiltInFlow {
+  return { id, title, description, scenario: scenario({ title, description, ...opts }) };
 }
 
 export function scenario(opts: ScenarioOptions): RawScenario {

@@ -1,23 +1,20 @@
-// Selftest `tcs_permissions` (kernel-selftests §3.8): the kernel refuses to run EMODPR on a
+// Selftest `tcs_permissions` (selftests main.c: TEST_F(enclave, tcs_permissions)): the kernel refuses to run EMODPR on a
 // TCS page. RESTRICT_PERMISSIONS checks the page type before EMODPR and returns EINVAL with
-// result 0 and count 0 (linux-sgx-driver §2.5; EMODPR itself would #PF on a non-REG page,
-// sgx-architecture §4.6).
+// result 0 and count 0 (ioctl.c: sgx_ioc_enclave_restrict_permissions(); EMODPR itself would #PF on a non-REG page,
+// SDM: EMODPR).
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";
 import { standardBuild, TCS1 } from "./standard-build.ts";
-import { fails, hex, ioctl, PAGE_SIZE, scenario } from "./steps.ts";
+import { fails, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Ask the kernel to restrict the permissions of a TCS page: it refuses (EINVAL), since EMODPR only works on regular pages.";
 
-export const tcsPermissions: BuiltInFlow = {
-  id: "tcs-permissions",
-  title: "tcs_permissions: EMODPR on a TCS is refused",
+export const tcsPermissions = flow(
+  "tcs-permissions",
+  "tcs_permissions: EMODPR on a TCS is refused",
   description,
-  scenario: scenario({
-    title: "tcs_permissions: EMODPR on a TCS is refused",
-    description,
+  {
     steps: [
       ...standardBuild(),
       sgx2ProbeRestrict(),
@@ -30,5 +27,5 @@ export const tcsPermissions: BuiltInFlow = {
         },
       ),
     ],
-  }),
-};
+  },
+);

@@ -1,24 +1,12 @@
 // Steps shared by the selftests `remove_added_page_no_eaccept`,
 // `remove_added_page_invalid_access` and `remove_added_page_invalid_access_after_eaccept`
-// (kernel-selftests §3.13 steps 1–4): the MODIFY_TYPES probe, PUT and GET of MAGIC at
+// (selftests main.c: TEST_F(enclave, remove_added_page_no_eaccept), its first four steps): the MODIFY_TYPES probe, PUT and GET of MAGIC at
 // data_start, then MODIFY_TYPES → TRIM on that page (ret 0, result 0, count 4096).
-// EMODT → TRIM gives PT = TRIM, RWX = 0, MODIFIED = 1 (sgx-architecture §4.7, §7.5).
+// EMODT → TRIM gives PT = TRIM, RWX = 0, MODIFIED = 1 (SDM: EMODT, EACCEPT, EREMOVE).
 
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, MAGIC, TCS1 } from "./standard-build.ts";
-import {
-  eenter,
-  hex,
-  ioctl,
-  OK_EEXIT,
-  okValue,
-  PAGE_SIZE,
-  type RawStep,
-  read,
-  succeeds,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { hex, ioctl, PAGE_SIZE, putGet, type RawStep, succeeds, withEpcm } from "./steps.ts";
 
 /** MODIFY_TYPES {offset = data_off + 4096, length = 4096, page_type = TRIM}. */
 export function trimDataStart(): RawStep {
@@ -37,14 +25,13 @@ export function trimDataStart(): RawStep {
 export function putGetTrim(): RawStep[] {
   return [
     sgx2ProbeModifyTypes(),
-    eenter(TCS1, write(DATA_START, MAGIC), {
-      note: "PUT_TO_ADDRESS: write MAGIC to data_start (0x5000).",
-      expect: OK_EEXIT,
-    }),
-    eenter(TCS1, read(DATA_START), {
-      note: "GET_FROM_ADDRESS: read it back.",
-      expect: okValue(MAGIC),
-    }),
+    ...putGet(
+      TCS1,
+      DATA_START,
+      MAGIC,
+      "Write MAGIC to data_start, 0x5000 (PUT_TO_ADDRESS).",
+      "Read it back (GET_FROM_ADDRESS).",
+    ),
     trimDataStart(),
   ];
 }

@@ -1,23 +1,23 @@
-// Selftest `unclobbered_vdso_oversubscribed_remove` (kernel-selftests §3.3): the
-// oversubscribed enclave of §3.2, then the whole heap (as large as the EPC) is trimmed with
+// Selftest `unclobbered_vdso_oversubscribed_remove` (selftests main.c: TEST_F(enclave, unclobbered_vdso_oversubscribed_remove)): the
+// oversubscribed enclave of selftests main.c: TEST_F(enclave, unclobbered_vdso_oversubscribed), then the whole heap (as large as the EPC) is trimmed with
 // one MODIFY_TYPES call, every heap page is EACCEPTed (one enclave entry per page; here one
 // step with the contract's `pages: N` repetition), and one REMOVE_PAGES frees them all.
 // Evicted pages are reloaded by the kernel as each ioctl and each EACCEPT reaches them
-// (linux-sgx-driver §2.0, §3 step 3e). As in main.c, PUT/GET go through the register-saving
-// wrapper (`clobbered: false`) and the EACCEPT loop calls the vDSO directly (the default).
+// (ioctl.c: sgx_ioctl(), sgx_validate_offset_length(), encl.c: sgx_vma_fault()). As in main.c,
+// PUT/GET go through the register-saving wrapper (`clobbered: false`) and the EACCEPT loop calls
+// the vDSO directly (the default).
 
-import type { BuiltInFlow } from "./index.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { ENCL_BUFFER, HEAP, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
 import {
   EEXIT_Z,
   eaccept,
   eenter,
+  flow,
   hex,
   ioctl,
   PAGE_SIZE,
   read,
-  scenario,
   succeeds,
   withEpcm,
   write,
@@ -30,25 +30,23 @@ const HEAP_SIZE = HEAP_PAGES * PAGE_SIZE;
 const description =
   "Trim, accept and remove an enclave heap as large as the whole EPC, reloading evicted pages as the kernel and the enclave reach them.";
 
-export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
-  id: "unclobbered-vdso-oversubscribed-remove",
-  title: "unclobbered_vdso_oversubscribed_remove: trim an EPC-sized heap",
+export const unclobberedVdsoOversubscribedRemove = flow(
+  "unclobbered-vdso-oversubscribed-remove",
+  "unclobbered_vdso_oversubscribed_remove: trim an EPC-sized heap",
   description,
-  scenario: scenario({
-    title: "unclobbered_vdso_oversubscribed_remove: trim an EPC-sized heap",
-    description,
+  {
     machine: { epcPages: OVERSUBSCRIBED_EPC_PAGES },
     steps: [
       ...standardBuild({ epcPages: OVERSUBSCRIBED_EPC_PAGES, epcmChecks: false }),
       sgx2ProbeModifyTypes(),
       eenter(TCS1, write(ENCL_BUFFER, MAGIC), {
         clobbered: false,
-        note: "PUT_TO_BUFFER (through the wrapper): evicted pages come back on demand.",
+        note: "Write MAGIC into encl_buffer through the wrapper (PUT_TO_BUFFER): evicted pages come back on demand.",
         expect: { ret: 0, run: { function: "EEXIT" } },
       }),
       eenter(TCS1, read(ENCL_BUFFER), {
         clobbered: false,
-        note: "GET_FROM_BUFFER: MAGIC.",
+        note: "Read it back (GET_FROM_BUFFER): MAGIC.",
         expect: { ret: 0, run: { function: "EEXIT" }, call: { value: MAGIC } },
       }),
       ioctl(
@@ -70,7 +68,7 @@ export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
         { offset: hex(HEAP), length: hex(HEAP_SIZE) },
         {
           note: "REMOVE_PAGES the whole heap: every page is TRIM and accepted, so each is EREMOVEd (evicted ones are reloaded first).",
-          // EREMOVE frees each EPC page: VALID = 0 (sgx-architecture §4.8).
+          // EREMOVE frees each EPC page: VALID = 0 (SDM: EREMOVE).
           expect: withEpcm(succeeds({ count: hex(HEAP_SIZE) }), {
             [hex(HEAP)]: { valid: false },
             [hex(HEAP + HEAP_SIZE - PAGE_SIZE)]: { valid: false },
@@ -78,5 +76,5 @@ export const unclobberedVdsoOversubscribedRemove: BuiltInFlow = {
         },
       ),
     ],
-  }),
-};
+  },
+);

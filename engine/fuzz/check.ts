@@ -4,6 +4,7 @@
 // byte-identical trace. Also: coverage counting, shrinking a failure further by deleting steps,
 // and writing a failure as a regression fixture.
 
+import { hasValidBasis } from "../arch/events.ts";
 import { checkInvariants } from "../scenario/invariants.ts";
 import { parseScenario } from "../scenario/parse.ts";
 import { runScenario, ScenarioError, Simulation } from "../scenario/run.ts";
@@ -124,6 +125,14 @@ export function checkScenario(raw: Raw, opts: CheckOptions = {}): Failure | unde
         message: e instanceof Error ? (e.stack ?? e.message) : String(e),
       };
     }
+    // Provenance (docs/scenario-format.md, Provenance of events): every event names its basis.
+    const unsourced = t.events.find((e) => !hasValidBasis(e));
+    if (unsourced)
+      return {
+        property: "every event has a basis",
+        step: i,
+        message: `${unsourced.source}: ${unsourced.text}`,
+      };
     const broken = checkInvariants(sim);
     if (broken.length > 0) return invariantFailure(i, broken);
     let complaints: string[];

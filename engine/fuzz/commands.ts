@@ -14,9 +14,8 @@
 
 import fc from "fast-check";
 import { standardBuild } from "../flows/standard-build.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Raw } from "./check.ts";
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 // ---- Values --------------------------------------------------------------------------------
 
@@ -59,7 +58,7 @@ const prot = fc.constantFrom(
   "PROT_WRITE",
   "PROT_EXEC",
 );
-/** SECINFO words EACCEPT accepts in some state (§4.16 step 7). */
+/** SECINFO words EACCEPT accepts in some state (SDM: EACCEPT). */
 const legalAccept = fc.constantFrom(
   "R|W|REG|PENDING",
   "R|W|REG|PENDING|PR",

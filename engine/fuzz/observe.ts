@@ -3,14 +3,10 @@
 // for evicted ones) and diff them against the model's prediction.
 
 import type { Simulation } from "../scenario/run.ts";
+import { E_MODIFIED, E_PENDING, E_PR, E_RWX, pageTypeName } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { type EnclaveState, PAGE, type PageState, type ReferenceModel, stateKey } from "./reference-model.ts";
 
-const TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"];
-/** EPCM flag byte bits (the same layout as PCMD.SECINFO's low byte): R W X PENDING MODIFIED PR. */
-const RWX = 0x7;
-const F_PENDING = 0x8;
-const F_MODIFIED = 0x10;
-const F_PR = 0x20;
 const NONE = -1;
 
 export interface ObservedPage {
@@ -23,23 +19,17 @@ export interface ObservedPage {
   resident: boolean;
 }
 
-export interface ObservedEnclave {
-  name: string;
-  base: number;
-  size: number;
-  created: boolean;
-  initialized: boolean;
-  released: boolean;
+export interface ObservedEnclave extends Omit<EnclaveState, "pages"> {
   pages: Map<number, ObservedPage>;
 }
 
 function fromFlags(pt: number, flags: number, resident: boolean): ObservedPage {
   return {
-    type: TYPE_NAMES[pt] ?? `PT_${pt}`,
-    rwx: flags & RWX,
-    pending: (flags & F_PENDING) !== 0,
-    modified: (flags & F_MODIFIED) !== 0,
-    pr: (flags & F_PR) !== 0,
+    type: pageTypeName(pt) ?? `PT_${pt}`,
+    rwx: flags & E_RWX,
+    pending: (flags & E_PENDING) !== 0,
+    modified: (flags & E_MODIFIED) !== 0,
+    pr: (flags & E_PR) !== 0,
     resident,
   };
 }
@@ -75,8 +65,6 @@ export function observe(sim: Simulation): Map<string, ObservedEnclave> {
 export function observedKey(p: ObservedPage): string {
   return stateKey(p as unknown as PageState);
 }
-
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** Differences between the model's prediction and the engine's state (empty when they agree). */
 export function compare(model: ReferenceModel, engine: Map<string, ObservedEnclave>): string[] {

@@ -7,26 +7,26 @@
 // errno, the ioctl's count and result, run.function, call.ret, `repeated`). It predicts the
 // state after the step from the semantics alone:
 //   - ADD_PAGES (EADD): type and RWX from SECINFO, RWX forced to 0 for a TCS, no status bits
-//     (sgx-architecture §2, §4.2).
-//   - RESTRICT_PERMISSIONS (EMODPR) on each processed page: RWX &= mask, PR = 1 (§4.6, §7.2).
-//   - MODIFY_TYPES (EMODT) on each processed page: new type, RWX = 0, MODIFIED = 1, PR = 0 (§4.7).
-//   - REMOVE_PAGES (EREMOVE) removes each processed page (§4.8, linux-sgx-driver §2.7).
-//   - EAUG on a fault: REG, RW-, PENDING (§4.5). The step's events tell only WHICH page was
+//     (SDM: EPCM, EADD).
+//   - RESTRICT_PERMISSIONS (EMODPR) on each processed page: RWX &= mask, PR = 1 (SDM: EMODPR, ETRACK, EACCEPT).
+//   - MODIFY_TYPES (EMODT) on each processed page: new type, RWX = 0, MODIFIED = 1, PR = 0 (SDM: EMODT).
+//   - REMOVE_PAGES (EREMOVE) removes each processed page (SDM: EREMOVE, ioctl.c: sgx_ioc_enclave_remove_pages()).
+//   - EAUG on a fault: REG, RW-, PENDING (SDM: EAUG). The step's events tell only WHICH page was
 //     EAUGed (an EAUG leaf event with result ok names its enclave and offset), never its state.
-//   - EACCEPT success clears PENDING, MODIFIED and PR (§4.16); EACCEPTCOPY success sets RWX
-//     from SECINFO and clears PENDING (§4.17); EMODPE ORs RWX (§4.18).
-//   - Eviction and reload keep the state (§4.11, §4.12, §7.6); close releases everything
-//     (linux-sgx-driver §4).
+//   - EACCEPT success clears PENDING, MODIFIED and PR (SDM: EACCEPT); EACCEPTCOPY success sets RWX
+//     from SECINFO and clears PENDING (SDM: EACCEPTCOPY); EMODPE ORs RWX (SDM: EMODPE).
+//   - Eviction and reload keep the state (SDM: EWB, ELDU, EBLOCK, ETRACK); close releases everything
+//     (encl.c: sgx_encl_may_map(), sgx_vma_mprotect()).
 //
 // Besides predicting states it checks that each outcome is possible in the state it predicted
-// before the step (an operation that succeeded was legal, per the §7.7 per-page table and the
+// before the step (an operation that succeeded was legal, per the SDM: EPCM per-page table and the
 // leaf pages; an SGX status code has the cause the SDM gives it). Those complaints come back from
 // apply(); the caller compares the predicted states with the engine's.
 
 import type { TraceEvent, TraceStep } from "../scenario/trace-types.ts";
 
 export const PAGE = 4096;
-/** Default enclave bases start here (scenario contract, SGX_IOC_ENCLAVE_CREATE). */
+/** Default enclave bases start here (docs/scenario-format.md, Driver calls: SGX_IOC_ENCLAVE_CREATE). */
 const DEFAULT_BASE = 0x7f0000000000;
 
 const R = 1;
@@ -39,11 +39,11 @@ const TYPE_VALUES: Record<string, number> = { SECS: 0, TCS: 1, REG: 2, VA: 3, TR
 const TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"];
 const FLAG_VALUES: Record<string, number> = { R, W, X, PENDING, MODIFIED, PR };
 
-/** Error codes (sgx-architecture §1.5) the model reasons about. */
+/** Error codes (SDM: error codes) the model reasons about. */
 const SGX_PAGE_ATTRIBUTES_MISMATCH = 19;
 const SGX_PAGE_NOT_MODIFIABLE = 20;
 
-/** #PF error-code bits (sgx-architecture §1.6). */
+/** #PF error-code bits (SDM: #PF error code). */
 const PF_W = 0x2;
 const PF_I = 0x10;
 const PF_SGX = 0x8000;
@@ -61,7 +61,7 @@ export interface PageState {
 
 export interface EnclaveState {
   name: string;
-  /** Planned from the scenario's CREATE steps (contract), before the enclave exists. */
+  /** Planned from the scenario's CREATE steps (docs/scenario-format.md, Driver calls), before the enclave exists. */
   base: number;
   size: number;
   created: boolean;
@@ -150,7 +150,7 @@ export class ReferenceModel {
   constructor(scenario: RawScenario) {
     this.sgx2 = scenario.machine?.sgx2 !== false;
     const steps = Array.isArray(scenario.steps) ? (scenario.steps as Array<Record<string, unknown>>) : [];
-    // Bases (contract): an explicit `base`, else the lowest multiple of `size` at or above
+    // Bases (docs/scenario-format.md, Driver calls): an explicit `base`, else the lowest multiple of `size` at or above
     // 0x7f0000000000 whose range overlaps no enclave placed before, in CREATE order.
     const placed: Array<[number, number]> = [];
     for (const s of steps) {
@@ -365,7 +365,7 @@ export class ReferenceModel {
     return n;
   }
 
-  /** EAUG (§4.5): REG, RW-, PENDING, in an initialized enclave, where it has no page. */
+  /** EAUG (SDM: EAUG): REG, RW-, PENDING, in an initialized enclave, where it has no page. */
   private eaug(e: EnclaveState, offset: number): void {
     if (!this.sgx2) this.complain(`EAUG at ${this.at(e, offset)} on an SGX1 machine`);
     if (!this.live(e) || !e.initialized)
@@ -390,7 +390,7 @@ export class ReferenceModel {
       op.cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES" ||
       op.cmd === "SGX_IOC_ENCLAVE_REMOVE_PAGES";
     if (sgx2Cmd) {
-      // sgx_ioc_sgx2_ready (driver §2.0): ENODEV on an SGX1 CPU, EINVAL before INIT.
+      // sgx_ioc_sgx2_ready (ioctl.c: sgx_ioctl(), sgx_validate_offset_length()): ENODEV on an SGX1 CPU, EINVAL before INIT.
       if (!this.sgx2 && t.errno !== "ENODEV")
         this.complain(`${op.cmd} on an SGX1 machine did not give ENODEV`);
       if (this.sgx2 && t.errno === "ENODEV") this.complain(`${op.cmd} gave ENODEV on an SGX2 machine`);
@@ -422,7 +422,7 @@ export class ReferenceModel {
           const old = e.pages.get(off);
           if (old)
             this.complain(`ADD_PAGES added ${this.at(e, off)}, which already has a page (${stateKey(old)})`);
-          // EADD: PT and RWX from SECINFO, RWX forced to 0 for a TCS; PENDING/MODIFIED/PR 0 (§4.2).
+          // EADD: PT and RWX from SECINFO, RWX forced to 0 for a TCS; PENDING/MODIFIED/PR 0 (SDM: EADD).
           const type: PageType = pt === TYPE_VALUES.TCS ? "TCS" : "REG";
           e.pages.set(off, {
             type,
@@ -445,7 +445,7 @@ export class ReferenceModel {
         for (let i = 0; i < n; i++) {
           const off = offset + i * PAGE;
           const p = e.pages.get(off);
-          // EMODPR needs a REG page with PENDING = MODIFIED = 0 (§4.6 steps 7, 8; §7.7).
+          // EMODPR needs a REG page with PENDING = MODIFIED = 0 (SDM: EMODPR; SDM: EPCM).
           if (p?.type !== "REG" || p.pending || p.modified) {
             this.complain(`RESTRICT_PERMISSIONS processed ${this.at(e, off)}, which is ${this.show(p)}`);
             if (!p) continue;
@@ -465,7 +465,7 @@ export class ReferenceModel {
         for (let i = 0; i < n; i++) {
           const off = offset + i * PAGE;
           const p = e.pages.get(off);
-          // EMODT: REG→TCS, REG→TRIM, TCS→TRIM only, and PENDING = MODIFIED = 0 (§4.7 steps 7, 8).
+          // EMODT: REG→TCS, REG→TRIM, TCS→TRIM only, and PENDING = MODIFIED = 0 (SDM: EMODT).
           if (!p || !allowed(p) || p.pending || p.modified) {
             this.complain(
               `MODIFY_TYPES to ${TYPE_NAMES[to] ?? to} processed ${this.at(e, off)}, which is ${this.show(p)}`,
@@ -485,7 +485,7 @@ export class ReferenceModel {
         for (let i = 0; i < n; i++) {
           const off = offset + i * PAGE;
           const p = e.pages.get(off);
-          // Only an accepted trim can be removed (§7.5; driver §2.7).
+          // Only an accepted trim can be removed (SDM: EMODT, EACCEPT, EREMOVE; ioctl.c: sgx_ioc_enclave_remove_pages()).
           if (p?.type !== "TRIM" || p.modified)
             this.complain(`REMOVE_PAGES removed ${this.at(e, off)}, which is ${this.show(p)}`);
           e.pages.delete(off);
@@ -510,8 +510,8 @@ export class ReferenceModel {
   }
 
   /**
-   * Why RESTRICT_PERMISSIONS / MODIFY_TYPES stopped at a page (driver §2.5, §2.6): result 20
-   * means PENDING or MODIFIED (§4.6 step 7, §4.7 step 8); EINVAL means the kernel refused the
+   * Why RESTRICT_PERMISSIONS / MODIFY_TYPES stopped at a page (ioctl.c: sgx_ioc_enclave_restrict_permissions(), ioctl.c: sgx_ioc_enclave_modify_types()): result 20
+   * means PENDING or MODIFIED (SDM: EMODPR, EMODT); EINVAL means the kernel refused the
    * page's type; EFAULT with result 0 means no page there.
    */
   private explainSgx2Failure(
@@ -559,7 +559,7 @@ export class ReferenceModel {
           this.complete(tcs, work.call, work.base, ret);
           if (this.complaints.length > before && work.base !== e.base)
             this.complain(
-              `(this ERESUME names ${e.name}, base ${hex(e.base)}; the interrupted ${work.call.kind} was entered with offsets from base ${hex(work.base)}: the resumed instruction keeps its linear addresses, §4.14)`,
+              `(this ERESUME names ${e.name}, base ${hex(e.base)}; the interrupted ${work.call.kind} was entered with offsets from base ${hex(work.base)}: the resumed instruction keeps its linear addresses, SDM: EENTER/ERESUME)`,
             );
         } else this.checkTcs(tcs);
       } else this.checkReportedFault(tcs, work?.call, work?.base ?? e.base, t);
@@ -580,7 +580,7 @@ export class ReferenceModel {
     for (let i = 0; i < done; i++) {
       const c = nth(i);
       if (i > 0 && (c.kind === "EACCEPT" || c.kind === "EACCEPTCOPY")) {
-        // A clean EACCEPT(COPY) of a hole in the enclave means the kernel EAUGed it first (§7.1).
+        // A clean EACCEPT(COPY) of a hole in the enclave means the kernel EAUGed it first (SDM: EAUG, EACCEPT).
         const where = this.resolve(e.base + c.addr);
         if (where && !where.e.pages.has(where.offset)) {
           this.eaug(where.e, where.offset);
@@ -634,7 +634,7 @@ export class ReferenceModel {
     }
   }
 
-  /** The entered enclave (the one whose ELRANGE holds the TCS); its TCS must be enterable (§4.14 step 3). */
+  /** The entered enclave (the one whose ELRANGE holds the TCS); its TCS must be enterable (SDM: EENTER/ERESUME). */
   private checkTcs(tcs: number): EnclaveState | undefined {
     const where = this.resolve(tcs);
     if (!where) {
@@ -661,17 +661,17 @@ export class ReferenceModel {
     const access = (need: number, what: string) => {
       if (!inside(lin)) {
         if (what === "fetch") this.complain(`a fetch outside ELRANGE at ${hex(lin)} succeeded`);
-        return; // data outside ELRANGE is ordinary memory (§5.1 step 3)
+        return; // data outside ELRANGE is ordinary memory (SDM: access-control requirements)
       }
       const p = page(lin);
-      // §5.1 step 2b: REG, not PENDING or MODIFIED, and the permission.
+      // SDM: access-control requirements: REG, not PENDING or MODIFIED, and the permission.
       if (p?.type !== "REG" || p.pending || p.modified || !(p.rwx & need))
         this.complain(`a ${what} of ${where(lin)} succeeded, but it is ${this.show(p)}`);
     };
     const sec = call.secinfo;
     const secType = (sec >> 8) & 0xff;
-    // EACCEPT, EACCEPTCOPY and EMODPE #GP on an operand outside ELRANGE (§4.16 step 5, §4.17 step 2,
-    // §4.18 step 2): ending in EEXIT with status 0 (EMODPE has none) means they ran.
+    // EACCEPT, EACCEPTCOPY and EMODPE #GP on an operand outside ELRANGE (SDM: EACCEPT, EACCEPTCOPY,
+    // SDM: EMODPE): ending in EEXIT with status 0 (EMODPE has none) means they ran.
     const leaf = call.kind === "EACCEPT" || call.kind === "EACCEPTCOPY" || call.kind === "EMODPE";
     const ran = call.kind === "EMODPE" || ret === 0;
     if (leaf && ran) {
@@ -696,7 +696,7 @@ export class ReferenceModel {
       case "EACCEPT": {
         const p = inside(lin) ? page(lin) : undefined;
         if (ret === 0) {
-          // §4.16 steps 5, 7, 8, 11.
+          // SDM: EACCEPT (its operand, PENDING/MODIFIED and match checks).
           const legal =
             (secType === TYPE_VALUES.REG && (sec & (PR | PENDING)) !== 0 && !(sec & MODIFIED)) ||
             ((secType === TYPE_VALUES.TCS || secType === TYPE_VALUES.TRIM) &&
@@ -719,7 +719,7 @@ export class ReferenceModel {
         const fresh = (q: PageState | undefined) =>
           q !== undefined && q.type === "REG" && q.pending && !q.modified && q.rwx === (R | W);
         if (ret === 0) {
-          // §4.17: destination exactly as EAUG left it; source a readable, accepted REG page.
+          // SDM: EACCEPTCOPY: destination exactly as EAUG left it; source a readable, accepted REG page.
           const srcLin = base + call.src;
           const s = inside(srcLin) ? page(srcLin) : undefined;
           if (!fresh(p) || secType !== TYPE_VALUES.REG || (sec & W && !(sec & R)))
@@ -737,7 +737,7 @@ export class ReferenceModel {
       }
       case "EMODPE": {
         const p = inside(lin) ? page(lin) : undefined;
-        // §4.18 steps 6, 9.
+        // SDM: EMODPE (its operand and W-without-R checks).
         if (p?.type !== "REG" || p.pending || p.modified || (!(p.rwx & R) && !(sec & R) && sec & W))
           this.complain(`EMODPE(${hex(sec)}) on ${where(lin)} succeeded, but it is ${this.show(p)}`);
         if (p) p.rwx |= sec & (R | W | X);
@@ -748,7 +748,7 @@ export class ReferenceModel {
     }
   }
 
-  /** EACCEPT's match check (§4.16 step 11): type, RWX, PENDING, MODIFIED; PR is not compared. */
+  /** EACCEPT's match check (SDM: EACCEPT): type, RWX, PENDING, MODIFIED; PR is not compared. */
   private matches(p: PageState, sec: number): boolean {
     return (
       TYPE_VALUES[p.type] === ((sec >> 8) & 0xff) &&
@@ -760,7 +760,7 @@ export class ReferenceModel {
 
   /**
    * A reported #PF with the SGX bit, raised by an access of enclave code inside its ELRANGE:
-   * the EPCM must deny that access (§5.1 step 2b, §5.3). Only plain accesses are checked (a
+   * the EPCM must deny that access (SDM: access-control requirements). Only plain accesses are checked (a
    * leaf's own EPCM faults follow the leaf's rules).
    */
   private checkReportedFault(tcs: number, call: Call | undefined, _base: number, t: TraceStep): void {

@@ -8,8 +8,9 @@
 //     changed page succeeded, no CPU holds a translation with more rights than its EPCM entry.
 // Also: the CPUs in enclave mode are the ones the reference model counted from the trace.
 
-import { E_MODIFIED, E_PR, E_RWX, NONE } from "../arch/epc.ts";
+import { NONE } from "../arch/epc.ts";
 import type { Simulation } from "../scenario/run.ts";
+import { E_MODIFIED, E_PR, E_RWX } from "../vocabulary/epcm.ts";
 import type { ReferenceModel } from "./reference-model.ts";
 
 const hex = (n: number) => `0x${n.toString(16)}`;

@@ -8,7 +8,7 @@ import { standardBuild, TCS1, TEXT, TOTAL_SIZE } from "../flows/standard-build.t
 import { hex, ioctl, PAGE_SIZE, type RawStep, scenario } from "../flows/steps.ts";
 import { simulate } from "../index.ts";
 import type { TraceStep } from "../scenario/trace-types.ts";
-import { IOCTL_CHECKS } from "./checks.ts";
+import { IOCTL_CHECKS, OMITTED_CHECKS } from "./checks.ts";
 
 function lastStep(steps: RawStep[], machine?: { epcPages?: number; sgx2?: boolean }): TraceStep {
   const r = simulate(scenario({ title: "checks", ...(machine ? { machine } : {}), steps }));
@@ -356,5 +356,62 @@ describe("successful ioctls", () => {
         else if (review?.decided) expect(failed.map((c) => c.id)).toEqual([review.decided]);
       }
     }
+  });
+});
+
+describe("what ioctl.c does, as the tables say it", () => {
+  it("INIT: sgx_encl_init() runs __einit() itself; a fault is EIO, an SGX code EPERM (no sgx_einit())", () => {
+    const all = Object.values(IOCTL_CHECKS).flatMap((t) => t.checks);
+    expect(all.some((c) => c.fn === "sgx_einit" || (c.calls ?? []).includes("sgx_einit"))).toBe(false);
+    const initChecks = IOCTL_CHECKS.SGX_IOC_ENCLAVE_INIT.checks;
+    const fault = initChecks.find((c) => c.id === "init.fault");
+    const einit = initChecks.find((c) => c.id === "init.einit");
+    expect([fault?.fn, fault?.errno, einit?.fn, einit?.errno]).toEqual([
+      "sgx_encl_init",
+      "EIO",
+      "sgx_encl_init",
+      "EPERM",
+    ]);
+    const step = lastStep([...build.slice(0, 5), init({ enclavehash: "00".repeat(32) })]);
+    expect(step.review?.path).toEqual(["sgx_ioctl", "sgx_ioc_enclave_init", "sgx_encl_init", "__einit"]);
+    const refusal = step.events.find((e) => e.result === "EPERM");
+    expect(refusal?.source).toBe("ioctl.c: sgx_encl_init()");
+  });
+
+  it("ADD_PAGES: __sgx_encl_add_page()'s source checks are listed as omitted, with the reason", () => {
+    const omitted = OMITTED_CHECKS.SGX_IOC_ENCLAVE_ADD_PAGES;
+    expect(omitted.map((c) => [c.test, c.errno])).toEqual([
+      ["find_vma() finds a mapping at src", "EFAULT"],
+      ["the source's VMA has VM_MAYEXEC (not on a noexec mount)", "EACCES"],
+      ["get_user_pages() pins the source page", "EFAULT"],
+    ]);
+    for (const c of omitted) {
+      expect(c.fn).toBe("__sgx_encl_add_page");
+      expect(c.why.length).toBeGreaterThan(20);
+      // They come after the page-array insert and before EADD, and are not in the table.
+      const ids = IOCTL_CHECKS.SGX_IOC_ENCLAVE_ADD_PAGES.checks.map((x) => x.id);
+      expect(ids.indexOf(c.after) + 1).toBe(ids.indexOf("add.eadd"));
+      expect(ids).not.toContain(c.id);
+    }
+  });
+
+  it("MODIFY_TYPES REG→TCS: vm_max_prot_bits = RW, then unmark reclaimable, then zap the PTE, then EMODT", () => {
+    const r = simulate(flows.find((f) => f.id === "tcs-create")?.scenario);
+    if (!r.ok) throw new Error("tcs-create does not run");
+    const step = r.trace.steps.find(
+      (s) =>
+        s.op.cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES" &&
+        s.ret === 0 &&
+        (s.op.arg as { page_type: string }).page_type === "TCS",
+    );
+    const texts = step?.events.map((e) => e.text) ?? [];
+    const prot = texts.findIndex((t) => t.startsWith("vm_max_prot_bits becomes RW"));
+    const zap = texts.findIndex((t) => /^PTE of .* zapped/.test(t));
+    const emodt = step?.events.findIndex((e) => e.leaf === "EMODT") ?? -1;
+    expect(prot).toBeGreaterThanOrEqual(0);
+    expect(prot).toBeLessThan(zap);
+    expect(zap).toBeLessThan(emodt);
+    // ioctl.c gives no "must not stay mapped" reason for the zap.
+    expect(texts.join(" ")).not.toMatch(/must not stay mapped/);
   });
 });

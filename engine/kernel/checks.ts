@@ -3,7 +3,8 @@
 // (ioctl.ts) records every check it makes (`passCheck`) and the one that refused
 // (`refuse(..., check)`); `reviewOf` turns that record into the trace step's `review`.
 // Checks the driver makes that the engine cannot fail are left out: copy_from_user() and
-// copy_to_user() (scenario arguments are always readable), kmalloc(), signal_pending().
+// copy_to_user() (scenario arguments are always readable), kmalloc(), signal_pending(), and
+// __sgx_encl_add_page()'s checks of the source page (OMITTED_CHECKS says why).
 
 import type { Kernel } from "./kernel.ts";
 
@@ -39,6 +40,8 @@ export interface IoctlReview {
   }>;
   /** The check that refused the call, or null when every check passed. */
   decided: string | null;
+  /** Checks the driver makes that no scenario can reach, with the reason (absent when none). */
+  omitted?: Array<{ test: string; fn: string; errno: string; after: string; why: string }>;
 }
 
 const SGX2_READY: DriverCheck[] = [
@@ -69,6 +72,42 @@ const ETRACK: DriverCheck = {
   errno: "EFAULT",
   perPage: true,
   calls: ["__etrack", "on_each_cpu_mask(sgx_ipi_cb)"],
+};
+
+/**
+ * Checks the driver makes that no scenario can reach, so the tables above leave them out, with
+ * the reason. `after` names the listed check they follow in ioctl.c.
+ */
+export const OMITTED_CHECKS: Record<string, Array<DriverCheck & { after: string; why: string }>> = {
+  SGX_IOC_ENCLAVE_ADD_PAGES: [
+    {
+      id: "add.src.vma",
+      test: "find_vma() finds a mapping at src",
+      fn: "__sgx_encl_add_page",
+      errno: "EFAULT",
+      perPage: true,
+      after: "add.free",
+      why: "a scenario describes no source mapping: src is only an aligned number and the page's contents come from `data`/`tcs`",
+    },
+    {
+      id: "add.src.noexec",
+      test: "the source's VMA has VM_MAYEXEC (not on a noexec mount)",
+      fn: "__sgx_encl_add_page",
+      errno: "EACCES",
+      perPage: true,
+      after: "add.free",
+      why: "a scenario cannot say where the source lives, so it cannot put it on a noexec mount",
+    },
+    {
+      id: "add.src.gup",
+      test: "get_user_pages() pins the source page",
+      fn: "__sgx_encl_add_page",
+      errno: "EFAULT",
+      perPage: true,
+      after: "add.free",
+      why: "without a source mapping there is nothing to fail to pin",
+    },
+  ],
 };
 
 /**
@@ -146,6 +185,8 @@ export const IOCTL_CHECKS: Record<string, { entry: string; loop?: string; checks
         perPage: true,
       },
       { id: "add.free", test: "no page at that offset yet", fn: "xa_insert", errno: "EBUSY", perPage: true },
+      // __sgx_encl_add_page()'s checks of the source (find_vma(), VM_MAYEXEC, get_user_pages())
+      // come here: see OMITTED_CHECKS.
       {
         id: "add.eadd",
         test: "EADD succeeds",
@@ -191,8 +232,21 @@ export const IOCTL_CHECKS: Record<string, { entry: string; loop?: string; checks
         fn: "sgx_encl_init",
         errno: "EINVAL",
       },
-      { id: "init.fault", test: "EINIT does not fault", fn: "sgx_einit", errno: "EIO", calls: ["__einit"] },
-      { id: "init.einit", test: "EINIT returns success", fn: "sgx_einit", errno: "EPERM" },
+      // ioctl.c: sgx_encl_init() runs __einit() itself (there is no sgx_einit()): a fault
+      // (encls_faulted()) becomes EIO, an SGX error code EPERM.
+      {
+        id: "init.fault",
+        test: "EINIT does not fault (a fault becomes EIO)",
+        fn: "sgx_encl_init",
+        errno: "EIO",
+        before: ["__einit"],
+      },
+      {
+        id: "init.einit",
+        test: "EINIT returns 0 (an SGX error code becomes EPERM)",
+        fn: "sgx_encl_init",
+        errno: "EPERM",
+      },
     ],
   },
   SGX_IOC_ENCLAVE_PROVISION: {
@@ -366,5 +420,12 @@ export function reviewOf(cmd: string, passed: string[], decided: string | null):
     ];
     for (const fn of fns) if (!path.includes(fn)) path.push(fn);
   }
-  return { ioctl: cmd, path, checks, decided };
+  const omitted = OMITTED_CHECKS[cmd]?.map(({ test, fn, errno, after, why }) => ({
+    test,
+    fn,
+    errno,
+    after,
+    why,
+  }));
+  return { ioctl: cmd, path, checks, decided, ...(omitted ? { omitted } : {}) };
 }

@@ -1,6 +1,6 @@
 // mmap/mprotect rules, the SGX page-fault handler and the vDSO's exception reports, checked
-// against the Linux SGX driver (v6.0) as described in the reference (linux-sgx-driver §3, §4,
-// §7). Scenarios run through simulate(); the assertions read the trace.
+// against the Linux SGX driver (v6.0) (encl.c: sgx_vma_fault(), sgx_encl_may_map(),
+// sgx_vma_mprotect(); vsgx.S: __vdso_sgx_enter_enclave). Scenarios run through simulate(); the assertions read the trace.
 
 import { describe, expect, it } from "vitest";
 import { MAGIC, MAGIC2, standardBuild, TCS1, TCS2 } from "../flows/standard-build.ts";

@@ -1,15 +1,17 @@
 // What the kernel does with a #PF raised by an access to enclave memory (arch/x86/mm/fault.c:
 // access_error(); encl.c: sgx_vma_fault(), sgx_encl_eaug_page()).
 
-import { PF_I, PF_P, PF_SGX, PF_W, PT_REG } from "../arch/constants.ts";
+import { PF_I, PF_P, PF_SGX, PF_W } from "../arch/constants.ts";
 import { isFault } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
 import { EREMOVE } from "../arch/leaves/paging.ts";
 import { EAUG } from "../arch/leaves/sgx2.ts";
+import { PT_REG, permsText } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
+import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
+import { allocEpcPage } from "./main.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "./mm.ts";
-import { allocEpcPage, enclGrow, enclShrink, reloadPage } from "./paging.ts";
 
 /**
  * NOPAGE: fixed (a PTE is in place, the access is retried). BUSY: VM_FAULT_NOPAGE without a
@@ -74,7 +76,7 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
       k.ev(
         "kernel",
         () =>
-          `The VMA's permissions exceed the page's vm_max_prot_bits (${protLetters(entry.vmMaxProt)}): SIGBUS.`,
+          `The VMA's permissions exceed the page's vm_max_prot_bits (${permsText(entry.vmMaxProt)}): SIGBUS.`,
         SRC,
       );
     return "SIGBUS";
@@ -115,7 +117,7 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
     k.ev(
       "mm",
       () =>
-        `PTE installed: ${k.label(page)} → EPC page ${entry.epc} (${protLetters(vma.prot)}); the access is retried.`,
+        `PTE installed: ${k.label(page)} → EPC page ${entry.epc} (${permsText(vma.prot)}); the access is retried.`,
       SRC,
       {
         epc: entry.epc,
@@ -185,8 +187,4 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
       { epc, offset: hex(page - encl.base) },
     );
   return "NOPAGE";
-}
-
-export function protLetters(p: number): string {
-  return (p & 1 ? "R" : "-") + (p & 2 ? "W" : "-") + (p & 4 ? "X" : "-");
 }

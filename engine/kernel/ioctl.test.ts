@@ -1,5 +1,5 @@
-// The enclave ioctls, checked against the Linux SGX driver (v6.0) as described in the
-// reference (linux-sgx-driver §2): every refusal path with its errno, and what the kernel
+// The enclave ioctls, checked against the Linux SGX driver (v6.0,
+// ioctl.c): every refusal path with its errno, and what the kernel
 // writes back into `count` / `result`. Each test runs a scenario through simulate() and looks
 // at the trace: the step's ret/errno/arg, the EPCM entries and the kernel's page records.
 

@@ -3,13 +3,10 @@
 
 import {
   ATTR_DEBUG,
+  ATTR_KNOWN,
   ATTR_KSS,
   ATTR_MODE64BIT,
   ATTR_PROVISIONKEY,
-  PT_REG,
-  PT_TCS,
-  PT_TRIM,
-  SECINFO_PT_SHIFT,
   sgxCodeName,
   TCS_CSSA_NSSA,
   TCS_FSGSLIMIT,
@@ -18,10 +15,28 @@ import {
 } from "../arch/constants.ts";
 import { isFault } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
+import type { DerivableSource, KernelSource } from "../arch/events.ts";
 import { EADD, ECREATE, EEXTEND, EINIT } from "../arch/leaves/build.ts";
-import { hex } from "../arch/leaves/log.ts";
 import { EREMOVE, ETRACK } from "../arch/leaves/paging.ts";
 import { EMODPR, EMODT } from "../arch/leaves/sgx2.ts";
+import {
+  E_R,
+  E_W,
+  PT_REG,
+  PT_TCS,
+  PT_TRIM,
+  pageTypeLabel,
+  permsText,
+  SECINFO_PERM_MASK,
+  SECINFO_PT_SHIFT,
+  secinfoPageType,
+} from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
+import { failCheck, passCheck } from "./checks.ts";
+import type { Encl, EnclPage } from "./encl.ts";
+import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
+import type { Kernel } from "./kernel.ts";
+import { allocEpcPage, ipiEnclave, reclaimDirect } from "./main.ts";
 import type {
   AddPagesArg,
   CreateArg,
@@ -29,13 +44,7 @@ import type {
   ModifyTypesArg,
   RemovePagesArg,
   RestrictPermissionsArg,
-} from "../scenario/types.ts";
-import { failCheck, passCheck } from "./checks.ts";
-import type { Encl, EnclPage } from "./encl.ts";
-import { protLetters } from "./fault.ts";
-import type { Kernel } from "./kernel.ts";
-import { allocEpcPage, enclGrow, enclShrink, ipiEnclave, reloadPage } from "./paging.ts";
-import { reclaimDirect } from "./reclaim.ts";
+} from "./uapi.ts";
 
 /** What a syscall returns to user space. */
 export interface SyscallResult {
@@ -43,6 +52,55 @@ export interface SyscallResult {
   errno?: string;
   /** Output fields of the ioctl struct as written back. */
   arg?: Record<string, string>;
+}
+
+/** Pages of a range ioctl logged in full; the rest run with the log off (a long range stays readable). */
+const LOGGED_PAGES = 2;
+
+/**
+ * The per-page loop of the range ioctls (ADD_PAGES, RESTRICT_PERMISSIONS, MODIFY_TYPES,
+ * REMOVE_PAGES): `each(c)` for every page at byte `c` of the range until one returns an errno.
+ * The first LOGGED_PAGES pages are logged in full, the others quietly; when all succeed and some
+ * were quiet, one line (`rest(n)`) says the same happened to the other `n`. Returns the bytes done
+ * (the ioctl's `count`) and the errno that stopped the loop.
+ */
+function eachPage(
+  k: Kernel,
+  length: number,
+  each: (c: number) => string | undefined,
+  rest: (n: number) => string,
+  source: DerivableSource,
+): { done: number; errno: string | undefined } {
+  let c = 0;
+  let errno: string | undefined;
+  for (; c < length; c += 4096) {
+    const wasOn = k.cpu.log.on;
+    if (c >= LOGGED_PAGES * 4096) k.cpu.log.on = false;
+    errno = each(c);
+    k.cpu.log.on = wasOn;
+    if (errno) break;
+  }
+  const pages = length / 4096;
+  if (pages > LOGGED_PAGES && !errno) k.ev("kernel", () => rest(pages - LOGGED_PAGES), source);
+  return { done: c, errno };
+}
+
+/** A range ioctl that stopped part way: the errno, and `count` says how many bytes were done. */
+function stoppedAt(
+  k: Kernel,
+  encl: Encl,
+  addr: number,
+  errno: string,
+  fn: string,
+  arg: Record<string, string>,
+): SyscallResult {
+  return refuse(
+    k,
+    errno,
+    `stopped at ${encl.name}+${hex(addr)}; count says how many bytes were done`,
+    fn,
+    arg,
+  );
 }
 
 export function ok(arg?: Record<string, string>): SyscallResult {
@@ -83,7 +141,8 @@ function refuse(
   fn: string,
   arg?: Record<string, string>,
 ): SyscallResult {
-  k.ev("kernel", `Refused with ${errno}: ${why}.`, `${IOCTL}: ${fn}`, { result: errno });
+  const source: KernelSource = fn.startsWith(`${IOCTL}: `) ? (fn as KernelSource) : `${IOCTL}: ${fn}`;
+  k.ev("kernel", `Refused with ${errno}: ${why}.`, source, { result: errno });
   return fail(errno, arg);
 }
 
@@ -160,11 +219,11 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
   if (check(k, "add.src", a.src % 4096 !== 0)) return refuse(k, "EINVAL", "src is not page aligned", fn);
   const bad = badOffsetLength(encl, a.offset, a.length);
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
-  const pt = (a.secinfo >> SECINFO_PT_SHIFT) & 0xff;
-  const perms = a.secinfo & 7;
+  const pt = secinfoPageType(a.secinfo);
+  const perms = a.secinfo & SECINFO_PERM_MASK;
   if (check(k, "add.secinfo.type", pt !== PT_REG && pt !== PT_TCS))
     return refuse(k, "EINVAL", "SECINFO page type is neither REG nor TCS", "ioctl.c: sgx_validate_secinfo()");
-  if (check(k, "add.secinfo.wr", (perms & 2) !== 0 && !(perms & 1)))
+  if (check(k, "add.secinfo.wr", (perms & E_W) !== 0 && !(perms & E_R)))
     return refuse(k, "EINVAL", "SECINFO has W without R", "ioctl.c: sgx_validate_secinfo()");
   if (check(k, "add.secinfo.tcs", pt === PT_TCS && perms !== 0))
     return refuse(
@@ -183,25 +242,16 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
   const measure = (a.flags & 1) !== 0;
   k.ev(
     "kernel",
-    `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${protLetters(perms)}`}${measure ? ", measured" : ""}.`,
+    `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${permsText(perms)}`}${measure ? ", measured" : ""}.`,
     `${IOCTL}: ${fn}`,
   );
-  let c = 0;
-  let errno: string | undefined;
-  const quietFrom = 2; // log the first pages in full; a long add stays readable
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (c / 4096 >= quietFrom) k.cpu.log.on = false;
-    errno = addPage(k, encl, a, a.offset + c, c, pt, perms, measure);
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (a.length / 4096 > quietFrom && !errno)
-    k.ev(
-      "kernel",
-      `... and the same for the remaining ${a.length / 4096 - quietFrom} page(s).`,
-      `${IOCTL}: ${fn}`,
-    );
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) => addPage(k, encl, a, a.offset + c, c, pt, perms, measure),
+    (n) => `... and the same for the remaining ${n} page(s).`,
+    `${IOCTL}: ${fn}`,
+  );
   const arg = { count: hex(c) };
   if (errno)
     return refuse(
@@ -287,7 +337,7 @@ function addPage(
 // ---------------------------------------------------------------- SGX_IOC_ENCLAVE_INIT
 
 /** Reserved bits the platform refuses in SIGSTRUCT (v6.0 SGX_ATTR_RESERVED_MASK; MISCSELECT bit 0 only; XFRM as CPUID). */
-const RESERVED_ATTRIBUTES = ~(0x1 | 0x2 | 0x4 | 0x10 | 0x20 | 0x80);
+const RESERVED_ATTRIBUTES = ~ATTR_KNOWN;
 const RESERVED_MISC = ~0x1;
 const RESERVED_XFRM = ~0x2e7;
 
@@ -342,10 +392,16 @@ export function ioctlInit(k: Kernel, encl: Encl, a: InitArg): SyscallResult {
   });
   if (isFault(out)) {
     failCheck(k, "init.fault");
-    return refuse(k, "EIO", "EINIT faulted", fn);
+    return refuse(k, "EIO", "EINIT faulted", "ioctl.c: sgx_encl_init()");
   }
   passCheck(k, "init.fault");
-  if (check(k, "init.einit", out !== 0)) return refuse(k, "EPERM", `EINIT returned ${sgxCodeName(out)}`, fn);
+  if (check(k, "init.einit", out !== 0))
+    return refuse(
+      k,
+      "EPERM",
+      `EINIT returned ${sgxCodeName(out)}, an SGX error code`,
+      "ioctl.c: sgx_encl_init()",
+    );
   encl.initialized = true;
   k.ev(
     "kernel",
@@ -425,49 +481,41 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "rp.bits", (a.permissions & ~7) !== 0))
     return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
-  if (check(k, "rp.wr", (a.permissions & 2) !== 0 && !(a.permissions & 1)))
+  if (check(k, "rp.wr", (a.permissions & E_W) !== 0 && !(a.permissions & E_R)))
     return refuse(k, "EINVAL", "permissions has W without R", fn);
   if (check(k, "rp.inout", a.result !== 0 || a.count !== 0))
     return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
-  let c = 0;
   let result = 0;
-  let errno: string | undefined;
   const inner = "ioctl.c: sgx_enclave_restrict_permissions()";
-  const many = a.length / 4096 > 2;
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (many && c >= 8192) k.cpu.log.on = false;
-    reclaimDirect(k);
-    const page = loadPage(k, encl, a.offset + c);
-    if (typeof page === "string") errno = page;
-    else if (check(k, "rp.reg", page.type !== PT_REG)) {
-      k.ev(
-        "kernel",
-        `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
-        inner,
-      );
-      errno = "EINVAL";
-    } else {
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) => {
+      reclaimDirect(k);
+      const page = loadPage(k, encl, a.offset + c);
+      if (typeof page === "string") return page;
+      if (check(k, "rp.reg", page.type !== PT_REG)) {
+        k.ev(
+          "kernel",
+          () =>
+            `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
+          inner,
+        );
+        return "EINVAL";
+      }
       const out = EMODPR(k.cpu, a.permissions, page.epc);
       if (check(k, "rp.emodpr", isFault(out) || out !== 0)) {
         if (!isFault(out)) result = out;
-        errno = "EFAULT";
-      } else if (check(k, "etrack", !enclaveEtrack(k, encl))) errno = "EFAULT";
-    }
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (many && !errno)
-    k.ev("kernel", `... and the same EMODPR + ETRACK for the other ${a.length / 4096 - 2} page(s).`, inner);
+        return "EFAULT";
+      }
+      if (check(k, "etrack", !enclaveEtrack(k, encl))) return "EFAULT";
+      return undefined;
+    },
+    (n) => `... and the same EMODPR + ETRACK for the other ${n} page(s).`,
+    inner,
+  );
   const arg: Record<string, string> = { result: hex(result), count: hex(c) };
-  if (errno)
-    return refuse(
-      k,
-      errno,
-      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
-      fn,
-      arg,
-    );
+  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
   k.ev(
     "kernel",
     "Done. The kernel changes neither vm_max_prot_bits nor the PTEs: the enclave must EACCEPT with PR to finish.",
@@ -495,30 +543,19 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
       { result: "0x0", count: "0x0" },
     );
   const inner = "ioctl.c: sgx_enclave_modify_types()";
-  let c = 0;
   let result = 0;
-  let errno: string | undefined;
-  const many = a.length / 4096 > 2;
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (many && c >= 8192) k.cpu.log.on = false;
-    errno = modifyOne(k, encl, a.offset + c, a.page_type, inner, (r) => {
-      result = r;
-    });
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (many && !errno)
-    k.ev("kernel", `... and the same EMODT + ETRACK for the other ${a.length / 4096 - 2} page(s).`, inner);
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) =>
+      modifyOne(k, encl, a.offset + c, a.page_type, inner, (r) => {
+        result = r;
+      }),
+    (n) => `... and the same EMODT + ETRACK for the other ${n} page(s).`,
+    inner,
+  );
   const arg = { result: hex(result), count: hex(c) };
-  if (errno)
-    return refuse(
-      k,
-      errno,
-      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
-      fn,
-      arg,
-    );
+  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
   return ok(arg);
 }
 
@@ -527,7 +564,7 @@ function modifyOne(
   encl: Encl,
   offset: number,
   newType: number,
-  src: string,
+  src: KernelSource,
   setResult: (r: number) => void,
 ): string | undefined {
   reclaimDirect(k);
@@ -546,34 +583,36 @@ function modifyOne(
   ) {
     k.ev(
       "kernel",
-      `The kernel allows only REG→TCS, REG→TRIM and TCS→TRIM; this page is ${typeName(from)}.`,
+      `The kernel allows only REG→TCS, REG→TRIM and TCS→TRIM; this page is ${pageTypeLabel(from)}.`,
       src,
     );
     return "EINVAL";
   }
   const savedProt = page.vmMaxProt;
   if (newType === PT_TCS) {
-    if (check(k, "mt.tcs.prot", (page.vmMaxProt & 3) !== 3)) {
+    if (check(k, "mt.tcs.prot", (page.vmMaxProt & (E_R | E_W)) !== (E_R | E_W))) {
       k.ev(
         "kernel",
-        `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${protLetters(page.vmMaxProt)}.`,
+        `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${permsText(page.vmMaxProt)}.`,
         src,
       );
       return "EPERM";
     }
+    // ioctl.c: sgx_enclave_modify_types(): vm_max_prot_bits = RW first, then
+    // sgx_unmark_page_reclaimable() (EAGAIN restores it), then sgx_zap_enclave_ptes().
     page.vmMaxProt = 3;
+    k.ev(
+      "kernel",
+      "vm_max_prot_bits becomes RW: a TCS page is always RW from the kernel's side (and never executable).",
+      src,
+    );
     if (check(k, "mt.tcs.reclaim", !k.unmarkReclaimable(page.epc))) {
       page.vmMaxProt = savedProt;
       return "EAGAIN";
     }
     if (k.mm.zapPte(encl.addrOf(page)))
-      k.ev(
-        "mm",
-        `PTE of ${encl.name}+${hex(offset)} zapped: a TCS must not stay mapped with the old permissions.`,
-        src,
-      );
+      k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped (sgx_zap_enclave_ptes()).`, src);
     k.markReclaimable(page.epc);
-    k.ev("kernel", "vm_max_prot_bits becomes RW (a TCS is never executable).", src);
   }
   const out = EMODT(k.cpu, newType << SECINFO_PT_SHIFT, page.epc);
   if (check(k, "mt.emodt", isFault(out) || out !== 0)) {
@@ -594,42 +633,26 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "rm.count", a.count !== 0)) return refuse(k, "EINVAL", "count must be 0 on input", fn);
   const inner = "ioctl.c: sgx_encl_remove_pages()";
-  let c = 0;
-  let errno: string | undefined;
-  const many = a.length / 4096 > 2;
-  for (; c < a.length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (many && c >= 8192) k.cpu.log.on = false;
-    errno = removeOne(k, encl, a.offset + c, inner);
-    k.cpu.log.on = wasOn;
-    if (errno) break;
-  }
-  if (many && !errno)
-    k.ev(
-      "kernel",
-      `... and the same EMODPR probe + EREMOVE for the other ${a.length / 4096 - 2} page(s).`,
-      inner,
-    );
+  const { done: c, errno } = eachPage(
+    k,
+    a.length,
+    (c) => removeOne(k, encl, a.offset + c, inner),
+    (n) => `... and the same EMODPR probe + EREMOVE for the other ${n} page(s).`,
+    inner,
+  );
   const arg = { count: hex(c) };
-  if (errno)
-    return refuse(
-      k,
-      errno,
-      `stopped at ${encl.name}+${hex(a.offset + c)}; count says how many bytes were done`,
-      fn,
-      arg,
-    );
+  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
   return ok(arg);
 }
 
-function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string | undefined {
+function removeOne(k: Kernel, encl: Encl, offset: number, src: KernelSource): string | undefined {
   reclaimDirect(k);
   const page = loadPage(k, encl, offset);
   if (typeof page === "string") return page;
   if (check(k, "rm.trim", page.type !== PT_TRIM)) {
     k.ev(
       "kernel",
-      `${encl.name}+${hex(offset)} is ${typeName(page.type)}, not TRIM: only trimmed pages can be removed.`,
+      `${encl.name}+${hex(offset)} is ${pageTypeLabel(page.type)}, not TRIM: only trimmed pages can be removed.`,
       src,
     );
     return "EPERM";
@@ -655,8 +678,4 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: string): string |
   encl.pages.delete(page.index);
   encl.pageCnt--;
   return undefined;
-}
-
-export function typeName(t: number): string {
-  return ["SECS", "TCS", "REG", "VA", "TRIM"][t] ?? `type ${t}`;
 }

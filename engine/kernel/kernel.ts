@@ -3,15 +3,17 @@
 
 import { Cpu, tlbInvalidate } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
-import type { EventKind } from "../arch/events.ts";
-import { hex } from "../arch/leaves/log.ts";
+import {
+  basisOfSource,
+  type DerivableSource,
+  type EventBody,
+  type EventKind,
+  type Provenance,
+  type TraceEvent,
+} from "../arch/events.ts";
+import { hex } from "../vocabulary/hex.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
-
-/** Reclaimer constants (sgx.h): batch size and ksgxd's watermarks. */
-export const SGX_NR_TO_SCAN = 16;
-export const SGX_NR_LOW_PAGES = 32;
-export const SGX_NR_HIGH_PAGES = 64;
 
 /** Counters the trace summarizes for repeated steps and the benchmarks report. */
 export interface KernelStats {
@@ -37,7 +39,7 @@ export class Kernel {
   private head = NONE;
   private tail = NONE;
   activeCount = 0;
-  /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index -1. */
+  /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index NONE, VA pages VA_PAGE_INDEX. */
   readonly ownerEncl: Int32Array;
   readonly ownerIndex: Float64Array;
   /** ksgxd was woken by an allocation that left free pages below the low watermark. */
@@ -122,15 +124,32 @@ export class Kernel {
     return this.cpu.sgx2;
   }
 
-  /** Record a kernel-side event (skipped inside repeated entries). */
+  /**
+   * Record a kernel-side event (skipped inside repeated entries). Its basis follows from an SDM or
+   * kernel `source` unless `extra` names one; any other source must name its basis (a compile
+   * error otherwise).
+   */
+  ev(
+    kind: EventKind,
+    text: string | (() => string),
+    source: DerivableSource,
+    extra?: EventExtra & Partial<Provenance>,
+  ): void;
+  ev(kind: EventKind, text: string | (() => string), source: string, extra: EventExtra & Provenance): void;
   ev(
     kind: EventKind,
     text: string | (() => string),
     source: string,
-    extra: Record<string, unknown> = {},
+    extra: EventExtra & Partial<Provenance> = {},
   ): void {
     if (this.cpu.log.on)
-      this.cpu.log.push({ kind, text: typeof text === "function" ? text() : text, source, ...extra });
+      this.cpu.log.push({
+        kind,
+        text: typeof text === "function" ? text() : text,
+        source,
+        ...basisOfSource(source as DerivableSource),
+        ...extra,
+      } as TraceEvent);
   }
 
   label(linaddr: number): string {
@@ -239,3 +258,6 @@ export class Kernel {
     return { encl, page: index === NONE ? undefined : encl.pages.get(index) };
   }
 }
+
+/** The optional fields of a kernel-side event. */
+export type EventExtra = Partial<Omit<EventBody, "kind" | "text" | "source">>;

@@ -101,8 +101,11 @@ export class Mm implements Mmu {
     this.testAndClearYoung(linaddr);
   }
 
-  /** Remove [start, end) from every VMA (splitting as needed) and zap the PTEs there. */
-  unmapRange(start: number, end: number): void {
+  /**
+   * Split the VMAs at `start` and `end` (as split_vma() does) and replace the parts inside
+   * [start, end) by `inside(part)` (nothing when it returns undefined).
+   */
+  private splitRange(start: number, end: number, inside: (part: Vma) => Vma | undefined): void {
     const next: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) {
@@ -110,9 +113,16 @@ export class Mm implements Mmu {
         continue;
       }
       if (v.start < start) next.push({ ...v, end: start });
+      const part = inside({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end) });
+      if (part) next.push(part);
       if (v.end > end) next.push({ ...v, start: end });
     }
     this.vmas.splice(0, this.vmas.length, ...next);
+  }
+
+  /** Remove [start, end) from every VMA (splitting as needed) and zap the PTEs there. */
+  unmapRange(start: number, end: number): void {
+    this.splitRange(start, end, () => undefined);
     this.zapRange(start, end);
   }
 
@@ -141,17 +151,7 @@ export class Mm implements Mmu {
   protectRange(start: number, end: number, prot: number): void {
     // change_protection() rewrites the PTEs in the range and flushes their TLB entries.
     for (const vpn of this.ptes.keys()) if (vpn * 4096 >= start && vpn * 4096 < end) this.onFlush(vpn);
-    const next: Vma[] = [];
-    for (const v of this.vmas) {
-      if (v.end <= start || v.start >= end) {
-        next.push(v);
-        continue;
-      }
-      if (v.start < start) next.push({ ...v, end: start });
-      next.push({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end), prot });
-      if (v.end > end) next.push({ ...v, start: end });
-    }
-    this.vmas.splice(0, this.vmas.length, ...next);
+    this.splitRange(start, end, (part) => ({ ...part, prot }));
   }
 
   /** Whether [start, end) is fully covered by VMAs (mprotect/munmap need mapped memory). */

@@ -2,10 +2,10 @@
 // sgx_release; encl.c: sgx_encl_may_map, sgx_vma_mprotect, sgx_encl_release).
 
 import { NONE } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
 import { EREMOVE } from "../arch/leaves/paging.ts";
+import { permsText } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
-import { protLetters } from "./fault.ts";
 import { fail, ok, type SyscallResult } from "./ioctl.ts";
 import type { Kernel } from "./kernel.ts";
 
@@ -24,7 +24,7 @@ function mayMap(encl: Encl, start: number, end: number, prot: number): string | 
   const check = (index: number): string | undefined => {
     const p = encl.pages.get(index);
     if (p && (prot & 7 & p.vmMaxProt) !== (prot & 7))
-      return `${encl.name}+${hex(index * 4096)} allows at most ${protLetters(p.vmMaxProt)} (vm_max_prot_bits), but ${protLetters(prot)} was asked`;
+      return `${encl.name}+${hex(index * 4096)} allows at most ${permsText(p.vmMaxProt)} (vm_max_prot_bits), but ${permsText(prot)} was asked`;
     return undefined;
   };
   if (last - first <= encl.pages.size) {
@@ -77,7 +77,7 @@ export function sysMmap(
   k.mm.insertVma({ start, end, prot: prot & 7, encl });
   k.ev(
     "mm",
-    `New VMA ${k.label(start)}–${k.label(end)} ${protLetters(prot)} on ${encl.name}'s fd; no PTEs yet: pages are mapped on first access.`,
+    `New VMA ${k.label(start)}–${k.label(end)} ${permsText(prot)} on ${encl.name}'s fd; no PTEs yet: pages are mapped on first access.`,
     src,
   );
   // mmap returns the address of the mapping.
@@ -117,7 +117,7 @@ export function sysMprotect(
   k.mm.protectRange(start, end, prot & 7);
   k.ev(
     "mm",
-    `VMA ${k.label(start)}–${k.label(end)} is now ${protLetters(prot)}; present PTEs follow it.`,
+    `VMA ${k.label(start)}–${k.label(end)} is now ${permsText(prot)}; present PTEs follow it.`,
     "mm/mprotect.c: mprotect_fixup()",
   );
   return ok();

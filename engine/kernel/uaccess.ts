@@ -5,11 +5,11 @@
 
 import { isPageFault, NON_EPC, pageFaultCode } from "../arch/access.ts";
 import { VEC_PF } from "../arch/constants.ts";
-import { hex } from "../arch/leaves/log.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
 import { handlePageFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
-import { runKsgxd } from "./reclaim.ts";
+import { runKsgxd } from "./main.ts";
 
 export interface UserAccessResult {
   value?: bigint;
@@ -34,7 +34,7 @@ export function userAccess(
         ? `User space loads 8 bytes from ${k.label(addr)}, outside enclave mode.`
         : `User space stores 0x${value.toString(16)} to ${k.label(addr)}, outside enclave mode.`,
     "scenario: access",
-    { basis: "model" },
+    { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
   );
   for (let retries = 0; ; retries++) {
     const t = k.mm.translate(addr, kind);
@@ -80,7 +80,7 @@ export function userAccess(
           ? `The load reaches EPC page ${t} from outside enclave mode: it hits the abort page and reads all ones.`
           : `The store reaches EPC page ${t} from outside enclave mode: it hits the abort page and is dropped.`,
       "SDM §38.1: non-enclave access to EPC (abort page)",
-      { epc: t, basis: "hardware" },
+      { epc: t, basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
     );
     return kind === "read" ? { value: 0xffffffffffffffffn } : {};
   }

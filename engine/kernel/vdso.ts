@@ -4,6 +4,7 @@
 // transparently. Faults it cannot fix are reported in sgx_enclave_run and the vDSO returns 0.
 
 import { ABORT_PAGE, enclaveAccess } from "../arch/access.ts";
+import { enclaveFaultBasis, HARDWARE_PF_CODES } from "../arch/basis.ts";
 import {
   sgxCodeName,
   TCS_CSSA_NSSA,
@@ -14,13 +15,14 @@ import {
 } from "../arch/constants.ts";
 import { type Fault, isFault, type LogicalProcessor, type Outcome } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
+import type { Provenance } from "../arch/events.ts";
 import { AEX, EACCEPT, EACCEPTCOPY, EEXIT, EMODPE, enterEnclave, tcsCssa } from "../arch/leaves/enclu.ts";
-import { hex } from "../arch/leaves/log.ts";
-import type { EnclaveCall } from "../scenario/types.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
 import { handlePageFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
-import { runKsgxd } from "./reclaim.ts";
+import { runKsgxd } from "./main.ts";
+import type { EnclaveCall } from "./uapi.ts";
 
 export interface RunReport {
   function: "EENTER" | "ERESUME" | "EEXIT";
@@ -136,7 +138,7 @@ export class Vdso {
         () =>
           `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
         "scenario: run",
-        { basis: "model" },
+        { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
     return this.drive(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true);
   }
@@ -175,6 +177,7 @@ export class Vdso {
     if (log.on)
       k.ev("kernel", () => `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", {
         basis: "model",
+        basis_ref: "engine/MODEL.md: Many CPUs",
       });
     AEX(k.cpu, lp, null);
     if (log.on)
@@ -235,7 +238,7 @@ export class Vdso {
             "kernel",
             () => `CPU ${lp.id} cannot ERESUME yet; it retries once the kernel code running now is done.`,
             "vsgx.S / encl.c: sgx_vma_fault()",
-            { basis: "model" },
+            { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
           );
         return false;
       }
@@ -326,8 +329,11 @@ export class Vdso {
         k.ev(
           "vdso",
           () =>
-            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex64(r.value)}` : ""}.`,
+            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
           VSGX,
+          // The selftests assert this report on hardware (EXPECT_EEXIT: run.function == EEXIT, and
+          // ENCL_CALL() returning 0); what the enclave saw or read depends on the scenario.
+          r.rax === undefined && r.value === undefined ? { basis: "hardware", basis_ref: EEXIT_REPORT } : {},
         );
       return rep;
     }
@@ -349,9 +355,9 @@ export class Vdso {
       k.ev(
         "vdso",
         () =>
-          `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex64(r.value)})` : ""}: the vDSO has not returned.`,
+          `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex(r.value)})` : ""}: the vDSO has not returned.`,
         "scenario: stay",
-        { basis: "model" },
+        { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
     return rep;
   }
@@ -391,6 +397,7 @@ export class Vdso {
           : f.raisedBy === "page tables"
             ? "SDM Vol. 3A §4.7 (page-fault error code)"
             : "SDM: ENCLU leaf",
+      ...enclaveFaultBasis(f.vector, f.code),
       result: f.vector === VEC_PF ? "#PF" : "#GP",
       vector: f.vector,
       error_code: hex(f.code),
@@ -416,8 +423,35 @@ export class Vdso {
         () =>
           `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
         "extable.c: fixup_vdso_exception() / vsgx.S",
+        reportedBasis(k, f),
       );
     return { run: { function: fn, vector: f.vector, code: f.code, addr }, ...(stalled ? { stalled } : {}) };
+  }
+
+  /**
+   * An enclave data access at `addr`: the EPC page it reaches, or the call's outcome when it
+   * faulted or fell on the abort page (outside ELRANGE on EPC memory: writes are dropped,
+   * reads return all ones; SDM §38.1).
+   */
+  private dataAccess(
+    lp: LogicalProcessor,
+    addr: number,
+    kind: "read" | "write",
+  ): number | { out: Outcome; value?: bigint } {
+    const k = this.k;
+    const t = enclaveAccess(k.cpu, lp, addr, kind, k.mm);
+    if (isFault(t)) return { out: t };
+    if (t !== ABORT_PAGE) return t;
+    if (k.cpu.log.on)
+      k.ev(
+        "access",
+        () =>
+          kind === "write"
+            ? `The write to ${k.label(addr)} is outside ELRANGE and lands on EPC memory: dropped (abort page).`
+            : `The read of ${k.label(addr)} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
+        "SDM §38.1: non-enclave access to EPC",
+      );
+    return kind === "write" ? { out: 0 } : { out: 0, value: 0xffffffffffffffffn };
   }
 
   /** Execute the call inside the enclave. */
@@ -433,46 +467,26 @@ export class Vdso {
       case "nop":
         return { out: 0 };
       case "write": {
-        const t = enclaveAccess(cpu, lp, at(c.addr), "write", mm);
-        if (isFault(t)) return { out: t };
-        if (t === ABORT_PAGE) {
-          if (k.cpu.log.on)
-            k.ev(
-              "access",
-              () =>
-                `The write to ${k.label(at(c.addr))} is outside ELRANGE and lands on EPC memory: dropped (abort page).`,
-              "SDM §38.1: non-enclave access to EPC",
-            );
-          return { out: 0 };
-        }
+        const t = this.dataAccess(lp, at(c.addr), "write");
+        if (typeof t !== "number") return t;
         cpu.epc.writeWord(t, (c.addr % 4096) - (c.addr % 8), c.value);
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave writes ${hex64(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
+            () => `The enclave writes ${hex(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
         return { out: 0 };
       }
       case "read": {
-        const t = enclaveAccess(cpu, lp, at(c.addr), "read", mm);
-        if (isFault(t)) return { out: t };
-        if (t === ABORT_PAGE) {
-          if (k.cpu.log.on)
-            k.ev(
-              "access",
-              () =>
-                `The read of ${k.label(at(c.addr))} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
-              "SDM §38.1: non-enclave access to EPC",
-            );
-          return { out: 0, value: 0xffffffffffffffffn };
-        }
+        const t = this.dataAccess(lp, at(c.addr), "read");
+        if (typeof t !== "number") return t;
         const value = cpu.epc.readWord(t, (c.addr % 4096) - (c.addr % 8));
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave reads ${hex64(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
+            () => `The enclave reads ${hex(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
@@ -506,7 +520,8 @@ export class Vdso {
             () =>
               `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(at(c.addr))}.`,
             "selftests: encl_init_tcs_page()",
-            { epc: t },
+            // The selftest enclave's own code (tools/testing/selftests/sgx/test_encl.c) states it.
+            { epc: t, basis: "kernel" },
           );
         return { out: 0 };
       }
@@ -532,17 +547,13 @@ export class Vdso {
   }
 }
 
-function hex64(v: bigint): string {
-  return `0x${v.toString(16)}`;
-}
-
 export function describeCall(k: Kernel, encl: Encl, c: EnclaveCall): string {
   const at = (off: number) => k.label(encl.base + off);
   switch (c.call) {
     case "nop":
       return "a no-op";
     case "write":
-      return `a write of ${hex64(c.value)} to ${at(c.addr)}`;
+      return `a write of ${hex(c.value)} to ${at(c.addr)}`;
     case "read":
       return `a read of ${at(c.addr)}`;
     case "exec":
@@ -556,4 +567,27 @@ export function describeCall(k: Kernel, encl: Encl, c: EnclaveCall): string {
     case "EMODPE":
       return `EMODPE(${hex(c.secinfo)}) on ${at(c.addr)}`;
   }
+}
+
+const EEXIT_REPORT =
+  "selftests/sgx/main.c: EXPECT_EEXIT() asserts run.function == EEXIT after ENCL_CALL() returned 0";
+
+/**
+ * The basis of "the vDSO reports this exception": the reporting is the kernel's code; the error
+ * code is as strong as the fault event that produced it (hardware-observed or the model's
+ * inference), so a hardware or model basis of that fault carries over.
+ */
+function reportedBasis(k: Kernel, f: Fault): Provenance {
+  if (f.vector === VEC_PF) {
+    const hw = HARDWARE_PF_CODES.get(f.code);
+    if (hw) return { basis: "hardware", basis_ref: hw };
+  }
+  const events = k.cpu.log.events;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e.kind !== "fault") continue;
+    if (e.basis === "model") return { basis: "model", basis_ref: e.basis_ref };
+    break;
+  }
+  return { basis: "kernel" };
 }

@@ -1,5 +1,5 @@
 // Expectations: `expect` is a partial trace step; every field given must equal the trace's field
-// after the step (contract, "Expectations"). Numbers compare by value whether written as numbers
+// after the step (docs/scenario-format.md, Expectations). Numbers compare by value whether written as numbers
 // or as decimal/hex strings; `expect.epcm` maps offsets to partial EPCM entries of the step's
 // enclave, checked against the state after the step.
 

@@ -1,8 +1,9 @@
 // Invariants that must hold between any two steps of a simulation: the EPCM, the kernel's
 // records (free list, active list, reverse map, enclave pages, VA slots, backing store) and the
-// page tables agree with each other. Derived from the driver invariants (linux-sgx-driver §8)
-// and the EPCM semantics (sgx-architecture §2, §7.7). Used by the property tests; usable from any
-// test that drives a Simulation step by step.
+// page tables agree with each other. Derived from the driver's records (encl.h: struct sgx_encl,
+// struct sgx_encl_page, struct sgx_va_page; main.c: the free and active lists) and the EPCM
+// (SDM Vol. 3D "Enclave Page Cache Map"). Used by the property tests and the fuzzer; usable from
+// any test that drives a Simulation step by step. One function per numbered invariant.
 //
 // Each message starts with the number of the invariant it breaks:
 //  [1] EPC ownership: a valid child page (REG/TCS/TRIM) belongs to a valid SECS; the kernel's
@@ -11,35 +12,82 @@
 //      the active list; every page is either free or owned (nothing leaks).
 //  [2] Each enclave page (and the SECS) is either resident (VALID, right type, ENCLAVESECS and
 //      ENCLAVEADDRESS) or evicted (a used slot of one of the enclave's VA pages holding the
-//      version of the sealed copy in the backing store), never both (driver §8.1).
+//      version of the sealed copy in the backing store), never both (encl.h: an sgx_encl_page has an epc_page or a VA offset).
 //  [3] SECS child count = valid child pages in the EPCM = resident pages in the kernel's
-//      records = secs_child_cnt; an evicted SECS has no resident child (driver §8.2).
+//      records = secs_child_cnt; an evicted SECS has no resident child (main.c: sgx_reclaimer_write()
+//      evicts the SECS only when secs_child_cnt drops to 0).
 //  [4] No REG page has W without R in the EPCM.
 //  [5] VA slots: used slots = evicted pages (+1 for an evicted SECS); each VA page's count
-//      matches its used bits and the versions the CPU holds; page_cnt and VA capacity (§8.3).
-//  [6] The active list holds exactly the resident child pages (§8.4); between steps, a logical
-//      processor is inside an enclave exactly when a thread stayed there (`stay`).
+//      matches its used bits and the versions the CPU holds; page_cnt and VA capacity (ioctl.c:
+//      sgx_encl_grow(): one VA page per SGX_VA_SLOT_COUNT pages).
+//  [6] The active list holds exactly the resident child pages (main.c: sgx_mark_page_reclaimable());
+//      between steps, a logical processor is inside an enclave exactly when a thread stayed
+//      there (`stay`).
 //  [7] A PTE maps a resident page of the enclave whose ELRANGE holds the address, inside a
 //      VMA of that enclave's fd.
 //  [8] The kernel's page type equals the EPCM's (resident) or the sealed PCMD's (evicted)
-//      once an ioctl has completed (§8.7).
+//      once an ioctl has completed (ioctl.c: sgx_enclave_modify_types() updates entry->type).
 
-import { PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA, VA_SLOT_COUNT } from "../arch/constants.ts";
-import { E_R, E_W, NONE } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
-import type { Encl } from "../kernel/encl.ts";
+import { VA_SLOT_COUNT } from "../arch/constants.ts";
+import { type Epc, NONE } from "../arch/epc.ts";
+import { type Encl, type EnclPage, VA_PAGE_INDEX } from "../kernel/encl.ts";
+import type { Kernel } from "../kernel/kernel.ts";
+import {
+  E_R,
+  E_W,
+  PT_REG,
+  PT_SECS,
+  PT_TCS,
+  PT_TRIM,
+  PT_VA,
+  pageTypeName,
+  SECINFO_PT_SHIFT,
+} from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { Simulation } from "./run.ts";
 
 const PAGE = 4096;
-/** The kernel's reverse map marks VA pages with this page index (paging.ts: allocVaPage). */
-const VA_INDEX = -2;
+
+/** Records one violation of the invariant the reporter was made for. */
+type Bad = (msg: string) => void;
 
 function isChild(pt: number): boolean {
   return pt === PT_REG || pt === PT_TCS || pt === PT_TRIM;
 }
 
-const TYPE = ["SECS", "TCS", "REG", "VA", "TRIM"];
-const typeName = (pt: number) => TYPE[pt] ?? `PT_${pt}`;
+const typeName = (pt: number) => pageTypeName(pt) ?? `PT_${pt}`;
+const at = (encl: Encl, index: number) => `${encl.name}+${hex(index * PAGE)}`;
+const pageLabel = (encl: Encl, p: EnclPage) => ({ toString: () => at(encl, p.index) });
+
+/** Created and not yet released: the enclaves whose records must be complete. */
+function liveEnclaves(k: Kernel): Encl[] {
+  return k.enclaves.filter((e) => e.created && !e.released);
+}
+
+/** Released or never created: nothing of it may remain. */
+function gone(encl: Encl): string | undefined {
+  if (encl.released) return "released";
+  if (!encl.created) return "not created";
+  return undefined;
+}
+
+/** Valid child pages per SECS page, counted from the EPCM (those with a valid ENCLAVESECS). */
+function childrenPerSecs(epc: Epc): Map<number, number> {
+  const childrenOf = new Map<number, number>();
+  for (let e = 0; e < epc.size; e++) {
+    if (!epc.isValid(e) || !isChild(epc.pt[e])) continue;
+    const s = epc.owner[e];
+    if (epc.inEpc(s) && epc.isValid(s) && epc.pt[s] === PT_SECS && epc.secs.has(s))
+      childrenOf.set(s, (childrenOf.get(s) ?? 0) + 1);
+  }
+  return childrenOf;
+}
+
+/** The sealed page type (PCMD.SECINFO) of an evicted copy. */
+function sealedType(encl: Encl, backingIndex: number): number | undefined {
+  const sealed = encl.backing.get(backingIndex);
+  return sealed === undefined ? undefined : sealed.secinfo >> SECINFO_PT_SHIFT;
+}
 
 /**
  * Check every invariant against the simulation's current state. Returns one message per
@@ -48,36 +96,45 @@ const typeName = (pt: number) => TYPE[pt] ?? `PT_${pt}`;
  */
 export function checkInvariants(sim: Simulation): string[] {
   const k = sim.kernel;
-  const epc = k.cpu.epc;
   const out: string[] = [];
-  const bad = (n: number | string, msg: string) => out.push(`[${n}] ${msg}`);
-  const at = (encl: Encl, index: number) => `${encl.name}+${hex(index * PAGE)}`;
+  const staying = new Set(sim.threadsNow().map((t) => t.cpu));
+  const checks: Array<(k: Kernel, bad: Bad) => void> = [
+    epcOwnership,
+    residentOrEvicted,
+    childCounts,
+    noWriteWithoutRead,
+    vaSlots,
+    (kk, bad) => activeList(kk, bad, staying),
+    ptes,
+    kernelTypes,
+  ];
+  checks.forEach((check, i) => {
+    check(k, (msg) => out.push(`[${i + 1}] ${msg}`));
+  });
+  return out;
+}
 
-  // ---- 1. The EPC: free list, reverse map, ownership ----------------------------------------
-  const free = k.freeList();
+/** [1] EPC ownership: free list, reverse map, records, no page claimed twice, none leaked. */
+function epcOwnership(k: Kernel, bad: Bad): void {
+  const epc = k.cpu.epc;
   const isFree = new Uint8Array(epc.size);
-  for (const e of free) {
+  for (const e of k.freeList()) {
     if (!epc.inEpc(e)) {
-      bad(1, `free list holds ${e}, not an EPC page`);
+      bad(`free list holds ${e}, not an EPC page`);
       continue;
     }
-    if (isFree[e]) bad(1, `EPC ${e} is on the free list twice`);
+    if (isFree[e]) bad(`EPC ${e} is on the free list twice`);
     isFree[e] = 1;
-    if (epc.isValid(e)) bad(1, `EPC ${e} is free but VALID in the EPCM (${typeName(epc.pt[e])})`);
-    if (k.ownerEncl[e] !== NONE)
-      bad(1, `EPC ${e} is free but the reverse map names enclave #${k.ownerEncl[e]}`);
-    if (k.isOnActiveList(e)) bad(6, `EPC ${e} is free but on the active list`);
+    if (epc.isValid(e)) bad(`EPC ${e} is free but VALID in the EPCM (${typeName(epc.pt[e])})`);
+    if (k.ownerEncl[e] !== NONE) bad(`EPC ${e} is free but the reverse map names enclave #${k.ownerEncl[e]}`);
   }
 
-  // Valid child pages per SECS (arch view), for invariant 3.
-  const childrenOf = new Map<number, number>();
   for (let e = 0; e < epc.size; e++) {
     const owned = k.ownerEncl[e] !== NONE;
-    if (!isFree[e] && !owned) bad(1, `EPC ${e} is neither free nor owned by an enclave (leaked)`);
+    if (!isFree[e] && !owned) bad(`EPC ${e} is neither free nor owned by an enclave (leaked)`);
     if (!epc.isValid(e)) {
       if (owned)
         bad(
-          1,
           `EPC ${e} is owned by enclave #${k.ownerEncl[e]} (index ${k.ownerIndex[e]}) but not VALID in the EPCM`,
         );
       continue;
@@ -86,86 +143,225 @@ export function checkInvariants(sim: Simulation): string[] {
     if (isChild(pt)) {
       const s = epc.owner[e];
       if (!epc.inEpc(s) || !epc.isValid(s) || epc.pt[s] !== PT_SECS || !epc.secs.has(s))
-        bad(1, `EPC ${e} (${typeName(pt)}) is VALID but its ENCLAVESECS ${s} is not a valid SECS page`);
-      else childrenOf.set(s, (childrenOf.get(s) ?? 0) + 1);
-      // 4. No REG page has W without R.
-      if (pt === PT_REG && epc.flags[e] & E_W && !(epc.flags[e] & E_R))
-        bad(4, `EPC ${e} is REG with W but not R (${epc.permString(e)})`);
+        bad(`EPC ${e} (${typeName(pt)}) is VALID but its ENCLAVESECS ${s} is not a valid SECS page`);
     } else if (pt === PT_SECS) {
-      if (!epc.secs.has(e)) bad(1, `EPC ${e} is a VALID SECS without SECS state`);
+      if (!epc.secs.has(e)) bad(`EPC ${e} is a VALID SECS without SECS state`);
     } else if (pt === PT_VA) {
-      if (!epc.vaSlots.has(e)) bad(1, `EPC ${e} is a VALID VA page without slots`);
-    } else bad(1, `EPC ${e} is VALID with unknown page type ${pt}`);
-    if (k.isOnActiveList(e) && !isChild(pt)) bad(6, `EPC ${e} (${typeName(pt)}) is on the active list`);
-    // The reverse map must point at a kernel record that names this page.
-    if (!owned) continue;
-    const encl = k.enclaves[k.ownerEncl[e]];
-    const index = k.ownerIndex[e];
-    if (!encl) {
-      bad(1, `EPC ${e}: reverse map names enclave #${k.ownerEncl[e]}, which does not exist`);
-    } else if (index === NONE) {
-      if (encl.secsEpc !== e)
-        bad(1, `EPC ${e}: reverse map says ${encl.name}'s SECS, but its SECS is ${encl.secsEpc}`);
-      if (pt !== PT_SECS)
-        bad(1, `EPC ${e}: reverse map says ${encl.name}'s SECS, but the EPCM type is ${typeName(pt)}`);
-    } else if (index === VA_INDEX) {
-      if (!encl.vaPages.some((v) => v.epc === e))
-        bad(1, `EPC ${e}: reverse map says a VA page of ${encl.name}, which has no such VA page`);
-      if (pt !== PT_VA)
-        bad(1, `EPC ${e}: reverse map says a VA page of ${encl.name}, but the EPCM type is ${typeName(pt)}`);
-    } else {
-      const p = encl.pages.get(index);
-      if (!p || p.epc !== e)
-        bad(
-          1,
-          `EPC ${e}: reverse map says ${at(encl, index)}, whose page is ${p ? `at EPC ${p.epc}` : "absent"}`,
-        );
-      if (!isChild(pt))
-        bad(1, `EPC ${e}: reverse map says ${at(encl, index)}, but the EPCM type is ${typeName(pt)}`);
-    }
+      if (!epc.vaSlots.has(e)) bad(`EPC ${e} is a VALID VA page without slots`);
+    } else bad(`EPC ${e} is VALID with unknown page type ${pt}`);
+    if (owned) reverseMapEntry(k, e, bad);
   }
 
-  // Every EPC page named by a kernel record is named by exactly one.
+  // Every EPC page named by a kernel record is named by exactly one, and the reverse map names it back.
   const claimed = new Map<number, { toString(): string }>();
   const claim = (e: number, who: { toString(): string }) => {
     const prev = claimed.get(e);
-    if (prev !== undefined) bad(1, `EPC ${e} is claimed by both ${prev} and ${who}`);
+    if (prev !== undefined) bad(`EPC ${e} is claimed by both ${prev} and ${who}`);
     else claimed.set(e, who);
   };
+  for (const encl of k.enclaves) {
+    const why = gone(encl);
+    if (why) {
+      if (encl.secsEpc !== NONE) bad(`${encl.name} is ${why} but has a SECS at EPC ${encl.secsEpc}`);
+      continue;
+    }
+    for (const va of encl.vaPages) {
+      claim(va.epc, `${encl.name}'s VA page`);
+      if (!epc.inEpc(va.epc) || !epc.isValid(va.epc) || epc.pt[va.epc] !== PT_VA) continue;
+      if (k.ownerEncl[va.epc] !== encl.id || k.ownerIndex[va.epc] !== VA_PAGE_INDEX)
+        bad(`${encl.name}'s VA page at EPC ${va.epc} is not in the reverse map`);
+    }
+    if (encl.secsEpc !== NONE) {
+      claim(encl.secsEpc, `${encl.name}'s SECS`);
+      if (k.ownerEncl[encl.secsEpc] !== encl.id || k.ownerIndex[encl.secsEpc] !== NONE)
+        bad(`${encl.name}'s SECS at EPC ${encl.secsEpc} is not in the reverse map`);
+    }
+    for (const p of encl.pages.values()) {
+      if (p.epc === NONE) continue;
+      const who = pageLabel(encl, p);
+      claim(p.epc, who);
+      if (!epc.inEpc(p.epc) || !epc.isValid(p.epc)) continue;
+      if (k.ownerEncl[p.epc] !== encl.id || k.ownerIndex[p.epc] !== p.index)
+        bad(`${who} at EPC ${p.epc} is not in the reverse map`);
+    }
+  }
+}
 
+/** [1], one owned EPC page: the reverse map points at a kernel record that names the page. */
+function reverseMapEntry(k: Kernel, e: number, bad: Bad): void {
+  const pt = k.cpu.epc.pt[e];
+  const encl = k.enclaves[k.ownerEncl[e]];
+  const index = k.ownerIndex[e];
+  if (!encl) {
+    bad(`EPC ${e}: reverse map names enclave #${k.ownerEncl[e]}, which does not exist`);
+  } else if (index === NONE) {
+    if (encl.secsEpc !== e)
+      bad(`EPC ${e}: reverse map says ${encl.name}'s SECS, but its SECS is ${encl.secsEpc}`);
+    if (pt !== PT_SECS)
+      bad(`EPC ${e}: reverse map says ${encl.name}'s SECS, but the EPCM type is ${typeName(pt)}`);
+  } else if (index === VA_PAGE_INDEX) {
+    if (!encl.vaPages.some((v) => v.epc === e))
+      bad(`EPC ${e}: reverse map says a VA page of ${encl.name}, which has no such VA page`);
+    if (pt !== PT_VA)
+      bad(`EPC ${e}: reverse map says a VA page of ${encl.name}, but the EPCM type is ${typeName(pt)}`);
+  } else {
+    const p = encl.pages.get(index);
+    if (!p || p.epc !== e)
+      bad(`EPC ${e}: reverse map says ${at(encl, index)}, whose page is ${p ? `at EPC ${p.epc}` : "absent"}`);
+    if (!isChild(pt))
+      bad(`EPC ${e}: reverse map says ${at(encl, index)}, but the EPCM type is ${typeName(pt)}`);
+  }
+}
+
+/** [2] Each page and the SECS: resident at its place in the EPCM, or evicted with a VA slot and a sealed copy. */
+function residentOrEvicted(k: Kernel, bad: Bad): void {
+  const epc = k.cpu.epc;
   for (const encl of k.enclaves) {
     const name = encl.name;
-    if (encl.released || !encl.created) {
-      // Nothing of a released (or never created) enclave may remain.
-      if (encl.pages.size > 0)
+    const why = gone(encl);
+    if (why) {
+      if (encl.pages.size > 0) bad(`${name} is ${why} but has ${encl.pages.size} page record(s)`);
+      continue;
+    }
+    const nPages = encl.size / PAGE;
+    const vaByEpc = new Map(encl.vaPages.map((v) => [v.epc, v]));
+    /** An evicted page's version slot and sealed copy agree. */
+    const evictedCopy = (
+      who: { toString(): string },
+      vaEpc: number,
+      slot: number,
+      index: number,
+      linaddr: number,
+    ) => {
+      const va = vaByEpc.get(vaEpc);
+      if (!va) {
+        bad(`${who} is evicted but its VA page ${vaEpc} is not one of ${name}'s VA pages`);
+        return false;
+      }
+      if (!(slot >= 0 && slot < VA_SLOT_COUNT) || !va.used[slot])
+        bad(`${who} is evicted to VA page ${vaEpc} slot ${slot}, which is not marked used`);
+      const sealed = encl.backing.get(index);
+      if (!sealed) {
+        bad(`${who} is evicted but the backing store has no sealed copy`);
+        return false;
+      }
+      const version = epc.vaSlots.get(vaEpc)?.[slot];
+      if (sealed.version !== version)
+        bad(`${who}: sealed version ${sealed.version} but VA page ${vaEpc} slot ${slot} holds ${version}`);
+      if (sealed.linaddr !== linaddr)
+        bad(`${who}: sealed at linear address ${hex(sealed.linaddr)}, expected ${hex(linaddr)}`);
+      return true;
+    };
+
+    if (encl.secsEpc !== NONE) {
+      const s = epc.secs.get(encl.secsEpc);
+      if (!epc.isValid(encl.secsEpc) || epc.pt[encl.secsEpc] !== PT_SECS || !s)
+        bad(`${name}'s SECS at EPC ${encl.secsEpc} is not a valid SECS page`);
+      else if (s.baseaddr !== encl.base || s.size !== encl.size)
+        bad(`${name}'s SECS says ELRANGE ${hex(s.baseaddr)}+${hex(s.size)}`);
+      if (encl.secsVaPage !== NONE)
+        bad(`${name}'s SECS is resident and also has VA slot ${encl.secsVaPage}:${encl.secsVaSlot}`);
+      if (encl.backing.has(nPages))
+        bad(`${name}'s SECS is resident but a sealed copy remains in the backing store`);
+    } else {
+      const who = `${name}'s SECS`;
+      if (encl.secsVaPage === NONE) bad(`${name}'s SECS is neither resident nor evicted to a VA slot`);
+      else if (evictedCopy(who, encl.secsVaPage, encl.secsVaSlot, nPages, 0)) {
+        const pt = sealedType(encl, nPages);
+        if (pt !== PT_SECS) bad(`${name}'s sealed SECS has page type ${typeName(pt ?? NONE)}`);
+      }
+      // main.c: sgx_reclaimer_write(): the SECS is evicted only after INIT (no child is left then).
+      if (!encl.initialized) bad(`${name}'s SECS is evicted before INIT`);
+    }
+
+    for (const [key, p] of encl.pages) {
+      const who = pageLabel(encl, p);
+      const linaddr = encl.base + p.index * PAGE;
+      if (key !== p.index || !(p.index >= 0 && p.index < nPages))
+        bad(`${who}: page record under key ${key}, index ${p.index} (ELRANGE has ${nPages} pages)`);
+      if (p.epc === NONE) {
+        if (p.vaPage === NONE) bad(`${who} is neither resident nor evicted to a VA slot`);
+        else evictedCopy(who, p.vaPage, p.vaSlot, p.index, linaddr);
+        continue;
+      }
+      if (p.vaPage !== NONE)
+        bad(`${who} is resident at EPC ${p.epc} and also evicted to VA page ${p.vaPage}`);
+      if (encl.backing.has(p.index)) bad(`${who} is resident but a sealed copy remains in the backing store`);
+      if (!epc.inEpc(p.epc) || !epc.isValid(p.epc)) {
+        bad(`${who} is resident at EPC ${p.epc}, which is not VALID`);
+        continue;
+      }
+      if (!isChild(epc.pt[p.epc])) bad(`${who} at EPC ${p.epc} has EPCM type ${typeName(epc.pt[p.epc])}`);
+      if (epc.owner[p.epc] !== encl.secsEpc)
+        bad(`${who} at EPC ${p.epc}: ENCLAVESECS ${epc.owner[p.epc]}, ${name}'s SECS is ${encl.secsEpc}`);
+      if (epc.linaddr[p.epc] !== linaddr)
+        bad(`${who} at EPC ${p.epc}: ENCLAVEADDRESS ${hex(epc.linaddr[p.epc])}, expected ${hex(linaddr)}`);
+    }
+    for (const i of encl.backing.keys())
+      if (i !== nPages && !encl.pages.get(i))
+        bad(`${name}: backing store holds ${at(encl, i)}, which has no page record`);
+  }
+}
+
+/** [3] Child counts: the SECS's (arch), the EPCM's and the kernel's agree; an evicted SECS has no resident child. */
+function childCounts(k: Kernel, bad: Bad): void {
+  const epc = k.cpu.epc;
+  const childrenOf = childrenPerSecs(epc);
+  for (const encl of liveEnclaves(k)) {
+    const name = encl.name;
+    let resident = 0;
+    for (const p of encl.pages.values()) if (p.epc !== NONE) resident++;
+    if (encl.secsEpc !== NONE) {
+      const arch = epc.secs.get(encl.secsEpc)?.childCount;
+      const valid = childrenOf.get(encl.secsEpc) ?? 0;
+      if (arch !== valid || valid !== resident || resident !== encl.secsChildCnt)
         bad(
-          2,
-          `${name} is ${encl.released ? "released" : "not created"} but has ${encl.pages.size} page record(s)`,
-        );
-      if (encl.vaPages.length > 0)
-        bad(5, `${name} is ${encl.released ? "released" : "not created"} but has VA pages`);
-      if (encl.secsEpc !== NONE)
-        bad(
-          1,
-          `${name} is ${encl.released ? "released" : "not created"} but has a SECS at EPC ${encl.secsEpc}`,
+          `${name}: SECS child count ${arch}, ${valid} valid child page(s) in the EPCM, ${resident} resident in the kernel's records, secs_child_cnt ${encl.secsChildCnt}`,
         );
       continue;
     }
-    const base = encl.base;
-    const nPages = encl.size / PAGE;
+    if (encl.secsVaPage !== NONE) {
+      const sealedSecs = encl.backing.get(encl.size / PAGE)?.secs;
+      if (sealedSecs && sealedSecs.childCount !== 0)
+        bad(`${name}'s SECS was evicted with child count ${sealedSecs.childCount}`);
+    }
+    if (resident !== 0 || encl.secsChildCnt !== 0)
+      bad(
+        `${name}: SECS evicted while ${resident} page(s) are resident (secs_child_cnt ${encl.secsChildCnt})`,
+      );
+  }
+}
 
-    // VA pages: valid PT_VA, owned by this enclave, never on the active list; slot accounting.
+function vaHolds(encl: Encl, vaEpc: number): boolean {
+  return encl.vaPages.some((v) => v.epc === vaEpc);
+}
+
+/** [4] No REG page has W without R in the EPCM (SDM: EADD, EAUG, EMODPR, EMODPE refuse it). */
+function noWriteWithoutRead(k: Kernel, bad: Bad): void {
+  const epc = k.cpu.epc;
+  for (let e = 0; e < epc.size; e++)
+    if (epc.isValid(e) && epc.pt[e] === PT_REG && epc.flags[e] & E_W && !(epc.flags[e] & E_R))
+      bad(`EPC ${e} is REG with W but not R (${epc.permString(e)})`);
+}
+
+/** [5] VA slots: used bits, counts and the CPU's versions agree; one used slot per evicted page; enough VA pages. */
+function vaSlots(k: Kernel, bad: Bad): void {
+  const epc = k.cpu.epc;
+  for (const encl of k.enclaves) {
+    const name = encl.name;
+    const why = gone(encl);
+    if (why) {
+      if (encl.vaPages.length > 0) bad(`${name} is ${why} but has VA pages`);
+      continue;
+    }
     const vaByEpc = new Map(encl.vaPages.map((v) => [v.epc, v]));
-    if (vaByEpc.size !== encl.vaPages.length) bad(5, `${name}'s VA list holds a VA page twice`);
+    if (vaByEpc.size !== encl.vaPages.length) bad(`${name}'s VA list holds a VA page twice`);
     let usedSlots = 0;
     for (const va of encl.vaPages) {
-      claim(va.epc, `${name}'s VA page`);
       if (!epc.inEpc(va.epc) || !epc.isValid(va.epc) || epc.pt[va.epc] !== PT_VA) {
-        bad(5, `${name}'s VA page at EPC ${va.epc} is not a valid VA page in the EPCM`);
+        bad(`${name}'s VA page at EPC ${va.epc} is not a valid VA page in the EPCM`);
         continue;
       }
-      if (k.ownerEncl[va.epc] !== encl.id || k.ownerIndex[va.epc] !== VA_INDEX)
-        bad(1, `${name}'s VA page at EPC ${va.epc} is not in the reverse map`);
       let set = 0;
       const slots = epc.vaSlots.get(va.epc);
       for (let s = 0; s < VA_SLOT_COUNT; s++) {
@@ -173,205 +369,117 @@ export function checkInvariants(sim: Simulation): string[] {
         // The kernel's used bit and the version the CPU holds in the slot agree.
         const version = slots?.[s] ?? 0;
         if (va.used[s] && version === 0)
-          bad(5, `${name}'s VA page ${va.epc} slot ${s} is marked used but holds no version`);
+          bad(`${name}'s VA page ${va.epc} slot ${s} is marked used but holds no version`);
         if (!va.used[s] && version !== 0)
-          bad(5, `${name}'s VA page ${va.epc} slot ${s} holds version ${version} but is marked free`);
+          bad(`${name}'s VA page ${va.epc} slot ${s} holds version ${version} but is marked free`);
       }
       if (set !== va.count)
-        bad(5, `${name}'s VA page ${va.epc}: count ${va.count} but ${set} slot(s) marked used`);
+        bad(`${name}'s VA page ${va.epc}: count ${va.count} but ${set} slot(s) marked used`);
       usedSlots += set;
     }
-    // §8.3: enough VA pages for every page of the enclave (page_cnt = SECS + every page).
+    // ioctl.c: sgx_encl_grow(): page_cnt counts the SECS and every page; a VA page per 512 of them.
     if (encl.pageCnt !== encl.pages.size + 1)
-      bad(5, `${name}: page_cnt ${encl.pageCnt}, but it has the SECS and ${encl.pages.size} page(s)`);
+      bad(`${name}: page_cnt ${encl.pageCnt}, but it has the SECS and ${encl.pages.size} page(s)`);
     if (encl.vaPages.length < Math.ceil(encl.pageCnt / VA_SLOT_COUNT))
-      bad(5, `${name}: ${encl.vaPages.length} VA page(s) for page_cnt ${encl.pageCnt}`);
+      bad(`${name}: ${encl.vaPages.length} VA page(s) for page_cnt ${encl.pageCnt}`);
 
+    // No two evicted pages share a slot; one used slot per evicted page, plus one for an evicted SECS.
     const slotOwners = new Map<number, { toString(): string }>();
-    /** An evicted page's version slot and sealed copy. Returns the sealed PCMD page type, if found. */
-    const checkEvicted = (
-      who: string | { toString(): string },
-      vaEpc: number,
-      slot: number,
-      backingIndex: number,
-      linaddr: number,
-    ): number | undefined => {
-      const va = vaByEpc.get(vaEpc);
-      if (!va) {
-        bad(2, `${who} is evicted but its VA page ${vaEpc} is not one of ${name}'s VA pages`);
-        return undefined;
-      }
+    const holds = (who: { toString(): string }, vaEpc: number, slot: number) => {
+      if (!vaByEpc.has(vaEpc)) return;
       const key = vaEpc * VA_SLOT_COUNT + slot;
       const prev = slotOwners.get(key);
-      if (prev) bad(5, `${who} and ${prev} share VA page ${vaEpc} slot ${slot}`);
+      if (prev) bad(`${who} and ${prev} share VA page ${vaEpc} slot ${slot}`);
       slotOwners.set(key, who);
-      if (!(slot >= 0 && slot < VA_SLOT_COUNT) || !va.used[slot])
-        bad(2, `${who} is evicted to VA page ${vaEpc} slot ${slot}, which is not marked used`);
-      const sealed = encl.backing.get(backingIndex);
-      if (!sealed) {
-        bad(2, `${who} is evicted but the backing store has no sealed copy`);
-        return undefined;
-      }
-      const version = epc.vaSlots.get(vaEpc)?.[slot];
-      if (sealed.version !== version)
-        bad(2, `${who}: sealed version ${sealed.version} but VA page ${vaEpc} slot ${slot} holds ${version}`);
-      if (sealed.linaddr !== linaddr)
-        bad(2, `${who}: sealed at linear address ${hex(sealed.linaddr)}, expected ${hex(linaddr)}`);
-      return sealed.secinfo >> 8;
     };
-
-    // 2 (SECS). Resident or evicted with a VA slot, never both.
-    let secsEvicted = false;
-    if (encl.secsEpc !== NONE) {
-      claim(encl.secsEpc, `${name}'s SECS`);
-      const s = epc.secs.get(encl.secsEpc);
-      if (!epc.isValid(encl.secsEpc) || epc.pt[encl.secsEpc] !== PT_SECS || !s)
-        bad(2, `${name}'s SECS at EPC ${encl.secsEpc} is not a valid SECS page`);
-      else if (s.baseaddr !== base || s.size !== encl.size)
-        bad(2, `${name}'s SECS says ELRANGE ${hex(s.baseaddr)}+${hex(s.size)}`);
-      if (k.ownerEncl[encl.secsEpc] !== encl.id || k.ownerIndex[encl.secsEpc] !== NONE)
-        bad(1, `${name}'s SECS at EPC ${encl.secsEpc} is not in the reverse map`);
-      if (encl.secsVaPage !== NONE)
-        bad(2, `${name}'s SECS is resident and also has VA slot ${encl.secsVaPage}:${encl.secsVaSlot}`);
-      if (encl.backing.has(nPages))
-        bad(2, `${name}'s SECS is resident but a sealed copy remains in the backing store`);
-    } else {
-      secsEvicted = true;
-      if (encl.secsVaPage === NONE) bad(2, `${name}'s SECS is neither resident nor evicted to a VA slot`);
-      else {
-        const pt = checkEvicted(`${name}'s SECS`, encl.secsVaPage, encl.secsVaSlot, nPages, 0);
-        if (pt !== undefined && pt !== PT_SECS) bad(2, `${name}'s sealed SECS has page type ${typeName(pt)}`);
-        const sealedSecs = encl.backing.get(nPages)?.secs;
-        if (sealedSecs && sealedSecs.childCount !== 0)
-          bad(3, `${name}'s SECS was evicted with child count ${sealedSecs.childCount}`);
-      }
-      // §8.2: the SECS is evicted only after INIT.
-      if (!encl.initialized) bad(2, `${name}'s SECS is evicted before INIT`);
-    }
-
-    // 2 and 8 (pages). Each page resident at its address, or evicted with a VA slot.
-    let resident = 0;
+    const secsEvicted = encl.secsEpc === NONE;
+    if (secsEvicted && encl.secsVaPage !== NONE) holds(`${name}'s SECS`, encl.secsVaPage, encl.secsVaSlot);
     let evicted = 0;
-    for (const [key, p] of encl.pages) {
-      const who = { toString: () => at(encl, p.index) };
-      const linaddr = base + p.index * PAGE;
-      if (key !== p.index || !(p.index >= 0 && p.index < nPages))
-        bad(2, `${who}: page record under key ${key}, index ${p.index} (ELRANGE has ${nPages} pages)`);
-      if (p.epc !== NONE) {
-        resident++;
-        claim(p.epc, who);
-        if (p.vaPage !== NONE)
-          bad(2, `${who} is resident at EPC ${p.epc} and also evicted to VA page ${p.vaPage}`);
-        if (encl.backing.has(p.index))
-          bad(2, `${who} is resident but a sealed copy remains in the backing store`);
-        if (!epc.inEpc(p.epc) || !epc.isValid(p.epc)) {
-          bad(2, `${who} is resident at EPC ${p.epc}, which is not VALID`);
-          continue;
-        }
-        if (!isChild(epc.pt[p.epc]))
-          bad(2, `${who} at EPC ${p.epc} has EPCM type ${typeName(epc.pt[p.epc])}`);
-        if (epc.owner[p.epc] !== encl.secsEpc)
-          bad(
-            2,
-            `${who} at EPC ${p.epc}: ENCLAVESECS ${epc.owner[p.epc]}, ${name}'s SECS is ${encl.secsEpc}`,
-          );
-        if (epc.linaddr[p.epc] !== linaddr)
-          bad(
-            2,
-            `${who} at EPC ${p.epc}: ENCLAVEADDRESS ${hex(epc.linaddr[p.epc])}, expected ${hex(linaddr)}`,
-          );
-        if (k.ownerEncl[p.epc] !== encl.id || k.ownerIndex[p.epc] !== p.index)
-          bad(1, `${who} at EPC ${p.epc} is not in the reverse map`);
-        // 6. Resident child pages are reclaim candidates.
-        if (!k.isOnActiveList(p.epc)) bad(6, `${who} at EPC ${p.epc} is resident but not on the active list`);
-        // 8. The kernel's type mirrors the EPCM once an ioctl has completed.
-        if (p.type !== epc.pt[p.epc])
-          bad(8, `${who}: kernel type ${typeName(p.type)}, EPCM type ${typeName(epc.pt[p.epc])}`);
-      } else {
-        evicted++;
-        if (p.vaPage === NONE) {
-          bad(2, `${who} is neither resident nor evicted to a VA slot`);
-          continue;
-        }
-        const pt = checkEvicted(who, p.vaPage, p.vaSlot, p.index, linaddr);
-        // 8, for evicted pages: the PCMD keeps the type the kernel recorded.
-        if (pt !== undefined && pt !== p.type)
-          bad(8, `${who}: kernel type ${typeName(p.type)}, sealed PCMD type ${typeName(pt)}`);
-      }
+    for (const p of encl.pages.values()) {
+      if (p.epc !== NONE) continue;
+      evicted++;
+      if (p.vaPage !== NONE) holds(pageLabel(encl, p), p.vaPage, p.vaSlot);
     }
-    for (const i of encl.backing.keys())
-      if (i !== nPages && !encl.pages.get(i))
-        bad(2, `${name}: backing store holds ${at(encl, i)}, which has no page record`);
-
-    // 3. Child counts: the SECS's (arch), the EPCM's, the kernel's.
-    if (!secsEvicted) {
-      const arch = epc.secs.get(encl.secsEpc)?.childCount;
-      const valid = childrenOf.get(encl.secsEpc) ?? 0;
-      if (arch !== valid || valid !== resident || resident !== encl.secsChildCnt)
-        bad(
-          3,
-          `${name}: SECS child count ${arch}, ${valid} valid child page(s) in the EPCM, ${resident} resident in the kernel's records, secs_child_cnt ${encl.secsChildCnt}`,
-        );
-    } else if (resident !== 0 || encl.secsChildCnt !== 0) {
-      bad(
-        3,
-        `${name}: SECS evicted while ${resident} page(s) are resident (secs_child_cnt ${encl.secsChildCnt})`,
-      );
-    }
-
-    // 5. One used slot per evicted page, plus one for an evicted SECS.
     const expected = evicted + (secsEvicted ? 1 : 0);
     if (usedSlots !== expected)
       bad(
-        5,
         `${name}: ${usedSlots} used VA slot(s) for ${evicted} evicted page(s)${secsEvicted ? " and the SECS" : ""}`,
       );
   }
+}
 
-  // 6. The active list is well formed (its members were checked above).
+/**
+ * [6] The active list holds exactly the resident child pages, once each; a processor is inside
+ * an enclave exactly when a thread stayed there (`staying`: their CPUs).
+ */
+function activeList(k: Kernel, bad: Bad, staying: Set<number>): void {
+  const epc = k.cpu.epc;
+  for (const e of k.freeList())
+    if (epc.inEpc(e) && k.isOnActiveList(e)) bad(`EPC ${e} is free but on the active list`);
+  for (let e = 0; e < epc.size; e++)
+    if (epc.isValid(e) && k.isOnActiveList(e) && !isChild(epc.pt[e]))
+      bad(`EPC ${e} (${typeName(epc.pt[e])}) is on the active list`);
+  for (const encl of liveEnclaves(k))
+    for (const p of encl.pages.values())
+      if (p.epc !== NONE && epc.inEpc(p.epc) && epc.isValid(p.epc) && !k.isOnActiveList(p.epc))
+        bad(`${pageLabel(encl, p)} at EPC ${p.epc} is resident but not on the active list`);
   const active = k.activeList();
   if (active.length !== k.activeCount)
-    bad(6, `active list has ${active.length} entries but activeCount is ${k.activeCount}`);
+    bad(`active list has ${active.length} entries but activeCount is ${k.activeCount}`);
   const seen = new Set<number>();
   for (const e of active) {
-    if (seen.has(e)) bad(6, `EPC ${e} is on the active list twice`);
+    if (seen.has(e)) bad(`EPC ${e} is on the active list twice`);
     seen.add(e);
-    if (!k.isOnActiveList(e)) bad(6, `EPC ${e} is linked into the active list but not flagged`);
+    if (!k.isOnActiveList(e)) bad(`EPC ${e} is linked into the active list but not flagged`);
     const o = epc.inEpc(e) ? k.pageOf(e) : undefined;
     if (!o?.page || o.page.epc !== e)
-      bad(6, `EPC ${e} is on the active list but is not a resident enclave page`);
+      bad(`EPC ${e} is on the active list but is not a resident enclave page`);
   }
+  for (const lp of k.cpu.lps) {
+    if (lp.secs !== NONE && !staying.has(lp.id))
+      bad(`logical processor ${lp.id} is still inside the enclave of SECS ${lp.secs}`);
+    if (lp.secs === NONE && staying.has(lp.id))
+      bad(`a thread stayed inside on logical processor ${lp.id}, which is not in enclave mode`);
+  }
+}
 
-  // 7. PTEs point only at resident pages of the enclave whose address they map, inside a VMA.
+/** [7] A PTE maps a resident page of the enclave whose ELRANGE holds the address, inside a VMA of its fd. */
+function ptes(k: Kernel, bad: Bad): void {
   for (const [vpn, pte] of k.mm.ptes) {
     const addr = vpn * PAGE;
     const e = (pte - (pte & 1)) / 2;
     const vma = k.mm.findVma(addr);
     const label = { toString: () => k.label(addr) };
-    if (!vma) bad(7, `PTE at ${label} → EPC ${e} lies outside every VMA`);
+    if (!vma) bad(`PTE at ${label} → EPC ${e} lies outside every VMA`);
     const encl = k.enclaves.find((x) => x.created && !x.released && addr >= x.base && addr < x.base + x.size);
     if (!encl) {
-      bad(7, `PTE at ${label} → EPC ${e} maps no live enclave's ELRANGE`);
+      bad(`PTE at ${label} → EPC ${e} maps no live enclave's ELRANGE`);
       continue;
     }
     if (vma && vma.encl !== encl)
-      bad(7, `PTE at ${label} lies in a VMA of ${vma.encl.name}'s fd but maps ${encl.name}`);
+      bad(`PTE at ${label} lies in a VMA of ${vma.encl.name}'s fd but maps ${encl.name}`);
     const p = encl.pageAt(addr);
     if (!p || p.epc === NONE || p.epc !== e)
       bad(
-        7,
         `PTE at ${label} → EPC ${e}, but the page is ${p ? (p.epc === NONE ? "evicted" : `at EPC ${p.epc}`) : "absent"}`,
       );
   }
+}
 
-  // Between steps a processor is inside an enclave exactly when a thread stayed there.
-  const staying = new Set(sim.threadsNow().map((t) => t.cpu));
-  for (const lp of k.cpu.lps) {
-    if (lp.secs !== NONE && !staying.has(lp.id))
-      bad(6, `logical processor ${lp.id} is still inside the enclave of SECS ${lp.secs}`);
-    if (lp.secs === NONE && staying.has(lp.id))
-      bad(6, `a thread stayed inside on logical processor ${lp.id}, which is not in enclave mode`);
+/** [8] The kernel's page type equals the EPCM's (resident) or the sealed PCMD's (evicted). */
+function kernelTypes(k: Kernel, bad: Bad): void {
+  const epc = k.cpu.epc;
+  for (const encl of liveEnclaves(k)) {
+    for (const p of encl.pages.values()) {
+      const who = pageLabel(encl, p);
+      if (p.epc !== NONE) {
+        if (epc.inEpc(p.epc) && epc.isValid(p.epc) && p.type !== epc.pt[p.epc])
+          bad(`${who}: kernel type ${typeName(p.type)}, EPCM type ${typeName(epc.pt[p.epc])}`);
+      } else if (p.vaPage !== NONE && vaHolds(encl, p.vaPage)) {
+        const pt = sealedType(encl, p.index);
+        if (pt !== undefined && pt !== p.type)
+          bad(`${who}: kernel type ${typeName(p.type)}, sealed PCMD type ${typeName(pt)}`);
+      }
+    }
   }
-
-  return out;
 }

@@ -1,5 +1,5 @@
 // Numbers as scenarios write them and as traces print them
-// (contract: ../shared/spec/scenario-format.md, "Numbers are accepted as JSON integers or as
+// (docs/scenario-format.md, Scenario: "Numbers are accepted as JSON integers or as
 // strings ("0x1000", "4096")"; "The trace writes ... as lowercase hex strings").
 //
 // Pure functions: no DOM, no Node APIs. Each parser returns a result instead of throwing, so

@@ -1,5 +1,5 @@
 // Validation of a user's scenario JSON into the normalized Scenario of types.ts.
-// Contract: ../shared/spec/scenario-format.md (version 1) — "A scenario that does not validate
+// Contract: docs/scenario-format.md (version 1), Scenario: "A scenario that does not validate
 // is rejected before any step runs, with a message that names the JSON path of the offending
 // field". Names and constants follow the uapi header (arch/x86/include/uapi/asm/sgx.h), the
 // SDM (SECINFO flags, page types, SECS attributes) and the syscalls (mmap, mprotect, PROT_*).
@@ -9,7 +9,18 @@
 // unknown ioctl, a page type the kernel does not accept) are NOT validation errors: the runner
 // reports them in the trace.
 
-import { describeValue, formatHex, type NumberResult, parseModeledNumber, parseU64 } from "./numbers.ts";
+import { DEFAULTS, LIMITS } from "./limits.ts";
+import {
+  ADD_PAGES_FLAGS,
+  ATTRIBUTE_FLAGS,
+  MMAP_FLAGS,
+  PAGE_TYPES,
+  PERMISSION_FLAGS,
+  PROT_FLAGS,
+  SECINFO_FLAGS,
+} from "./names.ts";
+import { describeValue, formatHex, parseModeledNumber, parseU64 } from "./numbers.ts";
+import { checkShape } from "./shape.ts";
 import {
   type AddPagesArg,
   DEFAULT_CPUS,
@@ -24,542 +35,32 @@ import {
   type TcsImage,
   TRACE_FORMAT,
 } from "./types.ts";
-
-export {
-  describeValue,
-  formatHex,
-  MAX_MODELED,
-  type NumberResult,
-  parseModeledNumber,
-  parseU64,
-} from "./numbers.ts";
+import {
+  boolean,
+  Collector,
+  checkFields,
+  child,
+  enclaveHash,
+  enclaveName,
+  flags,
+  get,
+  integerIn,
+  isObject,
+  maybe,
+  need,
+  num,
+  type Obj,
+  oneOf,
+  opt,
+  STOP,
+  text,
+  u64,
+} from "./validate.ts";
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
 
-/** Work limits (documented in LIMITS.md). */
-export const LIMITS = {
-  /** Longest JSON text accepted, and longest string anywhere in an already-parsed value. */
-  maxInputChars: 10 * 1024 * 1024,
-  maxSteps: 100_000,
-  /** Errors collected before giving up with "... and more". */
-  maxErrors: 20,
-  /** Nesting depth of the whole scenario (objects and arrays). */
-  maxDepth: 64,
-  /** Values (of any kind, all levels) in the whole scenario. */
-  maxValues: 5_000_000,
-  /** machine.epcPages: the contract requires at least 4,194,304 (16 GiB of EPC). */
-  maxEpcPages: 4_194_304,
-  /** EENTER `pages`. */
-  maxRepeatPages: 16_777_216,
-  maxTitleChars: 300,
-  maxDescriptionChars: 20_000,
-  maxNoteChars: 2_000,
-  maxCmdChars: 200,
-  /** machine.cpus (contract: "Logical processors", 1–64). */
-  maxCpus: 64,
-} as const;
-
-/** Defaults from the contract and types.ts. */
-export const DEFAULTS = {
-  title: "untitled scenario",
-  enclave: "e0",
-  epcPages: 128,
-  sgx2: true,
-  /** mmap flags: MAP_SHARED|MAP_FIXED. */
-  mmapFlags: 0x11,
-  ssaFrameSize: 1,
-  /** SECS.ATTRIBUTES: MODE64BIT. */
-  attributes: 0x4,
-  xfrm: 3,
-} as const;
-
 // ---------------------------------------------------------------------------------------------
-// Flag words: "a number or names joined by |" (contract, "A SECINFO flags word is ...").
-
-export interface FlagFamily {
-  /** What the word is, for messages ("SECINFO flag", "prot flag"). */
-  readonly what: string;
-  readonly names: ReadonlyArray<readonly [string, number]>;
-  /** Names of which at most one may appear (the SECINFO page type field). */
-  readonly exclusive?: ReadonlyArray<string>;
-  /** A single name or number, no "|" (MODIFY_TYPES page_type is a value, not a mask). */
-  readonly single?: boolean;
-}
-
-const PAGE_TYPE_VALUES: ReadonlyArray<readonly [string, number]> = [
-  ["SECS", 0],
-  ["TCS", 1],
-  ["REG", 2],
-  ["VA", 3],
-  ["TRIM", 4],
-];
-
-/** SECINFO.FLAGS (SDM; asm/sgx.h SGX_SECINFO_R/W/X, selftests PENDING/MODIFIED/PR, type << 8). */
-export const SECINFO_FLAGS: FlagFamily = {
-  what: "SECINFO flag",
-  names: [
-    ["R", 0x1],
-    ["W", 0x2],
-    ["X", 0x4],
-    ["PENDING", 0x8],
-    ["MODIFIED", 0x10],
-    ["PR", 0x20],
-    ...PAGE_TYPE_VALUES.map(([n, t]) => [n, t << 8] as const),
-  ],
-  exclusive: PAGE_TYPE_VALUES.map(([n]) => n),
-};
-
-/** mmap/mprotect prot (uapi asm-generic/mman-common.h). */
-export const PROT_FLAGS: FlagFamily = {
-  what: "prot flag",
-  names: [
-    ["PROT_NONE", 0x0],
-    ["PROT_READ", 0x1],
-    ["PROT_WRITE", 0x2],
-    ["PROT_EXEC", 0x4],
-  ],
-};
-
-/** mmap flags (uapi asm-generic/mman-common.h, linux/mman.h). */
-export const MMAP_FLAGS: FlagFamily = {
-  what: "mmap flag",
-  names: [
-    ["MAP_SHARED", 0x1],
-    ["MAP_PRIVATE", 0x2],
-    ["MAP_FIXED", 0x10],
-    ["MAP_ANONYMOUS", 0x20],
-  ],
-};
-
-/** SECS.ATTRIBUTES (asm/sgx.h SGX_ATTR_*). */
-export const ATTRIBUTE_FLAGS: FlagFamily = {
-  what: "attribute",
-  names: [
-    ["INIT", 0x1],
-    ["DEBUG", 0x2],
-    ["MODE64BIT", 0x4],
-    ["PROVISIONKEY", 0x10],
-    ["EINITTOKENKEY", 0x20],
-    ["KSS", 0x80],
-  ],
-};
-
-/** RESTRICT_PERMISSIONS `permissions` (uapi: "new EPCM permission mask", R=1 W=2 X=4). */
-export const PERMISSION_FLAGS: FlagFamily = {
-  what: "permission",
-  names: [
-    ["R", 0x1],
-    ["W", 0x2],
-    ["X", 0x4],
-  ],
-};
-
-/** MODIFY_TYPES `page_type` (asm/sgx.h enum sgx_page_type; the value, not shifted). */
-export const PAGE_TYPES: FlagFamily = { what: "page type", names: PAGE_TYPE_VALUES, single: true };
-
-/** ADD_PAGES `flags` (uapi SGX_PAGE_MEASURE). */
-export const ADD_PAGES_FLAGS: FlagFamily = { what: "ADD_PAGES flag", names: [["SGX_PAGE_MEASURE", 0x1]] };
-
-const NAME_PREFIX = /^(PROT_|MAP_|SGX_PAGE_TYPE_|SGX_SECINFO_|SGX_ATTR_|SGX_)/;
-
-function normalizedName(name: string): string {
-  return name.toUpperCase().replace(NAME_PREFIX, "");
-}
-
-function nameList(family: FlagFamily): string {
-  return family.names.map(([n]) => n).join(", ");
-}
-
-function unknownName(token: string, family: FlagFamily): string {
-  const shown = describeValue(token);
-  const hint = family.names.find(([n]) => normalizedName(n) === normalizedName(token));
-  const didYouMean = hint ? ` (did you mean "${hint[0]}"?)` : "";
-  return `unknown ${family.what} ${shown}${didYouMean}; valid: ${nameList(family)}`;
-}
-
-const STARTS_NUMERIC = /^[-0-9.]/;
-
-/**
- * A flag word: a number, or names of `family` joined by "|" (spaces around "|" allowed; a
- * number may stand among the names). Never throws.
- */
-export function parseFlagWord(value: unknown, family: FlagFamily): NumberResult<number> {
-  if (typeof value === "number") return parseModeledNumber(value);
-  if (typeof value !== "string") {
-    const form = family.single ? "a number or a name" : 'a number or names joined by "|"';
-    return { ok: false, message: `expected ${form} (${nameList(family)}), got ${describeValue(value)}` };
-  }
-  const tokens = value.split("|").map((t) => t.trim());
-  if (family.single && tokens.length > 1) {
-    return {
-      ok: false,
-      message: `expected one ${family.what} (${nameList(family)}), got ${describeValue(value)}`,
-    };
-  }
-  let word = 0n;
-  let exclusiveSeen: string | undefined;
-  for (const token of tokens) {
-    if (token === "") {
-      return { ok: false, message: `empty ${family.what} name in ${describeValue(value)}` };
-    }
-    if (STARTS_NUMERIC.test(token)) {
-      const r = parseModeledNumber(token);
-      if (!r.ok) return r;
-      word |= BigInt(r.value);
-      continue;
-    }
-    const entry = family.names.find(([n]) => n === token);
-    if (!entry) return { ok: false, message: unknownName(token, family) };
-    if (family.exclusive?.includes(token)) {
-      if (exclusiveSeen !== undefined) {
-        return {
-          ok: false,
-          message: `at most one page type (${family.exclusive.join(", ")}) may be given, got ${describeValue(value)}`,
-        };
-      }
-      exclusiveSeen = token;
-    }
-    word |= BigInt(entry[1]);
-  }
-  return { ok: true, value: Number(word) };
-}
-
-/** Names of the bits of `word` in `family`, then any remaining bits in hex ("PROT_READ|0x8"). */
-function bitsToString(word: bigint, family: FlagFamily, zeroName?: string): string {
-  if (word === 0n) return zeroName ?? "0x0";
-  const parts: string[] = [];
-  let rest = word;
-  for (const [name, bit] of family.names) {
-    const b = BigInt(bit);
-    if (b !== 0n && (rest & b) === b) {
-      parts.push(name);
-      rest &= ~b;
-    }
-  }
-  if (rest !== 0n) parts.push(formatHex(rest));
-  return parts.join("|");
-}
-
-/** A flag word as a bigint, or undefined for a value that is not a non-negative integer. */
-function toBig(word: number | bigint): bigint | undefined {
-  if (typeof word === "bigint") return word >= 0n ? word : undefined;
-  return Number.isInteger(word) && word >= 0 ? BigInt(word) : undefined;
-}
-
-/** A SECINFO.FLAGS word by name, in the contract's order: "R|W|REG|PENDING" for 0x20b. */
-export function secinfoFlagsToString(word: number | bigint): string {
-  const w = toBig(word);
-  if (w === undefined) return String(word);
-  const parts: string[] = [];
-  const names = SECINFO_FLAGS.names;
-  for (const [name, bit] of names.slice(0, 3)) if ((w & BigInt(bit)) !== 0n) parts.push(name);
-  const type = Number((w >> 8n) & 0xffn);
-  let rest = w & ~0xffffn; // bits 63:16 are reserved (SDM SECINFO.FLAGS)
-  if (type < PAGE_TYPE_VALUES.length) parts.push(PAGE_TYPE_VALUES[type][0]);
-  else rest |= BigInt(type) << 8n;
-  for (const [name, bit] of names.slice(3, 6)) if ((w & BigInt(bit)) !== 0n) parts.push(name);
-  rest |= w & 0xc0n; // bits 7:6 are reserved
-  if (rest !== 0n) parts.push(formatHex(rest));
-  return parts.join("|");
-}
-
-/** mmap/mprotect prot by name: "PROT_READ|PROT_WRITE", "PROT_NONE" for 0. */
-export function protToString(prot: number | bigint): string {
-  const w = toBig(prot);
-  return w === undefined ? String(prot) : bitsToString(w, PROT_FLAGS, "PROT_NONE");
-}
-
-/** mmap flags by name: "MAP_SHARED|MAP_FIXED". */
-export function mmapFlagsToString(flags: number | bigint): string {
-  const w = toBig(flags);
-  return w === undefined ? String(flags) : bitsToString(w, MMAP_FLAGS);
-}
-
-/** SECS.ATTRIBUTES by name: "DEBUG|MODE64BIT". */
-export function attributesToString(attributes: number | bigint): string {
-  const w = toBig(attributes);
-  return w === undefined ? String(attributes) : bitsToString(w, ATTRIBUTE_FLAGS);
-}
-
-/** A permission mask by name: "R|W" ("0x0" for none). */
-export function permissionsToString(permissions: number | bigint): string {
-  const w = toBig(permissions);
-  return w === undefined ? String(permissions) : bitsToString(w, PERMISSION_FLAGS);
-}
-
-/** A permission mask as the trace's three letters: "RW-" (contract, "EPCM entry fields"). */
-export function permsToLetters(permissions: number | bigint): string {
-  const w = toBig(permissions) ?? 0n;
-  return `${w & 1n ? "R" : "-"}${w & 2n ? "W" : "-"}${w & 4n ? "X" : "-"}`;
-}
-
-/** A page type value by name ("TCS" for 1); undefined for a value the SDM does not define. */
-export function pageTypeName(type: number): "SECS" | "TCS" | "REG" | "VA" | "TRIM" | undefined {
-  const names = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
-  return Number.isInteger(type) && type >= 0 && type < names.length ? names[type] : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Error collection and JSON paths.
-
-const STOP = Symbol("stop");
-
-class Collector {
-  readonly errors: string[] = [];
-
-  add(path: string, message: string): void {
-    if (this.errors.length >= LIMITS.maxErrors) {
-      this.errors.push("... and more");
-      throw STOP;
-    }
-    this.errors.push(`${path === "" ? "scenario" : path}: ${message}`);
-  }
-}
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** `path.key`, or `path["odd key"]` for keys that are not identifiers. */
-function child(path: string, key: string | number): string {
-  if (typeof key === "number") return `${path}[${key}]`;
-  if (IDENTIFIER.test(key) && key.length <= 60) return path === "" ? key : `${path}.${key}`;
-  const shown = key.length > 60 ? `${key.slice(0, 60)}...` : key;
-  return `${path}[${JSON.stringify(shown)}]`;
-}
-
-type Obj = Record<string, unknown>;
-type Parser<T> = (value: unknown) => NumberResult<T>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** An own field; undefined (from an already-parsed value) counts as absent. */
-function get(o: Obj, key: string): unknown {
-  return Object.hasOwn(o, key) ? o[key] : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-function closest(key: string, known: readonly string[]): string | undefined {
-  if (key.length > 64) return undefined;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    // Close enough to be a typo: at most 2 edits, and fewer than half of the shorter name.
-    if (d < bestDistance && d * 2 < Math.min(key.length, k.length)) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function unknownFieldMessage(key: string, known: readonly string[]): string {
-  if (known.length === 0) return "unknown field (this takes no fields)";
-  const near = closest(key, known);
-  const hint = near ? `did you mean "${near}"? ` : "";
-  return `unknown field (${hint}known: ${known.join(", ")})`;
-}
-
-/** Unknown fields are errors so that typos are caught (`steps[2].arg.ofset`). */
-function checkFields(
-  c: Collector,
-  o: Obj,
-  path: string,
-  known: readonly string[],
-  explain?: (key: string) => string | undefined,
-): void {
-  for (const key of Object.keys(o)) {
-    if (known.includes(key) || o[key] === undefined) continue;
-    c.add(child(path, key), explain?.(key) ?? unknownFieldMessage(key, known));
-  }
-}
-
-/** A required field; on a missing or invalid value, records the error and returns `fallback`. */
-function need<T>(c: Collector, o: Obj, path: string, key: string, parse: Parser<T>, fallback: T): T {
-  const value = get(o, key);
-  if (value === undefined) {
-    c.add(child(path, key), "required field is missing");
-    return fallback;
-  }
-  const r = parse(value);
-  if (!r.ok) {
-    c.add(child(path, key), r.message);
-    return fallback;
-  }
-  return r.value;
-}
-
-/** An optional field with a default. */
-function opt<T>(c: Collector, o: Obj, path: string, key: string, parse: Parser<T>, dflt: T): T {
-  const value = get(o, key);
-  if (value === undefined) return dflt;
-  const r = parse(value);
-  if (!r.ok) {
-    c.add(child(path, key), r.message);
-    return dflt;
-  }
-  return r.value;
-}
-
-/** An optional field without a default. */
-function maybe<T>(c: Collector, o: Obj, path: string, key: string, parse: Parser<T>): T | undefined {
-  const value = get(o, key);
-  if (value === undefined) return undefined;
-  const r = parse(value);
-  if (!r.ok) {
-    c.add(child(path, key), r.message);
-    return undefined;
-  }
-  return r.value;
-}
-
-const num: Parser<number> = parseModeledNumber;
-const u64: Parser<bigint> = parseU64;
-const flags =
-  (family: FlagFamily): Parser<number> =>
-  (value) =>
-    parseFlagWord(value, family);
-
-function integerIn(lo: number, hi: number): Parser<number> {
-  return (value) => {
-    const r = parseModeledNumber(value);
-    if (r.ok && r.value >= lo && r.value <= hi) return r;
-    return { ok: false, message: `expected an integer from ${lo} to ${hi}, got ${describeValue(value)}` };
-  };
-}
-
-function text(max: number): Parser<string> {
-  return (value) => {
-    if (typeof value !== "string")
-      return { ok: false, message: `expected a string, got ${describeValue(value)}` };
-    if (value.length > max) {
-      return { ok: false, message: `${value.length} characters is more than the limit of ${max}` };
-    }
-    return { ok: true, value };
-  };
-}
-
-const boolean: Parser<boolean> = (value) =>
-  typeof value === "boolean"
-    ? { ok: true, value }
-    : { ok: false, message: `expected true or false, got ${describeValue(value)}` };
-
-const ENCLAVE_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
-
-/** Step `enclave`: a name of 1 to 32 characters [A-Za-z0-9_.-]. */
-const enclaveName: Parser<string> = (value) => {
-  if (typeof value === "string" && ENCLAVE_NAME.test(value)) return { ok: true, value };
-  return {
-    ok: false,
-    message: `expected an enclave name of 1 to 32 characters from A-Z a-z 0-9 _ . -, got ${describeValue(value)}`,
-  };
-};
-
-const ENCLAVE_HASH = /^(0[xX])?([0-9a-fA-F]{1,64})$/;
-
-/**
- * SIGSTRUCT `enclavehash` (types.ts InitArg): "match", or a hex MRENCLAVE (SHA-256, at most 64
- * hex digits, optional 0x), normalized to 64 lowercase hex digits without a prefix.
- */
-const enclaveHash: Parser<string> = (value) => {
-  if (value === "match") return { ok: true, value };
-  const m = typeof value === "string" ? ENCLAVE_HASH.exec(value) : null;
-  if (m) return { ok: true, value: m[2].toLowerCase().padStart(64, "0") };
-  return {
-    ok: false,
-    message: `expected "match" or a hex MRENCLAVE of at most 64 digits, got ${describeValue(value)}`,
-  };
-};
-
-// ---------------------------------------------------------------------------------------------
-// Shape check: depth, size and value kinds of the whole input, before field validation, so that
-// no later reader (expectations, trace echo) meets cycles, deep nesting or non-JSON values.
-
-interface Frame {
-  value: object;
-  depth: number;
-  parent: Frame | undefined;
-  key: string | number;
-}
-
-function framePath(frame: Frame, key: string | number): string {
-  const keys: Array<string | number> = [key];
-  for (let f: Frame | undefined = frame; f?.parent !== undefined; f = f.parent) keys.push(f.key);
-  let path = "";
-  for (let i = keys.length - 1; i >= 0; i--) path = child(path, keys[i]);
-  return path;
-}
-
-function checkShape(c: Collector, root: object): boolean {
-  const stack: Frame[] = [{ value: root, depth: 1, parent: undefined, key: "" }];
-  let values = 1;
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
-    const isArray = Array.isArray(frame.value);
-    const keys = isArray ? undefined : Object.keys(frame.value);
-    const length = keys ? keys.length : (frame.value as unknown[]).length;
-    values += length;
-    if (values > LIMITS.maxValues) {
-      c.add("", `more than ${LIMITS.maxValues} values in all, the limit`);
-      return false;
-    }
-    for (let i = 0; i < length; i++) {
-      const key: string | number = keys ? keys[i] : i;
-      if (typeof key === "string" && key.length > LIMITS.maxInputChars) {
-        c.add(
-          framePath(frame, key.slice(0, 20)),
-          `a field name longer than ${LIMITS.maxInputChars} characters`,
-        );
-        return false;
-      }
-      const v = (frame.value as Record<string | number, unknown>)[key];
-      switch (typeof v) {
-        case "object":
-          if (v === null) break;
-          if (frame.depth >= LIMITS.maxDepth) {
-            c.add(framePath(frame, key), `nested more than ${LIMITS.maxDepth} levels deep`);
-            return false;
-          }
-          stack.push({ value: v, depth: frame.depth + 1, parent: frame, key });
-          break;
-        case "string":
-          if (v.length > LIMITS.maxInputChars) {
-            c.add(
-              framePath(frame, key),
-              `a string of ${v.length} characters is longer than the limit of ${LIMITS.maxInputChars}`,
-            );
-            return false;
-          }
-          break;
-        case "bigint":
-        case "function":
-        case "symbol":
-          c.add(framePath(frame, key), `expected a JSON value, got ${describeValue(v)}`);
-          return false;
-        default:
-          break;
-      }
-    }
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Steps (contract, "Driver calls" and "Enclave calls").
+// Steps (docs/scenario-format.md, Driver calls and Enclave calls).
 
 const OPS = [
   "ioctl",
@@ -611,22 +112,12 @@ const CALL_FIELDS: Record<CallName, readonly string[]> = {
 
 const ALL_CALL_FIELDS = [...new Set(Object.values(CALL_FIELDS).flat())];
 
-function oneOf<T extends string>(value: unknown, valid: readonly T[], what: string): NumberResult<T> {
-  if (typeof value !== "string") {
-    return { ok: false, message: `expected a string, got ${describeValue(value)}` };
-  }
-  if ((valid as readonly string[]).includes(value)) return { ok: true, value: value as T };
-  const near = valid.find((v) => v.toLowerCase() === value.toLowerCase());
-  const hint = near ? ` (did you mean "${near}"?)` : "";
-  return { ok: false, message: `unknown ${what} ${describeValue(value)}${hint}; valid: ${valid.join(", ")}` };
-}
-
 function parseExpect(c: Collector, value: unknown, path: string): Expectation | undefined {
   if (!isObject(value)) {
     c.add(path, `expected an object (a partial trace step), got ${describeValue(value)}`);
     return undefined;
   }
-  // expect.epcm maps offsets to partial EPCM entries (contract, "Expectations").
+  // expect.epcm maps offsets to partial EPCM entries (docs/scenario-format.md, Expectations).
   const epcm = get(value, "epcm");
   if (epcm !== undefined) {
     const epcmPath = child(path, "epcm");
@@ -718,7 +209,7 @@ function parseData(
       c.add(at, `offset ${formatHex(off.value)} is not a multiple of 8 (data words are 8 bytes)`);
       continue;
     }
-    // Offsets are within the added range (contract); a zero length is the kernel's to refuse.
+    // Offsets are within the added range (docs/scenario-format.md, Driver calls); a zero length is the kernel's to refuse.
     if (length !== undefined && length > 0 && off.value + 8 > length) {
       c.add(at, `offset ${formatHex(off.value)} is outside the added range (length ${formatHex(length)})`);
       continue;
@@ -866,7 +357,7 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       break;
     }
     default: {
-      // Any other command reaches the kernel, which answers ENOTTY (contract); its arg is ignored.
+      // Any other command reaches the kernel, which answers ENOTTY (docs/scenario-format.md, Driver calls); its arg is ignored.
       if (parseArgObject(c, step, path, false) === undefined) return undefined;
       arg = { cmd: "unknown", name: cmd };
       break;
@@ -1097,7 +588,7 @@ function parseMachine(c: Collector, value: unknown): Machine {
   return machine;
 }
 
-/** "Readers accept exactly "format": "epcm-scenario/1" and reject any other value" (contract). */
+/** "Readers accept exactly "format": "epcm-scenario/1" and reject any other value" (docs/scenario-format.md, Scenario). */
 function checkFormat(c: Collector, value: unknown): boolean {
   if (value === SCENARIO_FORMAT) return true;
   if (value === undefined) {

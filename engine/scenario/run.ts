@@ -1,10 +1,10 @@
 // The scenario runner: executes a validated scenario step by step against the kernel model and
-// records the trace (contract: ../shared/spec/scenario-format.md, "Trace"). Deterministic: the
+// records the trace (docs/scenario-format.md, Trace). Deterministic: the
 // same scenario always gives the same trace.
 
-import { PT_SECS, PT_VA, sgxCodeName } from "../arch/constants.ts";
+import { MODEL_REF } from "../arch/basis.ts";
+import { sgxCodeName } from "../arch/constants.ts";
 import { NONE } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
 import { reviewOf } from "../kernel/checks.ts";
 import type { Encl } from "../kernel/encl.ts";
 import {
@@ -18,20 +18,24 @@ import {
   type SyscallResult,
 } from "../kernel/ioctl.ts";
 import { Kernel } from "../kernel/kernel.ts";
-import { reclaimOp, runKsgxd } from "../kernel/reclaim.ts";
+import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
-import { type CallReport, describeCall, Vdso } from "../kernel/vdso.ts";
+import { type CallReport, Vdso } from "../kernel/vdso.ts";
+import {
+  E_VALID,
+  epcmFlagFields,
+  PAGE_TYPE_NAMES,
+  PT_SECS,
+  PT_VA,
+  permsText,
+  SECINFO_PT_MASK,
+} from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
+import { EventDiffRecorder, type EventDiffs } from "./event-diffs.ts";
 import { checkExpectation } from "./expect.ts";
-import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./parse.ts";
+import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./names.ts";
 import { threadJson, userAccess } from "./threads.ts";
-import type {
-  EpcmEntryJson,
-  KernelPageJson,
-  PageTypeName,
-  Trace,
-  TraceEvent,
-  TraceStep,
-} from "./trace-types.ts";
+import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 import { DEFAULT_CPUS, type EnclaveCall, type IoctlArg, type Scenario, type Step } from "./types.ts";
 
 /**
@@ -47,10 +51,8 @@ export class ScenarioError extends Error {
   }
 }
 
-/** Default enclave bases start here (contract, SGX_IOC_ENCLAVE_CREATE). */
+/** Default enclave bases start here (docs/scenario-format.md, Driver calls: SGX_IOC_ENCLAVE_CREATE). */
 export const DEFAULT_BASE = 0x7f0000000000;
-
-const TYPE_NAMES: PageTypeName[] = ["SECS", "TCS", "REG", "VA", "TRIM"];
 
 /**
  * Bases are chosen before the run, in the order of the scenario's CREATE steps: an explicit
@@ -91,6 +93,9 @@ export interface StepDiff {
   offset: Float64Array;
 }
 
+/** Entries an event's `epcm` list shows; the rest are counted in `epcm_more` (contract, "Trace"). */
+const EVENT_EPCM_LISTED = 64;
+
 export interface SimulationOptions {
   /** Build each TraceStep's `epcm` JSON as the step runs (default true; the worker and benchmarks keep diffs only). */
   materialize?: boolean;
@@ -99,6 +104,9 @@ export interface SimulationOptions {
 export class Simulation {
   readonly scenario: Scenario;
   readonly diffs: StepDiff[] = [];
+  /** Per step: every EPCM entry each of its events changed, uncapped (parallel to `diffs`). */
+  readonly eventDiffs: EventDiffs[] = [];
+  private eventRec = new EventDiffRecorder();
   private readonly materialize: boolean;
   readonly kernel: Kernel;
   private readonly vdso: Vdso;
@@ -106,10 +114,7 @@ export class Simulation {
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
   private readonly stamp: Uint32Array;
   private dirty: number[] = [];
-  /** EPC pages changed since the last recorded event. */
-  private eventDirty: number[] = [];
-  /** Distinct pages changed since the last event (eventStamp dedups; only the first 64 are kept). */
-  private eventCount = 0;
+  /** Events are numbered so eventStamp adds each changed page to the event recorder once. */
   private eventSeq = 1;
   private readonly eventStamp: Uint32Array;
   /** Called every 1024 entries of a repeated step (done, total): long runs report progress. */
@@ -138,7 +143,7 @@ export class Simulation {
     this.kernel.cpu.epc.onChange = (epc) => {
       if (this.eventStamp[epc] !== this.eventSeq) {
         this.eventStamp[epc] = this.eventSeq;
-        if (this.eventCount++ < 64) this.eventDirty.push(epc);
+        this.eventRec.add(epc);
       }
       if (this.stamp[epc] !== this.stepNo + 1) {
         this.stamp[epc] = this.stepNo + 1;
@@ -161,8 +166,9 @@ export class Simulation {
       stamp: this.stamp.slice(),
       eventStamp: this.eventStamp.slice(),
       dirty: [],
-      eventDirty: [],
+      eventRec: new EventDiffRecorder(),
       diffs: [...this.diffs],
+      eventDiffs: [...this.eventDiffs],
       steps: [...this.steps],
       threadSteps: [...this.threadSteps],
       onEntries: () => {},
@@ -220,9 +226,8 @@ export class Simulation {
     const step = this.scenario.steps[index];
     const k = this.kernel;
     this.dirty = [];
-    this.eventDirty = [];
-    this.eventCount = 0;
     this.eventSeq++;
+    this.eventRec.finish();
     k.cpu.log.on = true;
     const cpu = step.cpu ?? 0;
     this.checkCpu(step, index, cpu);
@@ -252,6 +257,7 @@ export class Simulation {
     out.events = k.cpu.log.take();
     const diff = this.diffOf(this.dirty.sort((a, b) => a - b));
     this.diffs.push(diff);
+    this.eventDiffs.push(this.eventRec.finish());
     if (this.materialize) out.epcm = this.diffEntries(diff);
     if (step.expect) {
       const unmet = checkExpectation(step.expect, out as unknown as Record<string, unknown>, (offset) => {
@@ -372,7 +378,7 @@ export class Simulation {
             "kernel",
             `An interrupt on CPU ${c}: no thread is inside an enclave there, so nothing else happens.`,
             "arch/x86: interrupt entry",
-            { basis: "model" },
+            { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
           );
         out.ret = 0;
         return undefined;
@@ -421,6 +427,7 @@ export class Simulation {
         "kernel",
         `Repeated on ${pages} consecutive page(s) (events above are the first entry's): ${done} entr${done === 1 ? "y" : "ies"} completed; ${k.stats.eaug - before.eaug} EAUG, ${k.stats.eldu - before.eldu} ELDU, ${k.stats.ewb - before.ewb} EWB, ${k.stats.faults - before.faults} fault(s) handled by the kernel.`,
         "scenario: pages",
+        { basis: "model", basis_ref: MODEL_REF.repeated },
       );
     }
     return this.report(report, encl, out);
@@ -455,7 +462,7 @@ export class Simulation {
         out.call.ret = report.ret;
         out.call.ret_name = sgxCodeName(report.ret);
       }
-      if (report.value !== undefined) out.call.value = `0x${report.value.toString(16)}`;
+      if (report.value !== undefined) out.call.value = hex(report.value);
     }
     if (report.stalled) out.stalled = true;
     return undefined;
@@ -484,15 +491,27 @@ export class Simulation {
     return d;
   }
 
-  /** Attach the EPCM entries changed since the previous event (at most 64 listed). */
+  /**
+   * Attach the EPCM entries changed since the previous event: the trace lists the first 64
+   * changed (sorted by page), the event columns keep all of them.
+   */
   private attachDelta(e: TraceEvent): void {
-    if (this.eventCount === 0) return;
-    const pages = this.eventDirty.sort((a, b) => a - b);
-    e.epcm = pages.map((p) => this.entryJson(p));
-    if (this.eventCount > pages.length) e.epcm_more = this.eventCount - pages.length;
-    this.eventDirty = [];
-    this.eventCount = 0;
-    this.eventSeq++;
+    const changed = this.eventRec.pending;
+    if (changed > 0) {
+      const listed = this.eventRec.firstPending(EVENT_EPCM_LISTED).sort((a, b) => a - b);
+      e.epcm = listed.map((p) => this.entryJson(p));
+      if (changed > listed.length) e.epcm_more = changed - listed.length;
+      const epc = this.kernel.cpu.epc;
+      this.eventRec.record((p, row) => {
+        const o = this.ownerOf(p);
+        row.flags = epc.flags[p];
+        row.pt = epc.pt[p];
+        row.encl = o.encl;
+        row.offset = o.offset;
+      });
+      this.eventSeq++;
+    }
+    this.eventRec.endEvent();
   }
 
   /** A step's diff as trace JSON entries. */
@@ -500,21 +519,38 @@ export class Simulation {
     const out: EpcmEntryJson[] = [];
     for (let i = 0; i < d.epc.length; i++) {
       const f = d.flags[i];
-      const valid = (f & 0x80) !== 0;
+      const valid = (f & E_VALID) !== 0;
       out.push({
         epc: d.epc[i],
         enclave: valid && d.encl[i] >= 0 ? this.kernel.enclaves[d.encl[i]].name : null,
         offset: valid && d.offset[i] >= 0 ? hex(d.offset[i]) : null,
         valid,
-        type: valid ? (TYPE_NAMES[d.pt[i]] ?? null) : null,
-        perms: valid ? (f & 1 ? "R" : "-") + (f & 2 ? "W" : "-") + (f & 4 ? "X" : "-") : "---",
-        pending: (f & 0x8) !== 0,
-        modified: (f & 0x10) !== 0,
-        pr: (f & 0x20) !== 0,
-        blocked: (f & 0x40) !== 0,
+        type: valid ? (PAGE_TYPE_NAMES[d.pt[i]] ?? null) : null,
+        perms: valid ? permsText(f) : "---",
+        ...epcmFlagFields(f),
       });
     }
     return out;
+  }
+
+  /**
+   * The owner (index in kernel.enclaves, -1 none) and offset (-1 none) of an EPCM entry. They
+   * come from the EPCM itself (ENCLAVESECS, ENCLAVEADDRESS), so an entry is named even before
+   * the kernel has recorded the page (events right after EAUG or ELDU).
+   */
+  private ownerOf(epc: number): { encl: number; offset: number } {
+    const k = this.kernel;
+    const e = k.cpu.epc;
+    if (!e.isValid(epc)) return { encl: NONE, offset: NONE };
+    const pt = e.pt[epc];
+    if (pt === PT_SECS) {
+      const base = e.secs.get(epc)?.baseaddr;
+      const x = k.enclaves.find((y) => y.secsEpc === epc || (y.secsEpc === NONE && y.base === base));
+      return { encl: x ? x.id : NONE, offset: NONE };
+    }
+    if (pt === PT_VA) return { encl: k.pageOf(epc)?.encl.id ?? NONE, offset: NONE };
+    const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
+    return x ? { encl: x.id, offset: e.linaddr[epc] - x.base } : { encl: NONE, offset: NONE };
   }
 
   /** The trace's view of one EPCM entry. */
@@ -524,35 +560,15 @@ export class Simulation {
     const f = e.flags[epc];
     const valid = e.isValid(epc);
     const pt = e.pt[epc];
-    // Owner and offset come from the EPCM itself (ENCLAVESECS, ENCLAVEADDRESS), so an entry is
-    // named even before the kernel has recorded the page (events right after EAUG or ELDU).
-    let enclave: string | null = null;
-    let offset: string | null = null;
-    if (valid) {
-      if (pt === PT_SECS) {
-        const base = e.secs.get(epc)?.baseaddr;
-        enclave =
-          k.enclaves.find((x) => x.secsEpc === epc || (x.secsEpc === NONE && x.base === base))?.name ?? null;
-      } else if (pt === PT_VA) enclave = k.pageOf(epc)?.encl.name ?? null;
-      else {
-        const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
-        if (x) {
-          enclave = x.name;
-          offset = hex(e.linaddr[epc] - x.base);
-        }
-      }
-    }
+    const owner = this.ownerOf(epc);
     return {
       epc,
-      enclave,
-      offset,
+      enclave: owner.encl !== NONE ? k.enclaves[owner.encl].name : null,
+      offset: owner.offset !== NONE ? hex(owner.offset) : null,
       valid,
-      type: valid ? (TYPE_NAMES[pt] ?? null) : null,
+      type: valid ? (PAGE_TYPE_NAMES[pt] ?? null) : null,
       perms: valid ? e.permString(epc) : "---",
-      pending: (f & 0x8) !== 0,
-      modified: (f & 0x10) !== 0,
-      pr: (f & 0x20) !== 0,
-      blocked: (f & 0x40) !== 0,
+      ...epcmFlagFields(f),
     };
   }
 
@@ -573,11 +589,10 @@ export class Simulation {
         const rec: KernelPageJson = {
           enclave: encl.name,
           offset: hex(p.index * 4096),
-          type: TYPE_NAMES[p.type],
+          type: PAGE_TYPE_NAMES[p.type],
           resident: p.epc !== NONE,
           epc: p.epc === NONE ? null : p.epc,
-          vm_max_prot:
-            (p.vmMaxProt & 1 ? "R" : "-") + (p.vmMaxProt & 2 ? "W" : "-") + (p.vmMaxProt & 4 ? "X" : "-"),
+          vm_max_prot: permsText(p.vmMaxProt),
         };
         if (p.epc === NONE) {
           rec.va_page = p.vaPage;
@@ -650,7 +665,7 @@ function stepLabel(st: TraceStep): string {
 
 /** SECINFO flags by name; a page-type field of 0 (PT_SECS) is left implicit, as in "R|W" for EMODPE. */
 function secinfoName(v: number): string {
-  return (v & 0xff00) === 0
+  return (v & SECINFO_PT_MASK) === 0
     ? secinfoFlagsToString(v)
         .replace(/\|?SECS\b/, "")
         .replace(/^\|/, "") || "0x0"
@@ -668,12 +683,10 @@ export function opJson(step: Step): Record<string, unknown> {
         if (key === "cmd") continue;
         if (key === "secinfo") arg[key] = secinfoName(v as number);
         else if (key === "permissions") arg[key] = permissionsToString(v as number);
-        else if (key === "page_type") arg[key] = TYPE_NAMES[v as number] ?? hex(v as number);
+        else if (key === "page_type") arg[key] = PAGE_TYPE_NAMES[v as number] ?? hex(v as number);
         else if (typeof v === "number") arg[key] = hex(v);
         else if (key === "data" && Array.isArray(v))
-          arg[key] = Object.fromEntries(
-            (v as Array<[number, bigint]>).map(([o, w]) => [hex(o), `0x${w.toString(16)}`]),
-          );
+          arg[key] = Object.fromEntries((v as Array<[number, bigint]>).map(([o, w]) => [hex(o), hex(w)]));
         else if (key === "tcs" && Array.isArray(v))
           arg[key] = (v as Array<Record<string, number>>).map((t) => ({
             ossa: hex(t.ossa),
@@ -736,10 +749,8 @@ function callJson(call: EnclaveCall): Record<string, unknown> {
   for (const [key, v] of Object.entries(call as unknown as Record<string, unknown>)) {
     if (key === "secinfo") o[key] = secinfoName(v as number);
     else if (typeof v === "number") o[key] = hex(v);
-    else if (typeof v === "bigint") o[key] = `0x${v.toString(16)}`;
+    else if (typeof v === "bigint") o[key] = hex(v);
     else o[key] = v;
   }
   return o;
 }
-
-export { describeCall };

@@ -132,7 +132,8 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
     out.push(...wrap(`[${s.index}]${on}${s.enclave !== "e0" ? ` (${s.enclave})` : ""} ${opLine(s.op)}`, ""));
     if (s.note) out.push(...wrap(`# ${s.note}`, "    "));
     out.push(...wrap(`=> ${outcomeLine(s)}`, "    "));
-    if (events) for (const e of s.events) out.push(...wrap(`- ${e.text}`, "    "));
+    // Each event names its basis (docs/scenario-format.md, Provenance of events).
+    if (events) for (const e of s.events) out.push(...wrap(`- [${e.basis}] ${e.text}`, "    "));
     if (s.epcm.length) {
       out.push("    EPCM entries changed:");
       out.push(...epcmTable(s.epcm, "      "));

@@ -2,11 +2,10 @@
 // "Logical processors, threads that stay inside, TLBs": final.threads).
 
 import { rightsLetters } from "../arch/access.ts";
-import { PT_REG } from "../arch/constants.ts";
-import { E_MODIFIED, E_PENDING, E_RWX } from "../arch/epc.ts";
-import { hex } from "../arch/leaves/log.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { Thread } from "../kernel/vdso.ts";
+import { E_MODIFIED, E_PENDING, E_RWX, PT_REG } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
 import type { FinalThreadJson } from "./trace-types.ts";
 
 export { userAccess } from "../kernel/uaccess.ts";

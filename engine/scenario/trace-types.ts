@@ -1,10 +1,10 @@
-// The trace: what the engine answers for a scenario (contract: ../shared/spec/scenario-format.md).
+// The trace: what the engine answers for a scenario (docs/scenario-format.md, Trace).
 // Addresses, offsets, lengths, counts, flag words and error codes are lowercase hex strings;
 // vectors are integers; enumerations are names.
 
 export type Hex = string;
 
-export type PageTypeName = "SECS" | "TCS" | "REG" | "VA" | "TRIM";
+import type { PageTypeName } from "../vocabulary/epcm.ts";
 
 export interface EpcmEntryJson {
   /** Physical EPC page index. */

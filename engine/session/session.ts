@@ -3,12 +3,26 @@
 // because the run is deterministic: the session keeps a live simulation and re-runs from the
 // start (or steps forward) to reach the requested step.
 
+import { TCS_CSSA_NSSA, TCS_OENTRY, TCS_OSSA, TCS_STATE } from "../arch/constants.ts";
 import { NONE } from "../arch/epc.ts";
+import { type EventDiffs, eventRows } from "../scenario/event-diffs.ts";
 import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
 import { formatTraceText } from "../scenario/text.ts";
 import type { EpcmEntryJson, FinalThreadJson, Trace, TraceStep } from "../scenario/trace-types.ts";
 import { DEFAULT_CPUS, type Scenario } from "../scenario/types.ts";
+import { PT_TCS } from "../vocabulary/epcm.ts";
+import { hex } from "../vocabulary/hex.ts";
+import {
+  type EnclaveColumns,
+  PTE_ACCESSED,
+  PTE_NONE,
+  PTE_PRESENT,
+  type StateView,
+} from "../vocabulary/view.ts";
+import { ChangeLog, type ChangeScope, type EpcmChanges } from "./changes.ts";
 import { type EpcUsage, UsageCounter } from "./usage.ts";
+
+export type { ChangeScope, EpcmChanges };
 
 /** Rough bytes one checkpoint of this run holds. */
 function checkpointCost(sim: Simulation): number {
@@ -56,55 +70,8 @@ function copyView(v: StateView): StateView {
 /** Recently returned views kept for stepping back and forth without re-running (bytes). */
 const VIEW_CACHE_BUDGET = 64 * 2 ** 20;
 
-/** Per-page columns of the whole EPC (index = EPC page). */
-export interface EpcColumns {
-  /** EPCM flag byte: R 1, W 2, X 4, PENDING 8, MODIFIED 16, PR 32, BLOCKED 64, VALID 128. */
-  flags: Uint8Array;
-  /** Page type (SECS 0, TCS 1, REG 2, VA 3, TRIM 4). */
-  pt: Uint8Array;
-  /** Owner enclave's index in `RunInfo.enclaves` (-1 none; VA pages: the enclave that holds them). */
-  encl: Int16Array;
-  /** Offset in the enclave (-1 for SECS, VA and free pages). */
-  offset: Float64Array;
-}
-
-/** One enclave's pages as the kernel records them, plus its mappings. Arrays are parallel, sorted by offset. */
-export interface EnclaveColumns {
-  name: string;
-  base: number;
-  size: number;
-  created: boolean;
-  released: boolean;
-  offset: Float64Array;
-  /** The kernel's page type. */
-  type: Uint8Array;
-  vmMaxProt: Uint8Array;
-  /** EPC page, -1 while evicted. */
-  epc: Int32Array;
-  vaPage: Int32Array;
-  vaSlot: Int32Array;
-  /** PTE: 0 none, 1 present, 3 present and accessed. */
-  pte: Uint8Array;
-  /** Protection of the VMA covering the page (-1: not mapped). */
-  vmaProt: Int8Array;
-  /** VMAs of this enclave's fd, as offsets. */
-  vmas: Array<{ start: number; end: number; prot: number }>;
-  /** SECS: resident EPC page or -1. */
-  secsEpc: number;
-}
-
-export interface StateView {
-  /** Steps completed (0 = before the first step). */
-  step: number;
-  /** When inside a step: events of step `step` shown so far (the state after event `event`). */
-  event: number | null;
-  epc: EpcColumns;
-  /** EPC pages changed by the last step (or by the last event, when inside a step). */
-  changed: Int32Array;
-  enclaves: EnclaveColumns[];
-  freeCount: number;
-  activeCount: number;
-}
+// The view columns' layout (EpcColumns, EnclaveColumns, StateView) is part of the vocabulary.
+export type { EnclaveColumns, EpcColumns, StateView } from "../vocabulary/view.ts";
 
 /** What the UI needs to know about a run, without any per-page state. */
 export interface RunInfo {
@@ -166,6 +133,9 @@ export class Session {
   readonly scenario: Scenario;
   readonly info: RunInfo;
   private readonly diffs: StepDiff[];
+  /** Per step, every EPCM entry each event changed (uncapped). */
+  private readonly eventDiffs: EventDiffs[];
+  private readonly changeLog: ChangeLog;
   private live: Simulation;
   /**
    * Copies of the run at some steps: seeking backwards starts from the nearest one instead of
@@ -210,6 +180,8 @@ export class Session {
     }
     this.diffs = sim.diffs;
     this.usage = usage;
+    this.eventDiffs = sim.eventDiffs;
+    this.changeLog = new ChangeLog(sim.diffs, sim.eventDiffs, scenario.machine.epcPages);
     this.live = sim;
     this.info = {
       title: scenario.title,
@@ -277,27 +249,17 @@ export class Session {
     if (event >= last) return this.columns(this.seek(step), step, last, this.changedBy(step));
     const sim = this.seek(step - 1);
     const view = this.columns(sim, step, event, new Int32Array(0));
-    // Apply the EPCM changes the step's events recorded, up to `event`.
-    const changed: number[] = [];
-    for (let i = 0; i <= event; i++) {
-      for (const e of st.events[i].epcm ?? []) {
-        const names = this.info.enclaveNames;
-        view.epc.flags[e.epc] =
-          (e.valid ? 0x80 : 0) |
-          (e.perms[0] === "R" ? 1 : 0) |
-          (e.perms[1] === "W" ? 2 : 0) |
-          (e.perms[2] === "X" ? 4 : 0) |
-          (e.pending ? 8 : 0) |
-          (e.modified ? 16 : 0) |
-          (e.pr ? 32 : 0) |
-          (e.blocked ? 64 : 0);
-        view.epc.pt[e.epc] = e.type ? ["SECS", "TCS", "REG", "VA", "TRIM"].indexOf(e.type) : 0;
-        view.epc.encl[e.epc] = e.enclave ? names.indexOf(e.enclave) : -1;
-        view.epc.offset[e.epc] = e.offset ? Number(e.offset) : -1;
-        if (i === event) changed.push(e.epc);
-      }
+    // Apply the EPCM entries the step's events changed (all of them), up to `event`.
+    const ev = this.eventDiffs[step - 1];
+    for (let r = 0; r < eventRows(ev, event)[1]; r++) {
+      const p = ev.epc[r];
+      view.epc.flags[p] = ev.flags[r];
+      view.epc.pt[p] = ev.pt[r];
+      view.epc.encl[p] = ev.encl[r];
+      view.epc.offset[p] = ev.offset[r];
     }
-    view.changed = Int32Array.from(changed);
+    const [from, to] = eventRows(ev, event);
+    view.changed = ev.epc.slice(from, to);
     return view;
   }
 
@@ -355,7 +317,7 @@ export class Session {
         cols.vaPage[j] = p.epc === NONE ? p.vaPage : -1;
         cols.vaSlot[j] = p.epc === NONE ? p.vaSlot : -1;
         const pte = k.mm.ptes.get(Math.floor(addr / 4096));
-        cols.pte[j] = pte === undefined ? 0 : pte & 1 ? 3 : 1;
+        cols.pte[j] = pte === undefined ? PTE_NONE : pte & 1 ? PTE_PRESENT | PTE_ACCESSED : PTE_PRESENT;
         cols.vmaProt[j] = k.mm.findVma(addr)?.prot ?? -1;
       });
       return cols;
@@ -374,6 +336,19 @@ export class Session {
   /** EPC pages by kind (SECS, TCS, REG, VA, TRIM, free) and pages evicted, after every step. */
   epcUsage(): EpcUsage {
     return this.usage.usage();
+  }
+
+  /**
+   * The EPCM entries step `step` changed (up to event `event` when given; only that event's with
+   * scope "event"), exactly as they were before and after, ascending by EPC page, at most `limit`.
+   */
+  changes(
+    step: number,
+    event: number | null = null,
+    scope: ChangeScope = "step",
+    limit = Number.POSITIVE_INFINITY,
+  ): EpcmChanges {
+    return this.changeLog.changes(step, event, scope, limit);
   }
 
   /** Everything the inspector shows about one EPC page at a step. */
@@ -440,27 +415,27 @@ export class Session {
       const words = [...(e.words.get(epcIndex) ?? new Map<number, bigint>()).entries()]
         .filter(([, v]) => v !== 0n)
         .sort((a, b) => a[0] - b[0]);
-      out.words = words.slice(0, 512).map(([o, v]) => [o, `0x${v.toString(16)}`]);
+      out.words = words.slice(0, 512).map(([o, v]) => [o, hex(v)]);
       const pt = e.pt[epcIndex];
-      if (pt === 1) {
-        const w24 = e.readWord(epcIndex, 24);
+      if (pt === PT_TCS) {
+        const cssaNssa = e.readWord(epcIndex, TCS_CSSA_NSSA);
         out.tcs = {
-          state: Number(e.readWord(epcIndex, 0)),
-          cssa: Number(w24 & 0xffffffffn),
-          nssa: Number(w24 >> 32n),
-          ossa: `0x${e.readWord(epcIndex, 16).toString(16)}`,
-          oentry: `0x${e.readWord(epcIndex, 32).toString(16)}`,
+          state: Number(e.readWord(epcIndex, TCS_STATE)),
+          cssa: Number(cssaNssa & 0xffffffffn),
+          nssa: Number(cssaNssa >> 32n),
+          ossa: hex(e.readWord(epcIndex, TCS_OSSA)),
+          oentry: hex(e.readWord(epcIndex, TCS_OENTRY)),
         };
       }
       const secs = e.secs.get(epcIndex);
       if (secs)
         out.secs = {
-          base: `0x${secs.baseaddr.toString(16)}`,
-          size: `0x${secs.size.toString(16)}`,
+          base: hex(secs.baseaddr),
+          size: hex(secs.size),
           initialized: secs.initialized,
           childCount: secs.childCount,
           epoch: secs.epoch,
-          attributes: `0x${secs.attributes.toString(16)}`,
+          attributes: hex(secs.attributes),
         };
       const slots = e.vaSlots.get(epcIndex);
       if (slots) out.vaSlotsUsed = slots.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);

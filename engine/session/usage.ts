@@ -3,9 +3,9 @@
 // (sealed in the backing store, their version in a VA slot). Counted while the session runs,
 // from each step's EPCM diff, so it costs O(pages changed) per step, not O(EPC).
 
-import { E_VALID } from "../arch/epc.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import type { StepDiff } from "../scenario/run.ts";
+import { E_VALID } from "../vocabulary/epcm.ts";
 
 /** The kinds of EPC page the chart stacks, in EPCM page-type order (PT_SECS 0 … PT_TRIM 4), then free. */
 export const USAGE_KINDS = ["SECS", "TCS", "REG", "VA", "TRIM", "free"] as const;

@@ -8,14 +8,22 @@ import type { EngineApi } from "../../engine/worker.ts";
 import { EngineFailure, Watchdog } from "./watchdog.ts";
 
 export type {
+  Basis,
+  ChangeScope,
+  EnclaveColumns,
+  EpcColumns,
+  EpcmChanges,
   EpcUsage,
   FlowInfo,
   LoadResult,
+  LoadSource,
   PageDetail,
   RunInfo,
   StateView,
   StepOutcome,
   StepQuestion,
+  TraceEvent,
+  TraceStep,
 } from "../../engine/worker.ts";
 export { EngineFailure };
 

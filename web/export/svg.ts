@@ -2,11 +2,12 @@
 // from the same StateView, colour rules and palette as the canvases, with a title, the step,
 // axis labels and a legend, so a slide or a doc gets a sharp picture in the current theme.
 
-import type { StateView } from "../../engine/session/session.ts";
+import { E_VALID, hex, PAGE_TYPE_NAMES, permsText } from "../../engine/vocabulary/index.ts";
+import type { StateView } from "../../engine/vocabulary/view.ts";
 import { enclaveCellColour, epcCellColour } from "../render/bitmap.ts";
 import { type Palette, type PaletteVar, textOn } from "../render/colors.ts";
-import { hex } from "../render/layout.ts";
-import { BADGES, FLAG, type PageTable, pageTable, permsText, rowAt, TYPE_NAMES } from "../render/pages.ts";
+
+import { BADGES, type PageTable, pageTable, rowAt } from "../render/pages.ts";
 
 export interface SvgInput {
   view: StateView;
@@ -149,8 +150,8 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
           fill,
           hatched: row?.evicted ?? false,
           flags: row?.flags ?? 0,
-          label: row && !row.evicted ? (TYPE_NAMES[row.type] ?? "?") : undefined,
-          perms: row && row.flags & FLAG.VALID ? permsText(row.flags) : undefined,
+          label: row && !row.evicted ? (PAGE_TYPE_NAMES[row.type] ?? "?") : undefined,
+          perms: row && row.flags & E_VALID ? permsText(row.flags) : undefined,
         };
       },
       (i) => hex(i * 4096),
@@ -167,7 +168,7 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
     (i) => {
       const f = epc.flags[i];
       const fill = epcCellColour(p, f, epc.pt[i], epc.encl[i]);
-      return { fill, flags: f, label: f & FLAG.VALID ? (TYPE_NAMES[epc.pt[i]] ?? "?") : undefined };
+      return { fill, flags: f, label: f & E_VALID ? (PAGE_TYPE_NAMES[epc.pt[i]] ?? "?") : undefined };
     },
     (i) => String(i),
     "epc",

@@ -2,14 +2,15 @@
 // smoothing): building it is one pass over typed arrays, and drawing it at any zoom is one
 // drawImage, so 65,536 EPC pages pan and zoom without repainting cell by cell.
 
-import type { EpcColumns } from "../../engine/session/session.ts";
+import { E_VALID, PT_REG, PT_SECS, PT_VA } from "../../engine/vocabulary/index.ts";
+import type { EpcColumns } from "../../engine/vocabulary/view.ts";
 import { enclaveColour, type Palette, type PaletteVar, packRgb, pageTypeColour } from "./colors.ts";
-import { FLAG, type PageRow, type PageTable, PT } from "./pages.ts";
+import type { PageRow, PageTable } from "./pages.ts";
 
 /** Colour variable of an EPC page in the EPC view: free plain, SECS and VA by type, else by owner. */
 export function epcCellColour(p: Palette, flags: number, pt: number, encl: number): PaletteVar {
-  if (!(flags & FLAG.VALID)) return "page-free";
-  if (pt === PT.SECS || pt === PT.VA) return pageTypeColour(pt);
+  if (!(flags & E_VALID)) return "page-free";
+  if (pt === PT_SECS || pt === PT_VA) return pageTypeColour(pt);
   if (encl < 0) return pageTypeColour(pt);
   return enclaveColour(p, encl);
 }
@@ -33,14 +34,14 @@ export function paintEpc(out: Uint32Array, epc: EpcColumns, p: Palette): void {
   const n = Math.min(out.length, flags.length);
   const owners = p.enclaveColours;
   for (let i = 0; i < n; i++) {
-    if (!(flags[i] & FLAG.VALID)) {
+    if (!(flags[i] & E_VALID)) {
       out[i] = free;
       continue;
     }
     const t = pt[i];
     const e = encl[i];
     out[i] =
-      t === PT.SECS ? secs : t === PT.VA ? va : e >= 0 ? byOwner[e % owners] : (byType[t] ?? byType[PT.REG]);
+      t === PT_SECS ? secs : t === PT_VA ? va : e >= 0 ? byOwner[e % owners] : (byType[t] ?? byType[PT_REG]);
   }
   out.fill(packRgb(p.rgb.bg), n);
 }
@@ -55,7 +56,7 @@ export function paintEnclave(out: Uint32Array, count: number, t: PageTable, p: P
   for (let r = 0; r < t.n; r++) {
     const i = t.index[r];
     if (i < 0 || i >= end) continue;
-    out[i] = t.epc[r] < 0 ? evicted : (byType[t.type[r]] ?? byType[PT.REG]);
+    out[i] = t.epc[r] < 0 ? evicted : (byType[t.type[r]] ?? byType[PT_REG]);
   }
 }
 

@@ -2,12 +2,24 @@
 // flag badges (letters, not colour alone), hatching for evicted pages, the VMA/PTE band, and the
 // axes. Each function draws only the cells it is given (the visible ones).
 
-import type { EnclaveColumns, EpcColumns } from "../../engine/session/session.ts";
+import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_VALID,
+  hex,
+  PAGE_TYPE_NAMES,
+  PT_SECS,
+  PT_VA,
+  permsText,
+} from "../../engine/vocabulary/index.ts";
+import type { EnclaveColumns, EpcColumns } from "../../engine/vocabulary/view.ts";
 import { enclaveCellColour } from "./bitmap.ts";
 import { enclaveColour, type Palette, type PaletteVar, textOn } from "./colors.ts";
 import type { VisibleCell } from "./grid-renderer.ts";
-import { type GridLayout, hex, rowTicks, type Transform, visibleRange } from "./layout.ts";
-import { BADGES, FLAG, type PageTable, PT, permsText, pteInfo, rowAt, TYPE_NAMES } from "./pages.ts";
+import { type GridLayout, rowTicks, type Transform, visibleRange } from "./layout.ts";
+import { BADGES, type PageTable, pteInfo, rowAt } from "./pages.ts";
 
 export const SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
 export const MONO = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace';
@@ -152,7 +164,7 @@ export function drawEnclaveCells(
         ctx.textAlign = "left";
         ctx.textBaseline = "top";
         ctx.fillStyle = ink;
-        const label = TYPE_NAMES[row.type] ?? "?";
+        const label = PAGE_TYPE_NAMES[row.type] ?? "?";
         if (row.evicted) {
           ctx.fillStyle = p.css.bg;
           const w = ctx.measureText(label).width + 4;
@@ -160,7 +172,7 @@ export function drawEnclaveCells(
           ctx.fillStyle = p.css.fg;
         }
         ctx.fillText(label, x + pad, y + pad);
-        const flagged = (row.flags & (FLAG.PENDING | FLAG.MODIFIED | FLAG.PR | FLAG.BLOCKED)) !== 0;
+        const flagged = (row.flags & (E_PENDING | E_MODIFIED | E_PR | E_BLOCKED)) !== 0;
         const bh = Math.min(18, Math.max(12, Math.round(s * 0.22)));
         const bottom = y + s - band - Math.max(2, pad * 0.5);
         const badgeTop = bottom - bh;
@@ -252,16 +264,16 @@ export function drawEpcCells(
 ): void {
   for (const c of cells) {
     const f = epc.flags[c.i];
-    if (!(f & FLAG.VALID)) continue;
+    if (!(f & E_VALID)) continue;
     const pt = epc.pt[c.i];
     const owner = epc.encl[c.i];
     const inset = c.s >= 24 ? 1 : 0.5;
     const x = c.x + inset;
     const y = c.y + inset;
     const s = c.s - 2 * inset;
-    const typed = pt === PT.SECS || pt === PT.VA;
+    const typed = pt === PT_SECS || pt === PT_VA;
     const fillVar: PaletteVar = typed
-      ? pt === PT.SECS
+      ? pt === PT_SECS
         ? "page-secs"
         : "page-va"
       : owner >= 0
@@ -280,17 +292,17 @@ export function drawEpcCells(
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillStyle = ink;
-      ctx.fillText(TYPE_NAMES[pt] ?? "?", x + s / 2, y + s * 0.38);
+      ctx.fillText(PAGE_TYPE_NAMES[pt] ?? "?", x + s / 2, y + s * 0.38);
       const bh = Math.min(14, Math.max(9, Math.round(s * 0.26)));
       drawBadges(ctx, p, f, x + 2, y + s - bh - 2, bh, x + s - 2);
     } else if (s >= 16) {
-      const badged = s >= 22 && (f & (FLAG.PENDING | FLAG.MODIFIED | FLAG.PR | FLAG.BLOCKED)) !== 0;
+      const badged = s >= 22 && (f & (E_PENDING | E_MODIFIED | E_PR | E_BLOCKED)) !== 0;
       const font = Math.max(8, Math.round(s * (badged ? 0.36 : 0.42)));
       ctx.font = `700 ${font}px ${SANS}`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillStyle = ink;
-      ctx.fillText((TYPE_NAMES[pt] ?? "?")[0], x + s / 2, y + (badged ? s * 0.3 : s / 2 + 0.5));
+      ctx.fillText((PAGE_TYPE_NAMES[pt] ?? "?")[0], x + s / 2, y + (badged ? s * 0.3 : s / 2 + 0.5));
       if (badged) {
         const bh = Math.max(9, Math.round(s * 0.4));
         drawBadges(ctx, p, f, x + 1, y + s - bh - 1, bh, x + s - 1);

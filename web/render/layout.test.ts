@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  cellAt,
-  cellOrigin,
-  cellRect,
-  chooseLayout,
-  hex,
-  maxZoom,
-  rowTicks,
-  visibleRange,
-} from "./layout.ts";
+import { cellAt, cellOrigin, cellRect, chooseLayout, maxZoom, rowTicks, visibleRange } from "./layout.ts";
 
 const opts = { left: 60, top: 18, maxHeight: 440, maxCell: 84 };
 
@@ -83,10 +74,5 @@ describe("axis", () => {
     expect(rowTicks(0, 7, 40)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(rowTicks(0, 15, 5)).toEqual([0, 4, 8, 12]);
     expect(rowTicks(3, 9, 10)).toEqual([4, 6, 8]);
-  });
-
-  it("prints offsets as the kernel does", () => {
-    expect(hex(0x5000)).toBe("0x5000");
-    expect(hex(0)).toBe("0x0");
   });
 });

@@ -127,11 +127,6 @@ export function maxZoom(layout: GridLayout, target = 120): number {
   return Math.max(1, target / Math.max(layout.cell, 1e-6));
 }
 
-/** Offsets as the kernel prints them: `0x5000`. */
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
-
 /**
  * Row ticks for the offset axis: every 2^j-th row, j the smallest that leaves `minGap` pixels
  * between labels at row height `rowPx`; only rows r0..r1.

@@ -1,45 +1,29 @@
 // What the grids and the EPCM table show about each page, read straight from the engine's
 // StateView (typed columns). Nothing here decides EPCM state: it looks entries up and names them.
 
-import type { EnclaveColumns, StateView } from "../../engine/session/session.ts";
-
-/** EPCM flag byte bits (as the engine reports them). */
-export const FLAG = {
-  R: 1,
-  W: 2,
-  X: 4,
-  PENDING: 8,
-  MODIFIED: 16,
-  PR: 32,
-  BLOCKED: 64,
-  VALID: 128,
-} as const;
-
-export const PT = { SECS: 0, TCS: 1, REG: 2, VA: 3, TRIM: 4 } as const;
-export const TYPE_NAMES = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
+import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_VALID,
+  epcmFlagNames,
+  PT_SECS,
+  PT_VA,
+} from "../../engine/vocabulary/index.ts";
+import type { EnclaveColumns, StateView } from "../../engine/vocabulary/view.ts";
 
 /** The flags the grids badge and the table lists, in this order. */
 export const BADGES: ReadonlyArray<{ bit: number; name: string; short: string; colour: string }> = [
-  { bit: FLAG.PENDING, name: "PENDING", short: "P", colour: "flag-pending" },
-  { bit: FLAG.MODIFIED, name: "MODIFIED", short: "M", colour: "flag-modified" },
-  { bit: FLAG.PR, name: "PR", short: "PR", colour: "flag-pr" },
-  { bit: FLAG.BLOCKED, name: "BLOCKED", short: "B", colour: "flag-blocked" },
+  { bit: E_PENDING, name: "PENDING", short: "P", colour: "flag-pending" },
+  { bit: E_MODIFIED, name: "MODIFIED", short: "M", colour: "flag-modified" },
+  { bit: E_PR, name: "PR", short: "PR", colour: "flag-pr" },
+  { bit: E_BLOCKED, name: "BLOCKED", short: "B", colour: "flag-blocked" },
 ];
-
-export function typeName(pt: number): string {
-  return TYPE_NAMES[pt] ?? `type ${pt}`;
-}
-
-/** R/W/X bits (EPCM flags or PROT_*: both use 1, 2, 4) as `RW-`. */
-export function permsText(bits: number): string {
-  return `${bits & 1 ? "R" : "-"}${bits & 2 ? "W" : "-"}${bits & 4 ? "X" : "-"}`;
-}
 
 /** The set bits among PENDING MODIFIED PR BLOCKED, separated by single spaces ("" when none). */
 export function flagsText(flags: number): string {
-  return BADGES.filter((b) => flags & b.bit)
-    .map((b) => b.name)
-    .join(" ");
+  return epcmFlagNames(flags).join(" ");
 }
 
 export interface PageRow {
@@ -123,7 +107,7 @@ function buildPageTable(view: StateView, enclave: number): PageTable {
   for (let j = 0; j < m; j++) rowOf[Math.floor(cols.offset[j] / 4096)] = j;
   let extra = 0;
   for (let e = 0; e < flags.length; e++) {
-    if (encl[e] !== enclave || offset[e] < 0 || !(flags[e] & FLAG.VALID)) continue;
+    if (encl[e] !== enclave || offset[e] < 0 || !(flags[e] & E_VALID)) continue;
     const i = Math.floor(offset[e] / 4096);
     if (rowOf[i] !== -1) continue;
     rowOf[i] = -2 - e;
@@ -144,7 +128,7 @@ function buildPageTable(view: StateView, enclave: number): PageTable {
     t.index[r] = i;
     if (mark >= 0) {
       const e = cols.epc[mark];
-      const valid = e >= 0 && e < flags.length && (flags[e] & FLAG.VALID) !== 0;
+      const valid = e >= 0 && e < flags.length && (flags[e] & E_VALID) !== 0;
       t.epc[r] = e;
       t.type[r] = valid ? pt[e] : cols.type[mark];
       t.flags[r] = valid ? flags[e] : 0;
@@ -236,10 +220,10 @@ export function epcCounts(view: StateView): EpcCounts {
   let secs = 0;
   let va = 0;
   for (let i = 0; i < flags.length; i++) {
-    if (!(flags[i] & FLAG.VALID)) continue;
+    if (!(flags[i] & E_VALID)) continue;
     used++;
-    if (pt[i] === PT.SECS) secs++;
-    else if (pt[i] === PT.VA) va++;
+    if (pt[i] === PT_SECS) secs++;
+    else if (pt[i] === PT_VA) va++;
   }
   return { total: flags.length, used, secs, va, free: view.freeCount };
 }
@@ -271,10 +255,18 @@ export function changedPages(view: StateView, enclave: number, prev: StateView |
   return out;
 }
 
-/** Whether `prev` is the view right before `view` (one step, or one event, earlier). */
-export function isPrevious(prev: StateView | null, view: StateView): boolean {
+/** A position in the run: steps completed and, inside a step, the event shown. */
+type Position = Pick<StateView, "step" | "event">;
+
+/**
+ * Whether `prev` is the position right before `view` (one step, or one event, earlier): the one
+ * rule for when the grids and the table flash what changed (not after a jump or a step back).
+ * A complete step looks like its last event, so from any event of step s-1, and from step s-1
+ * itself, event 0 of step s is one event on; stepping out of a step is one on from its events.
+ */
+export function isPrevious(prev: Position | null, view: Position): boolean {
   if (!prev) return false;
   if (view.event === null) return prev.event === null ? prev.step === view.step - 1 : prev.step === view.step;
-  if (view.event === 0) return prev.step === view.step - 1 && prev.event === null;
+  if (view.event === 0) return prev.step === view.step - 1;
   return prev.step === view.step && prev.event === view.event - 1;
 }

@@ -2,6 +2,7 @@ import { deflateSync, strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { findFlow } from "../../engine/index.ts";
 import {
+  canonicalFlowId,
   decodeScenario,
   encodeScenario,
   formatLink,
@@ -122,6 +123,11 @@ describe("encodeScenario / decodeScenario", () => {
 });
 
 describe("parseLink", () => {
+  it("spells a flow named the selftest's way (underscores) as its link id", () => {
+    expect(canonicalFlowId("epcm_permissions")).toBe("epcm-permissions");
+    expect(canonicalFlowId(" Remove_Added_Page_No_EACCEPT ")).toBe("remove-added-page-no-eaccept");
+  });
+
   it("reads a built-in flow, its step, event and enclave", () => {
     expect(parseLink("?flow=augment&step=5&event=2&enclave=e1", "")).toEqual({
       source: { kind: "flow", id: "augment" },

@@ -207,6 +207,11 @@ export function decodeScenario(value: string): Decoded {
 // Reading and writing the whole link.
 
 const FLOW_ID = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** A built-in flow's id from either spelling: "epcm_permissions" (the selftest's) → "epcm-permissions". */
+export function canonicalFlowId(id: string): string {
+  return id.trim().toLowerCase().replace(/_/g, "-");
+}
 const ENCLAVE_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 
 function shown(text: string): string {

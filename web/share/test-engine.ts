@@ -9,7 +9,15 @@ import {
   stepQuestion,
 } from "../../engine/session/outcome.ts";
 import { Session } from "../../engine/session/session.ts";
-import type { FlowInfo, LoadResult, LoadSource, PageDetail, StateView } from "../../engine/worker.ts";
+import type {
+  ChangeScope,
+  EpcmChanges,
+  FlowInfo,
+  LoadResult,
+  LoadSource,
+  PageDetail,
+  StateView,
+} from "../../engine/worker.ts";
 
 let session: Session | undefined;
 
@@ -46,6 +54,16 @@ export const testEngine = {
   async view(step: number, event: number | null = null): Promise<StateView> {
     if (!session) throw new Error("no scenario is loaded");
     return session.view(step, event);
+  },
+
+  async changes(
+    step: number,
+    event: number | null = null,
+    scope: ChangeScope = "step",
+    limit?: number,
+  ): Promise<EpcmChanges> {
+    if (!session) throw new Error("no scenario is loaded");
+    return session.changes(step, event, scope, limit);
   },
 
   async pageDetail(step: number, enclave: string, offset: number): Promise<PageDetail> {

@@ -71,6 +71,13 @@ describe("opening a link", () => {
     expect(s.notice).toBeNull();
   });
 
+  it("opens a flow named the selftest's way (as its card's title reads) at the link's step", async () => {
+    await open("/?flow=epcm_permissions&step=16");
+    expect(state().source).toEqual({ kind: "flow", id: "epcm-permissions" });
+    expect(state().step).toBe(16);
+    expect(state().notice).toBeNull();
+  });
+
   it("falls back to augment on an unknown flow, naming it", async () => {
     await open("/?flow=nope&step=4");
     expect(state().notice).toMatch(
@@ -140,18 +147,18 @@ describe("tour links", () => {
 
   it("without a stop it starts at stop 1; past the last stop it says so and opens the last", async () => {
     await open("/?tour=remove");
-    expect(state().step).toBe(21);
+    expect(state().step).toBe(6);
     expect(useTour.getState().stop).toBe(0);
     await open("/?tour=remove&stop=99");
-    expect(useTour.getState().stop).toBe(4);
+    expect(useTour.getState().stop).toBe(6);
     expect(state().step).toBe(28);
-    expect(state().notice).toMatch(/The tour “remove” has 5 stops, not 99; starting at its last stop\./);
+    expect(state().notice).toMatch(/The tour “remove” has 7 stops, not 99; starting at its last stop\./);
   });
 
   it("an unknown tour is named, and the default flow opens without a tour", async () => {
     await open("/?tour=nope&stop=2");
     expect(state().notice).toMatch(
-      /There is no tour named “nope” \(tours: add-on-fault, .*\)\. Showing the built-in flow “augment” instead\./,
+      /There is no tour named “nope” \(tours: basics, add-on-fault, .*\)\. Showing the built-in flow “augment” instead\./,
     );
     expect(state().source).toEqual({ kind: "flow", id: "augment" });
     expect(useTour.getState().tourId).toBeNull();

@@ -6,12 +6,13 @@
 // sets a notice naming what is wrong and opens the default flow. It never touches the user's
 // saved scenarios.
 
-import { engine } from "../engine/client.ts";
+import { listFlows, validateScenario } from "../store/engine-queries.ts";
 import { type ExplorerState, useExplorer } from "../store/explorer.ts";
 import { usePanels } from "../store/panels.ts";
 import { type TourState, useTour } from "../store/tour.ts";
 import { findTour, TOURS } from "../tours/tours.ts";
 import {
+  canonicalFlowId,
   DEFAULT_FLOW,
   type Encoded,
   encodeScenario,
@@ -21,16 +22,6 @@ import {
   type LinkTarget,
   parseLink,
   type TourLink,
-} from "./link.ts";
-
-export {
-  DEFAULT_FLOW,
-  decodeScenario,
-  encodeScenario,
-  formatLink,
-  LINK_VERSION,
-  MAX_SCENARIO_BYTES,
-  parseLink,
 } from "./link.ts";
 
 /** Address bar writes are at most this often (browsers throttle or refuse rapid replaceState). */
@@ -177,7 +168,7 @@ async function openTarget(t: LinkTarget): Promise<void> {
         source = { kind: "flow", id: found.flow };
         linkStep = found.stops[stop].step;
         tour = { id: found.id, stop };
-      } else if (t.source.kind === "flow" && t.source.id === found.flow) {
+      } else if (t.source.kind === "flow" && canonicalFlowId(t.source.id) === found.flow) {
         tour = { id: found.id, stop };
       } else {
         problems.push(
@@ -189,15 +180,19 @@ async function openTarget(t: LinkTarget): Promise<void> {
 
   if (source?.kind === "flow") {
     const id = source.id;
-    const flows = await engine().listFlows();
-    if (!flows.some((f) => f.id === id)) {
+    const flows = await listFlows();
+    // A flow card shows the selftest's name (epcm_permissions); the link id has dashes. Both open it.
+    const known = flows.find((f) => f.id === id) ?? flows.find((f) => f.id === canonicalFlowId(id));
+    if (!known) {
       problems.push(
         `There is no built-in flow named ${quote(id)} (known flows: ${flows.map((f) => f.id).join(", ")}).`,
       );
       source = null;
+    } else if (known.id !== id) {
+      source = { kind: "flow", id: known.id };
     }
   } else if (source?.kind === "custom") {
-    const errors = await engine().validate(source.scenario);
+    const errors = await validateScenario(source.scenario);
     if (errors.length > 0) {
       const shown = errors.slice(0, 3).join("; ");
       const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : "";

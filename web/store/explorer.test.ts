@@ -36,6 +36,26 @@ describe("explorer store", () => {
     expect(useExplorer.getState().step).toBe(0);
   });
 
+  it("brings the engine's before/after of each position with its view, and more rows on request", async () => {
+    const st = useExplorer.getState();
+    await st.seek(12);
+    let c = useExplorer.getState().changes;
+    expect(c).toMatchObject({ step: 12, event: null, scope: "step", total: 1 });
+    expect(c?.before.flags[0]).toBe(0); // free before the EAUG
+    await st.seek(12, 0);
+    expect(useExplorer.getState().changes).toMatchObject({ step: 12, event: 0, scope: "event", total: 0 });
+    await useExplorer.getState().loadFlow("augment-via-eaccept-long");
+    const k = (useExplorer.getState().info?.steps.findIndex((x) => x.repeated !== undefined) ?? -1) + 1;
+    await useExplorer.getState().seek(k);
+    c = useExplorer.getState().changes;
+    expect(c?.epc.length).toBe(12);
+    await useExplorer.getState().showMoreChanges();
+    const more = useExplorer.getState().changes;
+    expect(more?.epc.length).toBe(512);
+    expect(more?.total).toBe(c?.total);
+    expect([...(more?.epc.slice(0, 12) ?? [])]).toEqual([...(c?.epc ?? [])]);
+  });
+
   it("walks the events of a step and steps out", async () => {
     const st = useExplorer.getState();
     await st.seek(11);

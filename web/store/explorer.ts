@@ -4,9 +4,10 @@
 
 import * as Comlink from "comlink";
 import { create } from "zustand";
-import type { LoadSource, PageDetail, RunInfo, StateView } from "../../engine/worker.ts";
+import type { EpcmChanges, LoadSource, PageDetail, RunInfo, StateView } from "../engine/client.ts";
 import { engine, engineAlive, onEngineFailure, restartEngine } from "../engine/client.ts";
 import { EngineFailure } from "../engine/watchdog.ts";
+import { CHANGES_MORE, changesAt } from "./changes.ts";
 
 export type Theme = "system" | "light" | "dark";
 
@@ -37,6 +38,8 @@ export interface ExplorerState {
   /** Inside step `step` (1-based): the event shown, or null when not stepped into. */
   event: number | null;
   view: StateView | null;
+  /** What the view's step (or event) changed, before and after, as the engine answered (first rows). */
+  changes: EpcmChanges | null;
   playing: boolean;
   /** Play speed in steps per second. */
   speed: number;
@@ -68,6 +71,8 @@ export interface ExplorerState {
   setShowPte(on: boolean): void;
   setTheme(theme: Theme): void;
   setNotice(message: string | null): void;
+  /** Ask the engine for more rows of `changes` (at the same position). */
+  showMoreChanges(): Promise<void>;
 }
 
 let playTimer: ReturnType<typeof setTimeout> | undefined;
@@ -204,6 +209,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     step: 0,
     event: null,
     view: null,
+    changes: null,
     playing: false,
     speed: 2,
     enclave: 0,
@@ -237,8 +243,9 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       const seq = ++seekSeq;
       wanted = { step: k, event: ev };
       let view: StateView;
+      let changes: EpcmChanges;
       try {
-        view = await engine().view(k, ev);
+        [view, changes] = await Promise.all([engine().view(k, ev), changesAt(k, ev)]);
       } catch (e) {
         if (e instanceof EngineFailure) return; // replayed by the failure listener
         throw e;
@@ -246,7 +253,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
         if (seq === seekSeq) wanted = null;
       }
       if (seq !== seekSeq) return;
-      set({ step: k, event: ev, view });
+      set({ step: k, event: ev, view, changes });
       void refreshDetail();
     },
 
@@ -319,5 +326,18 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     setShowPte: (on) => set({ showPte: on }),
     setTheme: (theme) => set({ theme }),
     setNotice: (notice) => set({ notice }),
+
+    async showMoreChanges() {
+      const { changes, step, event } = get();
+      if (!changes || changes.epc.length >= changes.total) return;
+      let more: EpcmChanges;
+      try {
+        more = await changesAt(step, event, changes.epc.length + CHANGES_MORE);
+      } catch (e) {
+        if (e instanceof EngineFailure) return; // replayed by the failure listener
+        throw e;
+      }
+      if (get().changes === changes) set({ changes: more });
+    },
   };
 });

@@ -2,7 +2,7 @@
 // counted it. Follows the explorer store: each newly loaded run (a new `info`) is asked for once.
 // The UI never counts EPC pages itself.
 import { create } from "zustand";
-import type { EpcUsage, RunInfo } from "../../engine/worker.ts";
+import type { EpcUsage, RunInfo } from "../engine/client.ts";
 import { engine } from "../engine/client.ts";
 import { EngineFailure } from "../engine/watchdog.ts";
 import { useExplorer } from "./explorer.ts";

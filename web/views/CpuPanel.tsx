@@ -4,7 +4,7 @@
 // the TLB of every CPU after the current step, as the engine reports it (RunInfo.cpus: the
 // view never computes it). The "TLB" table (columns CPU, Offset, Rights, Stale) is the panel's
 // accessible form; stale entries (more rights than the EPCM allows now) are marked.
-import type { TraceStep } from "../../engine/index.ts";
+import type { TraceStep } from "../engine/client.ts";
 import { useExplorer } from "../store/explorer.ts";
 import "./cpus.css";
 

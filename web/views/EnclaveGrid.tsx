@@ -4,7 +4,8 @@
 // StateView; the accessible twin of this canvas is the EPCM table.
 
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { EnclaveColumns, StateView } from "../../engine/session/session.ts";
+import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import type { EnclaveColumns, StateView } from "../../engine/vocabulary/view.ts";
 import { paintEnclave } from "../render/bitmap.ts";
 import {
   AXIS_TOP,
@@ -16,7 +17,7 @@ import {
   enclaveRowLabel,
 } from "../render/cells.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
-import { cellRect, chooseLayout, hex } from "../render/layout.ts";
+import { cellRect, chooseLayout } from "../render/layout.ts";
 import {
   changedPages,
   EMPTY_TABLE,
@@ -25,10 +26,8 @@ import {
   isPrevious,
   type PageRow,
   pageTable,
-  permsText,
   pteInfo,
   rowAt,
-  typeName,
 } from "../render/pages.ts";
 import { useGridRenderer, usePrevious, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
@@ -70,7 +69,7 @@ export function enclaveTooltip(
   const lines: string[] = [];
   if (!row) lines.push("no page (unbacked)");
   else {
-    lines.push(`${typeName(row.type)}  ${row.evicted ? "evicted" : permsText(row.flags)}`);
+    lines.push(`${pageTypeLabel(row.type)}  ${row.evicted ? "evicted" : permsText(row.flags)}`);
     const f = flagsText(row.flags);
     if (f) lines.push(f);
     lines.push(row.evicted ? "not in the EPC (evicted)" : `EPC page ${row.epc}`);
@@ -239,7 +238,7 @@ export function EnclaveGrid() {
           ? "Nothing loaded yet."
           : cols.size === 0
             ? `${cols.name || "The enclave"} has no ELRANGE yet: SGX_IOC_ENCLAVE_CREATE (ECREATE) makes it.`
-            : `${cols.name}: ELRANGE ${hex(cols.size)} bytes (${count.toLocaleString()} pages) · ${backed.toLocaleString()} in the EPC · ${evicted.toLocaleString()} evicted${cols.released ? " · released" : ""}`}
+            : `${cols.name}: ELRANGE ${hex(cols.size)} bytes (${count.toLocaleString()} pages) · ${backed.toLocaleString()} of its pages in the EPC · ${evicted.toLocaleString()} evicted${cols.released ? " · released" : ""}`}
       </p>
       <GridCanvases
         boxRef={boxRef}

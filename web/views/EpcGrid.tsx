@@ -4,12 +4,13 @@
 // stay fluid because the cells are a one-pixel-per-page bitmap drawn scaled.
 
 import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { StateView } from "../../engine/session/session.ts";
+import { E_VALID, hex, PT_SECS, PT_VA, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import type { StateView } from "../../engine/vocabulary/view.ts";
 import { paintEpc } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
-import { cellRect, chooseLayout, hex } from "../render/layout.ts";
-import { epcCounts, FLAG, flagsText, PT, permsText, typeName } from "../render/pages.ts";
+import { cellRect, chooseLayout } from "../render/layout.ts";
+import { epcCounts, flagsText, isPrevious } from "../render/pages.ts";
 import { useGridRenderer, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { GridLegend } from "./GridLegend.tsx";
@@ -20,13 +21,13 @@ export function epcTooltip(view: StateView, names: readonly string[], i: number)
   const { flags, pt, encl, offset } = view.epc;
   const f = flags[i];
   const title = `EPC page ${i}`;
-  if (!(f & FLAG.VALID)) return { title, lines: ["free"] };
+  if (!(f & E_VALID)) return { title, lines: ["free"] };
   const owner = encl[i] >= 0 ? (names[encl[i]] ?? `enclave ${encl[i]}`) : "no enclave";
   const lines: string[] = [];
-  if (pt[i] === PT.VA) lines.push(`VA page (version slots), kept by ${owner}`);
-  else if (pt[i] === PT.SECS) lines.push(`SECS of ${owner}`);
+  if (pt[i] === PT_VA) lines.push(`VA page (version slots), kept by ${owner}`);
+  else if (pt[i] === PT_SECS) lines.push(`SECS of ${owner}`);
   else lines.push(`${owner} ${offset[i] >= 0 ? hex(offset[i]) : ""}`.trim());
-  lines.push(`${typeName(pt[i])}  ${permsText(f)}`);
+  lines.push(`${pageTypeLabel(pt[i])}  ${permsText(f)}`);
   const fl = flagsText(f);
   if (fl) lines.push(fl);
   return { title, lines };
@@ -79,11 +80,7 @@ export function EpcGrid() {
     const prev = lastStep.current;
     lastStep.current = { step: view.step, event: view.event };
     // Flash only when moving by one step or one event, not on a jump.
-    const adjacent =
-      prev !== null &&
-      ((view.event === null && prev.event === null && view.step === prev.step + 1) ||
-        (view.event !== null && (view.step === prev.step || view.step === prev.step + 1)));
-    r.setChanged(Array.from(view.changed), adjacent);
+    r.setChanged(Array.from(view.changed), isPrevious(prev, view));
   }, [view, grid.renderer]);
 
   // Selection: an EPC page, or the page of an enclave that lives in one.
@@ -93,7 +90,7 @@ export function EpcGrid() {
     const e = names.indexOf(selection.enclave);
     const { encl, offset, flags } = view.epc;
     for (let i = 0; i < flags.length; i++)
-      if (encl[i] === e && offset[i] === selection.offset && flags[i] & FLAG.VALID) {
+      if (encl[i] === e && offset[i] === selection.offset && flags[i] & E_VALID) {
         selectedIndex = i;
         break;
       }

@@ -3,8 +3,9 @@
 // (click, or Enter/Space; ArrowUp/ArrowDown move between rows).
 
 import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
-import type { StateView } from "../../engine/session/session.ts";
-import { hex } from "../render/layout.ts";
+import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import type { StateView } from "../../engine/vocabulary/view.ts";
+
 import {
   changedPages,
   EMPTY_TABLE,
@@ -15,8 +16,6 @@ import {
   type PageTable,
   pageRow,
   pageTable,
-  permsText,
-  typeName,
 } from "../render/pages.ts";
 import { usePrevious } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
@@ -40,7 +39,7 @@ export function tableRow(r: PageRow): TableRow {
   return {
     key: r.index,
     offset: hex(r.offset),
-    type: typeName(r.type),
+    type: pageTypeLabel(r.type),
     perms: r.evicted ? "---" : permsText(r.flags),
     flags: flagsText(r.flags),
     epc: r.evicted ? "evicted" : String(r.epc),

@@ -1,9 +1,14 @@
 // The events log: the current step's events in order (each ENCLS/ENCLU leaf, fault, kernel
 // decision), with faults shown as "#PF 0x8007". Clicking an event steps into the op there.
 import { useEffect, useRef } from "react";
-import type { TraceEvent } from "../../engine/index.ts";
+import type { TraceEvent } from "../engine/client.ts";
+import { useBasisView } from "../store/basis-view.ts";
 import { useExplorer } from "../store/explorer.ts";
-import { eventFaultLabel, KIND_LABELS, laneOf, opSummary } from "./summary.ts";
+import { BasisMark } from "./basis/BasisMark.tsx";
+import { InferredFilter } from "./basis/InferredFilter.tsx";
+import { KIND_LABELS, laneOf } from "./format/events.ts";
+import { eventFaultLabel } from "./format/faults.ts";
+import { opSummary } from "./format/ops.ts";
 import "./time.css";
 
 function changedCount(e: TraceEvent): number {
@@ -14,6 +19,7 @@ export function EventsLog() {
   const info = useExplorer((s) => s.info);
   const step = useExplorer((s) => s.step);
   const event = useExplorer((s) => s.event);
+  const inferred = useBasisView((s) => s.inferred);
   const list = useRef<HTMLDivElement>(null);
 
   const st = info && step >= 1 ? info.steps[step - 1] : undefined;
@@ -49,6 +55,7 @@ export function EventsLog() {
           </span>
         )}
       </h2>
+      <InferredFilter />
       <div ref={list} className="events-log" role="log" aria-label="Events" tabIndex={-1}>
         {!info ? (
           <p className="time-muted events-empty">No scenario loaded.</p>
@@ -56,10 +63,13 @@ export function EventsLog() {
           <p className="time-muted events-empty">No step has run yet. Step forward to see its events.</p>
         ) : events.length === 0 ? (
           <p className="time-muted events-empty">This step recorded no events.</p>
+        ) : inferred === "only" && !events.some((e) => e.basis === "model") ? (
+          <p className="time-muted events-empty">No event of this step is the model's inference.</p>
         ) : (
           <ol className="events-list">
             {events
               .map((e, i) => ({ e, i, id: `${step}.${i}` }))
+              .filter(({ e }) => inferred !== "only" || e.basis === "model")
               .map(({ e, i, id }) => {
                 const fault = eventFaultLabel(e);
                 const state =
@@ -68,7 +78,7 @@ export function EventsLog() {
                   <li
                     key={id}
                     data-event={i}
-                    className={`events-item${state}`}
+                    className={`events-item${state}${inferred !== "all" && e.basis === "model" ? " is-inferred" : ""}`}
                     aria-current={i === event ? "step" : undefined}
                   >
                     <button
@@ -95,6 +105,7 @@ export function EventsLog() {
                             </code>
                           )}{" "}
                           <span className="events-text">{e.text}</span>
+                          <BasisMark basis={e.basis} basisRef={e.basis_ref} />
                         </span>
                         <small className="events-source">
                           {e.source}

@@ -2,9 +2,9 @@
 // selftest TEST_F reproducing it), and the current view for slides and docs (SVG, PNG), in the
 // current theme. Text goes to the clipboard; without one it is shown selected, to copy by hand.
 import { useId, useRef, useState } from "react";
-import { engine } from "../engine/client.ts";
 import { viewToSvg } from "../export/svg.ts";
 import { palette } from "../render/colors.ts";
+import { selftestExport, textLog } from "../store/engine-queries.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { downloadBlob } from "./download.ts";
 import { useCopyFeedback } from "./use-copy-feedback.ts";
@@ -82,11 +82,11 @@ export function ExportMenu() {
     }
   }
 
-  const copyText = () => act(async () => copy("Text log", await engine().text(), "Text log copied"));
+  const copyText = () => act(async () => copy("Text log", await textLog(), "Text log copied"));
 
   const copySelftest = () =>
     act(async () => {
-      const r = await engine().selftest();
+      const r = await selftestExport();
       if (!r.ok) setShown({ kind: "error", message: `This run ${r.error}.` });
       else await copy("Kernel selftest", r.code, "Kernel selftest copied");
     });

@@ -1,10 +1,10 @@
 // The inspector: everything the engine reports about the selected page at the current step: its
 // EPCM entry, the kernel's record (struct sgx_encl_page), its page-table view per mapping, TCS or
 // SECS fields, VA slots in use, and its non-zero data words.
-import type { ReactNode } from "react";
-import type { PageDetail } from "../../engine/worker.ts";
+import { type ReactNode, useEffect, useRef } from "react";
+import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
+import type { PageDetail } from "../engine/client.ts";
 import { type Selection, useExplorer } from "../store/explorer.ts";
-import { hex, pageTypeName, permString } from "./summary.ts";
 import "./time.css";
 
 function Row({ name, children }: { name: ReactNode; children: ReactNode }) {
@@ -115,10 +115,10 @@ function KernelSection({ d }: { d: PageDetail }) {
             </code>
           </Row>
           <Row name="Type">
-            <code>{pageTypeName(k.type)}</code>
+            <code>{pageTypeLabel(k.type)}</code>
           </Row>
           <Row name={<code>vm_max_prot_bits</code>}>
-            <Perms letters={permString(k.vmMaxProt)} />
+            <Perms letters={permsText(k.vmMaxProt)} />
           </Row>
           <Row name="State">{k.resident ? `resident in EPC page ${k.epc}` : "evicted"}</Row>
           {!k.resident && (
@@ -164,7 +164,7 @@ function MappingSection({ d }: { d: PageDetail }) {
                   </code>
                 </td>
                 <td>
-                  <code>{permString(m.prot)}</code>
+                  <code>{permsText(m.prot)}</code>
                 </td>
                 <td>{m.pte}</td>
               </tr>
@@ -280,9 +280,33 @@ export function Inspector() {
   const step = useExplorer((s) => s.step);
   const inside = useExplorer((s) => s.event !== null);
   const select = useExplorer((s) => s.select);
+  const ref = useRef<HTMLElement>(null);
+  const key = selection ? JSON.stringify(selection) : null;
+
+  // A page was clicked: bring the inspector into view (it sits below the events, often below the
+  // fold). The side panel scrolls on its own beside the grids, so the clicked page stays in view.
+  // Once per selection, when its details have arrived (before that the section is short and the
+  // panel cannot scroll far enough).
+  const scrolledFor = useRef<string | null>(null);
+  const ready = detail !== null;
+  useEffect(() => {
+    if (key === null) {
+      scrolledFor.current = null;
+      return;
+    }
+    const el = ref.current;
+    if (!el || !ready || scrolledFor.current === key) return;
+    scrolledFor.current = key;
+    const panel = el.closest<HTMLElement>(".panel-right");
+    if (panel && panel.scrollHeight > panel.clientHeight + 1) {
+      panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    } else if (typeof el.scrollIntoView === "function") {
+      el.scrollIntoView({ block: "nearest" });
+    }
+  }, [key, ready]);
 
   return (
-    <section className="inspector" aria-labelledby="inspector-title">
+    <section ref={ref} className="inspector" aria-labelledby="inspector-title">
       <div className="inspector-head">
         <h2 id="inspector-title">{selection ? title(selection, detail) : "Inspector"}</h2>
         {selection && (

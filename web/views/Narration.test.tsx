@@ -1,22 +1,35 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CHANGES_SHOWN } from "../store/changes.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { flowSession } from "./fixtures.ts";
 import { Narration } from "./Narration.tsx";
 
 const initial = useExplorer.getState();
 const seek = vi.fn(async () => {});
+const showMoreChanges = vi.fn(async () => {});
 
+/** The store at a position, with "What changed" as the store asks the engine for it. */
 function at(flow: string, step: number, event: number | null = null) {
   const s = flowSession(flow);
-  useExplorer.setState({ seek, pause: vi.fn(), info: s.info, step, event, view: s.view(step, event) });
+  useExplorer.setState({
+    seek,
+    pause: vi.fn(),
+    showMoreChanges,
+    info: s.info,
+    step,
+    event,
+    view: s.view(step, event),
+    changes: s.changes(step, event, event === null ? "step" : "event", CHANGES_SHOWN),
+  });
 }
 
 describe("Narration", () => {
   afterEach(() => {
     cleanup();
     seek.mockClear();
+    showMoreChanges.mockClear();
     useExplorer.setState(initial, true);
   });
 
@@ -33,15 +46,17 @@ describe("Narration", () => {
     const n = screen.getByRole("region", { name: "Narration" });
     expect(n.textContent).toContain("Step 12");
     expect(n.textContent).toContain("EENTER write 0xc000");
-    expect(screen.getByText(/PUT_TO_ADDRESS: write MAGIC to 0xc000/)).toBeTruthy();
+    expect(screen.getByText(/Write MAGIC to 0xc000 \(PUT_TO_ADDRESS\)/)).toBeTruthy();
     const user = screen.getByRole("region", { name: "User space" });
     expect(user.textContent).toContain("Called EENTER write 0xc000 with tcs=0x0 value=0x1122334455667788");
-    expect(user.textContent).toContain("Got back ERESUME #PF 0x8007 (faulting offset 0xc000)");
+    expect(user.textContent).toContain(
+      "Got back an exception from inside the enclave, as the vDSO reports it: ERESUME #PF 0x8007 (faulting offset 0xc000)",
+    );
     const kernel = screen.getByRole("region", { name: "Kernel" });
     const fns = within(kernel)
       .getAllByRole("button")
       .map((b) => b.textContent);
-    expect(fns).toEqual(["sgx_vma_fault() ×3", "sgx_encl_eaug_page() ×2", "access_error()"]);
+    expect(fns).toEqual(["sgx_vma_fault() ×3", "sgx_encl_eaug_page()", "access_error()"]);
     const cpu = within(screen.getByRole("region", { name: "CPU" }))
       .getAllByRole("button")
       .map((b) => b.textContent);
@@ -102,5 +117,21 @@ describe("Narration", () => {
     expect(changes.textContent).toContain("REG RW- PENDING");
     fireEvent.click(within(screen.getByRole("region", { name: "Kernel" })).getAllByRole("button")[0]);
     expect(seek).toHaveBeenCalledWith(12, 2);
+  });
+
+  it("lists the first changes of a large step with their earlier state, and asks the store for more", () => {
+    const long = flowSession("augment-via-eaccept-long");
+    const k = long.info.steps.findIndex((st) => st.repeated !== undefined) + 1;
+    at("augment-via-eaccept-long", k);
+    render(<Narration />);
+    const changes = screen.getByRole("region", { name: "What changed" });
+    expect(within(changes).getAllByRole("listitem")).toHaveLength(CHANGES_SHOWN + 1);
+    expect(changes.textContent).toContain("free");
+    const total = long.changes(k).total;
+    expect(total).toBeGreaterThan(CHANGES_SHOWN + 500);
+    expect(changes.textContent).toContain(`and ${total - CHANGES_SHOWN} more EPC pages`);
+    expect(changes.textContent).not.toContain("not recorded");
+    fireEvent.click(within(changes).getByRole("button", { name: "Show 500 more" }));
+    expect(showMoreChanges).toHaveBeenCalledTimes(1);
   });
 });

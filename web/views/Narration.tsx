@@ -2,48 +2,51 @@
 // got back), what the kernel did (its functions, in order), what the CPU did (leaves, faults and
 // their results), and which EPCM entries changed. Inside a step, the current event is marked and
 // later events are dimmed (they have not happened yet).
-import type { TraceEvent, TraceStep } from "../../engine/index.ts";
+import type { TraceEvent, TraceStep } from "../engine/client.ts";
+import { CHANGES_MORE } from "../store/changes.ts";
 import { useExplorer } from "../store/explorer.ts";
-import {
-  cpuSummary,
-  eventFaultLabel,
-  functionOf,
-  KIND_LABELS,
-  type Lane,
-  laneOf,
-  opFields,
-  opSummary,
-  outcomeParts,
-  pageChanges,
-} from "./summary.ts";
+import { pageChanges } from "./format/changes.ts";
+import { cpuSummary, functionOf, KIND_LABELS, type Lane, laneOf } from "./format/events.ts";
+import { eventFaultLabel } from "./format/faults.ts";
+import { opFields, opSummary, outcomeParts } from "./format/ops.ts";
 import "./time.css";
+import { BasisMark } from "./basis/BasisMark.tsx";
 
 interface Item {
   index: number;
   e: TraceEvent;
 }
 
-/** Consecutive events with the same label, shown as one chip ("sgx_vma_fault() ×3"). */
+/**
+ * Consecutive events of a lane with the same label, shown as one chip ("sgx_vma_fault() ×3").
+ * The count is of calls, not events: two events of one kernel function with only the leaves it
+ * ran (ENCLS) between them are one call, e.g. sgx_encl_eaug_page()'s decision, its EAUG and the
+ * PTE it installs; a fault or an enclave entry between them means the kernel was entered again.
+ */
 interface Chip {
   label: string;
   indices: number[];
+  calls: number;
   fault: boolean;
   texts: string[];
 }
 
-function chips(items: Item[], label: (e: TraceEvent) => string): Chip[] {
+/** `all`: the step's events, for counting a kernel lane's calls; without it every event counts. */
+function chips(items: Item[], label: (e: TraceEvent) => string, all?: TraceEvent[]): Chip[] {
   const out: Chip[] = [];
   for (const { index, e } of items) {
     const l = label(e);
     const last = out[out.length - 1];
     if (last && last.label === l) {
+      const between = all?.slice(last.indices[last.indices.length - 1] + 1, index);
+      if (!between || between.some((b) => b.kind !== "encls")) last.calls++;
       last.indices.push(index);
       last.texts.push(e.text);
     } else {
       // Faults, and leaves that returned an error code, stand out.
       const failed =
         e.kind === "fault" || (e.leaf !== undefined && e.result !== undefined && e.result !== "ok");
-      out.push({ label: l, indices: [index], fault: failed, texts: [e.text] });
+      out.push({ label: l, indices: [index], calls: 1, fault: failed, texts: [e.text] });
     }
   }
   return out;
@@ -67,14 +70,17 @@ function ChipFlow({
   label,
   event,
   empty,
+  calls,
 }: {
   title: string;
   items: Item[];
+  /** The step's events: count calls (see chips) rather than events. */
+  calls?: TraceEvent[];
   label: (e: TraceEvent) => string;
   event: number | null;
   empty: string;
 }) {
-  const list = chips(items, label);
+  const list = chips(items, label, calls);
   return (
     <section className="narration-lane" aria-label={title}>
       <h3>{title}</h3>
@@ -94,7 +100,7 @@ function ChipFlow({
                 onClick={() => seekEvent(c.indices[0])}
               >
                 <code>{c.label}</code>
-                {c.indices.length > 1 && <span className="narration-times"> ×{c.indices.length}</span>}
+                {c.calls > 1 && <span className="narration-times"> ×{c.calls}</span>}
               </button>
             </li>
           ))}
@@ -113,6 +119,14 @@ function Outcome({ step, pending }: { step: TraceStep; pending: boolean }) {
   return (
     <p className={`narration-outcome ${pending ? "is-future" : tone}`}>
       {pending ? "Will get back" : "Got back"}{" "}
+      {/* Words first, then the names: what kind of answer this is. */}
+      {faulted
+        ? "an exception from inside the enclave, as the vDSO reports it: "
+        : failed
+          ? "an error: "
+          : status
+            ? "a status code from the enclave's SGX instruction: "
+            : ""}
       <span className="narration-outcome-text">
         {outcomeParts(step)
           .map((text, i) => ({ text, id: `${i}:${text}`, first: i === 0 }))
@@ -169,11 +183,12 @@ function UserSpace({ step, items, event }: { step: TraceStep; items: Item[]; eve
 }
 
 function Changes({ step, event }: { step: number; event: number | null }) {
-  const view = useExplorer((s) => s.view);
+  const answer = useExplorer((s) => s.changes);
   const info = useExplorer((s) => s.info);
-  if (!view || !info || view.step !== step) return null;
-  const changes = pageChanges(view.changed, view.epc, info.enclaveNames, info.steps, step, event, 12);
-  const more = view.changed.length - changes.length;
+  const showMore = useExplorer((s) => s.showMoreChanges);
+  if (!answer || !info || answer.step !== step || answer.event !== event) return null;
+  const changes = pageChanges(answer, info.enclaveNames);
+  const more = answer.total - changes.length;
   return (
     <section className="narration-lane lane-changes" aria-label="What changed">
       <h3>What changed {event !== null ? "(this event)" : ""}</h3>
@@ -197,7 +212,14 @@ function Changes({ step, event }: { step: number; event: number | null }) {
               </span>
             </li>
           ))}
-          {more > 0 && <li className="time-muted">and {more.toLocaleString("en-US")} more EPC pages</li>}
+          {more > 0 && (
+            <li className="time-muted">
+              and {more.toLocaleString("en-US")} more EPC pages{" "}
+              <button type="button" className="narration-more" onClick={() => void showMore()}>
+                Show {Math.min(more, CHANGES_MORE).toLocaleString("en-US")} more
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </section>
@@ -271,6 +293,7 @@ export function Narration() {
           </span>{" "}
           <span className="kind-badge">{KIND_LABELS[current.kind]}</span>{" "}
           {fault && <code className="is-fault">{fault}</code>} {current.text}
+          <BasisMark basis={current.basis} basisRef={current.basis_ref} />
         </p>
       )}
       <div className="narration-lanes">
@@ -279,6 +302,7 @@ export function Narration() {
           title="Kernel"
           items={items.kernel}
           label={(e) => functionOf(e.source)}
+          calls={st.events}
           event={event}
           empty="The kernel had no part in this step."
         />

@@ -2,7 +2,7 @@
 // the "Add a step" form, import/export, and the user's saved scenarios. The editor's text is this
 // panel's own state; what is loaded and shown lives in the explorer store.
 import { useEffect, useId, useMemo, useRef, useState } from "react";
-import { engine } from "../engine/client.ts";
+import { flowScenario, validateScenario } from "../store/engine-queries.ts";
 import { useExplorer } from "../store/explorer.ts";
 import type { SavedScenario } from "../store/saved.ts";
 import { type AppendResult, AppendStepForm } from "./scenario/AppendStepForm.tsx";
@@ -71,8 +71,7 @@ export function ScenarioPanel() {
       return;
     }
     let cancelled = false;
-    engine()
-      .flowScenario(source.id)
+    flowScenario(source.id)
       .then((scenario) => {
         if (cancelled || !scenario) return;
         const t = pretty(scenario);
@@ -107,7 +106,7 @@ export function ScenarioPanel() {
       setRunErrors(null);
       return void loadFlow(source.id);
     }
-    const errors = await engine().validate(text);
+    const errors = await validateScenario(text);
     if (errors.length > 0) return setRunErrors(errors);
     const scenario: unknown = JSON.parse(text);
     runText(text, scenario, titleOf(scenario, "my scenario"));
@@ -117,7 +116,7 @@ export function ScenarioPanel() {
     const base = text.trim() === "" ? pretty(EMPTY_SCENARIO) : text;
     const r = appendToScenario(base, buildStep(fields));
     if (!r.ok) return { ok: false, messages: [r.message] };
-    const errors = await engine().validate(r.scenario);
+    const errors = await validateScenario(r.scenario);
     const mine = messagesForStep(errors, r.index);
     if (mine.length > 0) return { ok: false, messages: mine };
     edit(pretty(r.scenario));
@@ -125,7 +124,7 @@ export function ScenarioPanel() {
   }
 
   async function loadSaved(entry: SavedScenario): Promise<void> {
-    const errors = await engine().validate(entry.text);
+    const errors = await validateScenario(entry.text);
     if (errors.length > 0) {
       // Into the editor, where its problems show; nothing runs until it is fixed.
       edit(entry.text);

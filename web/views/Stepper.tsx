@@ -2,8 +2,8 @@
 // position ("Step N of M"), and stepping into an op to walk its events one by one.
 import type { ReactNode } from "react";
 import { useExplorer } from "../store/explorer.ts";
+import { opSummary } from "./format/ops.ts";
 import { useLegend } from "./keyboard.ts";
-import { opSummary } from "./summary.ts";
 import "./time.css";
 
 export const SPEEDS = [0.5, 1, 2, 4, 8, 16, 30, 60];
@@ -173,7 +173,7 @@ export function Stepper() {
             <TextButton hint="Finish this op and leave its events" onClick={move(() => actions().stepOut())}>
               Step out
             </TextButton>
-            <span className="stepper-context">
+            <span className="stepper-context" title={current ? opSummary(current.op) : undefined}>
               Inside step {step}: <code>{current ? opSummary(current.op) : ""}</code>
             </span>
           </>
@@ -186,7 +186,7 @@ export function Stepper() {
             >
               Step into
             </TextButton>
-            <span className="stepper-context">
+            <span className="stepper-context" title={next ? opSummary(next.op) : undefined}>
               {next ? (
                 <>
                   Next: <code>{opSummary(next.op)}</code>

@@ -15,6 +15,7 @@ import {
   useState,
 } from "react";
 import { useExplorer } from "../store/explorer.ts";
+import { usePanels } from "../store/panels.ts";
 import {
   binMarkers,
   buildMarkers,
@@ -23,8 +24,8 @@ import {
   type MarkerBin,
   type MarkerKind,
   markerLabel,
-  opSummary,
-} from "./summary.ts";
+} from "./format/markers.ts";
+import { opSummary } from "./format/ops.ts";
 import "./time.css";
 
 const HEIGHT = 88;
@@ -164,7 +165,12 @@ export function Timeline() {
 
   const steps = info?.steps;
   const total = steps?.length ?? 0;
-  const markers = useMemo(() => (steps ? buildMarkers(steps) : []), [steps]);
+  // In Predict mode the marks of the step being predicted and later ones would give the answer
+  // away ("#PF 0x8007" on the very step asked about): only steps already run keep their marks.
+  const predicting = usePanels((s) => s.tab === "predict");
+  const hideFrom = predicting ? step + 1 : Number.POSITIVE_INFINITY;
+  const allMarkers = useMemo(() => (steps ? buildMarkers(steps) : []), [steps]);
+  const markers = useMemo(() => allMarkers.filter((m) => m.step < hideFrom), [allMarkers, hideFrom]);
   const x = useMemo(
     () =>
       scaleLinear()
@@ -184,7 +190,9 @@ export function Timeline() {
       ),
     [markers, x, steps],
   );
-  const kinds = useMemo(() => new Set(markers.map((m) => m.kind)), [markers]);
+  // The legend lists the run's kinds of marks (not which step has them), also while predicting,
+  // so it does not appear or change height as steps run.
+  const kinds = useMemo(() => new Set(allMarkers.map((m) => m.kind)), [allMarkers]);
 
   if (!info || !steps) {
     return (
@@ -237,7 +245,11 @@ export function Timeline() {
               )}
             </>
           ) : (
-            <span className="time-muted">Click a step or a mark to go there</span>
+            <span className="time-muted">
+              {predicting && hideFrom <= total
+                ? `Marks from step ${hideFrom} on are hidden while you predict`
+                : "Click a step or a mark to go there"}
+            </span>
           )}
         </p>
         <div className="timeline-nav">
@@ -268,7 +280,7 @@ export function Timeline() {
           height={HEIGHT}
           viewBox={`0 0 ${width} ${HEIGHT}`}
           role="group"
-          aria-label={`Timeline of ${total.toLocaleString("en-US")} steps, ${major.length} marked`}
+          aria-label={`Timeline of ${total.toLocaleString("en-US")} steps, ${major.length} marked${predicting && hideFrom <= total ? `; marks from step ${hideFrom} on hidden while you predict` : ""}`}
           onPointerMove={(e: PointerEvent<SVGSVGElement>) => setHover(stepAt(e.clientX, e.currentTarget))}
           onPointerLeave={() => setHover(null)}
           onPointerDown={(e: PointerEvent<SVGSVGElement>) => {

@@ -36,7 +36,7 @@ describe("EnclaveGrid", () => {
     expect(canvas.tagName).toBe("CANVAS");
     const summary = document.getElementById(canvas.getAttribute("aria-describedby") ?? "");
     expect(summary?.textContent).toContain(
-      "e0: ELRANGE 0x10000 bytes (16 pages) · 13 in the EPC · 0 evicted",
+      "e0: ELRANGE 0x10000 bytes (16 pages) · 13 of its pages in the EPC · 0 evicted",
     );
     flushDraws();
   });

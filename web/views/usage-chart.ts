@@ -1,7 +1,7 @@
 // What the EPC usage chart and its table show, from the engine's counts: which steps to draw or
 // list when a run has more steps than pixels or rows, and the rows themselves. Nothing here
 // counts EPC pages; the numbers are the engine's (Session.epcUsage).
-import type { EpcUsage } from "../../engine/worker.ts";
+import type { EpcUsage } from "../engine/client.ts";
 
 /** Stacking order, bottom to top (each drawn in its page-type colour, usage.css). */
 export const CHART_KINDS = ["SECS", "TCS", "REG", "VA", "TRIM", "free"] as const;

@@ -1,18 +1,14 @@
-// ECREATE, EADD, EEXTEND, EINIT against the reference (sgx-architecture.md §4.1–§4.4).
+// ECREATE, EADD, EEXTEND, EINIT against the SDM leaf pages (SDM: ECREATE, EADD, EEXTEND, EINIT).
 // ENCLS operands are EPC page indices here; a leaf's #PF on an EPC operand carries that index.
-// Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 (reference §3.4 and §9.7: the model
+// Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 (MODEL.md, Architecture: the model
 // follows KVM's SGX2 fault signature; the other error-code bits are not documented).
 
 import { describe, expect, it } from "vitest";
+import { E_R, E_VALID, E_W, PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA } from "../../vocabulary/epcm.ts";
 import {
   ATTR_DEBUG,
   ATTR_INIT,
   ATTR_MODE64BIT,
-  PT_REG,
-  PT_SECS,
-  PT_TCS,
-  PT_TRIM,
-  PT_VA,
   SGX_INVALID_ATTRIBUTE,
   SGX_INVALID_MEASUREMENT,
   TCS_AEP,
@@ -22,7 +18,7 @@ import {
   TCS_OSSA,
   TCS_STATE,
 } from "../constants.ts";
-import { E_R, E_VALID, E_W, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import {
   childCount,
   ENCLAVE_SIZE,
@@ -48,7 +44,7 @@ import { EPA } from "./paging.ts";
 
 const PF_ENCLS = 0x8003;
 
-describe("ECREATE (§4.1)", () => {
+describe("ECREATE (SDM: ECREATE)", () => {
   it("makes a VALID PT_SECS entry with no address, no permissions and no owner; the enclave is uninitialized", () => {
     const fx = new Fixture();
     const i = fx.alloc();
@@ -69,7 +65,7 @@ describe("ECREATE (§4.1)", () => {
     expect(fx.cpu.epc.secs.get(a.secs)!.eid).not.toBe(fx.cpu.epc.secs.get(b.secs)!.eid);
   });
 
-  it("accepts PENDING/MODIFIED/PR in SECINFO (architecturally not reserved, §1.3)", () => {
+  it("accepts PENDING/MODIFIED/PR in SECINFO (architecturally not reserved, SDM: SECINFO)", () => {
     const fx = new Fixture();
     const i = fx.alloc();
     expect(ECREATE(fx.cpu, i, secsImage(0x40000000), si(PT_SECS, PENDING | MODIFIED | PR))).toBe(0);
@@ -156,7 +152,7 @@ describe("ECREATE (§4.1)", () => {
   });
 });
 
-describe("EADD (§4.2)", () => {
+describe("EADD (SDM: EADD)", () => {
   function uninit() {
     const fx = new Fixture();
     const { secs, base } = fx.create();
@@ -206,7 +202,7 @@ describe("EADD (§4.2)", () => {
     expect(epc.readWord(i, TCS_OSSA)).toBe(0x1000n);
   });
 
-  it("ignores PENDING/MODIFIED/PR in SECINFO: not reserved architecturally, and EADD sets them to 0 (§1.3, §9.12)", () => {
+  it("ignores PENDING/MODIFIED/PR in SECINFO: not reserved architecturally, and EADD sets them to 0 (SDM: SECINFO, MODEL.md, Architecture)", () => {
     const { fx, secs, base } = uninit();
     const i = fx.alloc();
     expect(EADD(fx.cpu, i, base, secs, si(PT_REG, R | W | PENDING | MODIFIED | PR))).toBe(0);
@@ -434,7 +430,7 @@ describe("EADD (§4.2)", () => {
   });
 });
 
-describe("EEXTEND (§4.3)", () => {
+describe("EEXTEND (SDM: EEXTEND)", () => {
   function withPage() {
     const fx = new Fixture();
     const { secs, base } = fx.create();
@@ -516,7 +512,7 @@ describe("EEXTEND (§4.3)", () => {
     expectGp(unchanged(fx.cpu, () => EEXTEND(fx.cpu, other.secs, page, 0)));
   });
 
-  it("#GP after EINIT (measurement final; reference §9.11 model choice)", () => {
+  it("#GP after EINIT (measurement final; MODEL.md, Architecture)", () => {
     const fx = new Fixture();
     const e = fx.enclave();
     expectGp(unchanged(fx.cpu, () => EEXTEND(fx.cpu, e.secs, e.threads[0].ssa[0], 0)));
@@ -539,7 +535,7 @@ describe("EEXTEND (§4.3)", () => {
   });
 });
 
-describe("EINIT (§4.4)", () => {
+describe("EINIT (SDM: EINIT)", () => {
   it("sets ATTRIBUTES.INIT; no EPCM entry changes", () => {
     const fx = new Fixture();
     const e = fx.enclave({ init: false });

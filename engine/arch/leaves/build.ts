@@ -3,21 +3,21 @@
 // ("EPC page in use by another leaf") cannot fail in this single-threaded model and are omitted.
 
 import {
-  ATTR_DEBUG,
-  ATTR_EINITTOKENKEY,
-  ATTR_INIT,
-  ATTR_KSS,
-  ATTR_MODE64BIT,
-  ATTR_PROVISIONKEY,
-  PAGE_SIZE,
+  E_RWX,
   PT_REG,
   PT_SECS,
   PT_TCS,
-  SECINFO_PT_MASK,
   SECINFO_PT_SHIFT,
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
+  secinfoPageType,
+} from "../../vocabulary/epcm.ts";
+import {
+  ATTR_INIT,
+  ATTR_KNOWN,
+  ATTR_MODE64BIT,
+  PAGE_SIZE,
   SGX_INVALID_ATTRIBUTE,
   SGX_INVALID_MEASUREMENT,
   TCS_AEP,
@@ -27,25 +27,20 @@ import {
   TCS_STATE,
 } from "../constants.ts";
 import { type Cpu, gp, isFault, type Outcome, pfEncls } from "../cpu.ts";
-import { E_RWX, NONE } from "../epc.ts";
+import { NONE, type SecsState } from "../epc.ts";
 import { measure } from "../measure.ts";
 import { logLeaf } from "./log.ts";
 
 /** The SECS image given to ECREATE (the fields the model uses). */
-export interface SecsImage {
-  baseaddr: number;
-  size: number;
-  ssaFrameSize: number;
-  attributes: number;
-  xfrm: number;
-  miscselect: number;
-}
+export type SecsImage = Pick<
+  SecsState,
+  "baseaddr" | "size" | "ssaFrameSize" | "attributes" | "xfrm" | "miscselect"
+>;
 
 /** Largest enclave this model's CPU supports (CPUID.(EAX=12H,ECX=0):EDX MaxEnclaveSize_64). */
 export const MAX_ENCLAVE_SIZE_64 = 2 ** 47;
 /** ATTRIBUTES bits the model's CPU supports (others are reserved → #GP in ECREATE). */
-const SUPPORTED_ATTRIBUTES =
-  ATTR_INIT | ATTR_DEBUG | ATTR_MODE64BIT | ATTR_PROVISIONKEY | ATTR_EINITTOKENKEY | ATTR_KSS;
+const SUPPORTED_ATTRIBUTES = ATTR_KNOWN;
 /** MISCSELECT bits supported: EXINFO (bit 0). */
 const SUPPORTED_MISCSELECT = 0x1;
 
@@ -63,7 +58,7 @@ export function ECREATE(
   const { epc } = cpu;
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-    if (secinfo & SECINFO_RESERVED_MASK || (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT !== PT_SECS)
+    if (secinfo & SECINFO_RESERVED_MASK || secinfoPageType(secinfo) !== PT_SECS)
       return gp("SECINFO reserved bits set or PT is not PT_SECS");
     if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
     // SECS content checks, all #GP(0).
@@ -72,7 +67,7 @@ export function ECREATE(
     if (image.ssaFrameSize < 1) return gp("SECS.SSAFRAMESIZE is too small for the XSAVE, GPR and MISC areas");
     if (image.attributes & ATTR_MODE64BIT && image.baseaddr >= 2 ** 47)
       return gp("SECS.BASEADDR is not canonical");
-    // SDM ECREATE (reference §4.1 step 8): a 32-bit enclave's BASEADDR must lie below 4 GiB.
+    // SDM ECREATE (SDM: ECREATE): a 32-bit enclave's BASEADDR must lie below 4 GiB.
     if (!(image.attributes & ATTR_MODE64BIT) && image.baseaddr >= 2 ** 32)
       return gp("SECS.BASEADDR is above 4 GiB in a 32-bit enclave");
     if (image.size >= MAX_ENCLAVE_SIZE_64) return gp("SECS.SIZE is at least 2^MaxEnclaveSize_64");
@@ -129,20 +124,20 @@ export function EADD(
   words: PageWords = [],
 ): Outcome {
   const { epc } = cpu;
-  const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+  const pt = secinfoPageType(secinfo);
   const copied = Array.from(words);
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
     if (linaddr % PAGE_SIZE !== 0) return gp("PAGEINFO.LINADDR is not 4 KiB aligned");
     if (!epc.inEpc(secsEpc)) return pfEncls(secsEpc, "PAGEINFO.SECS is not in the EPC");
-    // Only bits 7:6 and 63:16 are reserved; PENDING/MODIFIED/PR are ignored and set to 0 (reference §1.3, §4.2 step 5).
+    // Only bits 7:6 and 63:16 are reserved; PENDING/MODIFIED/PR are ignored and set to 0 (SDM: SECINFO, EADD).
     if (secinfo & SECINFO_RESERVED_MASK || (pt !== PT_REG && pt !== PT_TCS))
       return gp("SECINFO reserved fields set, or PT is neither PT_REG nor PT_TCS");
     if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
     const secs = cpu.secsOf(secsEpc);
     if (!secs) return pfEncls(secsEpc, "PAGEINFO.SECS is not a valid PT_SECS page");
     if (pt === PT_TCS) {
-      // SDM EADD (reference §4.2 step 11): the copied TCS's reserved area (offset 72 on) must be zero, and a
+      // SDM EADD (SDM: EADD): the copied TCS's reserved area (offset 72 on) must be zero, and a
       // 32-bit enclave's FSLIMIT/GSLIMIT must have their low 12 bits set.
       const image = new Map(copied);
       for (const [off, value] of image)
@@ -228,7 +223,7 @@ export function EINIT(cpu: Cpu, secsEpc: number, sig: Sigstruct): Outcome {
     const secs = cpu.secsOf(secsEpc);
     if (!secs) return pfEncls(secsEpc, "the SECS operand is not a valid PT_SECS page");
     if (secs.initialized) return gp("the enclave is already initialized");
-    // SDM EINIT order (reference §4.4): signature (valid here), then MRENCLAVE, then attributes/XFRM, MISCSELECT.
+    // SDM EINIT order (SDM: EINIT): signature (valid here), then MRENCLAVE, then attributes/XFRM, MISCSELECT.
     if (sig.enclavehash !== "match") return SGX_INVALID_MEASUREMENT;
     if (
       (secs.attributes & sig.attributesMask) !== (sig.attributes & sig.attributesMask) ||

@@ -1,18 +1,28 @@
-// EENTER/ERESUME, EEXIT, AEX, EACCEPT, EACCEPTCOPY, EMODPE against the reference
-// (sgx-architecture.md §3.1, §4.14–§4.18, §7). Operands are linear addresses translated through a
-// test page table. A missing PTE is an ordinary #PF (U, +W for a write: 0x4 / 0x6, as observed in
-// the reference §5.2). An operand's EPCM check failing is a #PF with SGX|U|P (+W when the leaf
+// EENTER/ERESUME, EEXIT, AEX, EACCEPT, EACCEPTCOPY, EMODPE against the SDM leaf pages
+// (SDM: ENCLU, EENTER, EEXIT, EACCEPT, EACCEPTCOPY, EMODPE; the SGX2 flows with EAUG, EMODPR, EMODT). Operands are linear addresses translated through a
+// test page table. A missing PTE is an ordinary #PF (U, +W for a write: 0x4 / 0x6, as the
+// selftests observe). An operand's EPCM check failing is a #PF with SGX|U|P (+W when the leaf
 // writes the operand): 0x8005 / 0x8007. Those SGX-bit error codes for ENCLU operands are derived
-// from the bit definitions, not documented (reference §9.7, §9.10): a model choice.
+// from the bit definitions, not documented (MODEL.md, Architecture): a model choice.
 
 import { describe, expect, it } from "vitest";
 import {
-  ATTR_MODE64BIT,
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_VALID,
+  E_W,
+  E_X,
   PT_REG,
   PT_SECS,
   PT_TCS,
   PT_TRIM,
   PT_VA,
+} from "../../vocabulary/epcm.ts";
+import {
+  ATTR_MODE64BIT,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
   TCS_AEP,
@@ -25,7 +35,7 @@ import {
   VEC_PF,
 } from "../constants.ts";
 import type { Fault } from "../cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_VALID, E_W, E_X, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import {
   childCount,
   type Enclave,
@@ -72,7 +82,7 @@ function enclaveWithTcs(words: Array<[number, bigint]>, opts: { init?: boolean; 
   return { fx, cpu: fx.cpu, secs, base, tcs, ssa };
 }
 
-describe("EENTER / ERESUME (§4.14)", () => {
+describe("EENTER / ERESUME (SDM: EENTER/ERESUME)", () => {
   it("EENTER: the processor enters enclave mode on the TCS; no EPCM entry changes", () => {
     const fx = new Fixture();
     const e = fx.enclave();
@@ -87,7 +97,7 @@ describe("EENTER / ERESUME (§4.14)", () => {
     expect(tcsCssa(fx.cpu, e.threads[0].tcs)).toBe(0);
   });
 
-  it("#GP: EENTER or ERESUME while already in enclave mode (§3.1)", () => {
+  it("#GP: EENTER or ERESUME while already in enclave mode (SDM: ENCLU)", () => {
     const fx = new Fixture();
     const e = fx.enclave({ threads: 2 });
     fx.enter(e);
@@ -337,7 +347,7 @@ describe("EENTER / ERESUME (§4.14)", () => {
     expect(tcsCssa(fx.cpu, t.tcs)).toBe(1);
   });
 
-  it("a TCS made by EMODT can be entered once EACCEPTed (§7.4)", () => {
+  it("a TCS made by EMODT can be entered once EACCEPTed (SDM: EMODT, EACCEPT)", () => {
     const fx = new Fixture();
     const e = fx.enclave({
       pages: [
@@ -367,7 +377,7 @@ describe("EENTER / ERESUME (§4.14)", () => {
   });
 });
 
-describe("EEXIT and AEX (§4.15)", () => {
+describe("EEXIT and AEX (SDM: EEXIT)", () => {
   it("EEXIT leaves enclave mode and frees the TCS; no EPCM change", () => {
     const fx = new Fixture();
     const e = fx.enclave();
@@ -382,7 +392,7 @@ describe("EEXIT and AEX (§4.15)", () => {
     fx.enter(e); // the TCS is free again
   });
 
-  it("#GP: EEXIT outside enclave mode (§3.1)", () => {
+  it("#GP: EEXIT outside enclave mode (SDM: ENCLU)", () => {
     const fx = new Fixture();
     fx.enclave();
     expectGp(unchanged(fx.cpu, () => EEXIT(fx.cpu, fx.lp)));
@@ -434,7 +444,7 @@ function outside(s: ReturnType<typeof inside>, fn: () => void): void {
   s.fx.enter(s.e);
 }
 
-describe("EACCEPT (§4.16)", () => {
+describe("EACCEPT (SDM: EACCEPT)", () => {
   it("accepts an EAUG'd page (R|W|REG|PENDING): PENDING cleared, RW-, no ETRACK needed", () => {
     const s = inside();
     const n = childCount(s.cpu, s.e.secs);
@@ -495,7 +505,7 @@ describe("EACCEPT (§4.16)", () => {
     });
   });
 
-  it("#GP: outside enclave mode (§3.1)", () => {
+  it("#GP: outside enclave mode (SDM: ENCLU)", () => {
     const s = inside();
     EEXIT(s.cpu, s.lp);
     expectGp(
@@ -527,7 +537,7 @@ describe("EACCEPT (§4.16)", () => {
     );
   });
 
-  it("ordinary #PF 0x4 when the target is not mapped (reference §5.2); SGX #PF when it maps outside the EPC", () => {
+  it("ordinary #PF 0x4 when the target is not mapped (as the selftests observe); SGX #PF when it maps outside the EPC", () => {
     const s = inside();
     const out = unchanged(s.cpu, () =>
       EACCEPT(s.cpu, s.lp, si(PT_REG, R | W | PENDING), s.e.base + 0x6000, s.mmu),
@@ -647,7 +657,7 @@ describe("EACCEPT (§4.16)", () => {
     ).toBe(SGX_NOT_TRACKED);
   });
 
-  it("SGX_NOT_TRACKED (11): the accepting thread itself entered before the ETRACK (§6)", () => {
+  it("SGX_NOT_TRACKED (11): the accepting thread itself entered before the ETRACK (SDM: ETRACK)", () => {
     const s = inside();
     must(EMODPR(s.cpu, si(0, R), s.rwx)); // while the thread is inside
     must(ETRACK(s.cpu, s.e.secs));
@@ -753,7 +763,7 @@ describe("EACCEPT (§4.16)", () => {
   });
 });
 
-describe("EACCEPTCOPY (§4.17)", () => {
+describe("EACCEPTCOPY (SDM: EACCEPTCOPY)", () => {
   it("copies the source into the pending page and sets R/W/X from SECINFO (X allowed); PENDING cleared", () => {
     for (const perms of [R | X, R, R | W | X, 0]) {
       const s = inside();
@@ -940,7 +950,7 @@ describe("EACCEPTCOPY (§4.17)", () => {
   });
 });
 
-describe("EMODPE (§4.18)", () => {
+describe("EMODPE (SDM: EMODPE)", () => {
   it("ORs R/W/X into the EPCM; no ETRACK or EACCEPT involved", () => {
     const s = inside();
     const n = childCount(s.cpu, s.e.secs);
@@ -1061,7 +1071,7 @@ describe("EMODPE (§4.18)", () => {
   });
 });
 
-describe("SGX2 flows through the leaves (§7)", () => {
+describe("SGX2 flows through the leaves (SDM: EAUG, EMODPR, EMODT, EACCEPT)", () => {
   it("dynamic add then extend: EAUG → EACCEPT → EMODPE(X)", () => {
     const s = inside();
     must(EACCEPT(s.cpu, s.lp, si(PT_REG, R | W | PENDING), s.e.base + 0x5000, s.mmu));

@@ -2,21 +2,31 @@
 // Operand addresses are linear; the processor translates them through the page tables (Mmu)
 // before the EPCM checks, so a missing PTE is an ordinary #PF the kernel can fix.
 
+import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_RWX,
+  E_W,
+  PT_REG,
+  PT_TCS,
+  PT_TRIM,
+  permsText,
+  SECINFO_MODIFIED,
+  SECINFO_PENDING,
+  SECINFO_PR,
+  SECINFO_R,
+  SECINFO_RESERVED_MASK,
+  SECINFO_W,
+  secinfoPageType,
+} from "../../vocabulary/epcm.ts";
+import { hex } from "../../vocabulary/hex.ts";
 import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "../access.ts";
 import {
   ATTR_MODE64BIT,
   PAGE_SIZE,
-  PT_REG,
-  PT_TCS,
-  PT_TRIM,
-  SECINFO_MODIFIED,
-  SECINFO_PENDING,
-  SECINFO_PR,
-  SECINFO_PT_MASK,
-  SECINFO_PT_SHIFT,
-  SECINFO_R,
-  SECINFO_RESERVED_MASK,
-  SECINFO_W,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
   TCS_AEP,
@@ -38,9 +48,9 @@ import {
   pfEnclu,
   tlbFlush,
 } from "../cpu.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_RWX, E_W, E_X, NONE } from "../epc.ts";
+import { NONE } from "../epc.ts";
 import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
-import { hex, logLeaf } from "./log.ts";
+import { logLeaf } from "./log.ts";
 
 /** CSSA and NSSA share the TCS word at offset 24. */
 export function tcsCssa(cpu: Cpu, tcs: number): number {
@@ -113,7 +123,7 @@ export function enterEnclave(
       Number(epc.readWord(t, TCS_OGSBASE)) % PAGE_SIZE !== 0
     )
       return gp("TCS.OSSA, OFSBASE or OGSBASE is not page aligned");
-    // SDM EENTER/ERESUME (reference §4.14 step 4): TCS.FLAGS bits 63:1 are reserved (bit 0 is DBGOPTIN).
+    // SDM EENTER/ERESUME (SDM: EENTER/ERESUME): TCS.FLAGS bits 63:1 are reserved (bit 0 is DBGOPTIN).
     if (epc.readWord(t, TCS_FLAGS) & ~1n) return gp("TCS.FLAGS has reserved bits set");
     if (!secs?.initialized) return gp("the enclave is not initialized");
     const cssa = tcsCssa(cpu, t);
@@ -166,7 +176,7 @@ export function enterEnclave(
 /** ENCLU[EEXIT]: leave the enclave; the TCS becomes inactive and the TLB is flushed. */
 export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
   const tcs = lp.tcs;
-  // SDM ENCLU (reference §3.1): EEXIT outside enclave mode is #GP(0).
+  // SDM ENCLU (SDM: ENCLU): EEXIT outside enclave mode is #GP(0).
   const out: Outcome = lp.secs === NONE ? gp("EEXIT outside enclave mode") : 0;
   if (out === 0) {
     cpu.epc.writeWord(tcs, TCS_STATE, 0n);
@@ -197,9 +207,9 @@ export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault | null): void {
     cpu.log.push({
       kind: "aex",
       cause: fault ? "exception" : "interrupt",
-      basis: "sdm",
       cpu: lp.id,
       source: "SDM: Asynchronous Enclave Exit",
+      basis: "sdm",
       epc: tcs,
       text: fault
         ? `AEX: the ${fault.vector === 14 ? "#PF" : "#GP"} makes the thread leave the enclave; its state goes to SSA frame ${cssa} (CSSA ${cssa} → ${cssa + 1}) and RIP becomes the AEP.`
@@ -238,7 +248,7 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
     const r = operand(cpu, target, "read", mmu, "the target page");
     if (isFault(r)) return r;
     t = r;
-    const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+    const pt = secinfoPageType(secinfo);
     const p = secinfo & SECINFO_PENDING;
     const m = secinfo & SECINFO_MODIFIED;
     const pr = secinfo & SECINFO_PR;
@@ -269,7 +279,7 @@ export function EACCEPT(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target:
         return gp("the new TCS has AEP or STATE set");
       for (const [off, w] of epc.words.get(t) ?? [])
         if (off >= TCS_RESERVED && w !== 0n) return gp("the new TCS's reserved area is not zero");
-      // SDM EACCEPT (reference §4.16 step 13): a 32-bit enclave's FS/GS limits must end in 0xFFF.
+      // SDM EACCEPT (SDM: EACCEPT): a 32-bit enclave's FS/GS limits must end in 0xFFF.
       const secs = epc.secs.get(lp.secs);
       if (secs && !(secs.attributes & ATTR_MODE64BIT) && !fsGsLimitsOk(epc.readWord(t, TCS_FSGSLIMIT)))
         return gp("the new TCS's FSLIMIT/GSLIMIT low 12 bits are not all ones (32-bit enclave)");
@@ -314,7 +324,7 @@ export function EACCEPTCOPY(
     d = dd;
     const s = operand(cpu, src, "read", mmu, "the source page");
     if (isFault(s)) return s;
-    const pt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+    const pt = secinfoPageType(secinfo);
     if (secinfo & SECINFO_RESERVED_MASK || (!(secinfo & SECINFO_R) && secinfo & SECINFO_W) || pt !== PT_REG)
       return gp("SECINFO reserved bits set, W without R, or PT is not PT_REG");
     const sf = epc.flags[s];
@@ -349,7 +359,7 @@ export function EACCEPTCOPY(
     "EACCEPTCOPY",
     d,
     out,
-    `copies ${cpu.label(src)} into the pending page ${cpu.label(dst)} and accepts it with permissions ${permLetters(secinfo)}`,
+    `copies ${cpu.label(src)} into the pending page ${cpu.label(dst)} and accepts it with permissions ${permsText(secinfo)}`,
     dst,
   );
   return out;
@@ -384,12 +394,8 @@ export function EMODPE(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target: 
     "EMODPE",
     t,
     out,
-    `extends the EPCM permissions of ${cpu.label(target)} to ${t >= 0 && epc.isValid(t) ? epc.permString(t) : "?"} (OR with ${permLetters(secinfo)}); PR is untouched`,
+    `extends the EPCM permissions of ${cpu.label(target)} to ${t >= 0 && epc.isValid(t) ? epc.permString(t) : "?"} (OR with ${permsText(secinfo)}); PR is untouched`,
     target,
   );
   return out;
-}
-
-function permLetters(secinfo: number): string {
-  return (secinfo & E_R ? "R" : "-") + (secinfo & E_W ? "W" : "-") + (secinfo & E_X ? "X" : "-");
 }

@@ -1,7 +1,7 @@
 // The trace events the leaves write (one per leaf execution): outcome, vector and error code.
 
 import { describe, expect, it } from "vitest";
-import { PT_REG, PT_TRIM } from "../constants.ts";
+import { PT_REG, PT_TRIM } from "../../vocabulary/epcm.ts";
 import { Fixture, must, R, si, W } from "../test-helpers.ts";
 import { EACCEPT } from "./enclu.ts";
 import { EPA } from "./paging.ts";

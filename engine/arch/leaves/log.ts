@@ -1,5 +1,7 @@
 // One trace event per leaf execution: the leaf, its EPC operand and its outcome.
 
+import { hex } from "../../vocabulary/hex.ts";
+import { leafFaultBasis } from "../basis.ts";
 import { sgxCodeName } from "../constants.ts";
 import { type Cpu, isFault, type Outcome } from "../cpu.ts";
 
@@ -12,7 +14,7 @@ const WHY: Record<number, string> = {
   6: "the EPCM entry is not VALID",
   9: "the page's MAC or version does not verify",
   10: "the page is not BLOCKED",
-  11: "the change is not tracked yet: a processor that may cache the old translation has not left the enclave since ETRACK",
+  11: "the change is not tracked yet: no ETRACK cycle has completed since it (an ETRACK after the change, then every thread that was inside has left)",
   12: "the VA slot was occupied; it is overwritten and the eviction completes (CF=1)",
   13: "the SECS still has child pages in the EPC",
   14: "a logical processor is executing inside the enclave",
@@ -23,10 +25,6 @@ const WHY: Record<number, string> = {
 };
 
 const ENCLU = new Set(["EENTER", "ERESUME", "EEXIT", "EACCEPT", "EACCEPTCOPY", "EMODPE"]);
-
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
 
 /** Describe an outcome in a learner's words and record it. */
 export function logLeaf(
@@ -52,6 +50,7 @@ export function logLeaf(
       ...(out.vector === 14 && kind === "enclu" ? { addr: hex(out.addr) } : {}),
       ...(epc >= 0 && cpu.epc.inEpc(epc) ? { epc } : {}),
       raised_by: out.raisedBy,
+      ...leafFaultBasis(kind === "encls", out.vector, out.code),
       text: `${leaf} raises ${name}${out.vector === 14 ? ` (error code ${hex(out.code)})` : "(0)"}: ${out.why}.`,
     });
     return;
@@ -61,6 +60,7 @@ export function logLeaf(
     kind,
     leaf,
     source,
+    basis: "sdm", // SDM: the leaf page states the outcome and its status code
     result: ok ? "ok" : sgxCodeName(out),
     ...(epc >= 0 && cpu.epc.inEpc(epc) ? { epc } : {}),
     ...(addr !== undefined ? { addr: hex(addr) } : {}),

@@ -1,14 +1,24 @@
-// EPA, EBLOCK, ETRACK, EWB, ELDU/ELDB, EREMOVE against the reference (sgx-architecture.md
-// §4.8–§4.13, §7.6). Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index
-// (model choice, §3.4/§9.7). Multi-processor tracking cases are in ../tracking.test.ts.
+// EPA, EBLOCK, ETRACK, EWB, ELDU/ELDB, EREMOVE against the SDM leaf pages
+// (SDM: EPA, EBLOCK, ETRACK, EWB, ELDU, EREMOVE). Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index
+// (a model choice: MODEL.md, Architecture). Multi-processor tracking cases are in ../tracking.test.ts.
 
 import { describe, expect, it } from "vitest";
 import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_VALID,
+  E_W,
+  E_X,
   PT_REG,
   PT_SECS,
   PT_TCS,
   PT_TRIM,
   PT_VA,
+} from "../../vocabulary/epcm.ts";
+import {
   SGX_BLKSTATE,
   SGX_CHILD_PRESENT,
   SGX_ENCLAVE_ACT,
@@ -21,18 +31,7 @@ import {
   SGX_VA_SLOT_OCCUPIED,
   VA_SLOT_COUNT,
 } from "../constants.ts";
-import {
-  E_BLOCKED,
-  E_MODIFIED,
-  E_PENDING,
-  E_PR,
-  E_R,
-  E_VALID,
-  E_W,
-  E_X,
-  NONE,
-  type SealedPage,
-} from "../epc.ts";
+import { NONE, type SealedPage } from "../epc.ts";
 import {
   childCount,
   entry,
@@ -91,7 +90,7 @@ function evict(fx: Fixture, secs: number, page: number, va: number, slot: number
   return r.sealed!;
 }
 
-describe("EPA (§4.13)", () => {
+describe("EPA (SDM: EPA)", () => {
   it("makes a VA page: PT_VA, no address, no owner, no permissions, 512 empty slots", () => {
     const fx = new Fixture();
     const i = fx.alloc();
@@ -118,7 +117,7 @@ describe("EPA (§4.13)", () => {
   });
 });
 
-describe("EBLOCK (§4.9)", () => {
+describe("EBLOCK (SDM: EBLOCK)", () => {
   it("sets BLOCKED on REG, TCS and TRIM pages and nothing else; PENDING/PR pages too", () => {
     const { fx, cpu, e, rwx, r, tcs } = setup();
     must(EMODT(cpu, si(PT_TRIM), r));
@@ -180,7 +179,7 @@ describe("EBLOCK (§4.9)", () => {
   });
 });
 
-describe("ETRACK (§4.10) — single processor", () => {
+describe("ETRACK (SDM: ETRACK) — single processor", () => {
   it("succeeds at once when nobody is inside, and can be repeated", () => {
     const { cpu, e } = setup();
     const epoch = cpu.epc.secs.get(e.secs)!.epoch;
@@ -209,7 +208,7 @@ describe("ETRACK (§4.10) — single processor", () => {
   });
 });
 
-describe("EWB (§4.11)", () => {
+describe("EWB (SDM: EWB)", () => {
   it("evicts a blocked, tracked REG page: VALID=0, child count −1, version in the VA slot, PCMD keeps PT/RWX/linaddr/EID", () => {
     const { fx, cpu, e, rwx, va } = setup();
     blockAndTrack(fx, e.secs, rwx);
@@ -388,7 +387,7 @@ describe("EWB (§4.11)", () => {
   });
 });
 
-describe("ELDU / ELDB (§4.12)", () => {
+describe("ELDU / ELDB (SDM: ELDU)", () => {
   it("ELDU restores PT, RWX, ENCLAVEADDRESS, owner and contents; BLOCKED=0; child count +1; the VA slot is cleared", () => {
     const { fx, cpu, e, rwx, va } = setup();
     const sealed = evict(fx, e.secs, rwx, va, 9);
@@ -403,7 +402,7 @@ describe("ELDU / ELDB (§4.12)", () => {
     });
     expect(cpu.epc.readWord(to, 0x18)).toBe(0xabcn);
     expect(childCount(cpu, e.secs)).toBe(n + 1);
-    // Reference §9.3 model choice: a successful load frees the slot.
+    // MODEL.md, Architecture: a successful load frees the slot.
     expect(cpu.epc.vaSlots.get(va)![9]).toBe(0);
   });
 
@@ -552,7 +551,7 @@ describe("ELDU / ELDB (§4.12)", () => {
     );
   });
 
-  it("#PF(SECS): PAGEINFO.SECS not in the EPC, or not a valid PT_SECS page (reference §9.4 assumption)", () => {
+  it("#PF(SECS): PAGEINFO.SECS not in the EPC, or not a valid PT_SECS page (MODEL.md, Architecture)", () => {
     const { fx, cpu, e, rwx, r, va } = setup();
     const sealed = evict(fx, e.secs, rwx, va, 0);
     const to = fx.alloc();
@@ -628,7 +627,7 @@ describe("ELDU / ELDB (§4.12)", () => {
   });
 });
 
-describe("EREMOVE (§4.8)", () => {
+describe("EREMOVE (SDM: EREMOVE)", () => {
   it("a free page: success, nothing changes", () => {
     const { fx, cpu } = setup();
     const free = fx.alloc();

@@ -1,11 +1,18 @@
 // EPC paging and page freeing: EPA, EBLOCK, ETRACK, EWB, ELDU/ELDB, EREMOVE (SDM Vol. 3D).
 
 import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_RWX,
   PT_REG,
   PT_SECS,
   PT_TCS,
   PT_TRIM,
   PT_VA,
+} from "../../vocabulary/epcm.ts";
+import {
   SGX_BLKSTATE,
   SGX_CHILD_PRESENT,
   SGX_ENCLAVE_ACT,
@@ -20,13 +27,13 @@ import {
   VA_SLOT_COUNT,
 } from "../constants.ts";
 import { type Cpu, gp, type Outcome, pfEncls } from "../cpu.ts";
-import { cloneSecs, E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_RWX, NONE, type SealedPage } from "../epc.ts";
+import { cloneSecs, NONE, type SealedPage } from "../epc.ts";
 import { measure } from "../measure.ts";
 import { logLeaf } from "./log.ts";
 
 /**
  * The eviction MAC (a digest, not a real cipher MAC): it covers the contents, PCMD.SECINFO, LINADDR,
- * the enclave's EID and the version kept in the VA slot (SDM EWB/ELDU; reference §4.12 step 7).
+ * the enclave's EID and the version kept in the VA slot (SDM EWB/ELDU; SDM: ELDU).
  */
 function sealMac(
   secinfo: number,
@@ -152,7 +159,7 @@ export function EWB(cpu: Cpu, target: number, vaEpc: number, slot: number): EwbR
     // PCMD.SECINFO: PT, RWX, PENDING, MODIFIED, PR survive eviction.
     const secinfo = (pt << 8) | (flags & (E_RWX | E_PENDING | E_MODIFIED | E_PR));
     const words = epc.words.get(target);
-    // A VA page's contents are its slots: they leave with it (reference §4.11 step 10).
+    // A VA page's contents are its slots: they leave with it (SDM: EWB).
     const vaSlots = pt === PT_VA ? epc.vaSlots.get(target) : undefined;
     sealed = {
       secinfo,
@@ -187,7 +194,7 @@ export function EWB(cpu: Cpu, target: number, vaEpc: number, slot: number): EwbR
 /**
  * ENCLS[ELDU] / ENCLS[ELDB]: decrypt an evicted page back into a free EPC page, verifying its
  * MAC against the version in the VA slot. `secsEpc` is NONE when loading a SECS (Linux passes
- * PAGEINFO.SECS = 0 for it). A successful load clears the VA slot (see the reference's §9 note
+ * PAGEINFO.SECS = 0 for it). A successful load clears the VA slot (see MODEL.md, Architecture
  * on the SDM text; Linux reuses the slot afterwards).
  */
 export function ELDU(
@@ -255,7 +262,7 @@ export function ELDU(
   return out;
 }
 
-/** ENCLS[EREMOVE]: free an EPC page (the reference's §4.8 reading: step 3 is "VALID = 0" only). */
+/** ENCLS[EREMOVE]: free an EPC page (SDM: EREMOVE: step 3 is "VALID = 0" only). */
 export function EREMOVE(cpu: Cpu, target: number): Outcome {
   const { epc } = cpu;
   const out = ((): Outcome => {

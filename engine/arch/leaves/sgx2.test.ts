@@ -1,9 +1,24 @@
-// EAUG, EMODPR, EMODT against the reference (sgx-architecture.md §4.5–§4.7, §7.7).
-// Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index (model choice, §3.4/§9.7).
+// EAUG, EMODPR, EMODT against the SDM leaf pages (SDM: EAUG, EMODPR, EMODT, EPCM).
+// Leaf-detected EPCM faults are #PF with P|W|SGX = 0x8003 at the EPC index (model choice, MODEL.md, Architecture).
 
 import { describe, expect, it } from "vitest";
-import { PT_REG, PT_SECS, PT_TCS, PT_TRIM, PT_VA, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
-import { E_BLOCKED, E_MODIFIED, E_PENDING, E_PR, E_R, E_VALID, E_W, E_X, NONE } from "../epc.ts";
+import {
+  E_BLOCKED,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_VALID,
+  E_W,
+  E_X,
+  PT_REG,
+  PT_SECS,
+  PT_TCS,
+  PT_TRIM,
+  PT_VA,
+} from "../../vocabulary/epcm.ts";
+import { SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
+import { NONE } from "../epc.ts";
 import {
   childCount,
   ENCLAVE_SIZE,
@@ -43,7 +58,7 @@ function setup() {
   return { fx, e, rwx, r, rw, tcs: e.threads[0].tcs, cpu: fx.cpu };
 }
 
-describe("EAUG (§4.5)", () => {
+describe("EAUG (SDM: EAUG)", () => {
   it("adds a zeroed REG page, RW-, PENDING, at LINADDR, owned by the SECS", () => {
     const { fx, e, cpu } = setup();
     const i = fx.alloc();
@@ -169,7 +184,7 @@ describe("EAUG (§4.5)", () => {
   });
 });
 
-describe("EMODPR (§4.6)", () => {
+describe("EMODPR (SDM: EMODPR)", () => {
   it("ANDs R/W/X with the SECINFO mask and sets PR", () => {
     for (const [mask, expected] of [
       [R, E_R],
@@ -211,7 +226,7 @@ describe("EMODPR (§4.6)", () => {
     expect(entry(cpu, rwx).flags).toBe(E_VALID | E_PR | E_BLOCKED);
   });
 
-  it("ignores the SECINFO page type and status bits (reference §9.13 model choice)", () => {
+  it("ignores the SECINFO page type and status bits (MODEL.md, Architecture)", () => {
     const { cpu, rwx } = setup();
     expect(EMODPR(cpu, si(PT_TCS, R | PENDING | MODIFIED | PR), rwx)).toBe(0);
     expect(entry(cpu, rwx).flags).toBe(E_VALID | E_PR | E_R);
@@ -304,7 +319,7 @@ describe("EMODPR (§4.6)", () => {
   });
 });
 
-describe("EMODT (§4.7)", () => {
+describe("EMODT (SDM: EMODT)", () => {
   it("REG → TCS: PT=TCS, RWX=0, MODIFIED=1, PR=0", () => {
     const { cpu, rwx, e } = setup();
     expect(EMODT(cpu, si(PT_TCS), rwx)).toBe(0);
@@ -340,7 +355,7 @@ describe("EMODT (§4.7)", () => {
     });
   });
 
-  it("ignores SECINFO R/W/X and status bits (reference §9.13 model choice); BLOCKED is not checked", () => {
+  it("ignores SECINFO R/W/X and status bits (MODEL.md, Architecture); BLOCKED is not checked", () => {
     const { cpu, rwx, rw } = setup();
     expect(EMODT(cpu, si(PT_TRIM, R | W | X | PR), rwx)).toBe(0);
     expect(entry(cpu, rwx).flags).toBe(E_VALID | E_MODIFIED);
@@ -454,7 +469,7 @@ describe("EMODT (§4.7)", () => {
     expectGp(unchanged(cpu, () => EMODT(cpu, si(PT_REG), free)));
   });
 
-  it("a removed page's EPC slot can be re-added with EAUG at the same address (§7.5)", () => {
+  it("a removed page's EPC slot can be re-added with EAUG at the same address (SDM: EMODT, EACCEPT, EREMOVE)", () => {
     const { fx, cpu, rwx, e } = setup();
     must(EMODT(cpu, si(PT_TRIM), rwx));
     must(fx.accept(e, si(PT_TRIM, MODIFIED), e.base + 0x2000));

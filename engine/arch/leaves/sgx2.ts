@@ -1,21 +1,26 @@
 // SGX2 ENCLS leaves the kernel uses for dynamic memory management: EAUG, EMODPR, EMODT
-// (SDM Vol. 3D leaf pages; check order as in the reference's §4.5–4.7).
+// (SDM Vol. 3D leaf pages; check order as in SDM: EAUG, EMODPR, EMODT).
 
 import {
-  PAGE_SIZE,
+  E_MODIFIED,
+  E_PENDING,
+  E_PR,
+  E_R,
+  E_RWX,
+  E_W,
   PT_REG,
   PT_TCS,
   PT_TRIM,
-  SECINFO_PT_MASK,
-  SECINFO_PT_SHIFT,
+  pageTypeLabel,
   SECINFO_R,
   SECINFO_RESERVED_MASK,
   SECINFO_W,
-  SGX_PAGE_NOT_MODIFIABLE,
-} from "../constants.ts";
+  secinfoPageType,
+} from "../../vocabulary/epcm.ts";
+import { hex } from "../../vocabulary/hex.ts";
+import { PAGE_SIZE, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
 import { type Cpu, gp, type Outcome, pfEncls } from "../cpu.ts";
-import { E_MODIFIED, E_PENDING, E_PR, E_R, E_RWX, E_W } from "../epc.ts";
-import { hex, logLeaf } from "./log.ts";
+import { logLeaf } from "./log.ts";
 
 /** ENCLS[EAUG]: add a zeroed, PENDING page (REG, RW-) to an initialized enclave. */
 export function EAUG(cpu: Cpu, target: number, linaddr: number, secsEpc: number): Outcome {
@@ -50,7 +55,7 @@ export function EMODPR(cpu: Cpu, secinfo: number, target: number): Outcome {
   const { epc } = cpu;
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-    // Only the architecturally reserved bits are checked; PT and status bits are ignored (reference §9.13).
+    // Only the architecturally reserved bits are checked; PT and status bits are ignored (MODEL.md, Architecture).
     if (secinfo & SECINFO_RESERVED_MASK || (!(secinfo & SECINFO_R) && secinfo & SECINFO_W))
       return gp("SECINFO reserved bits set, or W=1 with R=0");
     if (!epc.isValid(target)) return pfEncls(target, "target EPCM entry is not VALID");
@@ -70,7 +75,8 @@ export function EMODPR(cpu: Cpu, secinfo: number, target: number): Outcome {
     "EMODPR",
     target,
     out,
-    `restricts the EPCM permissions to ${epc.isValid(target) ? epc.permString(target) : "?"} (AND with ${hex(secinfo & 7)}) and sets PR`,
+    () =>
+      `restricts the EPCM permissions to ${epc.isValid(target) ? epc.permString(target) : "?"} (AND with ${hex(secinfo & E_RWX)}) and sets PR`,
   );
   return out;
 }
@@ -78,7 +84,7 @@ export function EMODPR(cpu: Cpu, secinfo: number, target: number): Outcome {
 /** ENCLS[EMODT]: change a page's type to TCS or TRIM; RWX become 0 and MODIFIED is set. */
 export function EMODT(cpu: Cpu, secinfo: number, target: number): Outcome {
   const { epc } = cpu;
-  const newPt = (secinfo & SECINFO_PT_MASK) >> SECINFO_PT_SHIFT;
+  const newPt = secinfoPageType(secinfo);
   const out = ((): Outcome => {
     if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
     if (secinfo & SECINFO_RESERVED_MASK || (newPt !== PT_TCS && newPt !== PT_TRIM))
@@ -87,10 +93,7 @@ export function EMODT(cpu: Cpu, secinfo: number, target: number): Outcome {
     const pt = epc.pt[target];
     // Allowed: REG→TCS, REG→TRIM, TCS→TRIM. The type is checked before PENDING/MODIFIED here (unlike EMODPR).
     if (!(pt === PT_REG || (pt === PT_TCS && newPt === PT_TRIM)))
-      return pfEncls(
-        target,
-        `PT_${epc.typeName(target)} cannot become PT_${newPt === PT_TCS ? "TCS" : "TRIM"}`,
-      );
+      return pfEncls(target, `PT_${epc.typeName(target)} cannot become PT_${pageTypeLabel(newPt)}`);
     const f = epc.flags[target];
     if (f & (E_PENDING | E_MODIFIED)) return SGX_PAGE_NOT_MODIFIABLE;
     const secs = epc.secs.get(epc.owner[target]);
@@ -105,7 +108,8 @@ export function EMODT(cpu: Cpu, secinfo: number, target: number): Outcome {
     "EMODT",
     target,
     out,
-    `changes the page type to ${newPt === PT_TCS ? "TCS" : "TRIM"}, clears R/W/X and sets MODIFIED until the enclave accepts`,
+    () =>
+      `changes the page type to ${pageTypeLabel(newPt)}, clears R/W/X and sets MODIFIED until the enclave accepts`,
   );
   return out;
 }

@@ -42,4 +42,24 @@ describe("ApiHistory", () => {
     expect(within(marked[0] as HTMLElement).getByText(/SGX_IOC_PAGE_MODT/)).toBeTruthy();
     expect(screen.getByText(/this step/).textContent).toContain("SGX_IOC_ENCLAVE_MODIFY_TYPES");
   });
+
+  it("says secinfo leaves only the SGX2 structs: ADD_PAGES keeps it", () => {
+    const v4 = API_HISTORY.find((v) => v.version === "V4");
+    expect(v4?.summary).toMatch(/leaves the SGX2 structs/);
+    expect(v4?.summary).toMatch(/struct sgx_enclave_add_pages keeps its secinfo/);
+    expect(v4?.summary).not.toMatch(/leaves the uapi/);
+  });
+
+  it("says where the V5 'W requires R' item comes from, and shows it", () => {
+    const v5 = API_HISTORY.find((v) => v.version === "V5");
+    const item = v5?.changes.find((c) => c.what.startsWith("Permission check: W requires R"));
+    expect(item?.section).toMatch(/do not directly impact user space/);
+    // Every other item is from a "directly impact user space" list and needs no note.
+    const noted = API_HISTORY.flatMap((v) => v.changes).filter((c) => c.section);
+    expect(noted).toEqual([item]);
+    render(<ApiHistory />);
+    expect(
+      screen.getByText(/lists this under the changes that do not directly impact user space/),
+    ).toBeTruthy();
+  });
 });

@@ -55,6 +55,7 @@ export function ApiHistory() {
                       </div>
                     )}
                     {c.reading && <p className="history-reading">{c.reading}</p>}
+                    {c.section && <p className="history-section">{c.section}</p>}
                   </li>
                 );
               })}

@@ -1,6 +1,7 @@
 // How the user-space API of the SGX2 series ("x86/sgx and selftests/sgx: Support SGX2", Reinette
 // Chatre) changed from V1 to mainline, from the cover letters' "Changes since Vn that directly
-// impact user space" sections. The explorer models mainline (v6.0).
+// impact user space" sections; an item taken from another section of a cover letter names it
+// (`section`). The explorer models mainline (v6.0).
 
 export interface ApiChange {
   /** What changed, in one line. */
@@ -11,6 +12,8 @@ export interface ApiChange {
   reading?: string;
   /** The ioctls the change is about (for highlighting on an ioctl step). */
   ioctls: string[];
+  /** Where the item comes from when it is not the cover letter's "directly impact user space" list. */
+  section?: string;
 }
 
 export interface ApiVersion {
@@ -136,7 +139,7 @@ export const API_HISTORY: ApiVersion[] = [
     date: "2022-04-13",
     patches: 31,
     summary:
-      "secinfo leaves the uapi: the structs carry just the new permissions or page type; MODIFY_TYPE becomes MODIFY_TYPES.",
+      "secinfo leaves the SGX2 structs: they carry just the new permissions or page type (struct sgx_enclave_add_pages keeps its secinfo); MODIFY_TYPE becomes MODIFY_TYPES.",
     changes: [
       {
         what: "RESTRICT_PERMISSIONS takes the permissions directly",
@@ -174,6 +177,8 @@ export const API_HISTORY: ApiVersion[] = [
         before: "V4 refused any permissions without R",
         after: "permissions may be 0; only W without R is refused early (EMODPR would #GP)",
         ioctls: [RESTRICT],
+        section:
+          "The V5 cover letter lists this under the changes that do not directly impact user space; it is here because it changes which permissions the ioctl accepts.",
       },
     ],
     source: {

@@ -43,7 +43,7 @@ describe("PredictPanel", () => {
     const wrong = within(feedback)
       .getAllByRole("listitem")
       .filter((li) => li.className === "is-wrong");
-    expect(wrong[0].textContent).toContain("you said success; the engine: exception #PF 0x8007");
+    expect(wrong[0].textContent).toContain("you said success; the right answer is exception #PF 0x8007");
     expect(feedback.textContent).toMatch(/PENDING/);
     // The next question is about step 13, starting from the page as step 12 left it.
     await waitFor(() => expect(screen.getByText(/Step 13 of 16/)).toBeTruthy());

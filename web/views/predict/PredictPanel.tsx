@@ -2,10 +2,13 @@
 // errno, an exception with its error code, an SGX code) and the EPCM entry of the page the step
 // names; "Check" runs the step and marks each guess against what the engine reports, with the
 // engine's reason. The form starts from the page as it is now, so only the changes need setting.
+
 import { type FormEvent, useEffect, useId, useState } from "react";
-import { engine, type StepOutcome, type StepQuestion } from "../../engine/client.ts";
+import { E_R, E_W, E_X, hex, parsePerms } from "../../../engine/vocabulary/index.ts";
+import type { StepOutcome, StepQuestion } from "../../engine/client.ts";
+import { stepOutcome, stepQuestion } from "../../store/engine-queries.ts";
 import { useExplorer } from "../../store/explorer.ts";
-import { opSummary } from "../summary.ts";
+import { opSummary } from "../format/ops.ts";
 import {
   ERRNOS,
   FAULTS,
@@ -31,6 +34,7 @@ const DETAIL: Partial<
 
 function startingGuess(q: StepQuestion): Guess {
   const b = q.page?.before;
+  const perms = b?.valid ? Math.max(0, parsePerms(b.perms)) : 0;
   return {
     result: "ok",
     errno: "EINVAL",
@@ -39,9 +43,9 @@ function startingGuess(q: StepQuestion): Guess {
     page: q.page
       ? {
           type: b?.valid ? (b.type ?? "none") : "none",
-          r: b?.perms[0] === "R",
-          w: b?.perms[1] === "W",
-          x: b?.perms[2] === "X",
+          r: (perms & E_R) !== 0,
+          w: (perms & E_W) !== 0,
+          x: (perms & E_X) !== 0,
           pending: b?.pending ?? false,
           modified: b?.modified ?? false,
           pr: b?.pr ?? false,
@@ -75,8 +79,7 @@ export function PredictPanel() {
     setGuess(null);
     if (!info || next > total) return;
     let live = true;
-    engine()
-      .question(next)
+    stepQuestion(next)
       .then((q) => {
         if (!live) return;
         setQuestion(q);
@@ -95,7 +98,7 @@ export function PredictPanel() {
     if (!guess || !question) return;
     let outcome: StepOutcome;
     try {
-      outcome = await engine().outcome(question.step);
+      outcome = await stepOutcome(question.step);
     } catch (err) {
       setProblem(`The engine could not run the step: ${(err as Error).message}`);
       return;
@@ -112,7 +115,7 @@ export function PredictPanel() {
     guess?.page && setGuess({ ...guess, page: { ...guess.page, ...patch } });
   const showAnswer = answered !== null && answered.step === step;
   const upcoming = next <= total ? info.steps[next - 1] : undefined;
-  const where = question?.page ? `${question.page.enclave}+0x${question.page.offset.toString(16)}` : "";
+  const where = question?.page ? `${question.page.enclave}+${hex(question.page.offset)}` : "";
 
   return (
     <section className="predict" aria-labelledby={`${id}-h`}>
@@ -141,7 +144,7 @@ export function PredictPanel() {
                   m.actual
                 ) : (
                   <>
-                    you said {m.guessed}; the engine: <strong>{m.actual}</strong>
+                    you said {m.guessed}; the right answer is <strong>{m.actual}</strong>
                   </>
                 )}
               </li>
@@ -167,7 +170,7 @@ export function PredictPanel() {
                 ["ok", "Success"],
                 ["errno", "The call fails with"],
                 ["fault", "The enclave faults: the vDSO reports"],
-                ["sgx", "The enclave's leaf returns"],
+                ["sgx", "The enclave's SGX instruction (an ENCLU leaf) returns the status code"],
               ] as Array<[ResultKind, string]>
             ).map(([kind, label]) => {
               const detail = DETAIL[kind];

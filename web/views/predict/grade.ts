@@ -1,9 +1,10 @@
 // Predict mode's marking: a learner's guess against what the engine reports for the step
 // (StepOutcome, engine/session/outcome.ts). Pure; no EPCM rule is decided here.
+import { E_R, E_W, E_X, type PageTypeName, permsText } from "../../../engine/vocabulary/index.ts";
 import type { StepOutcome } from "../../engine/client.ts";
 
 export type ResultKind = "ok" | "errno" | "fault" | "sgx";
-export type TypeGuess = "none" | "SECS" | "TCS" | "REG" | "VA" | "TRIM";
+export type TypeGuess = "none" | PageTypeName;
 
 export interface Guess {
   result: ResultKind;
@@ -73,7 +74,7 @@ function resultText(kind: ResultKind, detail: string): string {
     case "fault":
       return `exception ${detail}`;
     case "sgx":
-      return `leaf returns ${detail}`;
+      return `the enclave's SGX instruction returns ${detail}`;
   }
 }
 
@@ -116,7 +117,7 @@ export function grade(g: Guess, o: StepOutcome): Mark[] {
       actual: named(type),
     });
     if (after?.valid && type !== "none") {
-      const perms = `${g.page.r ? "R" : "-"}${g.page.w ? "W" : "-"}${g.page.x ? "X" : "-"}`;
+      const perms = permsText((g.page.r ? E_R : 0) | (g.page.w ? E_W : 0) | (g.page.x ? E_X : 0));
       marks.push({
         item: "Permissions after",
         right: perms === after.perms,

@@ -61,4 +61,36 @@ describe("ReviewPanel", () => {
     expect(screen.getByText(/does not know this command/).textContent).toContain("ENOTTY");
     expect(screen.queryByRole("list", { name: "Driver checks" })).toBeNull();
   });
+
+  it("on ADD_PAGES, lists __sgx_encl_add_page()'s source checks as not modelled, with the reason", () => {
+    const s = flowSession("augment");
+    const step = s.info.steps.findIndex((x) => x.op.cmd === "SGX_IOC_ENCLAVE_ADD_PAGES") + 1;
+    at("augment", step);
+    render(<ReviewPanel />);
+    const omitted = within(screen.getByRole("list", { name: "Checks not modelled" })).getAllByRole(
+      "listitem",
+    );
+    expect(omitted.map((li) => li.textContent)).toEqual([
+      expect.stringMatching(
+        /^find_vma\(\) finds a mapping at src: __sgx_encl_add_page\(\) else EFAULT\. a scenario describes no source mapping/,
+      ),
+      expect.stringMatching(/VM_MAYEXEC \(not on a noexec mount\): __sgx_encl_add_page\(\) else EACCES/),
+      expect.stringMatching(/get_user_pages\(\) pins the source page: __sgx_encl_add_page\(\) else EFAULT/),
+    ]);
+  });
+
+  it("on INIT, the call path runs sgx_encl_init() and __einit(), with no sgx_einit()", () => {
+    const s = flowSession("augment");
+    const step = s.info.steps.findIndex((x) => x.op.cmd === "SGX_IOC_ENCLAVE_INIT") + 1;
+    at("augment", step);
+    render(<ReviewPanel />);
+    const path = within(screen.getByRole("list", { name: "Kernel call path" })).getAllByRole("listitem");
+    expect(path.map((p) => p.textContent)).toEqual([
+      "sgx_ioctl",
+      "sgx_ioc_enclave_init",
+      "sgx_encl_init",
+      "__einit",
+    ]);
+    expect(screen.queryByRole("list", { name: "Checks not modelled" })).toBeNull();
+  });
 });

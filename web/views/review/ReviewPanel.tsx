@@ -1,9 +1,9 @@
 // Reviewer mode: for an ioctl step, the driver's checks in the order ioctl.c makes them, with
 // the one that decided the outcome highlighted, and the kernel functions the call went through.
 // All of it is the engine's record of the call (TraceStep.review, engine/kernel/checks.ts).
-import type { TraceStep } from "../../../engine/index.ts";
+import type { TraceStep } from "../../engine/client.ts";
 import { useExplorer } from "../../store/explorer.ts";
-import { opSummary } from "../summary.ts";
+import { opSummary } from "../format/ops.ts";
 import "./review.css";
 
 const STATUS_TEXT = {
@@ -135,6 +135,18 @@ export function ReviewPanel() {
                       </li>
                     ))}
                   </ol>
+                </>
+              )}
+              {review.omitted && review.omitted.length > 0 && (
+                <>
+                  <h3 className="review-sub">Checks not modelled</h3>
+                  <ul className="review-omitted" aria-label="Checks not modelled">
+                    {review.omitted.map((c) => (
+                      <li key={c.test}>
+                        {c.test}: <code>{c.fn}()</code> else <code>{c.errno}</code>. {c.why}.
+                      </li>
+                    ))}
+                  </ul>
                 </>
               )}
             </>

@@ -1,7 +1,7 @@
 // The built-in flows, each with its one-line description; clicking one runs it.
 import { useEffect, useId, useRef, useState } from "react";
 import type { FlowInfo } from "../../engine/client.ts";
-import { engine } from "../../engine/client.ts";
+import { listFlows } from "../../store/engine-queries.ts";
 import { useExplorer } from "../../store/explorer.ts";
 
 export function FlowList() {
@@ -26,8 +26,7 @@ export function FlowList() {
 
   useEffect(() => {
     let cancelled = false;
-    engine()
-      .listFlows()
+    listFlows()
       .then((list) => {
         if (!cancelled) setFlows(list);
       })
@@ -67,7 +66,12 @@ export function FlowList() {
                     shown
                   </span>
                 )}
-                <p id={`${headingId}-${f.id}`}>{f.description}</p>
+                <p id={`${headingId}-${f.id}`}>
+                  {f.description}{" "}
+                  <span className="flow-link-id">
+                    Link: <code>?flow={f.id}</code>
+                  </span>
+                </p>
               </li>
             );
           })}

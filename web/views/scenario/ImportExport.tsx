@@ -1,7 +1,7 @@
 // Import a scenario file (validated by the engine before anything changes) and export the
 // editor's scenario as a .json file.
 import { useRef, useState } from "react";
-import { engine } from "../../engine/client.ts";
+import { validateScenario } from "../../store/engine-queries.ts";
 import { downloadBlob } from "../download.ts";
 
 /** Largest file read (the engine's own limit on scenario text is 10 MiB). */
@@ -51,7 +51,7 @@ export function ImportExport({ text, exportName, onImported }: Props) {
     setBusy(true);
     try {
       const content = await file.text();
-      const errors = await engine().validate(content);
+      const errors = await validateScenario(content);
       if (errors.length > 0) {
         setProblem({ file: file.name, intro: "is not a scenario EPCM Explorer can run", errors });
         return;

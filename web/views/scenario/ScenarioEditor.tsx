@@ -1,7 +1,7 @@
 // The scenario editor: the current scenario's JSON, validated live by the engine (its messages
 // name the JSON path of each problem), with "Run" to load what is written.
 import { useEffect, useId, useRef, useState } from "react";
-import { engine } from "../../engine/client.ts";
+import { validateScenario } from "../../store/engine-queries.ts";
 
 /** Pause in typing before the engine validates the text. */
 export const VALIDATE_DELAY_MS = 300;
@@ -47,8 +47,7 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
     }
     setChecking(true);
     const t = setTimeout(() => {
-      engine()
-        .validate(text)
+      validateScenario(text)
         .then((errors) => {
           if (mine !== seq.current) return;
           setChecking(false);

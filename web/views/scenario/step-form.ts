@@ -1,3 +1,4 @@
+import { PAGE_TYPE_NAMES, type PageTypeName } from "../../../engine/vocabulary/index.ts";
 // The "Add a step" form's model: its fields (named as in the real interface: the uapi ioctls and
 // their struct fields, mmap/mprotect and PROT_*, the enclave calls and SECINFO flags) and the
 // scenario step they make. The engine validates the result; this only assembles it.
@@ -28,8 +29,9 @@ export const CALLS = [
 ] as const;
 export type CallName = (typeof CALLS)[number];
 
-export const PAGE_TYPES = ["SECS", "TCS", "REG", "VA", "TRIM"] as const;
-export type PageType = (typeof PAGE_TYPES)[number];
+/** The page types by name, in SDM order (the shared vocabulary's list). */
+export const PAGE_TYPES = PAGE_TYPE_NAMES;
+export type PageType = PageTypeName;
 
 export const SECINFO_BITS = ["R", "W", "X", "PENDING", "MODIFIED", "PR"] as const;
 export type SecinfoBit = (typeof SECINFO_BITS)[number];

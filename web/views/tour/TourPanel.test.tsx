@@ -66,6 +66,22 @@ describe("TourPanel", () => {
     expect(seek).toHaveBeenLastCalledWith(12);
   });
 
+  it("Play pauses when the stepper reaches the next stop", () => {
+    const pause = vi.fn(() => useExplorer.setState({ playing: false }));
+    at("augment", 6);
+    useExplorer.setState({ playing: true, pause });
+    useTour.getState().open("add-on-fault");
+    const { rerender } = render(<TourPanel />);
+    expect(pause).not.toHaveBeenCalled();
+    useExplorer.setState({ step: 7 });
+    rerender(<TourPanel />);
+    expect(pause).not.toHaveBeenCalled();
+    useExplorer.setState({ step: 11 });
+    rerender(<TourPanel />);
+    expect(pause).toHaveBeenCalledTimes(1);
+    expect(screen.getByText(/Stop 2 of 6/)).toBeTruthy();
+  });
+
   it("opens a glossary term in the panel and closes it with Escape", () => {
     at("augment", 12);
     useTour.getState().open("add-on-fault");

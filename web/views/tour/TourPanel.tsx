@@ -3,11 +3,13 @@
 // stop's text open their entry in the panel. If the learner steps elsewhere, the panel says so
 // and offers the way back. Names used by tests: region "Tour", buttons "Next stop",
 // "Previous stop", "Return to stop N", "Leave the tour".
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useExplorer } from "../../store/explorer.ts";
 import { stopAt, useTour } from "../../store/tour.ts";
 import { type GlossaryEntry, glossaryEntry } from "../../tours/glossary.ts";
 import { findTour, type Segment, segments, TOURS, type Tour } from "../../tours/tours.ts";
+import { BasisMark, useInferredClass } from "../basis/BasisMark.tsx";
+import { InferredFilter } from "../basis/InferredFilter.tsx";
 import { GlossaryCard } from "./Glossary.tsx";
 import "./tour.css";
 
@@ -59,9 +61,11 @@ function keyed(segs: Segment[]): Array<{ seg: Segment; key: string }> {
 function StopText({
   text,
   onTerm,
+  mark,
 }: {
   text: string;
   onTerm: (entry: GlossaryEntry, el: HTMLElement) => void;
+  mark?: ReactNode;
 }) {
   return (
     <p className="tour-text">
@@ -82,6 +86,7 @@ function StopText({
           </button>
         );
       })}
+      {mark}
     </p>
   );
 }
@@ -104,11 +109,17 @@ function TourView({ tour }: { tour: Tour }) {
   const lastHere = useRef<number | null>(null); // null: follow the stepper on mount too
   useEffect(() => {
     if (here === lastHere.current) return;
+    const arrived = lastHere.current !== null;
     lastHere.current = here;
-    if (here >= 0) setStop(here);
+    if (here < 0) return;
+    setStop(here);
+    // Play walks the run; in a tour it stops at each stop so its text can be read.
+    const s = useExplorer.getState();
+    if (arrived && s.playing) s.pause();
   }, [here, setStop]);
 
   const stop = tour.stops[current];
+  const inferredClass = useInferredClass(stop.basis);
   const away = hasRun && !loading && here < 0;
   const closeEntry = () => {
     setEntry(null);
@@ -126,6 +137,7 @@ function TourView({ tour }: { tour: Tour }) {
       <p className="tour-count" aria-live="polite">
         {`Stop ${current + 1} of ${tour.stops.length} · step ${stop.step} of the ${tour.flow} flow`}
       </p>
+      <InferredFilter />
       {away && (
         <p className="tour-away" role="status">
           You left the tour.{" "}
@@ -137,10 +149,11 @@ function TourView({ tour }: { tour: Tour }) {
       {entry ? (
         <GlossaryCard entry={entry} onClose={closeEntry} />
       ) : (
-        <article className="tour-stop" aria-label={`Stop ${current + 1}: ${stop.title}`}>
+        <article className={`tour-stop${inferredClass}`} aria-label={`Stop ${current + 1}: ${stop.title}`}>
           <h3>{stop.title}</h3>
           <StopText
             text={stop.text}
+            mark={<BasisMark basis={stop.basis} basisRef={stop.basis_ref} />}
             onTerm={(e, el) => {
               returnFocus.current = el;
               setEntry(e);

@@ -1,5 +1,5 @@
-// EPC reclaim and reload, checked against the Linux SGX driver (v6.0) as described in the
-// reference (linux-sgx-driver §6, §3 step 3e, §2.0 "evicted pages are reloaded"): the active
+// EPC reclaim and reload, checked against the Linux SGX driver (v6.0; main.c:
+// sgx_alloc_epc_page(), sgx_reclaim_pages(); encl.c: sgx_vma_fault()): the active
 // list and its aging, EBLOCK → ETRACK → EWB, VA slots, the SECS going out last and only after
 // INIT, ELDU on the next access, and ksgxd on a small EPC.
 

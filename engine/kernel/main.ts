@@ -1,12 +1,126 @@
-// The EPC reclaimer (main.c: sgx_reclaim_pages, sgx_reclaimer_age, sgx_reclaimer_block,
-// sgx_reclaimer_write, ksgxd, sgx_reclaim_direct). Deterministic: ksgxd runs when the model
-// schedules it (end of step, or before a fault is retried).
+// The driver's main.c: EPC page allocation (sgx_alloc_epc_page), eviction (sgx_encl_ewb with its
+// ETRACK and IPI ladder) and the reclaimer (sgx_reclaim_pages, sgx_reclaimer_age,
+// sgx_reclaimer_block, sgx_reclaimer_write, ksgxd, sgx_reclaim_direct). Deterministic: ksgxd runs
+// when the model schedules it (end of step, or before a fault is retried).
 
+import { SGX_NOT_TRACKED, SGX_SUCCESS, SGX_VA_SLOT_OCCUPIED } from "../arch/constants.ts";
+import { isFault } from "../arch/cpu.ts";
 import { NONE } from "../arch/epc.ts";
-import { EBLOCK, EREMOVE } from "../arch/leaves/paging.ts";
+import { EBLOCK, EREMOVE, ETRACK, EWB } from "../arch/leaves/paging.ts";
 import type { Encl, EnclPage } from "./encl.ts";
-import { type Kernel, SGX_NR_HIGH_PAGES, SGX_NR_LOW_PAGES, SGX_NR_TO_SCAN } from "./kernel.ts";
-import { enclEwb } from "./paging.ts";
+import type { Kernel } from "./kernel.ts";
+
+/** Reclaimer constants (sgx.h): batch size and ksgxd's watermarks. */
+export const SGX_NR_TO_SCAN = 16;
+export const SGX_NR_LOW_PAGES = 32;
+export const SGX_NR_HIGH_PAGES = 64;
+
+export type AllocError = "ENOMEM" | "EBUSY";
+
+/**
+ * sgx_alloc_epc_page(owner, reclaim): take a free page; with none free, fail -ENOMEM when nothing
+ * is reclaimable, -EBUSY when the caller may not reclaim, else reclaim a batch and retry. Waking
+ * ksgxd below the low watermark is recorded; it runs at the end of the step.
+ */
+export function allocEpcPage(k: Kernel, reclaim: boolean): number | AllocError {
+  let idle = 0;
+  for (;;) {
+    const epc = k.takeFree();
+    if (epc !== NONE) {
+      if (k.freeCount < SGX_NR_LOW_PAGES && k.activeCount > 0) k.ksgxdWoken = true;
+      return epc;
+    }
+    if (k.activeCount === 0) return "ENOMEM";
+    if (!reclaim) {
+      k.ksgxdWoken = true;
+      return "EBUSY";
+    }
+    k.ev(
+      "reclaim",
+      "No free EPC page: the allocating task reclaims a batch itself (direct reclaim).",
+      "main.c: sgx_alloc_epc_page()",
+    );
+    // Aging needs up to one pass over the active list before anything is old enough to evict.
+    if (reclaimPages(k) === 0 && ++idle > k.activeCount / 16 + 2) return "ENOMEM";
+  }
+}
+
+/**
+ * sgx_encl_ewb(): EWB into the first VA page's lowest free slot; on SGX_NOT_TRACKED, ETRACK and
+ * retry; if still not tracked, IPI the enclave's CPUs and retry once more. Returns the slot used,
+ * or undefined when EWB failed (the kernel WARNs, frees the slot, and the contents are lost).
+ */
+export function enclEwb(
+  k: Kernel,
+  encl: Encl,
+  epc: number,
+  backingIndex: number,
+): { va: number; slot: number } | undefined {
+  const { cpu } = k;
+  const at = encl.allocVaSlot();
+  if (!at) return undefined;
+  const { va, slot } = at;
+  let r = EWB(cpu, epc, va.epc, slot);
+  if (r.out === SGX_NOT_TRACKED) {
+    k.ev(
+      "kernel",
+      "EWB says SGX_NOT_TRACKED: the kernel runs ETRACK on the SECS and tries again.",
+      "main.c: sgx_encl_ewb()",
+    );
+    ETRACK(cpu, encl.secsEpc);
+    r = EWB(cpu, epc, va.epc, slot);
+    if (r.out === SGX_NOT_TRACKED) {
+      k.ev(
+        "kernel",
+        "Still not tracked: the kernel IPIs every CPU that may run the enclave, forcing an AEX, and retries.",
+        "main.c: sgx_encl_ewb()",
+      );
+      ipiEnclave(k, encl, "main.c: sgx_encl_ewb() / on_each_cpu_mask()");
+      r = EWB(cpu, epc, va.epc, slot);
+    }
+  }
+  if (isFault(r.out) || (r.out !== SGX_SUCCESS && r.out !== SGX_VA_SLOT_OCCUPIED) || !r.sealed) {
+    k.ev(
+      "kernel",
+      "EWB failed: the kernel warns and frees the VA slot; the page's contents are lost.",
+      "main.c: sgx_encl_ewb()",
+    );
+    encl.freeVaSlot(va.epc, slot, false);
+    return undefined;
+  }
+  encl.backing.set(backingIndex, r.sealed);
+  k.stats.ewb++;
+  return { va: va.epc, slot };
+}
+
+/**
+ * on_each_cpu_mask(sgx_encl_cpumask(encl), sgx_ipi_cb, NULL, 1): an IPI to every CPU that may run
+ * the process. sgx_ipi_cb() is empty: the interrupt itself makes a thread inside take an AEX,
+ * which flushes its TLB; the thread then ERESUMEs at the AEP without user space noticing.
+ */
+export function ipiEnclave(
+  k: Kernel,
+  _encl: Encl,
+  source = "ioctl.c: sgx_enclave_etrack() / main.c: on_each_cpu_mask()",
+): void {
+  const cpus = k.cpumask();
+  const inside = cpus.filter((c) => (k.cpu.lps[c]?.secs ?? NONE) !== NONE);
+  // An IPI that kicks a thread out is always shown, even inside a summarized batch.
+  const wasOn = k.cpu.log.on;
+  if (inside.length > 0) k.cpu.log.on = true;
+  k.ev(
+    "ipi",
+    () =>
+      inside.length === 0
+        ? "IPI to the CPUs that may run the enclave: any thread inside would take an AEX and flush its TLB (none is inside now)."
+        : `IPI to CPU ${cpus.join(", ")} (sgx_encl_cpumask()): the thread inside on CPU ${inside.join(", ")} takes an AEX, flushing its TLB.`,
+    source,
+    { cpus, basis: "kernel" },
+  );
+  k.cpu.log.on = wasOn;
+  for (const c of inside)
+    k.interruptCpu(c, "the IPI (sgx_ipi_cb() does nothing: the interrupt is the point)");
+}
 
 /** One batch of sgx_reclaim_pages(). Returns the number of pages evicted. */
 export function reclaimPages(k: Kernel): number {
