@@ -15,7 +15,7 @@ for (const id of ["sgx-emm-commit-on-demand", "gramine-lazy-alloc", "enarx-zero-
     const steps = (flow.scenario.steps as unknown[]).length;
     await openRun(page, "/?flow=augment", 16);
     const card = page.getByRole("button", { name: flow.title, exact: true });
-    await expect(card).toHaveAccessibleDescription(flow.description);
+    await expect(card).toHaveAccessibleDescription(`${flow.description} Link: ?flow=${id}`);
     await expect(page.locator(`li[data-flow="${id}"] p`)).toHaveText(flow.description);
     await card.click();
     await expect(position(page)).toHaveText(new RegExp(`^Step 0 of ${steps}`));
