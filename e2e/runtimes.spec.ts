@@ -16,7 +16,7 @@ for (const id of ["sgx-emm-commit-on-demand", "gramine-lazy-alloc", "enarx-zero-
     await openRun(page, "/?flow=augment", 16);
     const card = page.getByRole("button", { name: flow.title, exact: true });
     await expect(card).toHaveAccessibleDescription(`${flow.description} Link: ?flow=${id}`);
-    await expect(page.locator(`li[data-flow="${id}"] p`)).toHaveText(flow.description);
+    await expect(page.locator(`li[data-flow="${id}"] p`)).toHaveText(`${flow.description} Link: ?flow=${id}`);
     await card.click();
     await expect(position(page)).toHaveText(new RegExp(`^Step 0 of ${steps}`));
     // The timeline marks unmet expectations: there are none (its legend lists what it marks).
