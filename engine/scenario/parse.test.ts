@@ -1026,6 +1026,9 @@ describe("scenario-level errors", () => {
     expect(errors({ format: "epcm-trace/1", steps: [] })).toEqual([
       'format: expected "epcm-scenario/1", got "epcm-trace/1" (this is a trace, not a scenario)',
     ]);
+    expect(errors({ format: "epcm-trace/2", steps: [] })).toEqual([
+      'format: expected "epcm-scenario/1", got "epcm-trace/2" (this is a trace, not a scenario)',
+    ]);
     expect(errors({ format: "EPCM-SCENARIO/1", steps: [] })).toEqual([
       'format: expected "epcm-scenario/1", got "EPCM-SCENARIO/1"',
     ]);
