@@ -1,5 +1,8 @@
 // The Enclave Page Cache and its map (EPCM), stored as typed arrays so that millions of pages
-// stay cheap (one EPCM entry costs 31 bytes here). SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
+// stay cheap (one EPCM entry costs 31 bytes here). The arrays are sparse in practice: a fresh
+// typed array is zero memory the operating system has not handed out yet, so only the
+// 4096-entry chunks a page of which has been reached (`reach()`) are filled with their initial
+// values and cost memory; a small enclave on a 512 GiB EPC costs what it costs on 128 pages. SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
 // one entry per 4 KiB EPC page with VALID, R/W/X, PT, ENCLAVESECS, ENCLAVEADDRESS, BLOCKED,
 // PENDING, MODIFIED and PR.
 
@@ -10,6 +13,9 @@ import { VA_SLOT_COUNT } from "./constants.ts";
 
 /** No owner / no epoch. */
 export const NONE = -1;
+
+/** log2 of the entries per chunk that `reach()` initializes at once. */
+const CHUNK_BITS = 12;
 
 /** Control state of an enclave, held in its SECS page (SDM "SGX Enclave Control Structure"). */
 export interface SecsState {
@@ -79,34 +85,85 @@ export class Epc {
   readonly vaSlots = new Map<number, Float64Array>();
   /** Called with the EPC index whenever an EPCM entry changes (the trace's per-step diff). */
   onChange: (epc: number) => void = () => {};
+  /** Chunks (of 2^CHUNK_BITS entries) whose NONE-initialized columns have been filled. */
+  private readonly reached: Uint8Array;
+  /** One past the last entry of the highest chunk reached: every entry at or above it is pristine. */
+  reachedEnd = 0;
+  /** Columns of other layers indexed by EPC page that start as NONE (the kernel's reverse map). */
+  private noneColumns: Array<Int32Array | Float64Array> = [];
 
   constructor(size: number) {
     this.size = size;
     this.flags = new Uint8Array(size);
     this.pt = new Uint8Array(size);
-    this.owner = new Int32Array(size).fill(NONE);
+    this.owner = new Int32Array(size);
     this.linaddr = new Float64Array(size);
-    this.modEpoch = new Float64Array(size).fill(NONE);
-    this.blockEpoch = new Float64Array(size).fill(NONE);
+    this.modEpoch = new Float64Array(size);
+    this.blockEpoch = new Float64Array(size);
+    this.reached = new Uint8Array(Math.ceil(size / 2 ** CHUNK_BITS));
   }
 
-  /** A deep copy (for checkpoints); `onChange` is not copied. */
+  /**
+   * Columns indexed by EPC page that start as NONE, filled chunk by chunk together with the
+   * EPCM's own from now on (replaces any registered before; chunks already reached are the
+   * caller's: a fresh EPC has none, a clone's columns are copies).
+   */
+  trackNoneColumns(columns: Array<Int32Array | Float64Array>): void {
+    this.noneColumns = columns;
+  }
+
+  /** Make entry `epc` (and its chunk) real: NONE where a column starts as NONE. */
+  reach(epc: number): void {
+    const c = epc >>> CHUNK_BITS;
+    if (this.reached[c]) return;
+    this.reached[c] = 1;
+    this.fillChunk(c, [this.owner, this.modEpoch, this.blockEpoch, ...this.noneColumns]);
+    this.reachedEnd = Math.max(this.reachedEnd, Math.min(this.size, (c + 1) << CHUNK_BITS));
+  }
+
+  /** Reach every entry (checks that read the whole EPC: the invariants). */
+  reachAll(): void {
+    for (let c = 0; c < this.reached.length; c++) this.reach(c << CHUNK_BITS);
+  }
+
+  private fillChunk(c: number, columns: Array<Int32Array | Float64Array>): void {
+    const from = c << CHUNK_BITS;
+    const to = Math.min(this.size, from + 2 ** CHUNK_BITS);
+    for (const col of columns) col.fill(NONE, from, to);
+  }
+
+  /** Copy a column's reached chunks into `into` (a fresh array of the same length). */
+  copyReached<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(from: A, into: A): A {
+    for (let c = 0; c < this.reached.length; c++)
+      if (this.reached[c]) {
+        const lo = c << CHUNK_BITS;
+        into.set(from.subarray(lo, Math.min(this.size, lo + 2 ** CHUNK_BITS)), lo);
+      }
+    return into;
+  }
+
+  /** A deep copy (for checkpoints); `onChange` is not copied; memory stays sparse. */
   clone(): Epc {
     const c = new Epc(this.size);
-    c.flags.set(this.flags);
-    c.pt.set(this.pt);
-    c.owner.set(this.owner);
-    c.linaddr.set(this.linaddr);
-    c.modEpoch.set(this.modEpoch);
-    c.blockEpoch.set(this.blockEpoch);
+    c.reached.set(this.reached);
+    c.reachedEnd = this.reachedEnd;
+    this.copyReached(this.flags, c.flags);
+    this.copyReached(this.pt, c.pt);
+    this.copyReached(this.owner, c.owner);
+    this.copyReached(this.linaddr, c.linaddr);
+    this.copyReached(this.modEpoch, c.modEpoch);
+    this.copyReached(this.blockEpoch, c.blockEpoch);
     for (const [k, v] of this.words) c.words.set(k, new Map(v));
     for (const [k, v] of this.secs) c.secs.set(k, cloneSecs(v));
     for (const [k, v] of this.vaSlots) c.vaSlots.set(k, v.slice());
     return c;
   }
 
+  /** Whether `epc` names an EPC page; one that does is reached (its entry made real). */
   inEpc(epc: number): boolean {
-    return Number.isInteger(epc) && epc >= 0 && epc < this.size;
+    if (!(Number.isInteger(epc) && epc >= 0 && epc < this.size)) return false;
+    this.reach(epc);
+    return true;
   }
 
   isValid(epc: number): boolean {
@@ -115,6 +172,7 @@ export class Epc {
 
   /** Fill a whole entry (the leaves that make a page valid). */
   set(epc: number, flags: number, pt: number, owner: number, linaddr: number): void {
+    this.reach(epc);
     this.flags[epc] = flags | E_VALID;
     this.pt[epc] = pt;
     this.owner[epc] = owner;
@@ -126,6 +184,7 @@ export class Epc {
 
   /** Clear VALID and the page's contents (EREMOVE, EWB). */
   invalidate(epc: number): void {
+    this.reach(epc);
     this.flags[epc] = 0;
     this.pt[epc] = 0;
     this.owner[epc] = NONE;

@@ -28,8 +28,14 @@ export class Kernel {
   readonly cpu: Cpu;
   readonly mm = new Mm();
   readonly enclaves: Encl[] = [];
-  /** Free EPC pages as a FIFO ring: freed pages go to the tail, allocation takes the head. */
+  /**
+   * Free EPC pages as a FIFO ring: freed pages go to the tail, allocation takes the head. A slot
+   * holds its page + 1, and 0 until first written: slot i then holds page i (the boot order
+   * 0, 1, 2, ...), so a huge EPC's ring costs memory only where pages were freed.
+   */
   private readonly freeRing: Int32Array;
+  /** Slots of the ring written so far (they are written in order from slot 0). */
+  private ringWritten = 0;
   private freeHead = 0;
   freeCount = 0;
   /** The active list (reclaimable pages, oldest at the head) as a doubly linked list over EPC indices. */
@@ -51,13 +57,14 @@ export class Kernel {
   constructor(epcPages: number, sgx2: boolean) {
     this.cpu = new Cpu(epcPages, sgx2);
     this.freeRing = new Int32Array(epcPages);
-    for (let i = 0; i < epcPages; i++) this.freeRing[i] = i;
     this.freeCount = epcPages;
-    this.prev = new Int32Array(epcPages).fill(NONE);
-    this.next = new Int32Array(epcPages).fill(NONE);
+    // prev/next are read only for pages on the list (written when they join it).
+    this.prev = new Int32Array(epcPages);
+    this.next = new Int32Array(epcPages);
     this.onList = new Uint8Array(epcPages);
-    this.ownerEncl = new Int32Array(epcPages).fill(NONE);
-    this.ownerIndex = new Float64Array(epcPages).fill(NONE);
+    this.ownerEncl = new Int32Array(epcPages);
+    this.ownerIndex = new Float64Array(epcPages);
+    this.cpu.epc.trackNoneColumns([this.ownerEncl, this.ownerIndex]);
     this.cpu.label = (a) => this.label(a);
   }
 
@@ -65,19 +72,25 @@ export class Kernel {
   clone(): Kernel {
     const k = Object.create(Kernel.prototype) as Kernel;
     const enclaves = new Map(this.enclaves.map((e) => [e, e.clone()] as const));
+    const epc = this.cpu.epc;
+    const n = epc.size;
+    const freeRing = new Int32Array(n);
+    freeRing.set(this.freeRing.subarray(0, this.ringWritten));
+    const cpu = this.cpu.clone();
     Object.assign(k, {
       ...this,
-      cpu: this.cpu.clone(),
+      cpu,
       mm: this.mm.clone(enclaves),
       enclaves: this.enclaves.map((e) => enclaves.get(e)),
-      freeRing: this.freeRing.slice(),
-      prev: this.prev.slice(),
-      next: this.next.slice(),
-      onList: this.onList.slice(),
-      ownerEncl: this.ownerEncl.slice(),
-      ownerIndex: this.ownerIndex.slice(),
+      freeRing,
+      prev: epc.copyReached(this.prev, new Int32Array(n)),
+      next: epc.copyReached(this.next, new Int32Array(n)),
+      onList: epc.copyReached(this.onList, new Uint8Array(n)),
+      ownerEncl: epc.copyReached(this.ownerEncl, new Int32Array(n)),
+      ownerIndex: epc.copyReached(this.ownerIndex, new Float64Array(n)),
       stats: { ...this.stats },
     });
+    cpu.epc.trackNoneColumns([k.ownerEncl, k.ownerIndex]);
     k.cpu.label = (a) => k.label(a);
     return k;
   }
@@ -135,7 +148,9 @@ export class Kernel {
 
   takeFree(): number {
     if (this.freeCount === 0) return NONE;
-    const epc = this.freeRing[this.freeHead];
+    const slot = this.freeRing[this.freeHead];
+    const epc = slot === 0 ? this.freeHead : slot - 1;
+    this.cpu.epc.reach(epc);
     this.freeHead = (this.freeHead + 1) % this.freeRing.length;
     this.freeCount--;
     return epc;
@@ -144,7 +159,8 @@ export class Kernel {
   /** sgx_free_epc_page: back to the tail of the free list (the caller did EREMOVE or EWB). */
   freePage(epc: number): void {
     const tailAt = (this.freeHead + this.freeCount) % this.freeRing.length;
-    this.freeRing[tailAt] = epc;
+    this.freeRing[tailAt] = epc + 1;
+    this.ringWritten = Math.max(this.ringWritten, tailAt + 1);
     this.freeCount++;
     this.ownerEncl[epc] = NONE;
     this.ownerIndex[epc] = NONE;
@@ -153,8 +169,10 @@ export class Kernel {
   /** Free-list members from head to tail (a copy, for invariant checks). */
   freeList(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.freeCount; i++)
-      out.push(this.freeRing[(this.freeHead + i) % this.freeRing.length]);
+    for (let i = 0; i < this.freeCount; i++) {
+      const at = (this.freeHead + i) % this.freeRing.length;
+      out.push(this.freeRing[at] === 0 ? at : this.freeRing[at] - 1);
+    }
     return out;
   }
 
@@ -213,6 +231,7 @@ export class Kernel {
 
   /** The enclave page that owns an EPC page, if any. */
   pageOf(epc: number): { encl: Encl; page: EnclPage | undefined } | undefined {
+    if (epc >= 0 && epc < this.cpu.epc.size) this.cpu.epc.reach(epc);
     const id = this.ownerEncl[epc];
     if (id === NONE) return undefined;
     const encl = this.enclaves[id];

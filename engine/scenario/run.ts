@@ -141,8 +141,8 @@ export class Simulation {
       ...this,
       kernel,
       vdso: this.vdso.clone(kernel),
-      stamp: this.stamp.slice(),
-      eventStamp: this.eventStamp.slice(),
+      stamp: kernel.cpu.epc.copyReached(this.stamp, new Uint32Array(this.stamp.length)),
+      eventStamp: kernel.cpu.epc.copyReached(this.eventStamp, new Uint32Array(this.eventStamp.length)),
       dirty: [],
       eventDirty: [],
       diffs: [...this.diffs],
@@ -431,7 +431,8 @@ export class Simulation {
   epcmSnapshot(): EpcmEntryJson[] {
     const out: EpcmEntryJson[] = [];
     const e = this.kernel.cpu.epc;
-    for (let i = 0; i < e.size; i++) if (e.isValid(i)) out.push(this.entryJson(i));
+    // Pages past reachedEnd were never touched: not valid (arch/epc.ts).
+    for (let i = 0; i < e.reachedEnd; i++) if (e.isValid(i)) out.push(this.entryJson(i));
     return out;
   }
 
