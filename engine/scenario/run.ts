@@ -429,16 +429,23 @@ export class Simulation {
 
   /** Every valid EPCM entry (final.epcm). */
   epcmSnapshot(): EpcmEntryJson[] {
-    const out: EpcmEntryJson[] = [];
+    return [...this.epcmEntries()];
+  }
+
+  /** final.epcm one entry at a time (the trace writer streams it). */
+  *epcmEntries(): Generator<EpcmEntryJson> {
     const e = this.kernel.cpu.epc;
     // Pages past reachedEnd were never touched: not valid (arch/epc.ts).
-    for (let i = 0; i < e.reachedEnd; i++) if (e.isValid(i)) out.push(this.entryJson(i));
-    return out;
+    for (let i = 0; i < e.reachedEnd; i++) if (e.isValid(i)) yield this.entryJson(i);
   }
 
   /** The kernel's records of every enclave page (final.pages). */
   pagesSnapshot(): KernelPageJson[] {
-    const out: KernelPageJson[] = [];
+    return [...this.pageRecords()];
+  }
+
+  /** final.pages one record at a time (the trace writer streams it). */
+  *pageRecords(): Generator<KernelPageJson> {
     for (const encl of this.kernel.enclaves) {
       const pages = [...encl.pages.values()].sort((a, b) => a.index - b.index);
       for (const p of pages) {
@@ -454,13 +461,13 @@ export class Simulation {
           rec.va_page = p.vaPage;
           rec.va_slot = p.vaSlot;
         }
-        out.push(rec);
+        yield rec;
       }
     }
-    return out;
   }
 
-  trace(): Trace {
+  /** The trace so far; `final: false` leaves final.epcm and final.pages empty (streamed instead). */
+  trace(options: { final?: boolean } = {}): Trace {
     const enclaves: Trace["enclaves"] = {};
     for (const e of this.kernel.enclaves)
       if (e.created) enclaves[e.name] = { base: hex(e.base), size: hex(e.size) };
@@ -470,7 +477,10 @@ export class Simulation {
       machine: { ...this.scenario.machine },
       enclaves,
       steps: this.steps,
-      final: { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() },
+      final:
+        options.final === false
+          ? { epcm: [], pages: [] }
+          : { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() },
     };
   }
 }

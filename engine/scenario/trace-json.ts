@@ -123,7 +123,9 @@ export function writeTraceJson(
   write: (s: string) => void,
   version: TraceFormatVersion = 1,
 ): void {
-  const t = sim.trace();
+  // The header and steps of the trace; final.epcm and final.pages are streamed from the model
+  // (a 2^21-page run would otherwise hold millions of entry objects at once).
+  const t = sim.trace({ final: false });
   const compact = version === 2;
   const format = compact ? TRACE_FORMAT_COMPACT : TRACE_FORMAT;
   write(`{"format":${JSON.stringify(format)},"title":${JSON.stringify(t.title)},`);
@@ -139,8 +141,8 @@ export function writeTraceJson(
     write(i < t.steps.length - 1 ? "},\n" : "}\n");
   });
   write('],\n"final":{"epcm":');
-  writeArray(compact ? compactEntries(t.final.epcm) : t.final.epcm, write);
+  writeArray(compact ? compactEntries(sim.epcmEntries()) : sim.epcmEntries(), write);
   write(',"pages":');
-  writeArray(compact ? compactEntries(t.final.pages) : t.final.pages, write);
+  writeArray(compact ? compactEntries(sim.pageRecords()) : sim.pageRecords(), write);
   write("}}\n");
 }
