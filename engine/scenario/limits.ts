@@ -17,6 +17,8 @@ export const LIMITS = {
    * sparse (arch/epc.ts), so memory and time follow the pages in use, not this size.
    */
   maxEpcPages: 134_217_728,
+  /** The largest EPC the explorer's views open (session/view-limit.ts); the CLI runs any size. */
+  maxViewEpcPages: 4_194_304,
   /** EENTER `pages`. */
   maxRepeatPages: 16_777_216,
   maxTitleChars: 300,
