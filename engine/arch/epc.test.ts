@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { augmentViaEacceptLong } from "../flows/augment-via-eaccept-long.ts";
 import { Kernel } from "../kernel/kernel.ts";
+import { checkInvariants } from "../scenario/invariants.ts";
 import { parseScenario } from "../scenario/parse.ts";
 import { Simulation } from "../scenario/run.ts";
 import { E_R, E_W, PT_REG } from "../vocabulary/epcm.ts";
@@ -54,5 +55,28 @@ describe("sparse EPC", () => {
     expect(big.final).toEqual(small.final);
     expect(big.steps).toEqual(small.steps);
     expect(big.reachedEnd).toBe(4096);
+  });
+
+  it("grows its columns, the reverse map and the free ring as pages are reached, and stays consistent", () => {
+    const raw = augmentViaEacceptLong(6000, 12_000);
+    const r = parseScenario(raw);
+    if (!r.ok) throw new Error(r.errors.join("; "));
+    const sim = new Simulation(r.scenario);
+    expect(sim.kernel.cpu.epc.capacity).toBe(4096);
+    for (let i = 0; i < 12; i++) sim.step();
+    const copy = sim.clone();
+    while (!sim.done) sim.step();
+    while (!copy.done) copy.step();
+    expect(sim.kernel.cpu.epc.capacity).toBeGreaterThan(6000);
+    expect(copy.trace()).toEqual(sim.trace());
+    expect(checkInvariants(sim)).toEqual([]);
+    // The ring past its first 4096 slots: boot order, then freed pages at the tail.
+    const k = new Kernel(10_000, true);
+    const taken = [...Array(9000)].map(() => k.takeFree());
+    expect(taken[8999]).toBe(8999);
+    k.freePage(17);
+    k.freePage(8000);
+    expect(k.freeList().slice(-3)).toEqual([9999, 17, 8000]);
+    expect(k.freeList()).toHaveLength(1002);
   });
 });

@@ -1,8 +1,9 @@
 // The Enclave Page Cache and its map (EPCM), stored as typed arrays so that millions of pages
-// stay cheap (one EPCM entry costs 31 bytes here). The arrays are sparse in practice: a fresh
-// typed array is zero memory the operating system has not handed out yet, so only the
-// 4096-entry chunks a page of which has been reached (`reach()`) are filled with their initial
-// values and cost memory; a small enclave on a 512 GiB EPC costs what it costs on 128 pages. SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
+// stay cheap (one EPCM entry costs 31 bytes here). The arrays cover the pages reached so far
+// (`capacity`, grown by doubling; reading past it gives undefined, which every reader treats as
+// a free page) and only the 4096-entry chunks a page of which has been reached (`reach()`) are
+// filled with their initial values, so a small enclave on a 512 GiB EPC costs what it costs on
+// 128 pages. The columns are replaced when they grow: hold the Epc, never a column. SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
 // one entry per 4 KiB EPC page with VALID, R/W/X, PT, ENCLAVESECS, ENCLAVEADDRESS, BLOCKED,
 // PENDING, MODIFIED and PR.
 
@@ -60,6 +61,17 @@ export interface SealedPage {
   mac: number;
 }
 
+/** A column grown to `length` (new entries 0). */
+export function grown<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
+  a: A,
+  length: number,
+): A {
+  if (a.length >= length) return a;
+  const b = new (a.constructor as new (n: number) => A)(length);
+  b.set(a);
+  return b;
+}
+
 /** A deep copy of a SECS's control state. */
 export function cloneSecs(s: SecsState): SecsState {
   return { ...s, tracked: new Set(s.tracked) };
@@ -67,16 +79,16 @@ export function cloneSecs(s: SecsState): SecsState {
 
 export class Epc {
   readonly size: number;
-  readonly flags: Uint8Array;
-  readonly pt: Uint8Array;
+  flags: Uint8Array;
+  pt: Uint8Array;
   /** EPC index of the owning SECS (ENCLAVESECS); NONE for SECS, VA and free pages. */
-  readonly owner: Int32Array;
+  owner: Int32Array;
   /** ENCLAVEADDRESS: the linear address the page must be accessed at. */
-  readonly linaddr: Float64Array;
+  linaddr: Float64Array;
   /** SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none pending. */
-  readonly modEpoch: Float64Array;
+  modEpoch: Float64Array;
   /** SECS epoch recorded by EBLOCK, checked by EWB's tracking rule. */
-  readonly blockEpoch: Float64Array;
+  blockEpoch: Float64Array;
   /** Non-zero 8-byte words of each page's contents, keyed by byte offset (sparse). */
   readonly words = new Map<number, Map<number, bigint>>();
   /** SECS control state, keyed by the SECS page's EPC index. */
@@ -89,36 +101,50 @@ export class Epc {
   private readonly reached: Uint8Array;
   /** One past the last entry of the highest chunk reached: every entry at or above it is pristine. */
   reachedEnd = 0;
-  /** Columns of other layers indexed by EPC page that start as NONE (the kernel's reverse map). */
-  private noneColumns: Array<Int32Array | Float64Array> = [];
+  /** Length of the columns: entries at or past it are pristine (free, never reached). */
+  capacity: number;
+  /** Other layers' columns indexed by EPC page: grow them to `capacity` (the kernel's reverse map). */
+  onGrow: (capacity: number) => void = () => {};
+  /** Other layers' columns that start as NONE: fill entries from..to-1 (a chunk first reached). */
+  onReachChunk: (from: number, to: number) => void = () => {};
 
-  constructor(size: number) {
+  constructor(size: number, capacity: number = Math.min(size, 2 ** CHUNK_BITS)) {
     this.size = size;
-    this.flags = new Uint8Array(size);
-    this.pt = new Uint8Array(size);
-    this.owner = new Int32Array(size);
-    this.linaddr = new Float64Array(size);
-    this.modEpoch = new Float64Array(size);
-    this.blockEpoch = new Float64Array(size);
+    this.capacity = capacity;
+    this.flags = new Uint8Array(capacity);
+    this.pt = new Uint8Array(capacity);
+    this.owner = new Int32Array(capacity);
+    this.linaddr = new Float64Array(capacity);
+    this.modEpoch = new Float64Array(capacity);
+    this.blockEpoch = new Float64Array(capacity);
     this.reached = new Uint8Array(Math.ceil(size / 2 ** CHUNK_BITS));
   }
 
-  /**
-   * Columns indexed by EPC page that start as NONE, filled chunk by chunk together with the
-   * EPCM's own from now on (replaces any registered before; chunks already reached are the
-   * caller's: a fresh EPC has none, a clone's columns are copies).
-   */
-  trackNoneColumns(columns: Array<Int32Array | Float64Array>): void {
-    this.noneColumns = columns;
-  }
-
-  /** Make entry `epc` (and its chunk) real: NONE where a column starts as NONE. */
+  /** Make entry `epc` (and its chunk) real: within capacity, NONE where a column starts as NONE. */
   reach(epc: number): void {
     const c = epc >>> CHUNK_BITS;
     if (this.reached[c]) return;
+    const to = Math.min(this.size, (c + 1) << CHUNK_BITS);
+    if (to > this.capacity) this.grow(to);
     this.reached[c] = 1;
-    this.fillChunk(c, [this.owner, this.modEpoch, this.blockEpoch, ...this.noneColumns]);
-    this.reachedEnd = Math.max(this.reachedEnd, Math.min(this.size, (c + 1) << CHUNK_BITS));
+    const from = c << CHUNK_BITS;
+    this.owner.fill(NONE, from, to);
+    this.modEpoch.fill(NONE, from, to);
+    this.blockEpoch.fill(NONE, from, to);
+    this.onReachChunk(from, to);
+    this.reachedEnd = Math.max(this.reachedEnd, to);
+  }
+
+  private grow(atLeast: number): void {
+    const cap = Math.min(this.size, Math.max(atLeast, 2 * this.capacity));
+    this.capacity = cap;
+    this.flags = grown(this.flags, cap);
+    this.pt = grown(this.pt, cap);
+    this.owner = grown(this.owner, cap);
+    this.linaddr = grown(this.linaddr, cap);
+    this.modEpoch = grown(this.modEpoch, cap);
+    this.blockEpoch = grown(this.blockEpoch, cap);
+    this.onGrow(cap);
   }
 
   /** Reach every entry (checks that read the whole EPC: the invariants). */
@@ -126,25 +152,19 @@ export class Epc {
     for (let c = 0; c < this.reached.length; c++) this.reach(c << CHUNK_BITS);
   }
 
-  private fillChunk(c: number, columns: Array<Int32Array | Float64Array>): void {
-    const from = c << CHUNK_BITS;
-    const to = Math.min(this.size, from + 2 ** CHUNK_BITS);
-    for (const col of columns) col.fill(NONE, from, to);
-  }
-
   /** Copy a column's reached chunks into `into` (a fresh array of the same length). */
   copyReached<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(from: A, into: A): A {
     for (let c = 0; c < this.reached.length; c++)
       if (this.reached[c]) {
         const lo = c << CHUNK_BITS;
-        into.set(from.subarray(lo, Math.min(this.size, lo + 2 ** CHUNK_BITS)), lo);
+        into.set(from.subarray(lo, Math.min(from.length, lo + 2 ** CHUNK_BITS)), lo);
       }
     return into;
   }
 
   /** A deep copy (for checkpoints); `onChange` is not copied; memory stays sparse. */
   clone(): Epc {
-    const c = new Epc(this.size);
+    const c = new Epc(this.size, this.capacity);
     c.reached.set(this.reached);
     c.reachedEnd = this.reachedEnd;
     this.copyReached(this.flags, c.flags);

@@ -4,7 +4,7 @@
 
 import { MODEL_REF } from "../arch/basis.ts";
 import { sgxCodeName } from "../arch/constants.ts";
-import { NONE } from "../arch/epc.ts";
+import { grown, NONE } from "../arch/epc.ts";
 import { reviewOf } from "../kernel/checks.ts";
 import type { Encl } from "../kernel/encl.ts";
 import {
@@ -91,14 +91,14 @@ export class Simulation {
   private readonly vdso: Vdso;
   private readonly bases: Map<string, number>;
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
-  private readonly stamp: Uint32Array;
+  private stamp: Uint32Array;
   private dirty: number[] = [];
   /** EPC pages changed since the last recorded event. */
   private eventDirty: number[] = [];
   /** Distinct pages changed since the last event (eventStamp dedups; only the first 64 are kept). */
   private eventCount = 0;
   private eventSeq = 1;
-  private readonly eventStamp: Uint32Array;
+  private eventStamp: Uint32Array;
   /** Called every 1024 entries of a repeated step (done, total): long runs report progress. */
   onEntries: (done: number, total: number) => void = () => {};
   private stepNo = 0;
@@ -110,8 +110,9 @@ export class Simulation {
     this.kernel = new Kernel(scenario.machine.epcPages, scenario.machine.sgx2);
     this.vdso = new Vdso(this.kernel);
     this.bases = planBases(scenario);
-    this.stamp = new Uint32Array(scenario.machine.epcPages);
-    this.eventStamp = new Uint32Array(scenario.machine.epcPages);
+    // Sized like the EPC's columns and grown with them (arch/epc.ts).
+    this.stamp = new Uint32Array(this.kernel.cpu.epc.capacity);
+    this.eventStamp = new Uint32Array(this.kernel.cpu.epc.capacity);
     this.bind();
   }
 
@@ -119,6 +120,11 @@ export class Simulation {
   private bind(): void {
     this.kernel.cpu.log.onPush = (e) => this.attachDelta(e);
     this.kernel.cpu.epc.onChange = (epc) => {
+      if (epc >= this.stamp.length) {
+        const cap = this.kernel.cpu.epc.capacity;
+        this.stamp = grown(this.stamp, cap);
+        this.eventStamp = grown(this.eventStamp, cap);
+      }
       if (this.eventStamp[epc] !== this.eventSeq) {
         this.eventStamp[epc] = this.eventSeq;
         if (this.eventCount++ < 64) this.eventDirty.push(epc);
@@ -141,8 +147,8 @@ export class Simulation {
       ...this,
       kernel,
       vdso: this.vdso.clone(kernel),
-      stamp: kernel.cpu.epc.copyReached(this.stamp, new Uint32Array(this.stamp.length)),
-      eventStamp: kernel.cpu.epc.copyReached(this.eventStamp, new Uint32Array(this.eventStamp.length)),
+      stamp: this.stamp.slice(),
+      eventStamp: this.eventStamp.slice(),
       dirty: [],
       eventDirty: [],
       diffs: [...this.diffs],
