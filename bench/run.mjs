@@ -2,7 +2,7 @@
 // per-module loader overhead), run each case in a fresh process so its peak memory is its own,
 // and print one table.
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const out = new URL("../node_modules/.cache/epcm-bench/engine.bench.mjs", import.meta.url).pathname;
@@ -16,13 +16,31 @@ await build({
   logLevel: "warning",
 });
 
+// The CLI, bundled the same way, behind a wrapper that reports the process's own peak RSS.
+const cli = new URL("../node_modules/.cache/epcm-bench/cli.mjs", import.meta.url).pathname;
+await build({
+  entryPoints: [new URL("../engine/cli.ts", import.meta.url).pathname],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  outfile: cli,
+  logLevel: "warning",
+});
+const wrapper = new URL("../node_modules/.cache/epcm-bench/cli-peak.mjs", import.meta.url).pathname;
+writeFileSync(
+  wrapper,
+  `process.on("exit", () => process.stderr.write("MAXRSS " + process.resourceUsage().maxRSS + "\\n"));\nawait import(${JSON.stringify(cli)});\n`,
+);
+
 const cases = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ["eaug17", "eaug19", "eaug21", "reclaim", "memory"];
+  : ["eaug17", "eaug19", "eaug21", "reclaim", "memory", "cli21", "epc128", "epcmax"];
 const rows = [];
 for (const c of cases) {
   const text = execFileSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", out, c], {
     encoding: "utf8",
+    env: { ...process.env, EPCM_BENCH_CLI: wrapper },
+    maxBuffer: 64 * 2 ** 20,
   });
   rows.push(...JSON.parse(text.trim().split("\n").pop()));
 }

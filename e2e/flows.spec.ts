@@ -37,10 +37,16 @@ function expectedRows(scenario: unknown, k: number): string[][] {
 
 async function tableRows(page: Page): Promise<string[][]> {
   const table = page.getByRole("table", { name: "EPCM" });
+  // Open every range row (long runs of pages that share an entry) down to single pages.
+  const closed = table.locator('button[aria-expanded="false"]');
   const all = page.getByRole("button", { name: /show all/i });
-  if (await all.isVisible().catch(() => false)) await all.click();
+  for (;;) {
+    if (await all.isVisible().catch(() => false)) await all.click();
+    else if ((await closed.count()) > 0) await closed.first().click();
+    else break;
+  }
   return table
-    .locator("tbody tr")
+    .locator("tbody tr:not(.range)")
     .evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll("td, th")].map((c) => (c.textContent ?? "").trim())),
     );

@@ -27,11 +27,23 @@ const augment = findFlow("augment")?.scenario as Record<string, unknown>;
 // Each test spawns node with the TypeScript loader: allow for a busy machine.
 describe("npm run sim", { timeout: 60_000 }, () => {
   it("prints the trace JSON and exits 0 when every expectation holds", () => {
-    const r = run([file("augment.json", augment)]);
+    const r = run([file("augment.json", augment), "--trace-format", "1"]);
     expect(r.code).toBe(0);
     const trace = JSON.parse(r.out);
     expect(trace.format).toBe("epcm-trace/1");
     expect(trace.steps[11].run.exception_error_code).toBe("0x8007");
+    expect(trace.final.epcm.some((e: { count?: number }) => e.count !== undefined)).toBe(false);
+  });
+
+  it("writes epcm-trace/2 with range records by default, and rejects other versions", () => {
+    const r = run(["--flow", "augment-via-eaccept-long"]);
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out);
+    expect(trace.format).toBe("epcm-trace/2");
+    expect(trace.final.pages.some((p: { count?: number }) => (p.count ?? 0) >= 2)).toBe(true);
+    const bad = run(["--flow", "augment", "--trace-format=3"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--trace-format must be 1 or 2, got "3"');
   });
 
   it("a step that misuses a CPU stops the run: exit 2, the message names the step", () => {

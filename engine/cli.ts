@@ -2,6 +2,7 @@
 //   npm run sim -- FILE.json [--format json|text]     (FILE may be - for stdin)
 //   npm run sim -- --flow augment [--format text]     (a built-in flow)
 //   npm run sim -- --flow augment --format selftest   (a TEST_F for the kernel's sgx selftests)
+//   npm run sim -- FILE.json --trace-format 1         (the expanded epcm-trace/1; default 2)
 // Exit 0: ran and every expectation held; 1: some expectation failed (each is named on stderr);
 // 2: invalid scenario or usage (the JSON path of the problem is named), or a scenario that
 // cannot be written as a selftest (the step is named). Never a stack trace.
@@ -13,8 +14,8 @@ import { collectUnmet, ScenarioError, Simulation } from "./scenario/run.ts";
 import { formatTraceText } from "./scenario/text.ts";
 import { writeTraceJson } from "./scenario/trace-json.ts";
 
-const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text|selftest]
-       npm run sim -- --flow ID [--format json|text|selftest]
+const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text|selftest] [--trace-format 1|2]
+       npm run sim -- --flow ID [--format json|text|selftest] [--trace-format 1|2]
        npm run sim -- --list`;
 
 function fail(message: string, code: number): never {
@@ -24,12 +25,15 @@ function fail(message: string, code: number): never {
 
 function main(argv: string[]): void {
   let format = "json";
+  let traceFormat = "2";
   let file: string | undefined;
   let flowId: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--format") format = argv[++i] ?? "";
     else if (a.startsWith("--format=")) format = a.slice(9);
+    else if (a === "--trace-format") traceFormat = argv[++i] ?? "";
+    else if (a.startsWith("--trace-format=")) traceFormat = a.slice(15);
     else if (a === "--flow") flowId = argv[++i];
     else if (a === "--list") {
       for (const f of flows) process.stdout.write(`${f.id.padEnd(48)} ${f.description}\n`);
@@ -43,6 +47,9 @@ function main(argv: string[]): void {
   }
   if (format !== "json" && format !== "text" && format !== "selftest")
     fail(`--format must be json, text or selftest, got "${format}"`, 2);
+  // docs/scenario-format.md, Compact traces: version 2 by default, 1 written out in full.
+  if (traceFormat !== "1" && traceFormat !== "2")
+    fail(`--trace-format must be 1 or 2, got "${traceFormat}"`, 2);
   let input: unknown;
   if (flowId !== undefined) {
     const flow = findFlow(flowId);
@@ -74,7 +81,7 @@ function main(argv: string[]): void {
     if (!test.ok) fail(test.error, 2);
     out(test.code);
   } else if (format === "text") out(formatTraceText(sim.trace()));
-  else writeTraceJson(sim, out);
+  else writeTraceJson(sim, out, traceFormat === "1" ? 1 : 2);
   const unmet = collectUnmet(sim.steps);
   if (unmet.length > 0)
     fail(`${unmet.length} expectation(s) not met:\n${unmet.map((m) => `  ${m}`).join("\n")}`, 1);

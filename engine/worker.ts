@@ -17,6 +17,7 @@ import {
   type StateView,
 } from "./session/session.ts";
 import type { EpcUsage } from "./session/usage.ts";
+import { viewRefusal } from "./session/view-limit.ts";
 
 export interface FlowInfo {
   id: string;
@@ -97,6 +98,8 @@ const api = {
     } else input = source.scenario;
     const parsed = parseScenario(input);
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
+    const refusal = viewRefusal(parsed.scenario);
+    if (refusal) return { ok: false, errors: [refusal] };
     let last = 0;
     const report: Progress = (done, total, entries) => {
       const now = Date.now();

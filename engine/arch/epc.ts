@@ -1,5 +1,9 @@
 // The Enclave Page Cache and its map (EPCM), stored as typed arrays so that millions of pages
-// stay cheap (one EPCM entry costs 31 bytes here). SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
+// stay cheap (one EPCM entry costs 31 bytes here). The arrays cover the pages reached so far
+// (`capacity`, grown by doubling; reading past it gives undefined, which every reader treats as
+// a free page) and only the 4096-entry chunks a page of which has been reached (`reach()`) are
+// filled with their initial values, so a small enclave on a 512 GiB EPC costs what it costs on
+// 128 pages. The columns are replaced when they grow: hold the Epc, never a column. SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
 // one entry per 4 KiB EPC page with VALID, R/W/X, PT, ENCLAVESECS, ENCLAVEADDRESS, BLOCKED,
 // PENDING, MODIFIED and PR.
 
@@ -10,6 +14,9 @@ import { VA_SLOT_COUNT } from "./constants.ts";
 
 /** No owner / no epoch. */
 export const NONE = -1;
+
+/** log2 of the entries per chunk that `reach()` initializes at once. */
+const CHUNK_BITS = 12;
 
 /** Control state of an enclave, held in its SECS page (SDM "SGX Enclave Control Structure"). */
 export interface SecsState {
@@ -54,6 +61,17 @@ export interface SealedPage {
   mac: number;
 }
 
+/** A column grown to `length` (new entries 0). */
+export function grown<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
+  a: A,
+  length: number,
+): A {
+  if (a.length >= length) return a;
+  const b = new (a.constructor as new (n: number) => A)(length);
+  b.set(a);
+  return b;
+}
+
 /** A deep copy of a SECS's control state. */
 export function cloneSecs(s: SecsState): SecsState {
   return { ...s, tracked: new Set(s.tracked) };
@@ -61,16 +79,16 @@ export function cloneSecs(s: SecsState): SecsState {
 
 export class Epc {
   readonly size: number;
-  readonly flags: Uint8Array;
-  readonly pt: Uint8Array;
+  flags: Uint8Array;
+  pt: Uint8Array;
   /** EPC index of the owning SECS (ENCLAVESECS); NONE for SECS, VA and free pages. */
-  readonly owner: Int32Array;
+  owner: Int32Array;
   /** ENCLAVEADDRESS: the linear address the page must be accessed at. */
-  readonly linaddr: Float64Array;
+  linaddr: Float64Array;
   /** SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none pending. */
-  readonly modEpoch: Float64Array;
+  modEpoch: Float64Array;
   /** SECS epoch recorded by EBLOCK, checked by EWB's tracking rule. */
-  readonly blockEpoch: Float64Array;
+  blockEpoch: Float64Array;
   /** Non-zero 8-byte words of each page's contents, keyed by byte offset (sparse). */
   readonly words = new Map<number, Map<number, bigint>>();
   /** SECS control state, keyed by the SECS page's EPC index. */
@@ -79,34 +97,93 @@ export class Epc {
   readonly vaSlots = new Map<number, Float64Array>();
   /** Called with the EPC index whenever an EPCM entry changes (the trace's per-step diff). */
   onChange: (epc: number) => void = () => {};
+  /** Chunks (of 2^CHUNK_BITS entries) whose NONE-initialized columns have been filled. */
+  private readonly reached: Uint8Array;
+  /** One past the last entry of the highest chunk reached: every entry at or above it is pristine. */
+  reachedEnd = 0;
+  /** Length of the columns: entries at or past it are pristine (free, never reached). */
+  capacity: number;
+  /** Other layers' columns indexed by EPC page: grow them to `capacity` (the kernel's reverse map). */
+  onGrow: (capacity: number) => void = () => {};
+  /** Other layers' columns that start as NONE: fill entries from..to-1 (a chunk first reached). */
+  onReachChunk: (from: number, to: number) => void = () => {};
 
-  constructor(size: number) {
+  constructor(size: number, capacity: number = Math.min(size, 2 ** CHUNK_BITS)) {
     this.size = size;
-    this.flags = new Uint8Array(size);
-    this.pt = new Uint8Array(size);
-    this.owner = new Int32Array(size).fill(NONE);
-    this.linaddr = new Float64Array(size);
-    this.modEpoch = new Float64Array(size).fill(NONE);
-    this.blockEpoch = new Float64Array(size).fill(NONE);
+    this.capacity = capacity;
+    this.flags = new Uint8Array(capacity);
+    this.pt = new Uint8Array(capacity);
+    this.owner = new Int32Array(capacity);
+    this.linaddr = new Float64Array(capacity);
+    this.modEpoch = new Float64Array(capacity);
+    this.blockEpoch = new Float64Array(capacity);
+    this.reached = new Uint8Array(Math.ceil(size / 2 ** CHUNK_BITS));
   }
 
-  /** A deep copy (for checkpoints); `onChange` is not copied. */
+  /** Make entry `epc` (and its chunk) real: within capacity, NONE where a column starts as NONE. */
+  reach(epc: number): void {
+    const c = epc >>> CHUNK_BITS;
+    if (this.reached[c]) return;
+    const to = Math.min(this.size, (c + 1) << CHUNK_BITS);
+    if (to > this.capacity) this.grow(to);
+    this.reached[c] = 1;
+    const from = c << CHUNK_BITS;
+    this.owner.fill(NONE, from, to);
+    this.modEpoch.fill(NONE, from, to);
+    this.blockEpoch.fill(NONE, from, to);
+    this.onReachChunk(from, to);
+    this.reachedEnd = Math.max(this.reachedEnd, to);
+  }
+
+  private grow(atLeast: number): void {
+    const cap = Math.min(this.size, Math.max(atLeast, 2 * this.capacity));
+    this.capacity = cap;
+    this.flags = grown(this.flags, cap);
+    this.pt = grown(this.pt, cap);
+    this.owner = grown(this.owner, cap);
+    this.linaddr = grown(this.linaddr, cap);
+    this.modEpoch = grown(this.modEpoch, cap);
+    this.blockEpoch = grown(this.blockEpoch, cap);
+    this.onGrow(cap);
+  }
+
+  /** Reach every entry (checks that read the whole EPC: the invariants). */
+  reachAll(): void {
+    for (let c = 0; c < this.reached.length; c++) this.reach(c << CHUNK_BITS);
+  }
+
+  /** Copy a column's reached chunks into `into` (a fresh array of the same length). */
+  copyReached<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(from: A, into: A): A {
+    for (let c = 0; c < this.reached.length; c++)
+      if (this.reached[c]) {
+        const lo = c << CHUNK_BITS;
+        into.set(from.subarray(lo, Math.min(from.length, lo + 2 ** CHUNK_BITS)), lo);
+      }
+    return into;
+  }
+
+  /** A deep copy (for checkpoints); `onChange` is not copied; memory stays sparse. */
   clone(): Epc {
-    const c = new Epc(this.size);
-    c.flags.set(this.flags);
-    c.pt.set(this.pt);
-    c.owner.set(this.owner);
-    c.linaddr.set(this.linaddr);
-    c.modEpoch.set(this.modEpoch);
-    c.blockEpoch.set(this.blockEpoch);
+    const c = new Epc(this.size, this.capacity);
+    c.reached.set(this.reached);
+    c.reachedEnd = this.reachedEnd;
+    this.copyReached(this.flags, c.flags);
+    this.copyReached(this.pt, c.pt);
+    this.copyReached(this.owner, c.owner);
+    this.copyReached(this.linaddr, c.linaddr);
+    this.copyReached(this.modEpoch, c.modEpoch);
+    this.copyReached(this.blockEpoch, c.blockEpoch);
     for (const [k, v] of this.words) c.words.set(k, new Map(v));
     for (const [k, v] of this.secs) c.secs.set(k, cloneSecs(v));
     for (const [k, v] of this.vaSlots) c.vaSlots.set(k, v.slice());
     return c;
   }
 
+  /** Whether `epc` names an EPC page; one that does is reached (its entry made real). */
   inEpc(epc: number): boolean {
-    return Number.isInteger(epc) && epc >= 0 && epc < this.size;
+    if (!(Number.isInteger(epc) && epc >= 0 && epc < this.size)) return false;
+    this.reach(epc);
+    return true;
   }
 
   isValid(epc: number): boolean {
@@ -115,6 +192,7 @@ export class Epc {
 
   /** Fill a whole entry (the leaves that make a page valid). */
   set(epc: number, flags: number, pt: number, owner: number, linaddr: number): void {
+    this.reach(epc);
     this.flags[epc] = flags | E_VALID;
     this.pt[epc] = pt;
     this.owner[epc] = owner;
@@ -126,6 +204,7 @@ export class Epc {
 
   /** Clear VALID and the page's contents (EREMOVE, EWB). */
   invalidate(epc: number): void {
+    this.reach(epc);
     this.flags[epc] = 0;
     this.pt[epc] = 0;
     this.owner[epc] = NONE;

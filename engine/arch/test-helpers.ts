@@ -248,6 +248,8 @@ export function must(out: Outcome): void {
 /** A complete copy of the architectural state a leaf may change. */
 export function snapshot(cpu: Cpu): unknown {
   const { epc } = cpu;
+  // Compare entries as they are, not whether their chunk was initialized yet (arch/epc.ts).
+  epc.reachAll();
   return {
     flags: Array.from(epc.flags),
     pt: Array.from(epc.pt),

@@ -2,7 +2,7 @@
 // reclaimer's active list, and the enclaves of the one process a scenario models.
 
 import { Cpu, tlbInvalidate } from "../arch/cpu.ts";
-import { NONE } from "../arch/epc.ts";
+import { grown, NONE } from "../arch/epc.ts";
 import {
   basisOfSource,
   type DerivableSource,
@@ -28,20 +28,26 @@ export class Kernel {
   readonly cpu: Cpu;
   readonly mm = new Mm();
   readonly enclaves: Encl[] = [];
-  /** Free EPC pages as a FIFO ring: freed pages go to the tail, allocation takes the head. */
-  private readonly freeRing: Int32Array;
+  /**
+   * Free EPC pages as a FIFO ring: freed pages go to the tail, allocation takes the head. A slot
+   * holds its page + 1, and 0 until first written: slot i then holds page i (the boot order
+   * 0, 1, 2, ...), so a huge EPC's ring costs memory only where pages were freed.
+   */
+  private freeRing: Int32Array;
+  /** Slots of the ring written so far (they are written in order from slot 0). */
+  private ringWritten = 0;
   private freeHead = 0;
   freeCount = 0;
   /** The active list (reclaimable pages, oldest at the head) as a doubly linked list over EPC indices. */
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
-  private readonly onList: Uint8Array;
+  private prev: Int32Array;
+  private next: Int32Array;
+  private onList: Uint8Array;
   private head = NONE;
   private tail = NONE;
   activeCount = 0;
   /** Reverse map: the enclave (index into `enclaves`) and page index of each EPC page; SECS pages use index NONE, VA pages VA_PAGE_INDEX. */
-  readonly ownerEncl: Int32Array;
-  readonly ownerIndex: Float64Array;
+  ownerEncl: Int32Array;
+  ownerIndex: Float64Array;
   /** ksgxd was woken by an allocation that left free pages below the low watermark. */
   ksgxdWoken = false;
   /** While an ioctl runs: the checks it made and the one that refused it (reviewer mode, checks.ts). */
@@ -60,14 +66,18 @@ export class Kernel {
   constructor(epcPages: number, sgx2: boolean, cpus = 1) {
     this.cpu = new Cpu(epcPages, sgx2);
     for (let i = 0; i < cpus; i++) this.cpu.addProcessor();
-    this.freeRing = new Int32Array(epcPages);
-    for (let i = 0; i < epcPages; i++) this.freeRing[i] = i;
+    // Columns indexed by EPC page follow the EPC's capacity (arch/epc.ts); the ring grows as
+    // slots are written.
+    const cap = this.cpu.epc.capacity;
+    this.freeRing = new Int32Array(cap);
     this.freeCount = epcPages;
-    this.prev = new Int32Array(epcPages).fill(NONE);
-    this.next = new Int32Array(epcPages).fill(NONE);
-    this.onList = new Uint8Array(epcPages);
-    this.ownerEncl = new Int32Array(epcPages).fill(NONE);
-    this.ownerIndex = new Float64Array(epcPages).fill(NONE);
+    // prev/next are read only for pages on the list (written when they join it).
+    this.prev = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    this.onList = new Uint8Array(cap);
+    this.ownerEncl = new Int32Array(cap);
+    this.ownerIndex = new Float64Array(cap);
+    this.hookEpc();
     this.cpu.label = (a) => this.label(a);
     this.bindMm();
   }
@@ -100,24 +110,46 @@ export class Kernel {
   clone(): Kernel {
     const k = Object.create(Kernel.prototype) as Kernel;
     const enclaves = new Map(this.enclaves.map((e) => [e, e.clone()] as const));
+    const epc = this.cpu.epc;
+    const freeRing = new Int32Array(this.freeRing.length);
+    freeRing.set(this.freeRing.subarray(0, this.ringWritten));
+    const cpu = this.cpu.clone();
+    const cap = epc.capacity;
     Object.assign(k, {
       ...this,
-      cpu: this.cpu.clone(),
+      cpu,
       mm: this.mm.clone(enclaves),
       enclaves: this.enclaves.map((e) => enclaves.get(e)),
-      freeRing: this.freeRing.slice(),
-      prev: this.prev.slice(),
-      next: this.next.slice(),
-      onList: this.onList.slice(),
-      ownerEncl: this.ownerEncl.slice(),
-      ownerIndex: this.ownerIndex.slice(),
+      freeRing,
+      prev: epc.copyReached(this.prev, new Int32Array(cap)),
+      next: epc.copyReached(this.next, new Int32Array(cap)),
+      onList: epc.copyReached(this.onList, new Uint8Array(cap)),
+      ownerEncl: epc.copyReached(this.ownerEncl, new Int32Array(cap)),
+      ownerIndex: epc.copyReached(this.ownerIndex, new Float64Array(cap)),
       stats: { ...this.stats },
       ranOn: [...this.ranOn],
       reclaiming: null,
     });
+    k.hookEpc();
     k.cpu.label = (a) => k.label(a);
     k.bindMm();
     return k;
+  }
+
+  /** Grow and initialize the reverse map and the active list with the EPC (arch/epc.ts). */
+  private hookEpc(): void {
+    const epc = this.cpu.epc;
+    epc.onGrow = (cap) => {
+      this.prev = grown(this.prev, cap);
+      this.next = grown(this.next, cap);
+      this.onList = grown(this.onList, cap);
+      this.ownerEncl = grown(this.ownerEncl, cap);
+      this.ownerIndex = grown(this.ownerIndex, cap);
+    };
+    epc.onReachChunk = (from, to) => {
+      this.ownerEncl.fill(NONE, from, to);
+      this.ownerIndex.fill(NONE, from, to);
+    };
   }
 
   get sgx2(): boolean {
@@ -173,16 +205,22 @@ export class Kernel {
 
   takeFree(): number {
     if (this.freeCount === 0) return NONE;
-    const epc = this.freeRing[this.freeHead];
-    this.freeHead = (this.freeHead + 1) % this.freeRing.length;
+    const slot = this.freeHead < this.freeRing.length ? this.freeRing[this.freeHead] : 0;
+    const epc = slot === 0 ? this.freeHead : slot - 1;
+    this.cpu.epc.reach(epc);
+    this.freeHead = (this.freeHead + 1) % this.cpu.epc.size;
     this.freeCount--;
     return epc;
   }
 
   /** sgx_free_epc_page: back to the tail of the free list (the caller did EREMOVE or EWB). */
   freePage(epc: number): void {
-    const tailAt = (this.freeHead + this.freeCount) % this.freeRing.length;
-    this.freeRing[tailAt] = epc;
+    const size = this.cpu.epc.size;
+    const tailAt = (this.freeHead + this.freeCount) % size;
+    if (tailAt >= this.freeRing.length)
+      this.freeRing = grown(this.freeRing, Math.min(size, Math.max(tailAt + 1, 2 * this.freeRing.length)));
+    this.freeRing[tailAt] = epc + 1;
+    this.ringWritten = Math.max(this.ringWritten, tailAt + 1);
     this.freeCount++;
     this.ownerEncl[epc] = NONE;
     this.ownerIndex[epc] = NONE;
@@ -191,8 +229,11 @@ export class Kernel {
   /** Free-list members from head to tail (a copy, for invariant checks). */
   freeList(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.freeCount; i++)
-      out.push(this.freeRing[(this.freeHead + i) % this.freeRing.length]);
+    for (let i = 0; i < this.freeCount; i++) {
+      const at = (this.freeHead + i) % this.cpu.epc.size;
+      const slot = at < this.freeRing.length ? this.freeRing[at] : 0;
+      out.push(slot === 0 ? at : slot - 1);
+    }
     return out;
   }
 
@@ -251,6 +292,7 @@ export class Kernel {
 
   /** The enclave page that owns an EPC page, if any. */
   pageOf(epc: number): { encl: Encl; page: EnclPage | undefined } | undefined {
+    if (epc >= 0 && epc < this.cpu.epc.size) this.cpu.epc.reach(epc);
     const id = this.ownerEncl[epc];
     if (id === NONE) return undefined;
     const encl = this.enclaves[id];

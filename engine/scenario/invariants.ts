@@ -96,6 +96,8 @@ function sealedType(encl: Encl, backingIndex: number): number | undefined {
  */
 export function checkInvariants(sim: Simulation): string[] {
   const k = sim.kernel;
+  // The checks read every EPC page; pages never reached are made real first (arch/epc.ts).
+  k.cpu.epc.reachAll();
   const out: string[] = [];
   const staying = new Set(sim.threadsNow().map((t) => t.cpu));
   const checks: Array<(k: Kernel, bad: Bad) => void> = [

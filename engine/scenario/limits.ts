@@ -12,8 +12,13 @@ export const LIMITS = {
   maxDepth: 64,
   /** Values (of any kind, all levels) in the whole scenario. */
   maxValues: 5_000_000,
-  /** machine.epcPages: the contract requires at least 4,194,304 (16 GiB of EPC). */
-  maxEpcPages: 4_194_304,
+  /**
+   * machine.epcPages: 2^27 (512 GiB of EPC, as large as current servers offer); the EPC is
+   * sparse (arch/epc.ts), so memory and time follow the pages in use, not this size.
+   */
+  maxEpcPages: 134_217_728,
+  /** The largest EPC the explorer's views open (session/view-limit.ts); the CLI runs any size. */
+  maxViewEpcPages: 4_194_304,
   /** EENTER `pages`. */
   maxRepeatPages: 16_777_216,
   maxTitleChars: 300,

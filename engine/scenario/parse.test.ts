@@ -366,8 +366,8 @@ describe("valid scenarios", () => {
     expect(d.machine).toEqual({ epcPages: 128, sgx2: true });
   });
 
-  it("accepts machine.epcPages up to 4,194,304 as numbers or strings", () => {
-    expect(ok(scenarioOf([], { machine: { epcPages: 4_194_304 } })).machine.epcPages).toBe(4_194_304);
+  it("accepts machine.epcPages up to 2^27 as numbers or strings", () => {
+    expect(ok(scenarioOf([], { machine: { epcPages: 2 ** 27 } })).machine.epcPages).toBe(2 ** 27);
     expect(ok(scenarioOf([], { machine: { epcPages: "0x400000" } })).machine.epcPages).toBe(4_194_304);
     expect(ok(scenarioOf([], { machine: { epcPages: 1 } })).machine.epcPages).toBe(1);
   });
@@ -1026,6 +1026,9 @@ describe("scenario-level errors", () => {
     expect(errors({ format: "epcm-trace/1", steps: [] })).toEqual([
       'format: expected "epcm-scenario/1", got "epcm-trace/1" (this is a trace, not a scenario)',
     ]);
+    expect(errors({ format: "epcm-trace/2", steps: [] })).toEqual([
+      'format: expected "epcm-scenario/1", got "epcm-trace/2" (this is a trace, not a scenario)',
+    ]);
     expect(errors({ format: "EPCM-SCENARIO/1", steps: [] })).toEqual([
       'format: expected "epcm-scenario/1", got "EPCM-SCENARIO/1"',
     ]);
@@ -1058,15 +1061,15 @@ describe("scenario-level errors", () => {
       ],
       [
         { format: FORMAT, steps: [], machine: { epcPages: 0 } },
-        "machine.epcPages: expected an integer from 1 to 4194304, got 0",
+        "machine.epcPages: expected an integer from 1 to 134217728, got 0",
       ],
       [
-        { format: FORMAT, steps: [], machine: { epcPages: 4_194_305 } },
-        "machine.epcPages: expected an integer from 1 to 4194304, got 4194305",
+        { format: FORMAT, steps: [], machine: { epcPages: 2 ** 27 + 1 } },
+        "machine.epcPages: expected an integer from 1 to 134217728, got 134217729",
       ],
       [
         { format: FORMAT, steps: [], machine: { epcPages: "lots" } },
-        'machine.epcPages: expected an integer from 1 to 4194304, got "lots"',
+        'machine.epcPages: expected an integer from 1 to 134217728, got "lots"',
       ],
       [
         { format: FORMAT, steps: [], machine: { sgx2: "yes" } },

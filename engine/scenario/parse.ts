@@ -34,6 +34,7 @@ import {
   type StepOp,
   type TcsImage,
   TRACE_FORMAT,
+  TRACE_FORMAT_COMPACT,
 } from "./types.ts";
 import {
   boolean,
@@ -596,7 +597,7 @@ function checkFormat(c: Collector, value: unknown): boolean {
     return false;
   }
   let hint = "";
-  if (value === TRACE_FORMAT) hint = " (this is a trace, not a scenario)";
+  if (value === TRACE_FORMAT || value === TRACE_FORMAT_COMPACT) hint = " (this is a trace, not a scenario)";
   else if (typeof value === "string") {
     const m = /^epcm-scenario\/([0-9]+)$/.exec(value);
     if (m && Number(m[1]) > 1) hint = " (written by a newer version?)";

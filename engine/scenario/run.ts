@@ -4,7 +4,7 @@
 
 import { MODEL_REF } from "../arch/basis.ts";
 import { sgxCodeName } from "../arch/constants.ts";
-import { NONE } from "../arch/epc.ts";
+import { grown, NONE } from "../arch/epc.ts";
 import { reviewOf } from "../kernel/checks.ts";
 import type { Encl } from "../kernel/encl.ts";
 import {
@@ -112,11 +112,11 @@ export class Simulation {
   private readonly vdso: Vdso;
   private readonly bases: Map<string, number>;
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
-  private readonly stamp: Uint32Array;
+  private stamp: Uint32Array;
   private dirty: number[] = [];
   /** Events are numbered so eventStamp adds each changed page to the event recorder once. */
   private eventSeq = 1;
-  private readonly eventStamp: Uint32Array;
+  private eventStamp: Uint32Array;
   /** Called every 1024 entries of a repeated step (done, total): long runs report progress. */
   onEntries: (done: number, total: number) => void = () => {};
   private stepNo = 0;
@@ -132,8 +132,9 @@ export class Simulation {
     );
     this.vdso = new Vdso(this.kernel);
     this.bases = planBases(scenario);
-    this.stamp = new Uint32Array(scenario.machine.epcPages);
-    this.eventStamp = new Uint32Array(scenario.machine.epcPages);
+    // Sized like the EPC's columns and grown with them (arch/epc.ts).
+    this.stamp = new Uint32Array(this.kernel.cpu.epc.capacity);
+    this.eventStamp = new Uint32Array(this.kernel.cpu.epc.capacity);
     this.bind();
   }
 
@@ -141,6 +142,11 @@ export class Simulation {
   private bind(): void {
     this.kernel.cpu.log.onPush = (e) => this.attachDelta(e);
     this.kernel.cpu.epc.onChange = (epc) => {
+      if (epc >= this.stamp.length) {
+        const cap = this.kernel.cpu.epc.capacity;
+        this.stamp = grown(this.stamp, cap);
+        this.eventStamp = grown(this.eventStamp, cap);
+      }
       if (this.eventStamp[epc] !== this.eventSeq) {
         this.eventStamp[epc] = this.eventSeq;
         this.eventRec.add(epc);
@@ -574,15 +580,23 @@ export class Simulation {
 
   /** Every valid EPCM entry (final.epcm). */
   epcmSnapshot(): EpcmEntryJson[] {
-    const out: EpcmEntryJson[] = [];
+    return [...this.epcmEntries()];
+  }
+
+  /** final.epcm one entry at a time (the trace writer streams it). */
+  *epcmEntries(): Generator<EpcmEntryJson> {
     const e = this.kernel.cpu.epc;
-    for (let i = 0; i < e.size; i++) if (e.isValid(i)) out.push(this.entryJson(i));
-    return out;
+    // Pages past reachedEnd were never touched: not valid (arch/epc.ts).
+    for (let i = 0; i < e.reachedEnd; i++) if (e.isValid(i)) yield this.entryJson(i);
   }
 
   /** The kernel's records of every enclave page (final.pages). */
   pagesSnapshot(): KernelPageJson[] {
-    const out: KernelPageJson[] = [];
+    return [...this.pageRecords()];
+  }
+
+  /** final.pages one record at a time (the trace writer streams it). */
+  *pageRecords(): Generator<KernelPageJson> {
     for (const encl of this.kernel.enclaves) {
       const pages = [...encl.pages.values()].sort((a, b) => a.index - b.index);
       for (const p of pages) {
@@ -598,10 +612,9 @@ export class Simulation {
           rec.va_page = p.vaPage;
           rec.va_slot = p.vaSlot;
         }
-        out.push(rec);
+        yield rec;
       }
     }
-    return out;
   }
 
   /** Whether the scenario names a CPU or keeps a thread inside (then the trace says more). */
@@ -614,7 +627,8 @@ export class Simulation {
     );
   }
 
-  trace(): Trace {
+  /** The trace so far; `final: false` leaves final.epcm and final.pages empty (streamed instead). */
+  trace(options: { final?: boolean } = {}): Trace {
     const enclaves: Trace["enclaves"] = {};
     for (const e of this.kernel.enclaves)
       if (e.created) enclaves[e.name] = { base: hex(e.base), size: hex(e.size) };
@@ -625,8 +639,9 @@ export class Simulation {
       enclaves,
       steps: this.steps,
       final: {
-        epcm: this.epcmSnapshot(),
-        pages: this.pagesSnapshot(),
+        ...(options.final === false
+          ? { epcm: [], pages: [] }
+          : { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() }),
         ...(this.usesCpus() ? { threads: this.threadsNow() } : {}),
       },
     };

@@ -20,6 +20,8 @@ export type * from "../kernel/uapi.ts";
 
 export const SCENARIO_FORMAT = "epcm-scenario/1";
 export const TRACE_FORMAT = "epcm-trace/1";
+/** The compact trace with range records (docs/scenario-format.md, Compact traces). */
+export const TRACE_FORMAT_COMPACT = "epcm-trace/2";
 
 export interface Machine {
   /** Number of 4 KiB EPC pages (default 128). */

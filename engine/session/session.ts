@@ -4,7 +4,7 @@
 // start (or steps forward) to reach the requested step.
 
 import { TCS_CSSA_NSSA, TCS_OENTRY, TCS_OSSA, TCS_STATE } from "../arch/constants.ts";
-import { NONE } from "../arch/epc.ts";
+import { grown, NONE } from "../arch/epc.ts";
 import { type EventDiffs, eventRows } from "../scenario/event-diffs.ts";
 import { collectUnmet, Simulation, type SimulationOptions, type StepDiff } from "../scenario/run.ts";
 import { formatTraceText } from "../scenario/text.ts";
@@ -325,7 +325,8 @@ export class Session {
     return {
       step,
       event,
-      epc: { flags: e.flags.slice(), pt: e.pt.slice(), encl, offset },
+      // One entry per EPC page: the EPC's columns stop at the pages reached (arch/epc.ts).
+      epc: { flags: grown(e.flags.slice(), n), pt: grown(e.pt.slice(), n), encl, offset },
       changed,
       enclaves,
       freeCount: k.freeCount,

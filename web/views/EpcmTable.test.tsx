@@ -133,11 +133,18 @@ describe("EpcmTable", () => {
 });
 
 describe("long tables", () => {
-  function bigView(pages: number) {
+  /** `pages` REG pages; `alternate`: every other one read-only, so no two rows form a range. */
+  function bigView(pages: number, alternate = true) {
     const entries = [];
     const kernel = [];
     for (let i = 0; i < pages; i++) {
-      entries.push({ epc: i, encl: 0, offset: i * 4096, pt: 2, flags: V | R | W });
+      entries.push({
+        epc: i,
+        encl: 0,
+        offset: i * 4096,
+        pt: 2,
+        flags: alternate && i % 2 ? V | R : V | R | W,
+      });
       kernel.push({ offset: i * 4096, type: 2, epc: i });
     }
     return makeView({ epcPages: pages, entries, enclaves: [enclave("e0", pages * 4096, kernel)] });
@@ -160,6 +167,27 @@ describe("long tables", () => {
       screen.getByRole("button", { name: `Show all ${(ROW_LIMIT + 50).toLocaleString()} rows` }),
     );
     expect(bodyRows()).toHaveLength(ROW_LIMIT + 50);
+  });
+
+  it("shows a long run of pages that share an entry as one range row that expands, by click or Enter", () => {
+    useExplorer.setState({ view: bigView(350, false) });
+    render(<EpcmTable />);
+    expect(bodyRows()).toHaveLength(1);
+    expect(cells(bodyRows()[0])).toEqual(["0x0–0x15e000 ×350", "REG", "RW-", "", "0–349"]);
+    const button = screen.getByRole("button", { name: "Expand the 350 pages 0x0–0x15e000" });
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(button);
+    // The open range stays as a header; its 350 pages open into five ranges of 64 and the last 30 pages.
+    expect(bodyRows()).toHaveLength(1 + 5 + 30);
+    expect(cells(bodyRows()[1])[0]).toBe("0x0–0x40000 ×64");
+    fireEvent.keyDown(bodyRows()[1], { key: "Enter" });
+    expect(bodyRows()).toHaveLength(1 + 1 + 64 + 4 + 30);
+    expect(cells(bodyRows()[2])).toEqual(["0x0", "REG", "RW-", "", "0"]);
+    expect(
+      screen.getByRole("button", { name: "Collapse the 64 pages 0x0–0x40000" }).getAttribute("aria-expanded"),
+    ).toBe("true");
+    fireEvent.click(screen.getByRole("button", { name: "Collapse the 350 pages 0x0–0x15e000" }));
+    expect(bodyRows()).toHaveLength(1);
   });
 
   it("formats a row", () => {

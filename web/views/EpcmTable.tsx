@@ -1,6 +1,7 @@
 // The EPCM table: the accessible twin of the grids. One row per page of the selected enclave that
 // has an EPCM entry or a kernel record: Offset, Type, Perms, Flags, EPC. Rows select the page
-// (click, or Enter/Space; ArrowUp/ArrowDown move between rows).
+// (click, or Enter/Space; ArrowUp/ArrowDown move between rows). Long runs of pages that share an
+// entry are one range row (render/table-ranges.ts) that expands with its button or Enter/Space.
 
 import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
 import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
@@ -17,6 +18,7 @@ import {
   pageRow,
   pageTable,
 } from "../render/pages.ts";
+import { type DisplayRow, displayRows, rangeKey, runEnds } from "../render/table-ranges.ts";
 import { usePrevious } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
 import "./grids.css";
@@ -62,6 +64,24 @@ export function shownRows(t: PageTable, limit: number | null, keep: number | nul
   return out;
 }
 
+/** A row of the table: a page, or a range of pages that share an entry. */
+type Item =
+  | { kind: "page"; key: number; row: TableRow; depth: number }
+  | (Extract<DisplayRow, { kind: "range" }> & { id: string });
+
+function itemsOf(t: PageTable, rows: DisplayRow[]): Item[] {
+  return rows.map((d) =>
+    d.kind === "page"
+      ? { kind: "page", key: t.index[d.r], row: tableRow(pageRow(t, d.r)), depth: d.depth }
+      : { ...d, id: `range-${d.from}-${d.to}` },
+  );
+}
+
+/** Parts of an open range sit one step further in. */
+const indent = (depth: number) => (depth > 0 ? { paddingInlineStart: `${depth}em` } : undefined);
+
+const itemKey = (it: Item): string => (it.kind === "page" ? String(it.key) : it.id);
+
 export function EpcmTable() {
   const view = useExplorer((s) => s.view);
   const enclaveIndex = useExplorer((s) => s.enclave);
@@ -70,7 +90,8 @@ export function EpcmTable() {
   const headingId = useId();
   const [showAll, setShowAll] = useState(false);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
-  const [focusKey, setFocusKey] = useState<number | null>(null);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
 
   const idx = Math.max(0, Math.min(enclaveIndex, (view?.enclaves.length ?? 1) - 1));
   const cols = view?.enclaves[idx];
@@ -91,28 +112,52 @@ export function EpcmTable() {
   }
 
   const total = table.n;
-  const limited = !showAll && total > ROW_LIMIT;
-  const shown = useMemo(
-    () => shownRows(table, limited ? ROW_LIMIT : null, limited ? selectedKey : null),
-    [table, limited, selectedKey],
+  const ends = useMemo(() => runEnds(table), [table]);
+  const keepRow = selectedKey !== null && selectedKey < table.pages ? table.rowOf[selectedKey] : -1;
+  const all = useMemo(
+    () => itemsOf(table, displayRows(table, ends, expanded, keepRow >= 0 ? keepRow : null)),
+    [table, ends, expanded, keepRow],
   );
+  const limited = !showAll && all.length > ROW_LIMIT;
+  const shown = useMemo(() => {
+    if (!limited) return all;
+    const head = all.slice(0, ROW_LIMIT);
+    const sel = all.findIndex((it) => it.kind === "page" && it.key === selectedKey);
+    if (sel >= ROW_LIMIT) head.push(all[sel]);
+    return head;
+  }, [all, limited, selectedKey]);
   const tabKey =
-    focusKey !== null && shown.some((r) => r.key === focusKey)
+    focusKey !== null && shown.some((it) => itemKey(it) === focusKey)
       ? focusKey
-      : selectedKey !== null && shown.some((r) => r.key === selectedKey)
-        ? selectedKey
-        : (shown[0]?.key ?? null);
+      : selectedKey !== null && shown.some((it) => it.kind === "page" && it.key === selectedKey)
+        ? String(selectedKey)
+        : shown[0]
+          ? itemKey(shown[0])
+          : null;
 
-  const choose = (r: TableRow) => {
-    setFocusKey(r.key);
-    void select({ kind: "page", enclave: name, offset: r.page.offset });
+  const choose = (it: Item) => {
+    setFocusKey(itemKey(it));
+    if (it.kind === "page") void select({ kind: "page", enclave: name, offset: it.row.page.offset });
+  };
+
+  const toggle = (it: Item) => {
+    if (it.kind !== "range") return;
+    setFocusKey(itemKey(it));
+    setExpanded((old) => {
+      const next = new Set(old);
+      const k = rangeKey(it.from, it.to);
+      if (next.has(k)) next.delete(k);
+      else next.add(k);
+      return next;
+    });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>, at: number) => {
     if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       e.stopPropagation();
-      choose(shown[at]);
+      if (shown[at].kind === "range") toggle(shown[at]);
+      else choose(shown[at]);
       return;
     }
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
@@ -120,7 +165,7 @@ export function EpcmTable() {
     const next = shown[at + (e.key === "ArrowDown" ? 1 : -1)];
     if (!next) return;
     choose(next);
-    const tr = bodyRef.current?.querySelector<HTMLTableRowElement>(`tr[data-key="${next.key}"]`);
+    const tr = bodyRef.current?.querySelector<HTMLTableRowElement>(`tr[data-key="${itemKey(next)}"]`);
     tr?.focus();
   };
 
@@ -147,7 +192,40 @@ export function EpcmTable() {
             </tr>
           </thead>
           <tbody ref={bodyRef}>
-            {shown.map((r, at) => {
+            {shown.map((it, at) => {
+              if (it.kind === "range") {
+                const count = it.to - it.from;
+                const open = it.open;
+                const { first, last } = it;
+                return (
+                  <tr
+                    key={it.id}
+                    data-key={it.id}
+                    className="range"
+                    tabIndex={it.id === tabKey ? 0 : -1}
+                    onKeyDown={(e) => onKeyDown(e, at)}
+                  >
+                    <td className="mono" style={indent(it.depth)}>
+                      {hex(first.offset)}–{hex(last.offset + 4096)}{" "}
+                      <button
+                        type="button"
+                        className="epcm-range"
+                        tabIndex={-1}
+                        aria-expanded={open}
+                        aria-label={`${open ? "Collapse" : "Expand"} the ${count.toLocaleString("en-US")} pages ${hex(first.offset)}–${hex(last.offset + 4096)}`}
+                        onClick={() => toggle(it)}
+                      >
+                        ×{count.toLocaleString("en-US")}
+                      </button>
+                    </td>
+                    <td>{pageTypeLabel(first.type)}</td>
+                    <td className="mono">{first.evicted ? "---" : permsText(first.flags)}</td>
+                    <td>{flagsText(first.flags)}</td>
+                    <td className="mono">{first.evicted ? "evicted" : `${first.epc}–${last.epc}`}</td>
+                  </tr>
+                );
+              }
+              const r = it.row;
               const selected = r.key === selectedKey;
               const cls = [
                 selected ? "selected" : "",
@@ -161,12 +239,14 @@ export function EpcmTable() {
                   key={r.key}
                   data-key={r.key}
                   className={cls || undefined}
-                  tabIndex={r.key === tabKey ? 0 : -1}
+                  tabIndex={String(r.key) === tabKey ? 0 : -1}
                   aria-current={selected ? "true" : undefined}
-                  onClick={() => choose(r)}
+                  onClick={() => choose(it)}
                   onKeyDown={(e) => onKeyDown(e, at)}
                 >
-                  <td className="mono">{r.offset}</td>
+                  <td className="mono" style={indent(it.depth)}>
+                    {r.offset}
+                  </td>
                   <td>{r.type}</td>
                   <td className="mono">{r.perms}</td>
                   <td>{r.flags}</td>
@@ -182,10 +262,10 @@ export function EpcmTable() {
       </section>
       {limited && (
         <button type="button" className="epcm-more" onClick={() => setShowAll(true)}>
-          Show all {total.toLocaleString()} rows
+          Show all {all.length.toLocaleString()} rows
         </button>
       )}
-      {showAll && total > ROW_LIMIT && (
+      {showAll && all.length > ROW_LIMIT && (
         <button type="button" className="epcm-more" onClick={() => setShowAll(false)}>
           Show the first {ROW_LIMIT} rows
         </button>
