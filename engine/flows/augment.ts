@@ -11,7 +11,6 @@ import {
   eaccept,
   eenter,
   eresume,
-  faulted,
   flow,
   hex,
   mmap,
@@ -22,7 +21,7 @@ import {
   PAGE_SIZE,
   read,
   withEpcm,
-  write,
+  writeFaultsOnPending,
 } from "./steps.ts";
 
 const description =
@@ -37,12 +36,12 @@ export const augment = flow("augment", "augment: EAUG on a page fault", descript
     mmap(ADDR, PAGE_SIZE, "PROT_READ|PROT_WRITE|PROT_EXEC", {
       note: "Map one page past the heap (offset 0xc000) read/write/execute. Allowed: no enclave page exists there yet, so nothing limits the protection.",
     }),
-    eenter(TCS1, write(ADDR, MAGIC), {
-      note: "Write MAGIC to 0xc000 (PUT_TO_ADDRESS). The PTE is missing, so the kernel EAUGs a fresh page (REG, RW, PENDING) and maps it; the retried write hits a PENDING page and faults in the EPCM (0x8007).",
-      expect: withEpcm(faulted("0x8007", ADDR), {
-        [hex(ADDR)]: { valid: true, type: "REG", perms: "RW-", pending: true, modified: false, pr: false },
-      }),
-    }),
+    writeFaultsOnPending(
+      TCS1,
+      ADDR,
+      MAGIC,
+      "Write MAGIC to 0xc000 (PUT_TO_ADDRESS). The PTE is missing, so the kernel EAUGs a fresh page (REG, RW, PENDING) and maps it; the retried write hits a PENDING page and faults in the EPCM (0x8007).",
+    ),
     eenter(TCS2, eaccept(ADDR, "R|W|REG|PENDING"), {
       note: "EACCEPT(R|W|REG|PENDING) from TCS#2 (TCS#1 is waiting in its AEX): the enclave accepts the new page; PENDING clears.",
       expect: withEpcm(OK_LEAF, {

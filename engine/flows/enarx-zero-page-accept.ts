@@ -15,17 +15,17 @@
 // never happen here (one ioctl at a time).
 
 import { DEFAULT_BASE } from "../scenario/run.ts";
-import type { BuiltInFlow } from "./index.ts";
 import { HEAP, MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
 import {
+  acceptRestrictionToR,
   eaccept,
   eacceptcopy,
   eenter,
   emodpe,
   exec,
+  flow,
   hex,
   ioctl,
-  mmap,
   mprotect,
   munmap,
   OK_EEXIT,
@@ -33,7 +33,8 @@ import {
   okValue,
   PAGE_SIZE,
   read,
-  scenario,
+  restrictPageToR,
+  runtimeMaps,
   succeeds,
   withEpcm,
   write,
@@ -50,95 +51,80 @@ const ZERO_PAGE = HEAP;
 const first = hex(ADDR);
 const code = hex(CODE);
 
-export const enarxZeroPageAccept: BuiltInFlow = {
-  id: "enarx-zero-page-accept",
-  title,
-  description,
-  scenario: scenario({
-    title,
-    description,
-    steps: [
-      ...standardBuild(),
-      mmap(ADDR, 2 * PAGE_SIZE, "PROT_READ|PROT_WRITE", {
-        flags: "MAP_SHARED|MAP_FIXED",
-        note: "The guest asks for two pages. The shim first has the host map them from the enclave's fd (MmapHost), read/write. Nothing is in the EPC there yet.",
-        expect: { ret: hex(DEFAULT_BASE + ADDR) },
-      }),
-      eenter(TCS1, eacceptcopy(ADDR, ZERO_PAGE, "R|W|REG"), {
-        pages: 2,
-        note: "mmap_guest(): EACCEPTCOPY(R|W|REG) of each page from the zero page. Each target has no PTE: the access faults, the kernel EAUGs a PENDING page and maps it, and EACCEPTCOPY runs again (the zero page's own PTE is faulted in on the way): it copies the zero page in and sets the permissions. Repeated on both pages.",
-        expect: withEpcm(
-          { ...OK_LEAF, repeated: 2 },
-          {
-            [first]: { valid: true, type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
-            [code]: { valid: true, type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
-          },
-        ),
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "The new guest memory reads as zero: it holds a copy of the zero page.",
-        expect: okValue("0x0"),
-      }),
-      eenter(TCS1, write(ADDR, MAGIC), {
-        note: "The guest writes to it…",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "…and reads MAGIC back.",
-        expect: okValue(MAGIC),
-      }),
-      mprotect(CODE, PAGE_SIZE, "PROT_READ|PROT_EXEC", {
-        note: "The guest mprotects the second page read/execute (a loader finishing a code page). MprotectHost: the host mprotects it first…",
-        expect: { ret: 0 },
-      }),
-      ioctl(
-        "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
-        { offset: code, length: hex(PAGE_SIZE), permissions: "R" },
+export const enarxZeroPageAccept = flow("enarx-zero-page-accept", title, description, {
+  steps: [
+    ...standardBuild(),
+    runtimeMaps(
+      ADDR,
+      2,
+      DEFAULT_BASE,
+      "The guest asks for two pages. The shim first has the host map them from the enclave's fd (MmapHost), read/write. Nothing is in the EPC there yet.",
+    ),
+    eenter(TCS1, eacceptcopy(ADDR, ZERO_PAGE, "R|W|REG"), {
+      pages: 2,
+      note: "mmap_guest(): EACCEPTCOPY(R|W|REG) of each page from the zero page. Each target has no PTE: the access faults, the kernel EAUGs a PENDING page and maps it, and EACCEPTCOPY runs again (the zero page's own PTE is faulted in on the way): it copies the zero page in and sets the permissions. Repeated on both pages.",
+      expect: withEpcm(
+        { ...OK_LEAF, repeated: 2 },
         {
-          note: "…then restricts the EPCM to R, whatever the new protection (Enarx always restricts to PROT_READ). EMODPR clears W and sets PR; ETRACK follows.",
-          expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
-            [code]: { type: "REG", perms: "R--", pr: true },
-          }),
+          [first]: { valid: true, type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
+          [code]: { valid: true, type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
         },
       ),
-      eenter(TCS1, eaccept(CODE, "R|REG|PR"), {
-        note: "The shim EACCEPTs the restriction with R|PR; PR clears.",
-        expect: withEpcm(OK_LEAF, { [code]: { type: "REG", perms: "R--", pr: false } }),
-      }),
-      eenter(TCS1, emodpe(CODE, "R|X"), {
-        note: "…and EMODPEs the page up to the new permissions, R|X: the EPCM now allows execution, and never allows writing again.",
-        expect: withEpcm(OK_EEXIT, { [code]: { type: "REG", perms: "R-X", pr: false } }),
-      }),
-      eenter(TCS1, exec(CODE), {
-        note: "An instruction fetch from the page works (EPCM R-X, mapping R-X).",
-        expect: OK_EEXIT,
-      }),
-      ioctl(
-        "SGX_IOC_ENCLAVE_MODIFY_TYPES",
-        { offset: first, length: hex(PAGE_SIZE), page_type: "TRIM" },
-        {
-          note: "The guest munmaps the first page: the shim asks the host to change its type to TRIM. EMODT clears its permissions and sets MODIFIED; ETRACK follows.",
-          expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
-            [first]: { type: "TRIM", perms: "---", modified: true },
-          }),
-        },
-      ),
-      eenter(TCS1, eaccept(ADDR, "TRIM|MODIFIED"), {
-        note: "The shim EACCEPTs the trim (TRIM|MODIFIED).",
-        expect: withEpcm(OK_LEAF, { [first]: { type: "TRIM", perms: "---", modified: false } }),
-      }),
-      munmap(ADDR, PAGE_SIZE, {
-        note: "MunmapHost: the host unmaps the page…",
-        expect: { ret: 0 },
-      }),
-      ioctl(
-        "SGX_IOC_ENCLAVE_REMOVE_PAGES",
-        { offset: first, length: hex(PAGE_SIZE) },
-        {
-          note: "…and removes it: the accepted TRIM page is EREMOVEd and its EPC page is free again.",
-          expect: withEpcm(succeeds({ count: hex(PAGE_SIZE) }), { [first]: { valid: false } }),
-        },
-      ),
-    ],
-  }),
-};
+    }),
+    eenter(TCS1, read(ADDR), {
+      note: "The new guest memory reads as zero: it holds a copy of the zero page.",
+      expect: okValue("0x0"),
+    }),
+    eenter(TCS1, write(ADDR, MAGIC), {
+      note: "The guest writes to it…",
+      expect: OK_EEXIT,
+    }),
+    eenter(TCS1, read(ADDR), {
+      note: "…and reads MAGIC back.",
+      expect: okValue(MAGIC),
+    }),
+    mprotect(CODE, PAGE_SIZE, "PROT_READ|PROT_EXEC", {
+      note: "The guest mprotects the second page read/execute (a loader finishing a code page). MprotectHost: the host mprotects it first…",
+      expect: { ret: 0 },
+    }),
+    restrictPageToR(
+      CODE,
+      "…then restricts the EPCM to R, whatever the new protection (Enarx always restricts to PROT_READ). EMODPR clears W and sets PR; ETRACK follows.",
+    ),
+    acceptRestrictionToR(TCS1, CODE, "The shim EACCEPTs the restriction with R|PR; PR clears."),
+    eenter(TCS1, emodpe(CODE, "R|X"), {
+      note: "…and EMODPEs the page up to the new permissions, R|X: the EPCM now allows execution, and never allows writing again.",
+      expect: withEpcm(OK_EEXIT, { [code]: { type: "REG", perms: "R-X", pr: false } }),
+    }),
+    eenter(TCS1, exec(CODE), {
+      note: "An instruction fetch from the page works (EPCM R-X, mapping R-X).",
+      expect: OK_EEXIT,
+    }),
+    ioctl(
+      "SGX_IOC_ENCLAVE_MODIFY_TYPES",
+      { offset: first, length: hex(PAGE_SIZE), page_type: "TRIM" },
+      {
+        note: "The guest munmaps the first page: the shim asks the host to change its type to TRIM. EMODT clears its permissions and sets MODIFIED; ETRACK follows.",
+        expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
+          [first]: { type: "TRIM", perms: "---", modified: true },
+        }),
+      },
+    ),
+    eenter(TCS1, eaccept(ADDR, "TRIM|MODIFIED"), {
+      note: "The shim EACCEPTs the trim (TRIM|MODIFIED).",
+      expect: withEpcm(OK_LEAF, { [first]: { type: "TRIM", perms: "---", modified: false } }),
+    }),
+    munmap(ADDR, PAGE_SIZE, {
+      note: "MunmapHost: the host unmaps the page…",
+      expect: { ret: 0 },
+    }),
+    ioctl(
+      "SGX_IOC_ENCLAVE_REMOVE_PAGES",
+      { offset: first, length: hex(PAGE_SIZE) },
+      {
+        note: "…and removes it: the accepted TRIM page is EREMOVEd and its EPC page is free again.",
+        expect: withEpcm(succeeds({ count: hex(PAGE_SIZE) }), { [first]: { valid: false } }),
+      },
+    ),
+  ],
+});

@@ -18,28 +18,29 @@
 // handler's EACCEPT, then the faulting thread is resumed.
 
 import { DEFAULT_BASE } from "../scenario/run.ts";
-import type { BuiltInFlow } from "./index.ts";
 import { MAGIC, MAGIC2, standardBuild, TCS1, TCS2, TOTAL_SIZE } from "./standard-build.ts";
 import {
+  acceptRestrictionToR,
   EEXIT_Z,
   eaccept,
   eenter,
   emodpe,
   eresume,
-  faulted,
+  flow,
   hex,
   ioctl,
-  mmap,
   mprotect,
   OK_EEXIT,
   OK_LEAF,
   okValue,
   PAGE_SIZE,
   read,
-  scenario,
+  restrictPageToR,
+  runtimeMaps,
   succeeds,
   withEpcm,
   write,
+  writeFaultsOnPending,
 } from "./steps.ts";
 
 const title = "Intel SGX EMM: commit on demand, then change permissions";
@@ -50,96 +51,85 @@ const description =
 const ADDR = TOTAL_SIZE;
 const a = hex(ADDR);
 
-export const sgxEmmCommitOnDemand: BuiltInFlow = {
-  id: "sgx-emm-commit-on-demand",
-  title,
-  description,
-  scenario: scenario({
-    title,
-    description,
-    steps: [
-      ...standardBuild(),
-      mmap(ADDR, 2 * PAGE_SIZE, "PROT_READ|PROT_WRITE", {
-        flags: "MAP_SHARED|MAP_FIXED",
-        note: "sgx_mm_alloc(2 pages, SGX_EMA_COMMIT_ON_DEMAND, RW): the EMM records the range and calls out; the untrusted runtime (enclave_alloc()) maps it MAP_SHARED|MAP_FIXED, read/write. Nothing is in the EPC yet.",
-        expect: { ret: hex(DEFAULT_BASE + ADDR) },
+export const sgxEmmCommitOnDemand = flow("sgx-emm-commit-on-demand", title, description, {
+  steps: [
+    ...standardBuild(),
+    runtimeMaps(
+      ADDR,
+      2,
+      DEFAULT_BASE,
+      "sgx_mm_alloc(2 pages, SGX_EMA_COMMIT_ON_DEMAND, RW): the EMM records the range and calls out; the untrusted runtime (enclave_alloc()) maps it MAP_SHARED|MAP_FIXED, read/write. Nothing is in the EPC yet.",
+    ),
+    writeFaultsOnPending(
+      TCS1,
+      ADDR,
+      MAGIC,
+      "The enclave writes to the reserved page. No PTE: the kernel EAUGs a PENDING page and maps it; the retried write hits the PENDING page and faults in the EPCM (0x8007). The vDSO reports the #PF.",
+    ),
+    eenter(TCS2, eaccept(ADDR, "R|W|REG|PENDING"), {
+      note: "The EMM's #PF handler (sgx_mm_enclave_pfhandler → ema_do_commit): the page belongs to a COMMIT_ON_DEMAND range and is not committed yet, so it EACCEPTs it with RW|REG|PENDING. Here on TCS#2; the SDK would run it on the faulting thread's next SSA frame.",
+      expect: withEpcm(OK_LEAF, {
+        [a]: { type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
       }),
-      eenter(TCS1, write(ADDR, MAGIC), {
-        note: "The enclave writes to the reserved page. No PTE: the kernel EAUGs a PENDING page and maps it; the retried write hits the PENDING page and faults in the EPCM (0x8007). The vDSO reports the #PF.",
-        expect: withEpcm(faulted("0x8007", ADDR), {
-          [a]: { valid: true, type: "REG", perms: "RW-", pending: true, modified: false, pr: false },
+    }),
+    eresume(TCS1, {
+      note: "The handler returned SGX_MM_EXCEPTION_CONTINUE_EXECUTION: ERESUME on TCS#1 runs the write again, and it succeeds.",
+      expect: OK_EEXIT,
+    }),
+    eenter(TCS1, read(ADDR), {
+      note: "The committed page holds MAGIC.",
+      expect: okValue(MAGIC),
+    }),
+    restrictPageToR(
+      ADDR,
+      "sgx_mm_modify_permissions(page, R) calls out first: enclave_modify() asks the kernel to restrict the page to R. EMODPR clears W and sets PR; ETRACK follows.",
+    ),
+    mprotect(ADDR, PAGE_SIZE, "PROT_READ", {
+      note: "…and mprotects the page read-only, so the PTE agrees.",
+      expect: { ret: 0 },
+    }),
+    eenter(TCS1, emodpe(ADDR, "R|REG|PR"), {
+      note: "Back in the enclave, ema_modify_permissions() EMODPEs every page with the new permissions|PR. R adds nothing to R: the EPCM does not change.",
+      expect: withEpcm(OK_EEXIT, { [a]: { type: "REG", perms: "R--", pr: true } }),
+    }),
+    acceptRestrictionToR(
+      TCS1,
+      ADDR,
+      "EACCEPT(R|REG|PR): the enclave accepts the restriction (the new permissions lack W); PR clears.",
+    ),
+    eenter(TCS1, read(ADDR), {
+      note: "Still readable: MAGIC.",
+      expect: okValue(MAGIC),
+    }),
+    ioctl(
+      "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
+      { offset: a, length: hex(PAGE_SIZE), permissions: "R|W" },
+      {
+        note: "sgx_mm_modify_permissions(page, RW): enclave_modify() calls the same ioctl with the new permissions RW. EMODPR cannot add W (it only clears bits): the EPCM stays R, and PR is set again.",
+        expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
+          [a]: { type: "REG", perms: "R--", pr: true },
         }),
-      }),
-      eenter(TCS2, eaccept(ADDR, "R|W|REG|PENDING"), {
-        note: "The EMM's #PF handler (sgx_mm_enclave_pfhandler → ema_do_commit): the page belongs to a COMMIT_ON_DEMAND range and is not committed yet, so it EACCEPTs it with RW|REG|PENDING. Here on TCS#2; the SDK would run it on the faulting thread's next SSA frame.",
-        expect: withEpcm(OK_LEAF, {
-          [a]: { type: "REG", perms: "RW-", pending: false, modified: false, pr: false },
-        }),
-      }),
-      eresume(TCS1, {
-        note: "The handler returned SGX_MM_EXCEPTION_CONTINUE_EXECUTION: ERESUME on TCS#1 runs the write again, and it succeeds.",
-        expect: OK_EEXIT,
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "The committed page holds MAGIC.",
-        expect: okValue(MAGIC),
-      }),
-      ioctl(
-        "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
-        { offset: a, length: hex(PAGE_SIZE), permissions: "R" },
-        {
-          note: "sgx_mm_modify_permissions(page, R) calls out first: enclave_modify() asks the kernel to restrict the page to R. EMODPR clears W and sets PR; ETRACK follows.",
-          expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
-            [a]: { type: "REG", perms: "R--", pr: true },
-          }),
-        },
-      ),
-      mprotect(ADDR, PAGE_SIZE, "PROT_READ", {
-        note: "…and mprotects the page read-only, so the PTE agrees.",
-        expect: { ret: 0 },
-      }),
-      eenter(TCS1, emodpe(ADDR, "R|REG|PR"), {
-        note: "Back in the enclave, ema_modify_permissions() EMODPEs every page with the new permissions|PR. R adds nothing to R: the EPCM does not change.",
-        expect: withEpcm(OK_EEXIT, { [a]: { type: "REG", perms: "R--", pr: true } }),
-      }),
-      eenter(TCS1, eaccept(ADDR, "R|REG|PR"), {
-        note: "EACCEPT(R|REG|PR): the enclave accepts the restriction (the new permissions lack W); PR clears.",
-        expect: withEpcm(OK_LEAF, { [a]: { type: "REG", perms: "R--", pr: false } }),
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "Still readable: MAGIC.",
-        expect: okValue(MAGIC),
-      }),
-      ioctl(
-        "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
-        { offset: a, length: hex(PAGE_SIZE), permissions: "R|W" },
-        {
-          note: "sgx_mm_modify_permissions(page, RW): enclave_modify() calls the same ioctl with the new permissions RW. EMODPR cannot add W (it only clears bits): the EPCM stays R, and PR is set again.",
-          expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
-            [a]: { type: "REG", perms: "R--", pr: true },
-          }),
-        },
-      ),
-      mprotect(ADDR, PAGE_SIZE, "PROT_READ|PROT_WRITE", {
-        note: "…then mprotect RW (allowed: a page added by EAUG may be mapped up to RWX).",
-        expect: { ret: 0 },
-      }),
-      eenter(TCS1, emodpe(ADDR, "R|W|REG|PR"), {
-        note: "EMODPE(RW|REG|PR): here the enclave itself extends the EPCM permissions to RW. PR stays set.",
-        expect: withEpcm(OK_EEXIT, { [a]: { type: "REG", perms: "RW-", pr: true } }),
-      }),
-      eenter(TCS1, eaccept(ADDR, "R|W|REG|PR"), {
-        note: "EACCEPT(RW|REG|PR), made because RW lacks X: the permissions match the EPCM, PR clears.",
-        expect: withEpcm(OK_LEAF, { [a]: { type: "REG", perms: "RW-", pr: false } }),
-      }),
-      eenter(TCS1, write(ADDR, MAGIC2), {
-        note: "Writes work again.",
-        expect: { ret: 0, run: EEXIT_Z },
-      }),
-      eenter(TCS1, read(ADDR), {
-        note: "MAGIC2 comes back.",
-        expect: okValue(MAGIC2),
-      }),
-    ],
-  }),
-};
+      },
+    ),
+    mprotect(ADDR, PAGE_SIZE, "PROT_READ|PROT_WRITE", {
+      note: "…then mprotect RW (allowed: a page added by EAUG may be mapped up to RWX).",
+      expect: { ret: 0 },
+    }),
+    eenter(TCS1, emodpe(ADDR, "R|W|REG|PR"), {
+      note: "EMODPE(RW|REG|PR): here the enclave itself extends the EPCM permissions to RW. PR stays set.",
+      expect: withEpcm(OK_EEXIT, { [a]: { type: "REG", perms: "RW-", pr: true } }),
+    }),
+    eenter(TCS1, eaccept(ADDR, "R|W|REG|PR"), {
+      note: "EACCEPT(RW|REG|PR), made because RW lacks X: the permissions match the EPCM, PR clears.",
+      expect: withEpcm(OK_LEAF, { [a]: { type: "REG", perms: "RW-", pr: false } }),
+    }),
+    eenter(TCS1, write(ADDR, MAGIC2), {
+      note: "Writes work again.",
+      expect: { ret: 0, run: EEXIT_Z },
+    }),
+    eenter(TCS1, read(ADDR), {
+      note: "MAGIC2 comes back.",
+      expect: okValue(MAGIC2),
+    }),
+  ],
+});

@@ -212,7 +212,7 @@ export function EpcUsageChart() {
           </g>
         </svg>
       </div>
-      <p id={summaryId} className="time-sr-only">
+      <p id={summaryId} className="sr-only">
         {usageSummary(usage)} Current step {fmt(shown)}: {fmt(at.free)} free, {fmt(at.evicted)} evicted.
       </p>
       <ul className="usage-legend" aria-label="EPC usage legend">

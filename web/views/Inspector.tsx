@@ -19,7 +19,7 @@ function Row({ name, children }: { name: ReactNode; children: ReactNode }) {
 function Bit({ on, name }: { on: boolean; name: string }) {
   return (
     <span className={`inspector-bit ${on ? "is-on" : "is-off"}`}>
-      <span className="time-sr-only">{name} </span>
+      <span className="sr-only">{name} </span>
       {on ? "set" : "clear"}
     </span>
   );

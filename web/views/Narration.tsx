@@ -207,7 +207,7 @@ function Changes({ step, event }: { step: number; event: number | null }) {
               <span className="change-diff">
                 <code className="change-before">{c.before}</code>
                 <span aria-hidden="true"> → </span>
-                <span className="time-sr-only"> became </span>
+                <span className="sr-only"> became </span>
                 <code className="change-after">{c.after}</code>
               </span>
             </li>

@@ -25,7 +25,7 @@ export function BasisMark({ basis, basisRef }: { basis: Basis; basisRef?: string
   return (
     <span className={`basis-mark basis-${basis}`} title={text} data-basis={basis}>
       <span aria-hidden="true">{SHORT[basis]}</span>
-      <span className="basis-sr-only">{` (${text})`}</span>
+      <span className="sr-only">{` (${text})`}</span>
     </span>
   );
 }

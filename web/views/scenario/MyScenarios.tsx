@@ -119,10 +119,10 @@ export function MyScenarios({ text, suggestedName, onLoad }: Props) {
               <span className="saved-when">{when(s.savedAt)}</span>
               <span className="saved-buttons">
                 <button type="button" onClick={() => onLoad(s)}>
-                  Load<span className="scn-vh"> {s.name}</span>
+                  Load<span className="sr-only"> {s.name}</span>
                 </button>
                 <button type="button" onClick={() => onDelete(s)}>
-                  Delete<span className="scn-vh"> {s.name}</span>
+                  Delete<span className="sr-only"> {s.name}</span>
                 </button>
               </span>
             </li>
