@@ -14,6 +14,7 @@ import {
 import { hex } from "../vocabulary/hex.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
+import { KernelConfig } from "./versions.ts";
 
 /** Counters the trace summarizes for repeated steps and the benchmarks report. */
 export interface KernelStats {
@@ -48,7 +49,11 @@ export class Kernel {
   review: { passed: string[]; decided: string | null } | null = null;
   readonly stats: KernelStats = { eaug: 0, eldu: 0, ewb: 0, faults: 0, batches: 0 };
 
-  constructor(epcPages: number, sgx2: boolean) {
+  /** The driver's version and what-if mutations (versions.ts). */
+  readonly config: KernelConfig;
+
+  constructor(epcPages: number, sgx2: boolean, config: KernelConfig = new KernelConfig()) {
+    this.config = config;
     this.cpu = new Cpu(epcPages, sgx2);
     this.freeRing = new Int32Array(epcPages);
     for (let i = 0; i < epcPages; i++) this.freeRing[i] = i;

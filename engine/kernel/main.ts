@@ -95,6 +95,15 @@ export function enclEwb(
 
 /** The IPI after ETRACK: every thread inside the enclave takes an AEX (in this model none is inside between steps). */
 export function ipiEnclave(k: Kernel, encl: Encl): void {
+  if (k.config.noIpi) {
+    // What-if "no-ipi" (docs/scenario-format.md, Kernel versions and what-ifs).
+    k.ev(
+      "kernel",
+      "What-if no-ipi: the kernel sends no IPI; threads inside keep their stale TLB entries.",
+      "main.c: on_each_cpu_mask()",
+    );
+    return;
+  }
   const inside = k.cpu.lps.filter((lp) => lp.secs === encl.secsEpc && lp.secs !== NONE);
   k.ev(
     "kernel",

@@ -159,7 +159,6 @@ describe("docs/scenario-format.md", () => {
   it("marks the planned additions as not implemented, and the validator indeed rejects them", () => {
     for (const raw of [
       scenario([], { machine: { cpus: 2 } }),
-      scenario([], { machine: { kernel: "v6.6" } }),
       scenario([{ op: "EENTER", call: "nop", stay: true }]),
       scenario([{ op: "interrupt" }]),
       scenario([{ op: "access", offset: 0, kind: "read" }]),

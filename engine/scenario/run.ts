@@ -21,6 +21,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, Vdso } from "../kernel/vdso.ts";
+import { KernelConfig } from "../kernel/versions.ts";
 import {
   E_VALID,
   epcmFlagFields,
@@ -107,7 +108,11 @@ export class Simulation {
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
     this.materialize = options.materialize ?? true;
-    this.kernel = new Kernel(scenario.machine.epcPages, scenario.machine.sgx2);
+    this.kernel = new Kernel(
+      scenario.machine.epcPages,
+      scenario.machine.sgx2,
+      new KernelConfig(scenario.machine.kernel, scenario.machine.mutate),
+    );
     this.vdso = new Vdso(this.kernel);
     this.bases = planBases(scenario);
     this.stamp = new Uint32Array(scenario.machine.epcPages);
@@ -240,7 +245,7 @@ export class Simulation {
         // Reviewer mode: the ioctl records the checks it makes (kernel/checks.ts).
         k.review = { passed: [], decided: null };
         const r = this.ioctl(a, encl);
-        out.review = reviewOf(a.cmd, k.review.passed, k.review.decided);
+        out.review = reviewOf(a.cmd, k.review.passed, k.review.decided, k.config.version);
         k.review = null;
         return put(r);
       }
@@ -466,7 +471,10 @@ export class Simulation {
     return {
       format: "epcm-trace/1",
       title: this.scenario.title,
-      machine: { ...this.scenario.machine },
+      machine: {
+        ...this.scenario.machine,
+        ...(this.scenario.machine.mutate ? { mutate: [...this.scenario.machine.mutate] } : {}),
+      },
       enclaves,
       steps: this.steps,
       final: { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() },

@@ -88,7 +88,7 @@ export interface TraceStep {
 export interface Trace {
   format: "epcm-trace/1";
   title: string;
-  machine: { epcPages: number; sgx2: boolean };
+  machine: { epcPages: number; sgx2: boolean; kernel?: string; mutate?: string[] };
   enclaves: Record<string, { base: Hex; size: Hex }>;
   steps: TraceStep[];
   final: { epcm: EpcmEntryJson[]; pages: KernelPageJson[] };

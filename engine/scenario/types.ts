@@ -13,6 +13,7 @@ import type {
   RemovePagesArg,
   RestrictPermissionsArg,
 } from "../kernel/uapi.ts";
+import type { KernelVersion, Mutation } from "../kernel/versions.ts";
 
 // The ioctl arguments and enclave calls are the kernel's vocabulary (../kernel/uapi.ts); the
 // scenario carries them as they are.
@@ -26,6 +27,10 @@ export interface Machine {
   epcPages: number;
   /** false: an SGX1-only CPU (SGX2 ioctls give ENODEV, no EAUG on fault). */
   sgx2: boolean;
+  /** The driver's version (docs/scenario-format.md, Kernel versions and what-ifs); absent: "v6.0". */
+  kernel?: KernelVersion;
+  /** What-if mutations of the driver; absent: none. */
+  mutate?: Mutation[];
 }
 
 export interface Scenario {
