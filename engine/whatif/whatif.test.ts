@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findFlow, flows, parseScenario, simulate } from "../index.ts";
 import { MUTATION_NAMES } from "../kernel/versions.ts";
+import { formatTraceText } from "../scenario/text.ts";
 import { formatMatrix, versionDiff, whatIfMatrix, withMachine } from "./whatif.ts";
 
 const flow = (id: string) => {
@@ -26,6 +27,13 @@ describe("machine.kernel and machine.mutate", () => {
     }
     for (const m of MUTATION_NAMES)
       expect(parseScenario(withMachine(flow("augment"), { mutate: [m] })).ok).toBe(true);
+  });
+
+  it("the text log names the kernel version and the mutations", () => {
+    const r = run("augment", { kernel: "v6.1", mutate: ["no-ipi", "no-etrack"] });
+    expect(formatTraceText(r.trace)).toContain("\nKernel: v6.1, what-if: no-ipi, no-etrack\n");
+    const plain = simulate(flow("augment"));
+    expect(plain.ok && formatTraceText(plain.trace)).not.toContain("Kernel:");
   });
 
   it("leaves the trace of a scenario without them unchanged (no kernel or mutate echoed)", () => {
