@@ -110,3 +110,27 @@ describe("npm run sim", { timeout: 60_000 }, () => {
     expect(run(["--format", "xml", "-"], "{}").code).toBe(2);
   });
 });
+
+describe("npm run sim --matrix and --diff", { timeout: 60_000 }, () => {
+  it("--matrix prints which flow catches which mutation and names the uncaught ones", () => {
+    const r = run(["--matrix"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^flow +no-ipi +no-etrack +no-accept-probe +no-type-check +no-ioctl-busy$/m);
+    expect(r.out).toMatch(/^remove-added-page-no-eaccept +\. +\. +CAUGHT/m);
+    expect(r.out).toContain("no-ioctl-busy: caught by no flow (a gap in the tests)");
+  });
+
+  it("--diff reports the first divergence, on a file or a flow", () => {
+    const r = run(["--flow", "epcm-permissions", "--diff", "v6.0", "v6.1"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^v6.0 vs v6.1: first divergence at step 1 \(ioctl\)\n {2}reviewer checks: /);
+    const same = run([file("aug-diff.json", augment), "--diff", "v6.1", "v6.6"]);
+    expect(same.out).toMatch(/v6.1 and v6.6: the traces agree on all \d+ step\(s\)/);
+  });
+
+  it("--diff refuses an unknown version", () => {
+    const r = run(["--flow", "augment", "--diff", "v6.0", "v7"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('got "v7"');
+  });
+});

@@ -10,13 +10,17 @@
 import { readFileSync } from "node:fs";
 import { toSelftest } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario } from "./index.ts";
+import { isKernelVersion, KERNEL_VERSIONS, type KernelVersion } from "./kernel/versions.ts";
 import { collectUnmet, ScenarioError, Simulation } from "./scenario/run.ts";
 import { formatTraceText } from "./scenario/text.ts";
 import { writeTraceJson } from "./scenario/trace-json.ts";
+import { formatDiff, formatMatrix, versionDiff, whatIfMatrix } from "./whatif/whatif.ts";
 
 const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text|selftest] [--trace-format 1|2]
        npm run sim -- --flow ID [--format json|text|selftest] [--trace-format 1|2]
-       npm run sim -- --list`;
+       npm run sim -- --list
+       npm run sim -- --matrix                           (every flow under every what-if mutation)
+       npm run sim -- FILE.json|--flow ID --diff V1 V2   (where the traces on two kernels diverge)`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -28,6 +32,7 @@ function main(argv: string[]): void {
   let traceFormat = "2";
   let file: string | undefined;
   let flowId: string | undefined;
+  let diff: [string, string] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--format") format = argv[++i] ?? "";
@@ -35,7 +40,16 @@ function main(argv: string[]): void {
     else if (a === "--trace-format") traceFormat = argv[++i] ?? "";
     else if (a.startsWith("--trace-format=")) traceFormat = a.slice(15);
     else if (a === "--flow") flowId = argv[++i];
-    else if (a === "--list") {
+    else if (a === "--matrix") {
+      const m = whatIfMatrix();
+      process.stdout.write(formatMatrix(m));
+      return;
+    } else if (a === "--diff") {
+      diff = [argv[++i] ?? "", argv[++i] ?? ""];
+      for (const v of diff)
+        if (!isKernelVersion(v))
+          fail(`--diff needs two kernel versions (${KERNEL_VERSIONS.join(", ")}), got "${v}"`, 2);
+    } else if (a === "--list") {
       for (const f of flows) process.stdout.write(`${f.id.padEnd(48)} ${f.description}\n`);
       return;
     } else if (a === "--help" || a === "-h") {
@@ -62,6 +76,22 @@ function main(argv: string[]): void {
     } catch (e) {
       fail(`cannot read ${file === "-" ? "standard input" : file}: ${(e as Error).message}`, 2);
     }
+  }
+  if (diff) {
+    let raw: unknown = input;
+    if (typeof input === "string") {
+      try {
+        raw = JSON.parse(input);
+      } catch (e) {
+        fail(`invalid scenario:\n  not JSON: ${(e as Error).message}`, 2);
+      }
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      fail("invalid scenario: not an object", 2);
+    const r = versionDiff(raw as Record<string, unknown>, diff[0] as KernelVersion, diff[1] as KernelVersion);
+    if (!r.ok) fail(`invalid scenario:\n${r.errors.map((m) => `  ${m}`).join("\n")}`, 2);
+    process.stdout.write(formatDiff(r.diff));
+    return;
   }
   const parsed = parseScenario(input);
   if (!parsed.ok) fail(`invalid scenario:\n${parsed.errors.map((m) => `  ${m}`).join("\n")}`, 2);

@@ -349,7 +349,10 @@ describe("successful ioctls", () => {
           continue;
         }
         const review = s.review;
-        expect(review?.checks.map((c) => c.id)).toEqual(table.checks.map((c) => c.id));
+        // The built-in flows run v6.0: checks added later (`since`) are not listed.
+        expect(review?.checks.map((c) => c.id)).toEqual(
+          table.checks.filter((c) => !c.since).map((c) => c.id),
+        );
         // Refused exactly when some check failed, and that check's errno is what user space saw.
         const failed = review?.checks.filter((c) => c.status === "failed") ?? [];
         if (s.ret === 0) expect(failed).toEqual([]);

@@ -7,6 +7,7 @@
 // __sgx_encl_add_page()'s checks of the source page (OMITTED_CHECKS says why).
 
 import type { Kernel } from "./kernel.ts";
+import { atLeast, DEFAULT_KERNEL, type KernelVersion } from "./versions.ts";
 
 export interface DriverCheck {
   id: string;
@@ -18,6 +19,8 @@ export interface DriverCheck {
   errno: string;
   /** Made once per page, inside the ioctl's loop. */
   perPage?: boolean;
+  /** The kernel version that added the check (absent: present in every version modelled). */
+  since?: KernelVersion;
   /** Functions called just before the check is made (shown in the call path). */
   before?: string[];
   /** Functions this step calls once it passes (shown in the call path). */
@@ -54,6 +57,15 @@ const RANGE: DriverCheck = {
   test: "offset and length are page aligned, length is not 0, the range ends inside ELRANGE",
   fn: "sgx_validate_offset_length",
   errno: "EINVAL",
+};
+
+/** ioctl.c: sgx_validate_offset_length(): the overflow check added in v6.1. */
+const RANGE_OVERFLOW: DriverCheck = {
+  id: "range.overflow",
+  test: "offset + length does not wrap past 2^64",
+  fn: "sgx_validate_offset_length",
+  errno: "EINVAL",
+  since: "v6.1",
 };
 
 const LOAD_PAGE: DriverCheck = {
@@ -146,6 +158,7 @@ export const IOCTL_CHECKS: Record<string, { entry: string; loop?: string; checks
       },
       { id: "add.src", test: "src is page aligned", fn: "sgx_ioc_enclave_add_pages", errno: "EINVAL" },
       RANGE,
+      RANGE_OVERFLOW,
       {
         id: "add.secinfo.type",
         test: "SECINFO's page type is REG or TCS",
@@ -260,6 +273,7 @@ export const IOCTL_CHECKS: Record<string, { entry: string; loop?: string; checks
     checks: [
       ...SGX2_READY,
       RANGE,
+      RANGE_OVERFLOW,
       {
         id: "rp.bits",
         test: "permissions has no bits besides R, W and X",
@@ -302,6 +316,7 @@ export const IOCTL_CHECKS: Record<string, { entry: string; loop?: string; checks
     checks: [
       ...SGX2_READY,
       RANGE,
+      RANGE_OVERFLOW,
       {
         id: "mt.mask",
         test: "page_type has no bits outside SGX_PAGE_TYPE_MASK",
@@ -359,6 +374,7 @@ export const IOCTL_CHECKS: Record<string, { entry: string; loop?: string; checks
     checks: [
       ...SGX2_READY,
       RANGE,
+      RANGE_OVERFLOW,
       { id: "rm.count", test: "count is 0 on input", fn: "sgx_ioc_enclave_remove_pages", errno: "EINVAL" },
       LOAD_PAGE,
       { id: "rm.trim", test: "the page is TRIM", fn: "sgx_encl_remove_pages", errno: "EPERM", perPage: true },
@@ -392,12 +408,19 @@ export function failCheck(k: Kernel, id: string): void {
 }
 
 /** The review of one ioctl call from what its code recorded. */
-export function reviewOf(cmd: string, passed: string[], decided: string | null): IoctlReview | undefined {
+export function reviewOf(
+  cmd: string,
+  passed: string[],
+  decided: string | null,
+  version: KernelVersion = DEFAULT_KERNEL,
+): IoctlReview | undefined {
   const table = IOCTL_CHECKS[cmd];
   if (!table) return undefined;
-  const order = table.checks.map((c) => c.id);
+  // The checks follow the kernel version (versions.ts): a check added later is absent before.
+  const listed = table.checks.filter((c) => c.since === undefined || atLeast(version, c.since));
+  const order = listed.map((c) => c.id);
   const decidedAt = decided === null ? -1 : order.indexOf(decided);
-  const checks = table.checks.map((c, i) => {
+  const checks = listed.map((c, i) => {
     let status: CheckStatus;
     if (c.id === decided) status = "failed";
     else if (passed.includes(c.id)) status = "passed";

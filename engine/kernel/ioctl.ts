@@ -113,10 +113,16 @@ export function fail(errno: string, arg?: Record<string, string>): SyscallResult
 
 const IOCTL = "ioctl.c";
 
-/** sgx_validate_offset_length() (v6.0: no overflow check; JS numbers cannot overflow here). */
-function badOffsetLength(encl: Encl, offset: number, length: number): string | undefined {
+/**
+ * sgx_validate_offset_length(). From v6.1 ("x86/sgx: Add overflow check in
+ * sgx_validate_offset_length()") `offset + length < offset` is EINVAL; the model's values stay
+ * below 2^53, so the sum wraps past 2^64 only for values the scenario cannot yet write.
+ */
+function badOffsetLength(k: Kernel, encl: Encl, offset: number, length: number): string | undefined {
   if (offset % 4096 !== 0) return "offset is not page aligned";
   if (length === 0 || length % 4096 !== 0) return "length is zero or not a multiple of 4096";
+  if (k.config.overflowCheck && check(k, "range.overflow", offset + length >= 2 ** 64))
+    return "offset + length wraps past 2^64";
   if (offset + length - 4096 >= encl.size) return "the range does not end inside the enclave";
   return undefined;
 }
@@ -217,7 +223,7 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
       fn,
     );
   if (check(k, "add.src", a.src % 4096 !== 0)) return refuse(k, "EINVAL", "src is not page aligned", fn);
-  const bad = badOffsetLength(encl, a.offset, a.length);
+  const bad = badOffsetLength(k, encl, a.offset, a.length);
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   const pt = secinfoPageType(a.secinfo);
   const perms = a.secinfo & SECINFO_PERM_MASK;
@@ -458,6 +464,15 @@ function loadPage(k: Kernel, encl: Encl, offset: number): EnclPage | string {
 
 /** sgx_enclave_etrack(): ETRACK, IPI and one retry if it fails, then IPI. */
 function enclaveEtrack(k: Kernel, encl: Encl): boolean {
+  if (k.config.noEtrack) {
+    // What-if "no-etrack" (docs/scenario-format.md, Kernel versions and what-ifs).
+    k.ev(
+      "kernel",
+      "What-if no-etrack: the kernel skips sgx_enclave_etrack() (no ETRACK, no IPI).",
+      "ioctl.c: sgx_enclave_etrack()",
+    );
+    return true;
+  }
   let out = ETRACK(k.cpu, encl.secsEpc);
   if (out !== 0) {
     k.ev(
@@ -477,7 +492,7 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
   const fn = "sgx_ioc_enclave_restrict_permissions()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
-  const bad = badOffsetLength(encl, a.offset, a.length);
+  const bad = badOffsetLength(k, encl, a.offset, a.length);
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "rp.bits", (a.permissions & ~7) !== 0))
     return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
@@ -494,7 +509,7 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
       reclaimDirect(k);
       const page = loadPage(k, encl, a.offset + c);
       if (typeof page === "string") return page;
-      if (check(k, "rp.reg", page.type !== PT_REG)) {
+      if (!k.config.noTypeCheck && check(k, "rp.reg", page.type !== PT_REG)) {
         k.ev(
           "kernel",
           () =>
@@ -528,7 +543,7 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
   const fn = "sgx_ioc_enclave_modify_types()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
-  const bad = badOffsetLength(encl, a.offset, a.length);
+  const bad = badOffsetLength(k, encl, a.offset, a.length);
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "mt.mask", (a.page_type & ~0xff) !== 0))
     return refuse(k, "EINVAL", "page_type has bits above 7", fn);
@@ -572,6 +587,7 @@ function modifyOne(
   if (typeof page === "string") return page;
   const from = page.type;
   if (
+    !k.config.noTypeCheck &&
     check(
       k,
       "mt.from",
@@ -629,7 +645,7 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   const fn = "sgx_ioc_enclave_remove_pages()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
-  const bad = badOffsetLength(encl, a.offset, a.length);
+  const bad = badOffsetLength(k, encl, a.offset, a.length);
   if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
   if (check(k, "rm.count", a.count !== 0)) return refuse(k, "EINVAL", "count must be 0 on input", fn);
   const inner = "ioctl.c: sgx_encl_remove_pages()";
@@ -658,11 +674,20 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: KernelSource): st
     return "EPERM";
   }
   // Probe: EMODPR(RWX) returns SGX_PAGE_NOT_MODIFIABLE while the trim is unaccepted (MODIFIED=1), #PF once accepted.
-  k.ev("kernel", "Probe with EMODPR(RWX): only a #PF proves the enclave has EACCEPTed the trim.", src);
-  const out = EMODPR(k.cpu, 7, page.epc);
-  if (check(k, "rm.accepted", !(isFault(out) && out.vector === 14))) {
-    k.ev("kernel", "The probe did not fault: the enclave has not accepted the trim.", src);
-    return "EPERM";
+  if (k.config.noAcceptProbe) {
+    // What-if "no-accept-probe" (docs/scenario-format.md, Kernel versions and what-ifs).
+    k.ev(
+      "kernel",
+      "What-if no-accept-probe: the kernel skips the EMODPR probe and goes straight to EREMOVE.",
+      src,
+    );
+  } else {
+    k.ev("kernel", "Probe with EMODPR(RWX): only a #PF proves the enclave has EACCEPTed the trim.", src);
+    const out = EMODPR(k.cpu, 7, page.epc);
+    if (check(k, "rm.accepted", !(isFault(out) && out.vector === 14))) {
+      k.ev("kernel", "The probe did not fault: the enclave has not accepted the trim.", src);
+      return "EPERM";
+    }
   }
   if (check(k, "rm.reclaim", !k.unmarkReclaimable(page.epc))) return "EBUSY";
   if (k.mm.zapPte(encl.addrOf(page))) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);

@@ -14,6 +14,7 @@ import {
 import { hex } from "../vocabulary/hex.ts";
 import { Encl, type EnclPage } from "./encl.ts";
 import { Mm } from "./mm.ts";
+import { KernelConfig } from "./versions.ts";
 
 /** Counters the trace summarizes for repeated steps and the benchmarks report. */
 export interface KernelStats {
@@ -63,7 +64,11 @@ export class Kernel {
    */
   interruptCpu: (cpu: number, why: string) => boolean = () => false;
 
-  constructor(epcPages: number, sgx2: boolean, cpus = 1) {
+  /** The driver's version and what-if mutations (versions.ts). */
+  readonly config: KernelConfig;
+
+  constructor(epcPages: number, sgx2: boolean, cpus = 1, config: KernelConfig = new KernelConfig()) {
+    this.config = config;
     this.cpu = new Cpu(epcPages, sgx2);
     for (let i = 0; i < cpus; i++) this.cpu.addProcessor();
     // Columns indexed by EPC page follow the EPC's capacity (arch/epc.ts); the ring grows as

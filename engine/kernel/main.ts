@@ -103,6 +103,15 @@ export function ipiEnclave(
   _encl: Encl,
   source = "ioctl.c: sgx_enclave_etrack() / main.c: on_each_cpu_mask()",
 ): void {
+  if (k.config.noIpi) {
+    // What-if "no-ipi" (docs/scenario-format.md, Kernel versions and what-ifs).
+    k.ev(
+      "kernel",
+      "What-if no-ipi: the kernel sends no IPI; threads inside keep their stale TLB entries.",
+      "main.c: on_each_cpu_mask()",
+    );
+    return;
+  }
   const cpus = k.cpumask();
   const inside = cpus.filter((c) => (k.cpu.lps[c]?.secs ?? NONE) !== NONE);
   // An IPI that kicks a thread out is always shown, even inside a summarized batch.

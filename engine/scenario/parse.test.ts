@@ -1057,7 +1057,7 @@ describe("scenario-level errors", () => {
       [{ format: FORMAT, steps: [], machine: 128 }, "machine: expected an object {epcPages, sgx2}, got 128"],
       [
         { format: FORMAT, steps: [], machine: { epcPage: 128 } },
-        'machine.epcPage: unknown field (did you mean "epcPages"? known: epcPages, sgx2, cpus)',
+        'machine.epcPage: unknown field (did you mean "epcPages"? known: epcPages, sgx2, cpus, kernel, mutate)',
       ],
       [
         { format: FORMAT, steps: [], machine: { epcPages: 0 } },

@@ -9,6 +9,7 @@
 // unknown ioctl, a page type the kernel does not accept) are NOT validation errors: the runner
 // reports them in the trace.
 
+import { parseKernelChoice } from "./kernel-choice.ts";
 import { DEFAULTS, LIMITS } from "./limits.ts";
 import {
   ADD_PAGES_FLAGS,
@@ -574,7 +575,7 @@ function parseMachine(c: Collector, value: unknown): Machine {
     c.add("machine", `expected an object {epcPages, sgx2}, got ${describeValue(value)}`);
     return machine;
   }
-  checkFields(c, value, "machine", ["epcPages", "sgx2", "cpus"]);
+  checkFields(c, value, "machine", ["epcPages", "sgx2", "cpus", "kernel", "mutate"]);
   const cpus = maybe(c, value, "machine", "cpus", integerIn(1, LIMITS.maxCpus));
   if (cpus !== undefined) machine.cpus = cpus;
   machine.epcPages = opt(
@@ -586,6 +587,7 @@ function parseMachine(c: Collector, value: unknown): Machine {
     DEFAULTS.epcPages,
   );
   machine.sgx2 = opt(c, value, "machine", "sgx2", boolean, DEFAULTS.sgx2);
+  parseKernelChoice(c, value, machine);
   return machine;
 }
 

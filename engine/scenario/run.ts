@@ -21,6 +21,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, Vdso } from "../kernel/vdso.ts";
+import { KernelConfig } from "../kernel/versions.ts";
 import {
   E_VALID,
   epcmFlagFields,
@@ -129,6 +130,7 @@ export class Simulation {
       scenario.machine.epcPages,
       scenario.machine.sgx2,
       scenario.machine.cpus ?? DEFAULT_CPUS,
+      new KernelConfig(scenario.machine.kernel, scenario.machine.mutate),
     );
     this.vdso = new Vdso(this.kernel);
     this.bases = planBases(scenario);
@@ -329,7 +331,7 @@ export class Simulation {
         // Reviewer mode: the ioctl records the checks it makes (kernel/checks.ts).
         k.review = { passed: [], decided: null };
         const r = this.ioctl(a, encl);
-        out.review = reviewOf(a.cmd, k.review.passed, k.review.decided);
+        out.review = reviewOf(a.cmd, k.review.passed, k.review.decided, k.config.version);
         k.review = null;
         return put(r);
       }
@@ -635,7 +637,10 @@ export class Simulation {
     return {
       format: "epcm-trace/1",
       title: this.scenario.title,
-      machine: { ...this.scenario.machine },
+      machine: {
+        ...this.scenario.machine,
+        ...(this.scenario.machine.mutate ? { mutate: [...this.scenario.machine.mutate] } : {}),
+      },
       enclaves,
       steps: this.steps,
       final: {

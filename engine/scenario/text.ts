@@ -124,6 +124,10 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
   out.push(
     `Machine: ${trace.machine.epcPages} EPC pages, ${trace.machine.sgx2 ? "SGX2" : "SGX1 only"}${trace.machine.cpus !== undefined ? `, ${trace.machine.cpus} CPUs` : ""}`,
   );
+  // docs/scenario-format.md, Kernel versions and what-ifs: named only when the scenario chose them.
+  const { kernel, mutate } = trace.machine;
+  if (kernel !== undefined || mutate !== undefined)
+    out.push(`Kernel: ${kernel ?? "v6.0"}${mutate?.length ? `, what-if: ${mutate.join(", ")}` : ""}`);
   for (const [name, e] of Object.entries(trace.enclaves))
     out.push(`Enclave ${name}: base ${e.base}, size ${e.size}`);
   for (const s of trace.steps) {

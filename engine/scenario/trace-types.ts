@@ -113,7 +113,7 @@ export interface TraceStep {
 export interface Trace {
   format: "epcm-trace/1";
   title: string;
-  machine: { epcPages: number; sgx2: boolean; cpus?: number };
+  machine: { epcPages: number; sgx2: boolean; cpus?: number; kernel?: string; mutate?: string[] };
   enclaves: Record<string, { base: Hex; size: Hex }>;
   steps: TraceStep[];
   final: { epcm: EpcmEntryJson[]; pages: KernelPageJson[]; threads?: FinalThreadJson[] };

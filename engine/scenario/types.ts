@@ -13,6 +13,7 @@ import type {
   RemovePagesArg,
   RestrictPermissionsArg,
 } from "../kernel/uapi.ts";
+import type { KernelVersion, Mutation } from "../kernel/versions.ts";
 
 // The ioctl arguments and enclave calls are the kernel's vocabulary (../kernel/uapi.ts); the
 // scenario carries them as they are.
@@ -30,6 +31,10 @@ export interface Machine {
   sgx2: boolean;
   /** Logical processors, 1–64 (absent: the default, DEFAULT_CPUS). */
   cpus?: number;
+  /** The driver's version (docs/scenario-format.md, Kernel versions and what-ifs); absent: "v6.0". */
+  kernel?: KernelVersion;
+  /** What-if mutations of the driver; absent: none. */
+  mutate?: Mutation[];
 }
 
 /** machine.cpus when a scenario does not say (contract: "Logical processors"). */
