@@ -322,9 +322,7 @@ export class Vdso {
       this.interrupted.delete(tcs);
       if (stay) return this.stayInside(lp, encl, tcsOffset, base, r);
       EEXIT(k.cpu, lp);
-      const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
-      if (r.rax !== undefined) rep.ret = r.rax;
-      if (r.value !== undefined) rep.value = r.value;
+      const rep = eexitReport(r);
       if (k.cpu.log.on)
         k.ev(
           "vdso",
@@ -348,9 +346,7 @@ export class Vdso {
   ): CallReport {
     const k = this.k;
     this.threads[lp.id] = { encl, tcsOffset, tcs: encl.base + tcsOffset, base };
-    const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 }, stayed: true };
-    if (r.rax !== undefined) rep.ret = r.rax;
-    if (r.value !== undefined) rep.value = r.value;
+    const rep = eexitReport(r, true);
     if (k.cpu.log.on)
       k.ev(
         "vdso",
@@ -590,4 +586,13 @@ function reportedBasis(k: Kernel, f: Fault): Provenance {
     break;
   }
   return { basis: "kernel" };
+}
+
+/** The report of a call that ended in EEXIT: run.function = EEXIT, with what the enclave saw or read. */
+function eexitReport(r: { rax?: number; value?: bigint }, stayed = false): CallReport {
+  const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
+  if (stayed) rep.stayed = true;
+  if (r.rax !== undefined) rep.ret = r.rax;
+  if (r.value !== undefined) rep.value = r.value;
+  return rep;
 }
