@@ -39,3 +39,40 @@ test("Copy link carries the selected page, Show VMA/PTE and the theme; old links
   expect(link.searchParams.get("theme")).toBe("light");
   expect(errors).toEqual([]);
 });
+
+test("Export > Copy embed code gives an iframe with embed=1, the position and the open tour's stop", async ({
+  page,
+  context,
+}) => {
+  const errors = watchErrors(page);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/?flow=augment&step=12");
+  await expect(position(page)).toHaveText("Step 12 of 16");
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  await page.getByRole("button", { name: "Copy embed code" }).click();
+  await expect(page.getByText("Embed code copied")).toBeVisible();
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  expect(snippet).toMatch(/^<iframe src="[^"]+" title="[^"]+" width="800" height="500"/);
+  const src = new URL((snippet.match(/src="([^"]+)"/)?.[1] ?? "").replace(/&amp;/g, "&"));
+  expect(src.searchParams.get("embed")).toBe("1");
+  expect(src.searchParams.get("flow")).toBe("augment");
+  expect(src.searchParams.get("step")).toBe("12");
+  // The snippet works as pasted, in a page of its own.
+  const host = await context.newPage();
+  await host.setContent(`<!doctype html><body style="margin:0">${snippet}</body>`);
+  const frame = host.frameLocator("iframe");
+  await expect(frame.getByText("Step 12 of 16")).toBeVisible();
+  await host.screenshot({ path: "/tmp/h16c-embed-800x500.png" });
+  await host.close();
+
+  // With a tour open, the embed link keeps its stop.
+  await page.goto("/?tour=add-on-fault&stop=2");
+  await page.waitForFunction(() => /[?&]stop=2/.test(window.location.search));
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  await page.getByRole("button", { name: "Copy embed code" }).click();
+  await expect(page.getByText("Embed code copied")).toBeVisible();
+  const touring = await page.evaluate(() => navigator.clipboard.readText());
+  expect(touring).toMatch(/(\?|&amp;)tour=add-on-fault&amp;stop=2&amp;/);
+  expect(touring).toContain("embed=1");
+  expect(errors).toEqual([]);
+});
