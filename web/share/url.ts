@@ -18,11 +18,13 @@ import {
   encodeScenario,
   type Formatted,
   formatLink,
+  isEmbedLink,
   type LinkSource,
   type LinkTarget,
   parseLink,
   type TourLink,
 } from "./link.ts";
+import { parsePresentation, withPresentation } from "./presentation.ts";
 
 /** Address bar writes are at most this often (browsers throttle or refuse rapid replaceState). */
 const WRITE_INTERVAL_MS = 300;
@@ -80,7 +82,18 @@ export function linkFor(
 export function shareUrl(): { ok: true; url: string } | { ok: false; message: string } {
   const link = linkFor(useExplorer.getState(), window.location.search);
   if (!link.ok) return link;
-  return { ok: true, url: `${window.location.origin}${window.location.pathname}${link.search}${link.hash}` };
+  const s = useExplorer.getState();
+  const sel = s.selection;
+  const url = `${window.location.origin}${window.location.pathname}${link.search}${link.hash}`;
+  return {
+    ok: true,
+    url: withPresentation(url, {
+      page: sel?.kind === "page" ? sel.offset : null,
+      epc: sel?.kind === "epc" ? sel.epc : null,
+      pte: s.showPte,
+      theme: s.theme === "system" ? null : s.theme,
+    }),
+  };
 }
 
 /** True when the store shows a settled run whose position can be written to the address bar. */
@@ -142,7 +155,7 @@ function titleOf(scenario: unknown): string {
   return typeof t === "string" && t.trim() !== "" ? t : "Shared scenario";
 }
 
-async function openTarget(t: LinkTarget): Promise<void> {
+async function openTarget(t: LinkTarget, search: string): Promise<void> {
   const store = useExplorer.getState();
   const problems = [...t.problems];
   let source = t.source;
@@ -251,6 +264,17 @@ async function openTarget(t: LinkTarget): Promise<void> {
         `This link asks for event ${event + 1} of step ${step}, which has ${n}; showing the whole step.`,
       );
   }
+  // Presentation: the selected page, "Show VMA/PTE", the theme (presentation.ts).
+  const shown = parsePresentation(search);
+  late.push(...shown.problems);
+  const now = useExplorer.getState();
+  if (shown.presentation.pte) now.setShowPte(true);
+  // An embed fixes its theme without remembering it (EmbedApp); the full app remembers it.
+  if (shown.presentation.theme && !isEmbedLink(search)) now.setTheme(shown.presentation.theme);
+  const name = now.info?.enclaveNames[now.enclave];
+  if (shown.presentation.page !== null && name !== undefined)
+    await now.select({ kind: "page", enclave: name, offset: shown.presentation.page });
+  else if (shown.presentation.epc !== null) await now.select({ kind: "epc", epc: shown.presentation.epc });
   if (late.length > 0) {
     const earlier = problems.length > 0 ? `${problems.join(" ")} ` : "";
     useExplorer.getState().setNotice(earlier + late.join(" "));
@@ -262,7 +286,7 @@ export async function openLocation(search: string, hash: string): Promise<void> 
   lastOpened = search + hash;
   opening++;
   try {
-    await openTarget(parseLink(search, hash));
+    await openTarget(parseLink(search, hash), search);
   } catch (e) {
     useExplorer.getState().setNotice(`The link could not be opened: ${(e as Error).message}`);
   } finally {

@@ -4,6 +4,7 @@
 import { useId, useRef, useState } from "react";
 import { viewToSvg } from "../export/svg.ts";
 import { palette } from "../render/colors.ts";
+import { shareUrl } from "../share/url.ts";
 import { selftestExport, textLog } from "../store/engine-queries.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { downloadBlob } from "./download.ts";
@@ -57,6 +58,14 @@ async function svgToPng(svg: string, width: number, height: number): Promise<Blo
   }
 }
 
+/** An `<iframe>` for `url` opened in embed mode (`embed=1`, see link.ts). */
+export function embedSnippet(url: string, title: string): string {
+  const u = new URL(url);
+  u.searchParams.set("embed", "1");
+  const attr = (t: string) => t.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return `<iframe src="${attr(u.toString())}" title="${attr(title || "EPCM Explorer")}" width="800" height="500" style="border:0"></iframe>`;
+}
+
 export function ExportMenu() {
   const ready = useExplorer((s) => s.info !== null && s.view !== null && s.loading === null);
   const [open, setOpen] = useState(false);
@@ -89,6 +98,17 @@ export function ExportMenu() {
       const r = await selftestExport();
       if (!r.ok) setShown({ kind: "error", message: `This run ${r.error}.` });
       else await copy("Kernel selftest", r.code, "Kernel selftest copied");
+    });
+
+  const copyEmbed = () =>
+    act(async () => {
+      const link = shareUrl();
+      if (!link.ok) return setShown({ kind: "error", message: link.message });
+      await copy(
+        "Embed code",
+        embedSnippet(link.url, useExplorer.getState().info?.title ?? ""),
+        "Embed code copied",
+      );
     });
 
   const saveSvg = () =>
@@ -134,6 +154,10 @@ export function ExportMenu() {
             Copy as kernel selftest
           </button>
           <span className="scn-hint">A TEST_F for tools/testing/selftests/sgx/main.c.</span>
+          <button type="button" onClick={() => void copyEmbed()}>
+            Copy embed code
+          </button>
+          <span className="scn-hint">An iframe showing this step (and tour stop) for a slide or a page.</span>
           <button type="button" onClick={() => void saveSvg()}>
             Save view as SVG
           </button>
