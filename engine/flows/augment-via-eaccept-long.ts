@@ -5,20 +5,19 @@
 // `augmentViaEacceptLong(pages)` builds the same scenario for any N with the contract's
 // `pages: N` repetition.
 
+import { eaccept } from "./calls.ts";
+import { EEXIT_Z, withEpcm } from "./expect.ts";
+import { putGet } from "./patterns.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
-import type { BuiltInFlow } from "./steps.ts";
 import {
-  EEXIT_Z,
-  eaccept,
+  type BuiltInFlow,
   eenter,
   hex,
   mmap,
   munmap,
   PAGE_SIZE,
-  putGet,
   type RawScenario,
   scenario,
-  withEpcm,
 } from "./steps.ts";
 
 /** The built-in flow's size: 512 pages (2 MiB) of dynamic memory. */

@@ -3,8 +3,11 @@
 // kernel EAUGs and maps the page, EACCEPT runs again and succeeds: the whole #PF → EAUG →
 // EACCEPT sequence is invisible to the caller (encl.c: sgx_vma_fault(); SDM: EAUG, EACCEPT).
 
+import { eaccept } from "./calls.ts";
+import { OK_LEAF, withEpcm } from "./expect.ts";
+import { putGet } from "./patterns.ts";
 import { MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
-import { eaccept, eenter, flow, hex, mmap, munmap, OK_LEAF, PAGE_SIZE, putGet, withEpcm } from "./steps.ts";
+import { eenter, flow, hex, mmap, munmap, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "EACCEPT a page that does not exist yet: its fault makes the kernel EAUG the page and the EACCEPT then succeeds, unseen by the caller.";

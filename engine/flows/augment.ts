@@ -6,23 +6,11 @@
 // EPCM states: EAUG gives REG, RW-, PENDING (SDM: EAUG); EACCEPT clears PENDING
 // (SDM: EACCEPT); SDM: EAUG, EACCEPT.
 
+import { eaccept, read } from "./calls.ts";
+import { OK_EEXIT, OK_LEAF, okValue, withEpcm } from "./expect.ts";
+import { writeFaultsOnPending } from "./patterns.ts";
 import { MAGIC, standardBuild, TCS1, TCS2, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  eaccept,
-  eenter,
-  eresume,
-  flow,
-  hex,
-  mmap,
-  munmap,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  read,
-  withEpcm,
-  writeFaultsOnPending,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, mmap, munmap, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Write to an enclave address with no EPC page: the kernel adds one with EAUG, the enclave accepts it with EACCEPT, the write completes.";

@@ -3,8 +3,9 @@
 // (the enclave may clobber callee-saved registers; the model does not track registers).
 // Asserted: ret 0, function == EEXIT, user_data == 0, value == MAGIC.
 
+import { read, write } from "./calls.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, flow, read, write } from "./steps.ts";
+import { eenter, flow } from "./steps.ts";
 
 const description =
   "The same MAGIC round trip, calling the vDSO's __vdso_sgx_enter_enclave directly instead of through the wrapper.";

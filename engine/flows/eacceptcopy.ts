@@ -7,22 +7,10 @@
 // Afterwards the EPCM says R-X, not pending: fetches work (SDM: access-control requirements), writes fault with the SGX
 // bit, 0x8007 (SDM: access-control requirements; the selftests see the same code).
 
+import { eacceptcopy, exec, write } from "./calls.ts";
+import { faulted, OK_EEXIT, OK_LEAF, withEpcm } from "./expect.ts";
 import { MAGIC, standardBuild, TCS1, TCS2, TEXT, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  eacceptcopy,
-  eenter,
-  eresume,
-  exec,
-  faulted,
-  flow,
-  hex,
-  mmap,
-  OK_EEXIT,
-  OK_LEAF,
-  PAGE_SIZE,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, mmap, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Fill a new EAUG'd page by copying a code page with EACCEPTCOPY: it becomes executable and read-only, without ever being writable.";

@@ -6,24 +6,10 @@
 // the current permissions (EACCEPT compares RWX with the EPCM: mismatch → 19, PR itself is not
 // compared; SDM: EACCEPT).
 
+import { eaccept, emodpe, read, write } from "./calls.ts";
+import { EEXIT_Z, OK_EEXIT, OK_LEAF, okValue, succeeds, withEpcm } from "./expect.ts";
 import { DATA_START, HEAP, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import {
-  EEXIT_Z,
-  eaccept,
-  eenter,
-  emodpe,
-  flow,
-  hex,
-  ioctl,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  read,
-  succeeds,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Restrict a page to read-only, then let the enclave give W back by itself with EMODPE: no kernel call, no EACCEPT needed.";

@@ -15,30 +15,11 @@
 // never happen here (one ioctl at a time).
 
 import { DEFAULT_BASE } from "../scenario/run.ts";
+import { eaccept, eacceptcopy, emodpe, exec, read, write } from "./calls.ts";
+import { OK_EEXIT, OK_LEAF, okValue, succeeds, withEpcm } from "./expect.ts";
+import { acceptRestrictionToR, restrictPageToR, runtimeMaps } from "./patterns.ts";
 import { HEAP, MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  acceptRestrictionToR,
-  eaccept,
-  eacceptcopy,
-  eenter,
-  emodpe,
-  exec,
-  flow,
-  hex,
-  ioctl,
-  mprotect,
-  munmap,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  read,
-  restrictPageToR,
-  runtimeMaps,
-  succeeds,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, flow, hex, ioctl, mprotect, munmap, PAGE_SIZE } from "./steps.ts";
 
 const title = "Enarx: guest memory accepted by EACCEPTCOPY from a zero page";
 const description =

@@ -5,27 +5,12 @@
 // EPCM states: SDM: EMODPR (EMODPR: RWX &= mask, PR = 1), SDM: EACCEPT (EACCEPT clears
 // PR), SDM: EMODPE (EMODPE: RWX |= mask, PR unchanged), SDM: EMODPR, ETRACK, EACCEPT, EMODPE.
 
+import { eaccept, emodpe, read, write } from "./calls.ts";
+import { faulted, OK_EEXIT, OK_LEAF, okValue, succeeds, withEpcm } from "./expect.ts";
+import { putGet } from "./patterns.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1, TCS2 } from "./standard-build.ts";
-import {
-  eaccept,
-  eenter,
-  emodpe,
-  eresume,
-  faulted,
-  flow,
-  hex,
-  ioctl,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  putGet,
-  read,
-  succeeds,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Restrict a data page to read-only in the EPCM, accept it, fault on a write (0x8007), then extend it back with EMODPE and resume.";

@@ -18,29 +18,11 @@
 // ioctl at a time).
 
 import { DEFAULT_BASE } from "../scenario/run.ts";
+import { eaccept, emodpe, read, write } from "./calls.ts";
+import { faulted, OK_EEXIT, OK_LEAF, okValue, succeeds, withEpcm } from "./expect.ts";
+import { acceptRestrictionToR, restrictPageToR, runtimeMaps, writeFaultsOnPending } from "./patterns.ts";
 import { MAGIC, standardBuild, TCS1, TCS2, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  acceptRestrictionToR,
-  eaccept,
-  eenter,
-  emodpe,
-  eresume,
-  faulted,
-  flow,
-  hex,
-  ioctl,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  read,
-  restrictPageToR,
-  runtimeMaps,
-  succeeds,
-  withEpcm,
-  write,
-  writeFaultsOnPending,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 
 const title = "Gramine: lazy allocation, restriction and removal with EDMM";
 const description =

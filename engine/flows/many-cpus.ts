@@ -6,21 +6,10 @@
 // exit (ioctl.c: sgx_enclave_etrack(); main.c: sgx_encl_ewb()), and a successful EACCEPT is the
 // enclave's proof that it happened (SDM EACCEPT: SGX_NOT_TRACKED until then).
 
+import { faulted, succeeds, withEpcm } from "./expect.ts";
 import type { BuiltInFlow } from "./index.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1, TCS2 } from "./standard-build.ts";
-import {
-  eenter,
-  faulted,
-  hex,
-  ioctl,
-  PAGE_SIZE,
-  type RawExpect,
-  type RawStep,
-  reclaim,
-  scenario,
-  succeeds,
-  withEpcm,
-} from "./steps.ts";
+import { eenter, hex, ioctl, PAGE_SIZE, type RawExpect, type RawStep, reclaim, scenario } from "./steps.ts";
 
 const page = hex(DATA_START);
 

@@ -3,7 +3,8 @@
 // (the test skips); otherwise the test expects ret == -1. With SGX2 the kernel refuses the
 // zero length with EINVAL (sgx_validate_offset_length, ioctl.c: sgx_ioctl(), sgx_validate_offset_length(), ioctl.c: sgx_ioc_enclave_restrict_permissions(), ioctl.c: sgx_ioc_enclave_modify_types()).
 
-import { fails, ioctl, type RawStep } from "./steps.ts";
+import { fails } from "./expect.ts";
+import { ioctl, type RawStep } from "./steps.ts";
 
 export function sgx2ProbeRestrict(enclave?: string): RawStep {
   return ioctl(

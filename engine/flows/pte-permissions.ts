@@ -3,22 +3,11 @@
 // enclave write fault with an ordinary #PF (error code 0x7 = U|W|P, no SGX bit), which the
 // kernel cannot fix, so the vDSO reports it. After mprotect(RW), ERESUME re-runs the write.
 
+import { read, write } from "./calls.ts";
+import { faulted, OK_EEXIT, okValue, withEpcm } from "./expect.ts";
+import { putGet } from "./patterns.ts";
 import { DATA_START, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import {
-  eenter,
-  eresume,
-  faulted,
-  flow,
-  hex,
-  mprotect,
-  OK_EEXIT,
-  okValue,
-  PAGE_SIZE,
-  putGet,
-  read,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, mprotect, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Make a data page's PTE read-only with mprotect: an enclave write now faults in the page tables (0x7) although the EPCM allows it.";

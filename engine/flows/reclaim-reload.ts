@@ -5,8 +5,10 @@
 // SDM: ELDU, EBLOCK, ETRACK, EWB). Contents, type and permissions survive eviction: EWB saves them, ELDU
 // restores them (SDM: EPCM).
 
+import { read, write } from "./calls.ts";
+import { OK_EEXIT, okValue, REG_RW, withEpcm } from "./expect.ts";
 import { DATA_START, ENCL_BUFFER, HEAP, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, flow, hex, OK_EEXIT, okValue, REG_RW, read, reclaim, withEpcm, write } from "./steps.ts";
+import { eenter, flow, hex, reclaim } from "./steps.ts";
 
 /** Pages on the reclaimer's list after the standard build: 2 TCS + 2 text + 7 data + 1 heap. */
 const ENCLAVE_PAGES = 12;

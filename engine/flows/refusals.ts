@@ -2,6 +2,8 @@
 // errno or SGX code it gives. Sources, per step: ioctl.c (ioctls), encl.c: sgx_encl_may_map(), sgx_vma_mprotect()
 // (mmap), vsgx.S: __vdso_sgx_enter_enclave (vDSO reports); SDM: EMODPR, EMODT, EENTER/ERESUME, EACCEPT (leaves).
 
+import { eaccept, nop, write } from "./calls.ts";
+import { EEXIT_Z, fails, faulted, OK_EEXIT, OK_LEAF, withEpcm } from "./expect.ts";
 import {
   DATA_OFF,
   DATA_START,
@@ -13,24 +15,7 @@ import {
   TEXT,
   TOTAL_SIZE,
 } from "./standard-build.ts";
-import {
-  EEXIT_Z,
-  eaccept,
-  eenter,
-  eresume,
-  fails,
-  faulted,
-  flow,
-  hex,
-  ioctl,
-  mmap,
-  nop,
-  OK_EEXIT,
-  OK_LEAF,
-  PAGE_SIZE,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, ioctl, mmap, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "A catalogue of real refusals: ioctls the kernel rejects (EINVAL, EPERM, EFAULT, ENOTTY), mappings it denies (EACCES), leaves that fail.";

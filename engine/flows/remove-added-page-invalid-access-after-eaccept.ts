@@ -2,8 +2,10 @@
 // trimmed and accepted (TRIM, MODIFIED = 0) but not yet removed is still inaccessible: a read
 // faults with 0x8005 (SDM: EACCEPT, access-control requirements; the code the selftests observe).
 
+import { eaccept, read } from "./calls.ts";
+import { faulted, OK_LEAF, withEpcm } from "./expect.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eaccept, eenter, faulted, flow, hex, OK_LEAF, read, withEpcm } from "./steps.ts";
+import { eenter, flow, hex } from "./steps.ts";
 import { putGetTrim } from "./trim-data-start.ts";
 
 const description =

@@ -3,8 +3,10 @@
 // to a TRIM page: a read faults with the SGX bit, error code 0x8005 (SDM: access-control requirements,
 // the code the selftests observe; ioctl.c: sgx_encl_remove_pages()).
 
+import { read } from "./calls.ts";
+import { faulted } from "./expect.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, faulted, flow, read } from "./steps.ts";
+import { eenter, flow } from "./steps.ts";
 import { putGetTrim } from "./trim-data-start.ts";
 
 const description =

@@ -4,8 +4,9 @@
 // faulting, so the removal was not accepted → EPERM, count 0 (ioctl.c: sgx_ioc_enclave_remove_pages();
 // SDM: EMODPR).
 
+import { fails, withEpcm } from "./expect.ts";
 import { DATA_START, standardBuild } from "./standard-build.ts";
-import { fails, flow, hex, ioctl, PAGE_SIZE, withEpcm } from "./steps.ts";
+import { flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 import { putGetTrim } from "./trim-data-start.ts";
 
 const description =

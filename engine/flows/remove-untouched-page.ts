@@ -3,9 +3,11 @@
 // in through the ordinary fault path (the kernel maps TRIM pages like any other,
 // encl.c: sgx_vma_fault()), then REMOVE_PAGES succeeds (ioctl.c: sgx_ioc_enclave_remove_pages(), ioctl.c: sgx_encl_remove_pages()).
 
+import { eaccept } from "./calls.ts";
+import { OK_LEAF, succeeds, withEpcm } from "./expect.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, standardBuild, TCS1 } from "./standard-build.ts";
-import { eaccept, eenter, flow, hex, ioctl, OK_LEAF, PAGE_SIZE, succeeds, withEpcm } from "./steps.ts";
+import { eenter, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 import { trimDataStart } from "./trim-data-start.ts";
 
 const description =

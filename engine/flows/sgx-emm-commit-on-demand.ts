@@ -18,30 +18,11 @@
 // handler's EACCEPT, then the faulting thread is resumed.
 
 import { DEFAULT_BASE } from "../scenario/run.ts";
+import { eaccept, emodpe, read, write } from "./calls.ts";
+import { EEXIT_Z, OK_EEXIT, OK_LEAF, okValue, succeeds, withEpcm } from "./expect.ts";
+import { acceptRestrictionToR, restrictPageToR, runtimeMaps, writeFaultsOnPending } from "./patterns.ts";
 import { MAGIC, MAGIC2, standardBuild, TCS1, TCS2, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  acceptRestrictionToR,
-  EEXIT_Z,
-  eaccept,
-  eenter,
-  emodpe,
-  eresume,
-  flow,
-  hex,
-  ioctl,
-  mprotect,
-  OK_EEXIT,
-  OK_LEAF,
-  okValue,
-  PAGE_SIZE,
-  read,
-  restrictPageToR,
-  runtimeMaps,
-  succeeds,
-  withEpcm,
-  write,
-  writeFaultsOnPending,
-} from "./steps.ts";
+import { eenter, eresume, flow, hex, ioctl, mprotect, PAGE_SIZE } from "./steps.ts";
 
 const title = "Intel SGX EMM: commit on demand, then change permissions";
 const description =

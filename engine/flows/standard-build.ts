@@ -14,19 +14,8 @@
 // (TCS#1 at base, TCS#2 at base + 4 KiB, data_start = data segment + 4 KiB, free ELRANGE
 // from total_size on) hold for this layout.
 
-import {
-  type EpcmExpect,
-  hex,
-  ioctl,
-  mmap,
-  PAGE_SIZE,
-  type RawExpect,
-  type RawStep,
-  REG_RW,
-  type StepExtras,
-  succeeds,
-  withEpcm,
-} from "./steps.ts";
+import { type EpcmExpect, REG_RW, succeeds, withEpcm } from "./expect.ts";
+import { hex, ioctl, mmap, PAGE_SIZE, type RawExpect, type RawStep, type StepExtras } from "./steps.ts";
 
 /** TCS#1: `run.tcs = base` ("via TCS#1"). */
 export const TCS1 = 0x0;

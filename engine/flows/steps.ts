@@ -1,8 +1,13 @@
-import { hex } from "../vocabulary/hex.ts";
 // Small builders for raw scenario JSON (the user-facing "epcm-scenario/1" format of the
 // contract, not the normalized types): every op and field carries its uapi / SDM / syscall
 // name, numbers are written as lowercase hex strings. The built-in flows are written with
-// these so that each step reads like the selftest line it translates.
+// these so that each step reads like the selftest line it translates. Four modules, by what
+// they build: steps (driver calls, entering the enclave, whole scenarios), calls (what the
+// enclave runs once inside), expect (what a step must return), patterns (step sequences that
+// several flows share).
+
+import { hex } from "../vocabulary/hex.ts";
+import type { Call } from "./calls.ts";
 
 export type RawStep = Record<string, unknown>;
 export type RawScenario = Record<string, unknown>;
@@ -57,10 +62,7 @@ export function reclaim(pages: number, extras: StepExtras = {}): RawStep {
   return finish({ op: "reclaim", pages }, extras);
 }
 
-// --- Enclave calls (through the vDSO) ------------------------------------------------------
-
-/** The enclave operation to run after EENTER (the selftest enclave's `encl_op_*`). */
-export type Call = Record<string, unknown> & { call: string };
+// --- Entering the enclave (through the vDSO) -----------------------------------------------------
 
 /** EENTER on `tcs`, run `call`, EEXIT. `pages: N` repeats the call on N consecutive pages. */
 export function eenter(
@@ -78,116 +80,6 @@ export function eenter(
 /** ERESUME the thread that an AEX interrupted on `tcs`: the faulting instruction runs again. */
 export function eresume(tcs: number, extras: StepExtras = {}): RawStep {
   return finish({ op: "ERESUME", tcs: hex(tcs) }, extras);
-}
-
-// ENCL_OP_* of the selftest enclave (selftests defines.h: enum encl_op_type), as contract calls.
-export const write = (addr: number, value: string): Call => ({ call: "write", addr: hex(addr), value });
-export const read = (addr: number): Call => ({ call: "read", addr: hex(addr) });
-export const exec = (addr: number): Call => ({ call: "exec", addr: hex(addr) });
-export const nop = (): Call => ({ call: "nop" });
-export const eaccept = (addr: number, secinfo: string): Call => ({
-  call: "EACCEPT",
-  addr: hex(addr),
-  secinfo,
-});
-export const emodpe = (addr: number, secinfo: string): Call => ({ call: "EMODPE", addr: hex(addr), secinfo });
-export const eacceptcopy = (addr: number, src: number, secinfo: string): Call => ({
-  call: "EACCEPTCOPY",
-  addr: hex(addr),
-  src: hex(src),
-  secinfo,
-});
-export const initTcs = (addr: number, ssa: number, entry: number): Call => ({
-  call: "init_tcs",
-  addr: hex(addr),
-  ssa: hex(ssa),
-  entry: hex(entry),
-});
-
-// --- Expectations ----------------------------------------------------------------------------
-
-/**
- * `run` after a clean EEXIT with no exception reported: the selftests' EXPECT_EEXIT
- * (function == EEXIT) plus "Z" (exception_vector, _error_code and _addr all 0).
- * selftests main.c.
- */
-export const EEXIT_Z = {
-  function: "EEXIT",
-  exception_vector: 0,
-  exception_error_code: "0x0",
-  exception_addr: "0x0",
-} as const;
-
-/**
- * `run` after a #PF that the kernel did not fix: the enclave left by AEX, the vDSO stored
- * function = ERESUME (RAX after an AEX), vector 14, the hardware error code and CR2, and
- * returned 0 (vsgx.S: __vdso_sgx_enter_enclave). The address is checked as an enclave offset.
- */
-export function pageFault(errorCode: string, offset: number): RawExpect {
-  return {
-    function: "ERESUME",
-    exception_vector: 14,
-    exception_error_code: errorCode,
-    exception_offset: hex(offset),
-  };
-}
-
-/** R0 + EEXIT + Z: the vDSO returned 0 after a clean EEXIT. */
-export const OK_EEXIT: RawExpect = { ret: 0, run: EEXIT_Z };
-
-/** R0 + EEXIT + Z + the value a GET_FROM_* op read. */
-export function okValue(value: string): RawExpect {
-  return { ret: 0, run: EEXIT_Z, call: { value } };
-}
-
-/** R0 + EEXIT + Z + RET0: an ENCLU leaf (EACCEPT, EACCEPTCOPY) returned 0 in RAX. */
-/** PUT_TO_ADDRESS `value` at `addr`, then GET_FROM_ADDRESS: both end in a clean EEXIT, the read returns `value`. */
-export function putGet(
-  tcs: number,
-  addr: number,
-  value: string,
-  putNote: string,
-  getNote: string,
-): RawStep[] {
-  return [
-    eenter(tcs, write(addr, value), { note: putNote, expect: OK_EEXIT }),
-    eenter(tcs, read(addr), { note: getNote, expect: okValue(value) }),
-  ];
-}
-
-/** The EPCM entry of an ordinary, accepted read/write page. */
-export const REG_RW = {
-  valid: true,
-  type: "REG",
-  perms: "RW-",
-  pending: false,
-  modified: false,
-  pr: false,
-} as const;
-
-export const OK_LEAF: RawExpect = { ret: 0, run: EEXIT_Z, call: { ret: 0 } };
-
-/** R0 + a #PF reported through the vDSO after an AEX. */
-export function faulted(errorCode: string, offset: number): RawExpect {
-  return { ret: 0, run: pageFault(errorCode, offset) };
-}
-
-/** An ioctl that succeeded, with the output fields the kernel wrote back. */
-export function succeeds(arg?: Record<string, string>): RawExpect {
-  return arg === undefined ? { ret: 0 } : { ret: 0, arg };
-}
-
-/** An ioctl that failed with `errno`, with the output fields the kernel wrote back. */
-export function fails(errno: string, arg?: Record<string, string>): RawExpect {
-  return arg === undefined ? { ret: -1, errno } : { ret: -1, errno, arg };
-}
-
-/** EPCM entries (partial) keyed by enclave offset, checked after a step. */
-export type EpcmExpect = Record<string, Record<string, unknown>>;
-
-/** Merge an `epcm` check into an expectation. */
-export function withEpcm(expect: RawExpect, epcm: EpcmExpect): RawExpect {
-  return { ...expect, epcm };
 }
 
 // --- Scenario ------------------------------------------------------------------------------
@@ -226,63 +118,4 @@ export function scenario(opts: ScenarioOptions): RawScenario {
   if (opts.machine !== undefined) s.machine = opts.machine;
   s.steps = opts.steps;
   return s;
-}
-
-/** The EPCM entry EAUG leaves: REG, RW-, PENDING (SDM: EAUG). */
-export const EAUG_PENDING = {
-  valid: true,
-  type: "REG",
-  perms: "RW-",
-  pending: true,
-  modified: false,
-  pr: false,
-};
-
-/**
- * A write to an ELRANGE page with no EPC page yet: the not-present #PF makes the kernel EAUG a
- * PENDING page and map it (encl.c: sgx_vma_fault() → sgx_encl_eaug_page()); the retried write
- * hits the PENDING page and faults in the EPCM (0x8007), which the vDSO reports.
- */
-export function writeFaultsOnPending(tcs: number, addr: number, value: string, note: string): RawStep {
-  return eenter(tcs, write(addr, value), {
-    note,
-    expect: withEpcm(faulted("0x8007", addr), { [hex(addr)]: EAUG_PENDING }),
-  });
-}
-
-/**
- * A runtime's untrusted side mapping `pages` pages of its enclave range from the enclave's fd,
- * read/write, MAP_SHARED|MAP_FIXED (syscall mmap() → sgx_mmap()); the mapping's address comes back.
- */
-export function runtimeMaps(offset: number, pages: number, base: number, note: string): RawStep {
-  return mmap(offset, pages * PAGE_SIZE, "PROT_READ|PROT_WRITE", {
-    flags: "MAP_SHARED|MAP_FIXED",
-    note,
-    expect: { ret: hex(base + offset) },
-  });
-}
-
-/**
- * SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS of one page to R: EMODPR clears W and sets PR, ETRACK
- * follows (ioctl.c: sgx_enclave_restrict_permissions(); SDM: EMODPR).
- */
-export function restrictPageToR(addr: number, note: string): RawStep {
-  return ioctl(
-    "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS",
-    { offset: hex(addr), length: hex(PAGE_SIZE), permissions: "R" },
-    {
-      note,
-      expect: withEpcm(succeeds({ result: "0x0", count: hex(PAGE_SIZE) }), {
-        [hex(addr)]: { type: "REG", perms: "R--", pr: true },
-      }),
-    },
-  );
-}
-
-/** EACCEPT(R|REG|PR) of a page restricted to R: PR clears (SDM: EACCEPT). */
-export function acceptRestrictionToR(tcs: number, addr: number, note: string): RawStep {
-  return eenter(tcs, eaccept(addr, "R|REG|PR"), {
-    note,
-    expect: withEpcm(OK_LEAF, { [hex(addr)]: { type: "REG", perms: "R--", pr: false } }),
-  });
 }

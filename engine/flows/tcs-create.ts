@@ -7,25 +7,12 @@
 // EPCM states: EMODT → TCS/TRIM gives RWX = 0, MODIFIED = 1, PR = 0 (SDM: EMODT);
 // EACCEPT(TCS|MODIFIED / TRIM|MODIFIED) clears MODIFIED (SDM: EACCEPT); SDM: EMODT, EACCEPT, EREMOVE.
 
+import { eaccept, initTcs } from "./calls.ts";
+import { OK_EEXIT, OK_LEAF, REG_RW, succeeds, withEpcm } from "./expect.ts";
+import { putGet } from "./patterns.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { ENCL_BUFFER, ENCL_DYN_ENTRY, MAGIC, standardBuild, TCS1, TOTAL_SIZE } from "./standard-build.ts";
-import {
-  eaccept,
-  eenter,
-  flow,
-  hex,
-  initTcs,
-  ioctl,
-  mmap,
-  munmap,
-  OK_EEXIT,
-  OK_LEAF,
-  PAGE_SIZE,
-  putGet,
-  REG_RW,
-  succeeds,
-  withEpcm,
-} from "./steps.ts";
+import { eenter, flow, hex, ioctl, mmap, munmap, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Create a thread at run time: EAUG three pages, write a TCS into one, convert it with EMODT, enter it, then trim and remove all three.";

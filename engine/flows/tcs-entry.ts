@@ -1,8 +1,10 @@
 // Selftest `tcs_entry` (selftests main.c: TEST_F(enclave, tcs_entry)): both TCSs of the test enclave can be
 // entered. Each NOP entry must give R0, EEXIT and Z (no exception reported).
 
+import { nop } from "./calls.ts";
+import { OK_EEXIT } from "./expect.ts";
 import { standardBuild, TCS1, TCS2 } from "./standard-build.ts";
-import { eenter, flow, nop, OK_EEXIT } from "./steps.ts";
+import { eenter, flow } from "./steps.ts";
 
 const description =
   "Enter the enclave once through each of its two TCS pages: a TCS is the entry point a thread needs.";

@@ -3,9 +3,10 @@
 // result 0 and count 0 (ioctl.c: sgx_ioc_enclave_restrict_permissions(); EMODPR itself would #PF on a non-REG page,
 // SDM: EMODPR).
 
+import { fails } from "./expect.ts";
 import { sgx2ProbeRestrict } from "./probes.ts";
 import { standardBuild, TCS1 } from "./standard-build.ts";
-import { fails, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
+import { flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 
 const description =
   "Ask the kernel to restrict the permissions of a TCS page: it refuses (EINVAL), since EMODPR only works on regular pages.";

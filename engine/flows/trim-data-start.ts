@@ -4,9 +4,11 @@
 // data_start, then MODIFY_TYPES → TRIM on that page (ret 0, result 0, count 4096).
 // EMODT → TRIM gives PT = TRIM, RWX = 0, MODIFIED = 1 (SDM: EMODT, EACCEPT, EREMOVE).
 
+import { succeeds, withEpcm } from "./expect.ts";
+import { putGet } from "./patterns.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { DATA_START, MAGIC, TCS1 } from "./standard-build.ts";
-import { hex, ioctl, PAGE_SIZE, putGet, type RawStep, succeeds, withEpcm } from "./steps.ts";
+import { hex, ioctl, PAGE_SIZE, type RawStep } from "./steps.ts";
 
 /** MODIFY_TYPES {offset = data_off + 4096, length = 4096, page_type = TRIM}. */
 export function trimDataStart(): RawStep {

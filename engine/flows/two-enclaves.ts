@@ -5,8 +5,10 @@
 // encl.c: sgx_vma_fault(), main.c: sgx_alloc_epc_page(), sgx_reclaim_pages()). Each enclave has its own SECS and its own ELRANGE (CREATE picks distinct
 // bases); the contents of each survive.
 
+import { read, write } from "./calls.ts";
+import { OK_EEXIT, okValue } from "./expect.ts";
 import { ENCL_BUFFER, MAGIC, MAGIC2, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, flow, OK_EEXIT, okValue, read, write } from "./steps.ts";
+import { eenter, flow } from "./steps.ts";
 
 const EPC_PAGES = 128;
 const HEAP_PAGES = 64;

@@ -7,21 +7,11 @@
 // PUT/GET go through the register-saving wrapper (`clobbered: false`) and the EACCEPT loop calls
 // the vDSO directly (the default).
 
+import { eaccept, read, write } from "./calls.ts";
+import { EEXIT_Z, succeeds, withEpcm } from "./expect.ts";
 import { sgx2ProbeModifyTypes } from "./probes.ts";
 import { ENCL_BUFFER, HEAP, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import {
-  EEXIT_Z,
-  eaccept,
-  eenter,
-  flow,
-  hex,
-  ioctl,
-  PAGE_SIZE,
-  read,
-  succeeds,
-  withEpcm,
-  write,
-} from "./steps.ts";
+import { eenter, flow, hex, ioctl, PAGE_SIZE } from "./steps.ts";
 import { OVERSUBSCRIBED_EPC_PAGES } from "./unclobbered-vdso-oversubscribed.ts";
 
 const HEAP_PAGES = OVERSUBSCRIBED_EPC_PAGES;

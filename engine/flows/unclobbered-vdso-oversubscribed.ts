@@ -6,8 +6,9 @@
 // Both entries go through the register-saving wrapper (main.c: ENCL_CALL(..., false)), hence
 // `clobbered: false`.
 
+import { read, write } from "./calls.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, flow, read, write } from "./steps.ts";
+import { eenter, flow } from "./steps.ts";
 
 /** The machine's EPC (the contract's default size); the heap takes all of it. */
 export const OVERSUBSCRIBED_EPC_PAGES = 128;

@@ -6,8 +6,9 @@
 // function == EEXIT and user_data == 0 (no user handler here); it does not check the
 // exception fields.
 
+import { read, write } from "./calls.ts";
 import { ENCL_BUFFER, MAGIC, standardBuild, TCS1 } from "./standard-build.ts";
-import { eenter, flow, read, write } from "./steps.ts";
+import { eenter, flow } from "./steps.ts";
 
 const description =
   "Enter the enclave, store MAGIC in its buffer, enter again and read it back: the basic EENTER/EEXIT round trip.";

@@ -3,21 +3,9 @@
 // sgx_vma_mprotect(); vsgx.S: __vdso_sgx_enter_enclave). Scenarios run through simulate(); the assertions read the trace.
 
 import { describe, expect, it } from "vitest";
+import { eaccept, exec, nop, read, write } from "../flows/calls.ts";
 import { MAGIC, MAGIC2, standardBuild, TCS1, TCS2 } from "../flows/standard-build.ts";
-import {
-  eaccept,
-  eenter,
-  eresume,
-  exec,
-  hex,
-  ioctl,
-  mmap,
-  mprotect,
-  nop,
-  type RawStep,
-  read,
-  write,
-} from "../flows/steps.ts";
+import { eenter, eresume, hex, ioctl, mmap, mprotect, type RawStep } from "../flows/steps.ts";
 import type { KernelPageJson, Trace, TraceStep } from "../index.ts";
 import { simulate } from "../index.ts";
 

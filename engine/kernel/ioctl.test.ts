@@ -4,8 +4,9 @@
 // at the trace: the step's ret/errno/arg, the EPCM entries and the kernel's page records.
 
 import { describe, expect, it } from "vitest";
+import { eaccept, read, write } from "../flows/calls.ts";
 import { MAGIC, standardBuild, TCS1, TCS2 } from "../flows/standard-build.ts";
-import { eaccept, eenter, hex, ioctl, mmap, type RawStep, read, write } from "../flows/steps.ts";
+import { eenter, hex, ioctl, mmap, type RawStep } from "../flows/steps.ts";
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceStep } from "../index.ts";
 import { simulate } from "../index.ts";
 

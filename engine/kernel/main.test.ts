@@ -4,8 +4,9 @@
 // INIT, ELDU on the next access, and ksgxd on a small EPC.
 
 import { describe, expect, it } from "vitest";
+import { eaccept, read, write } from "../flows/calls.ts";
 import { MAGIC, standardBuild, TCS1, TCS2 } from "../flows/standard-build.ts";
-import { eaccept, eenter, hex, ioctl, mmap, type RawStep, read, reclaim, write } from "../flows/steps.ts";
+import { eenter, hex, ioctl, mmap, type RawStep, reclaim } from "../flows/steps.ts";
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceStep } from "../index.ts";
 import { simulate } from "../index.ts";
 

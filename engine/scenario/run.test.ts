@@ -3,8 +3,9 @@
 // enclave calls, and refusals that run (rather than fail validation).
 
 import { describe, expect, it } from "vitest";
+import { eaccept, write } from "../flows/calls.ts";
 import { MAGIC, standardBuild, TCS1 } from "../flows/standard-build.ts";
-import { eaccept, eenter, hex, ioctl, mmap, type RawStep, write } from "../flows/steps.ts";
+import { eenter, hex, ioctl, mmap, type RawStep } from "../flows/steps.ts";
 import type { Trace } from "../index.ts";
 import { simulate } from "../index.ts";
 

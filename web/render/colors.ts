@@ -157,7 +157,7 @@ function notifyTheme(): void {
 }
 
 /**
- * Calls `listener` after the theme changes: the `data-theme` (or class/style) attribute of
+ * Calls `listener` after the theme changes: the `data-theme` or `data-scheme` (or class/style) attribute of
  * <html>, or the system colour scheme. Returns the unsubscribe function.
  */
 export function watchTheme(listener: () => void): () => void {
@@ -171,7 +171,10 @@ export function watchTheme(listener: () => void): () => void {
             notifyTheme();
           })
         : null;
-    observer?.observe(root, { attributes: true, attributeFilter: ["data-theme", "class", "style"] });
+    observer?.observe(root, {
+      attributes: true,
+      attributeFilter: ["data-theme", "data-scheme", "class", "style"],
+    });
     const media = typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : null;
     media?.addEventListener?.("change", notifyTheme);
     themeWatch = {
