@@ -44,6 +44,7 @@ import type {
   ModifyTypesArg,
   RemovePagesArg,
   RestrictPermissionsArg,
+  U64,
 } from "./uapi.ts";
 
 /** What a syscall returns to user space. */
@@ -113,18 +114,69 @@ export function fail(errno: string, arg?: Record<string, string>): SyscallResult
 
 const IOCTL = "ioctl.c";
 
+/** What sgx_validate_offset_length() leaves of a range: refused, wrapped past 2^64, or in range. */
+type Range =
+  | { kind: "bad"; why: string }
+  | { kind: "wrapped"; first: bigint }
+  | { kind: "ok"; offset: number; length: number };
+
+const U64_WRAP = 1n << 64n;
+
 /**
- * sgx_validate_offset_length(). From v6.1 ("x86/sgx: Add overflow check in
- * sgx_validate_offset_length()") `offset + length < offset` is EINVAL; the model's values stay
- * below 2^53, so the sum wraps past 2^64 only for values the scenario cannot yet write.
+ * sgx_validate_offset_length(), with `offset + length` computed in 64 bits as the C code does
+ * (the uapi fields are __u64). From v6.1 ("x86/sgx: Add overflow check in
+ * sgx_validate_offset_length()") `offset + length < offset` is EINVAL. Before it, a sum that
+ * wraps past 2^64 to a small value passes; the range's first page, base + offset (mod 2^64),
+ * then lies below the enclave ("wrapped"). A range that passes without wrapping ends inside the
+ * enclave, so its offset and length are ordinary numbers.
  */
-function badOffsetLength(k: Kernel, encl: Encl, offset: number, length: number): string | undefined {
-  if (offset % 4096 !== 0) return "offset is not page aligned";
-  if (length === 0 || length % 4096 !== 0) return "length is zero or not a multiple of 4096";
-  if (k.config.overflowCheck && check(k, "range.overflow", offset + length >= 2 ** 64))
-    return "offset + length wraps past 2^64";
-  if (offset + length - 4096 >= encl.size) return "the range does not end inside the enclave";
-  return undefined;
+function validateOffsetLength(k: Kernel, encl: Encl, offset: U64, length: U64): Range {
+  const o = BigInt(offset);
+  const l = BigInt(length);
+  if (o % 4096n !== 0n) return { kind: "bad", why: "offset is not page aligned" };
+  if (l === 0n || l % 4096n !== 0n) return { kind: "bad", why: "length is zero or not a multiple of 4096" };
+  const wraps = o + l >= U64_WRAP;
+  if (k.config.overflowCheck && check(k, "range.overflow", wraps))
+    return { kind: "bad", why: "offset + length wraps past 2^64" };
+  if (BigInt.asUintN(64, o + l - 4096n) >= BigInt(encl.size))
+    return { kind: "bad", why: "the range does not end inside the enclave" };
+  if (wraps) {
+    k.ev(
+      "kernel",
+      `offset + length wraps past 2^64 to ${hex(Number(BigInt.asUintN(64, o + l)))}, which passes the size check: this kernel has no overflow check (added in v6.1).`,
+      "ioctl.c: sgx_validate_offset_length()",
+    );
+    return { kind: "wrapped", first: BigInt.asUintN(64, BigInt(encl.base) + o) };
+  }
+  return { kind: "ok", offset: Number(o), length: Number(l) };
+}
+
+/** sgx_validate_offset_length() refused: the "range" check (checks.ts) fails with EINVAL. */
+function refuseRange(k: Kernel, why: string, fn: string): SyscallResult {
+  failCheck(k, "range");
+  return refuse(k, "EINVAL", why, fn);
+}
+
+/**
+ * The SGX2 ioctls' loop after a wrapped range (v6.0): the first address, base + offset, is below
+ * the enclave, so sgx_encl_load_page() finds no page there and the ioctl stops with EFAULT before
+ * any page was done (encl.c: sgx_encl_load_page(); ioctl.c: "ret = -EFAULT").
+ */
+function wrappedRangeFaults(
+  k: Kernel,
+  encl: Encl,
+  first: bigint,
+  fn: string,
+  arg: Record<string, string>,
+): SyscallResult {
+  reclaimDirect(k);
+  k.ev(
+    "kernel",
+    `The first page of the range, base + offset = 0x${first.toString(16)} (mod 2^64), is outside ${encl.name}: there is no enclave page there.`,
+    "encl.c: sgx_encl_load_page()",
+  );
+  failCheck(k, "page.load");
+  return refuse(k, "EFAULT", "the wrapped range starts outside the enclave; count is 0", fn, arg);
 }
 
 /** Records check `id` (checks.ts) as held or, when `failed`, as the one that refuses; returns `failed`. */
@@ -223,8 +275,9 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
       fn,
     );
   if (check(k, "add.src", a.src % 4096 !== 0)) return refuse(k, "EINVAL", "src is not page aligned", fn);
-  const bad = badOffsetLength(k, encl, a.offset, a.length);
-  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  const range = validateOffsetLength(k, encl, a.offset, a.length);
+  if (range.kind === "bad") return refuseRange(k, range.why, fn);
+  passCheck(k, "range");
   const pt = secinfoPageType(a.secinfo);
   const perms = a.secinfo & SECINFO_PERM_MASK;
   if (check(k, "add.secinfo.type", pt !== PT_REG && pt !== PT_TCS))
@@ -246,15 +299,29 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
       "ioctl.c: sgx_validate_secinfo()",
     );
   const measure = (a.flags & 1) !== 0;
+  if (range.kind === "wrapped") {
+    // v6.0: sgx_encl_add_page() for base + offset (mod 2^64), outside ELRANGE: EADD #GPs and the
+    // page is not added (ioctl.c: __sgx_encl_add_page(): "return ret ? -EIO : 0").
+    const offset = Number(range.first) - encl.base;
+    const errno = addPage(k, encl, a, offset, 0, pt, perms, measure);
+    return refuse(
+      k,
+      errno ?? "EIO",
+      "the wrapped range starts outside the enclave; count reports 0 bytes added",
+      fn,
+      { count: hex(0) },
+    );
+  }
+  const { offset, length } = range;
   k.ev(
     "kernel",
-    `Adding ${a.length / 4096} page(s) at ${encl.name}+${hex(a.offset)} as ${pt === PT_TCS ? "TCS" : `REG ${permsText(perms)}`}${measure ? ", measured" : ""}.`,
+    `Adding ${length / 4096} page(s) at ${encl.name}+${hex(offset)} as ${pt === PT_TCS ? "TCS" : `REG ${permsText(perms)}`}${measure ? ", measured" : ""}.`,
     `${IOCTL}: ${fn}`,
   );
   const { done: c, errno } = eachPage(
     k,
-    a.length,
-    (c) => addPage(k, encl, a, a.offset + c, c, pt, perms, measure),
+    length,
+    (c) => addPage(k, encl, a, offset + c, c, pt, perms, measure),
     (n) => `... and the same for the remaining ${n} page(s).`,
     `${IOCTL}: ${fn}`,
   );
@@ -263,7 +330,7 @@ export function ioctlAddPages(k: Kernel, encl: Encl, a: AddPagesArg): SyscallRes
     return refuse(
       k,
       errno,
-      `page ${encl.name}+${hex(a.offset + c)} could not be added; count reports the bytes added before it`,
+      `page ${encl.name}+${hex(offset + c)} could not be added; count reports the bytes added before it`,
       fn,
       arg,
     );
@@ -492,28 +559,32 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
   const fn = "sgx_ioc_enclave_restrict_permissions()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
-  const bad = badOffsetLength(k, encl, a.offset, a.length);
-  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  const range = validateOffsetLength(k, encl, a.offset, a.length);
+  if (range.kind === "bad") return refuseRange(k, range.why, fn);
+  passCheck(k, "range");
   if (check(k, "rp.bits", (a.permissions & ~7) !== 0))
     return refuse(k, "EINVAL", "permissions has bits other than R, W and X", fn);
   if (check(k, "rp.wr", (a.permissions & E_W) !== 0 && !(a.permissions & E_R)))
     return refuse(k, "EINVAL", "permissions has W without R", fn);
   if (check(k, "rp.inout", a.result !== 0 || a.count !== 0))
     return refuse(k, "EINVAL", "result and count must be 0 on input", fn);
+  if (range.kind === "wrapped")
+    return wrappedRangeFaults(k, encl, range.first, fn, { result: "0x0", count: "0x0" });
+  const { offset, length } = range;
   let result = 0;
   const inner = "ioctl.c: sgx_enclave_restrict_permissions()";
   const { done: c, errno } = eachPage(
     k,
-    a.length,
+    length,
     (c) => {
       reclaimDirect(k);
-      const page = loadPage(k, encl, a.offset + c);
+      const page = loadPage(k, encl, offset + c);
       if (typeof page === "string") return page;
       if (!k.config.noTypeCheck && check(k, "rp.reg", page.type !== PT_REG)) {
         k.ev(
           "kernel",
           () =>
-            `${encl.name}+${hex(a.offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
+            `${encl.name}+${hex(offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
           inner,
         );
         return "EINVAL";
@@ -530,7 +601,7 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
     inner,
   );
   const arg: Record<string, string> = { result: hex(result), count: hex(c) };
-  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
+  if (errno) return stoppedAt(k, encl, offset + c, errno, fn, arg);
   k.ev(
     "kernel",
     "Done. The kernel changes neither vm_max_prot_bits nor the PTEs: the enclave must EACCEPT with PR to finish.",
@@ -543,8 +614,9 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
   const fn = "sgx_ioc_enclave_modify_types()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
-  const bad = badOffsetLength(k, encl, a.offset, a.length);
-  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  const range = validateOffsetLength(k, encl, a.offset, a.length);
+  if (range.kind === "bad") return refuseRange(k, range.why, fn);
+  passCheck(k, "range");
   if (check(k, "mt.mask", (a.page_type & ~0xff) !== 0))
     return refuse(k, "EINVAL", "page_type has bits above 7", fn);
   if (check(k, "mt.inout", a.result !== 0 || a.count !== 0))
@@ -557,20 +629,23 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
       "ioctl.c: sgx_enclave_modify_types()",
       { result: "0x0", count: "0x0" },
     );
+  if (range.kind === "wrapped")
+    return wrappedRangeFaults(k, encl, range.first, fn, { result: "0x0", count: "0x0" });
+  const { offset, length } = range;
   const inner = "ioctl.c: sgx_enclave_modify_types()";
   let result = 0;
   const { done: c, errno } = eachPage(
     k,
-    a.length,
+    length,
     (c) =>
-      modifyOne(k, encl, a.offset + c, a.page_type, inner, (r) => {
+      modifyOne(k, encl, offset + c, a.page_type, inner, (r) => {
         result = r;
       }),
     (n) => `... and the same EMODT + ETRACK for the other ${n} page(s).`,
     inner,
   );
   const arg = { result: hex(result), count: hex(c) };
-  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
+  if (errno) return stoppedAt(k, encl, offset + c, errno, fn, arg);
   return ok(arg);
 }
 
@@ -645,19 +720,22 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   const fn = "sgx_ioc_enclave_remove_pages()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
-  const bad = badOffsetLength(k, encl, a.offset, a.length);
-  if (check(k, "range", bad !== undefined)) return refuse(k, "EINVAL", String(bad), fn);
+  const range = validateOffsetLength(k, encl, a.offset, a.length);
+  if (range.kind === "bad") return refuseRange(k, range.why, fn);
+  passCheck(k, "range");
   if (check(k, "rm.count", a.count !== 0)) return refuse(k, "EINVAL", "count must be 0 on input", fn);
+  if (range.kind === "wrapped") return wrappedRangeFaults(k, encl, range.first, fn, { count: "0x0" });
+  const { offset, length } = range;
   const inner = "ioctl.c: sgx_encl_remove_pages()";
   const { done: c, errno } = eachPage(
     k,
-    a.length,
-    (c) => removeOne(k, encl, a.offset + c, inner),
+    length,
+    (c) => removeOne(k, encl, offset + c, inner),
     (n) => `... and the same EMODPR probe + EREMOVE for the other ${n} page(s).`,
     inner,
   );
   const arg = { count: hex(c) };
-  if (errno) return stoppedAt(k, encl, a.offset + c, errno, fn, arg);
+  if (errno) return stoppedAt(k, encl, offset + c, errno, fn, arg);
   return ok(arg);
 }
 

@@ -20,9 +20,15 @@ export interface TcsImage {
   oentry: number;
 }
 
+/**
+ * A uapi `__u64` offset or length: a number up to 2^53 - 1, a bigint above (only values that
+ * wrap or fail validation; docs/scenario-format.md, Kernel versions and what-ifs).
+ */
+export type U64 = number | bigint;
+
 export interface AddPagesArg {
-  offset: number;
-  length: number;
+  offset: U64;
+  length: U64;
   /** SECINFO.FLAGS word. */
   secinfo: number;
   /** SGX_PAGE_MEASURE (1) or 0. */
@@ -50,24 +56,24 @@ export interface InitArg {
 }
 
 export interface RestrictPermissionsArg {
-  offset: number;
-  length: number;
+  offset: U64;
+  length: U64;
   permissions: number;
   result: number;
   count: number;
 }
 
 export interface ModifyTypesArg {
-  offset: number;
-  length: number;
+  offset: U64;
+  length: U64;
   page_type: number;
   result: number;
   count: number;
 }
 
 export interface RemovePagesArg {
-  offset: number;
-  length: number;
+  offset: U64;
+  length: U64;
   count: number;
 }
 

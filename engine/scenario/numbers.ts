@@ -150,6 +150,19 @@ export function parseU64(value: unknown): NumberResult<bigint> {
 }
 
 /**
+ * A uapi `__u64` offset or length of a range ioctl (docs/scenario-format.md, Kernel versions and
+ * what-ifs): any value below 2^64. Values up to 2^53 - 1 come back as numbers, as everywhere
+ * else; larger ones (only as strings: a JSON number above 2^53 - 1 has already been rounded)
+ * come back as bigints, so that the kernel model can add them with 64-bit wrap-around as the C
+ * code does.
+ */
+export function parseUapiU64(value: unknown): NumberResult<number | bigint> {
+  const r = parseU64(value);
+  if (!r.ok) return r;
+  return { ok: true, value: r.value <= BigInt(MAX_MODELED) ? Number(r.value) : r.value };
+}
+
+/**
  * Lowercase hex with a "0x" prefix, as the trace writes numbers ("0x8007"). Negative values get
  * a leading "-" ("-0x1"). Throws a RangeError for a number that is not an integer.
  */

@@ -57,6 +57,7 @@ import {
   STOP,
   text,
   u64,
+  uapiU64,
 } from "./validate.ts";
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
@@ -258,8 +259,8 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       const a = parseArgObject(c, step, path, true);
       if (!a) return undefined;
       checkFields(c, a, argPath, ["offset", "length", "secinfo", "flags", "src", "tcs", "data"]);
-      const offset = need(c, a, argPath, "offset", num, 0);
-      const length = maybe(c, a, argPath, "length", num);
+      const offset = need(c, a, argPath, "offset", uapiU64, 0);
+      const length = maybe(c, a, argPath, "length", uapiU64);
       if (get(a, "length") === undefined) c.add(child(argPath, "length"), "required field is missing");
       const added: AddPagesArg = {
         offset,
@@ -271,7 +272,13 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       const tcs = get(a, "tcs");
       if (tcs !== undefined) added.tcs = parseTcsImages(c, tcs, child(argPath, "tcs"));
       const data = get(a, "data");
-      if (data !== undefined) added.data = parseData(c, data, child(argPath, "data"), length);
+      if (data !== undefined)
+        added.data = parseData(
+          c,
+          data,
+          child(argPath, "data"),
+          typeof length === "number" ? length : undefined,
+        );
       arg = { cmd, ...added };
       break;
     }
@@ -324,8 +331,8 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       checkFields(c, a, argPath, ["offset", "length", "permissions", "result", "count"]);
       arg = {
         cmd,
-        offset: need(c, a, argPath, "offset", num, 0),
-        length: need(c, a, argPath, "length", num, 0),
+        offset: need(c, a, argPath, "offset", uapiU64, 0),
+        length: need(c, a, argPath, "length", uapiU64, 0),
         permissions: need(c, a, argPath, "permissions", flags(PERMISSION_FLAGS), 0),
         result: opt(c, a, argPath, "result", num, 0),
         count: opt(c, a, argPath, "count", num, 0),
@@ -338,8 +345,8 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       checkFields(c, a, argPath, ["offset", "length", "page_type", "result", "count"]);
       arg = {
         cmd,
-        offset: need(c, a, argPath, "offset", num, 0),
-        length: need(c, a, argPath, "length", num, 0),
+        offset: need(c, a, argPath, "offset", uapiU64, 0),
+        length: need(c, a, argPath, "length", uapiU64, 0),
         page_type: need(c, a, argPath, "page_type", flags(PAGE_TYPES), 0),
         result: opt(c, a, argPath, "result", num, 0),
         count: opt(c, a, argPath, "count", num, 0),
@@ -352,8 +359,8 @@ function parseIoctl(c: Collector, step: Obj, path: string): StepOp | undefined {
       checkFields(c, a, argPath, ["offset", "length", "count"]);
       arg = {
         cmd,
-        offset: need(c, a, argPath, "offset", num, 0),
-        length: need(c, a, argPath, "length", num, 0),
+        offset: need(c, a, argPath, "offset", uapiU64, 0),
+        length: need(c, a, argPath, "length", uapiU64, 0),
         count: opt(c, a, argPath, "count", num, 0),
       };
       break;

@@ -704,7 +704,7 @@ export function opJson(step: Step): Record<string, unknown> {
         if (key === "secinfo") arg[key] = secinfoName(v as number);
         else if (key === "permissions") arg[key] = permissionsToString(v as number);
         else if (key === "page_type") arg[key] = PAGE_TYPE_NAMES[v as number] ?? hex(v as number);
-        else if (typeof v === "number") arg[key] = hex(v);
+        else if (typeof v === "number" || typeof v === "bigint") arg[key] = hex(v);
         else if (key === "data" && Array.isArray(v))
           arg[key] = Object.fromEntries((v as Array<[number, bigint]>).map(([o, w]) => [hex(o), hex(w)]));
         else if (key === "tcs" && Array.isArray(v))

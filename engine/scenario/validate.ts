@@ -4,7 +4,7 @@
 
 import { LIMITS } from "./limits.ts";
 import { type FlagFamily, parseFlagWord } from "./names.ts";
-import { describeValue, type NumberResult, parseModeledNumber, parseU64 } from "./numbers.ts";
+import { describeValue, type NumberResult, parseModeledNumber, parseU64, parseUapiU64 } from "./numbers.ts";
 
 export const STOP = Symbol("stop");
 
@@ -133,6 +133,7 @@ export function maybe<T>(c: Collector, o: Obj, path: string, key: string, parse:
 
 export const num: Parser<number> = parseModeledNumber;
 export const u64: Parser<bigint> = parseU64;
+export const uapiU64: Parser<number | bigint> = parseUapiU64;
 export const flags =
   (family: FlagFamily): Parser<number> =>
   (value) =>

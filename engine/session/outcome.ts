@@ -43,7 +43,7 @@ export function targetOffset(op: Record<string, unknown>): number | null {
   const text = op.op === "ioctl" ? arg?.offset : op.op === "EENTER" ? op.addr : undefined;
   if (typeof text !== "string") return null;
   const n = Number(text);
-  return Number.isFinite(n) ? n - (n % 4096) : null;
+  return Number.isSafeInteger(n) ? n - (n % 4096) : null;
 }
 
 /** The event that explains the result: the reported fault, the refusal, or the leaf's error. */
