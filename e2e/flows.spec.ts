@@ -35,6 +35,14 @@ function expectedRows(scenario: unknown, k: number): string[][] {
   return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
 }
 
+function stepsRun(scenario: unknown): number {
+  const parsed = parseScenario(scenario);
+  if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+  const sim = new Simulation(parsed.scenario, { materialize: false });
+  while (!sim.done) sim.step();
+  return sim.steps.length;
+}
+
 async function tableRows(page: Page): Promise<string[][]> {
   const table = page.getByRole("table", { name: "EPCM" });
   // Open every range row (long runs of pages that share an entry) down to single pages.
@@ -58,7 +66,8 @@ async function at(page: Page, n: number, m: number): Promise<void> {
 
 for (const flow of flows) {
   test(`${flow.id}: forward to the end and back, EPCM table as the engine says`, async ({ page }) => {
-    const m = (flow.scenario.steps as unknown[]).length;
+    // The steps that ran: all of them, unless a kernel oops ended the run (Kernel bugs that crash).
+    const m = stepsRun(flow.scenario);
     const middle = Math.ceil(m / 2);
     await page.goto(`/?flow=${flow.id}`);
     await at(page, 0, m);

@@ -57,6 +57,8 @@ const NOT_EXPORTABLE: Record<string, RegExp> = {
   "reclaim-while-inside": /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
   interrupts: /steps\[10\] \(EENTER\) keeps a thread inside the enclave/,
   "enarx-zero-page-accept": /steps\[11\] \(EENTER EACCEPTCOPY\): the selftest enclave has no EACCEPTCOPY op/,
+  "secs-eaug-race": /steps\[12\] \(access\) is a plain user-space access/,
+  "secs-eaug-race-fixed": /steps\[12\] \(access\) is a plain user-space access/,
 };
 
 /** Flows whose test loops over one enclave entry per page: main.c's TEST_F_TIMEOUT(..., 900). */

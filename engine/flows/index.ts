@@ -20,6 +20,7 @@ import { removeAddedPageInvalidAccess } from "./remove-added-page-invalid-access
 import { removeAddedPageInvalidAccessAfterEaccept } from "./remove-added-page-invalid-access-after-eaccept.ts";
 import { removeAddedPageNoEaccept } from "./remove-added-page-no-eaccept.ts";
 import { removeUntouchedPage } from "./remove-untouched-page.ts";
+import { secsEaugRaceFlows } from "./secs-eaug-race.ts";
 import { sgxEmmCommitOnDemand } from "./sgx-emm-commit-on-demand.ts";
 import type { BuiltInFlow } from "./steps.ts";
 import { tcsCreate } from "./tcs-create.ts";
@@ -59,6 +60,7 @@ export const flows: BuiltInFlow[] = [
   sgxEmmCommitOnDemand,
   gramineLazyAlloc,
   enarxZeroPageAccept,
+  ...secsEaugRaceFlows,
 ];
 
 /** By id, in either spelling: "epcm-permissions" or the selftest's "epcm_permissions". */

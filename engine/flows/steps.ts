@@ -87,7 +87,7 @@ export function eresume(tcs: number, extras: StepExtras = {}): RawStep {
 export interface ScenarioOptions {
   title: string;
   description?: string;
-  machine?: { epcPages?: number; sgx2?: boolean };
+  machine?: { epcPages?: number; sgx2?: boolean; kernel?: string; mutate?: string[] };
   steps: RawStep[];
 }
 

@@ -8,10 +8,11 @@ import { EREMOVE } from "../arch/leaves/paging.ts";
 import { EAUG } from "../arch/leaves/sgx2.ts";
 import { PT_REG, permsText } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
-import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
+import { enclGrow, enclShrink, reloadPage, reloadSecs } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
 import { allocEpcPage } from "./main.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "./mm.ts";
+import { oops } from "./oops.ts";
 
 /**
  * NOPAGE: fixed (a PTE is in place, the access is retried). BUSY: VM_FAULT_NOPAGE without a
@@ -139,6 +140,16 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
       () => `No enclave page at ${k.label(page)}: the kernel adds one with EAUG (vm_max_prot_bits RWX).`,
       src,
     );
+  if (k.config.loadSecsBeforeEaug && encl.secsEpc === NONE) {
+    // v6.6, "x86/sgx: Resolves SECS reclaim vs. page fault for EAUG race": sgx_encl_load_secs()
+    // under encl->lock, before the EPC page is allocated; -EBUSY → VM_FAULT_NOPAGE, else SIGBUS.
+    k.ev("kernel", "The SECS is evicted: sgx_encl_load_secs() loads it back before EAUG.", src);
+    const err = reloadSecs(k, encl);
+    if (err) {
+      if (k.cpu.log.on) k.ev("kernel", `The SECS could not be loaded (${err}).`, src);
+      return err === "EBUSY" ? "BUSY" : "SIGBUS";
+    }
+  }
   const epc = allocEpcPage(k, false);
   if (epc === "EBUSY") {
     if (k.cpu.log.on)
@@ -164,6 +175,16 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
       );
     return va === "EBUSY" ? "BUSY" : "SIGBUS";
   }
+  if (encl.secsEpc === NONE)
+    // Before v6.6: pginfo.secs = sgx_get_epc_virt_addr(encl->secs.epc_page) with the SECS
+    // evicted (epc_page NULL) reads NULL->section (the fix's commit message quotes this oops).
+    oops(
+      k,
+      "sgx_encl_eaug_page",
+      "BUG: kernel NULL pointer dereference, address: 0000000000000000",
+      "The reclaimer had evicted the SECS (every other page of the enclave was out), and this kernel's EAUG path uses encl->secs.epc_page without loading it back (fixed in v6.6 by sgx_encl_load_secs()).",
+      src,
+    );
   const index = Math.floor((page - encl.base) / 4096);
   const out = EAUG(k.cpu, epc, page, encl.secsEpc);
   if (isFault(out) || out !== 0) {

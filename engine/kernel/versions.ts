@@ -46,6 +46,8 @@ export class KernelConfig {
   readonly version: KernelVersion;
   /** ioctl.c: sgx_validate_offset_length(): `offset + length < offset` → EINVAL (v6.1). */
   readonly overflowCheck: boolean;
+  /** encl.c: sgx_encl_eaug_page(): sgx_encl_load_secs() before EAUG (v6.6); before it, an evicted SECS is a NULL dereference. */
+  readonly loadSecsBeforeEaug: boolean;
   readonly noIpi: boolean;
   readonly noEtrack: boolean;
   readonly noAcceptProbe: boolean;
@@ -54,6 +56,7 @@ export class KernelConfig {
   constructor(version: KernelVersion = DEFAULT_KERNEL, mutate: readonly Mutation[] = []) {
     this.version = version;
     this.overflowCheck = atLeast(version, "v6.1");
+    this.loadSecsBeforeEaug = atLeast(version, "v6.6");
     this.noIpi = mutate.includes("no-ipi");
     this.noEtrack = mutate.includes("no-etrack");
     this.noAcceptProbe = mutate.includes("no-accept-probe");

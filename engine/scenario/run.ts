@@ -19,6 +19,7 @@ import {
 } from "../kernel/ioctl.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { reclaimOp, runKsgxd } from "../kernel/main.ts";
+import { KernelOops } from "../kernel/oops.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
 import { type CallReport, Vdso } from "../kernel/vdso.ts";
 import { KernelConfig } from "../kernel/versions.ts";
@@ -186,8 +187,11 @@ export class Simulation {
   }
 
   get done(): boolean {
-    return this.stepNo >= this.scenario.steps.length || this.error !== undefined;
+    return this.stepNo >= this.scenario.steps.length || this.error !== undefined || this.oopsAt !== undefined;
   }
+
+  /** The step on which the kernel oopsed (KernelOops): the run ended there. */
+  oopsAt: number | undefined;
 
   /** Set when a step misused a CPU (ScenarioError): the run stopped there. */
   error: string | undefined;
@@ -253,9 +257,18 @@ export class Simulation {
       epcm: [],
     };
     if (step.note !== undefined) out.note = step.note;
-    this.execute(step, encl, out);
-    if (k.ksgxdWoken) runKsgxd(k);
-    this.vdso.resumeWaiting();
+    try {
+      this.execute(step, encl, out);
+    } catch (e) {
+      // docs/scenario-format.md, Kernel bugs that crash: the step reports the oops, the run ends.
+      if (!(e instanceof KernelOops)) throw e;
+      out.oops = { function: e.fn, text: e.text };
+      this.oopsAt = index;
+    }
+    if (this.oopsAt === undefined) {
+      if (k.ksgxdWoken) runKsgxd(k);
+      this.vdso.resumeWaiting();
+    }
     const th = this.vdso.threadOn(cpu);
     if (th) out.thread = { enclave: th.encl.name, tcs: hex(th.tcsOffset), cpu, state: "inside" };
     if (this.threadSteps.length > 0 || this.vdso.threads.some((t) => t)) {
@@ -649,6 +662,15 @@ export class Simulation {
           : { epcm: this.epcmSnapshot(), pages: this.pagesSnapshot() }),
         ...(this.usesCpus() ? { threads: this.threadsNow() } : {}),
       },
+      ...(this.oopsAt !== undefined
+        ? {
+            stopped: {
+              step: this.oopsAt,
+              reason: "oops" as const,
+              not_run: this.scenario.steps.length - this.oopsAt - 1,
+            },
+          }
+        : {}),
     };
   }
 }

@@ -143,6 +143,17 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
       out.push(...epcmTable(s.epcm, "      "));
     }
     for (const u of s.unmet ?? []) out.push(...wrap(`!! expectation not met: ${u}`, "    "));
+    if (s.oops) out.push(...wrap(`!! KERNEL OOPS in ${s.oops.function}(): ${s.oops.text}`, "    "));
+  }
+  // docs/scenario-format.md, Kernel bugs that crash.
+  if (trace.stopped) {
+    out.push("");
+    out.push(
+      ...wrap(
+        `The kernel oopsed at step ${trace.stopped.step}: the run ends there (${trace.stopped.not_run} step(s) not run).`,
+        "",
+      ),
+    );
   }
   out.push("");
   out.push("Final EPCM:");

@@ -145,5 +145,5 @@ export function writeTraceJson(
   write(',"pages":');
   writeArray(compact ? compactEntries(sim.pageRecords()) : sim.pageRecords(), write);
   if (t.final.threads) write(`,"threads":${JSON.stringify(t.final.threads)}`);
-  write("}}\n");
+  write(t.stopped ? `},"stopped":${JSON.stringify(t.stopped)}}\n` : "}}\n");
 }

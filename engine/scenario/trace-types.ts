@@ -108,6 +108,8 @@ export interface TraceStep {
   review?: IoctlReview;
   /** Unmet expectations of this step (absent when all held or none were given). */
   unmet?: string[];
+  /** The kernel crashed on this step (docs/scenario-format.md, Kernel bugs that crash): the run ends here. */
+  oops?: { function: string; text: string };
 }
 
 export interface Trace {
@@ -117,4 +119,6 @@ export interface Trace {
   enclaves: Record<string, { base: Hex; size: Hex }>;
   steps: TraceStep[];
   final: { epcm: EpcmEntryJson[]; pages: KernelPageJson[]; threads?: FinalThreadJson[] };
+  /** Set when a kernel oops ended the run: the step it happened on and how many steps were not run. */
+  stopped?: { step: number; reason: "oops"; not_run: number };
 }

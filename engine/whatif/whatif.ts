@@ -43,7 +43,9 @@ export function whatIfMatrix(
   const rows: MatrixRow[] = [];
   for (const f of flows) {
     const cells = mutations.map((mutation): MatrixCell => {
-      const r = simulate(withMachine(f.scenario, { kernel, mutate: [mutation] }));
+      // A flow that pins its kernel (a version's bug or fix) keeps it.
+      const own = (f.scenario.machine as { kernel?: KernelVersion } | undefined)?.kernel;
+      const r = simulate(withMachine(f.scenario, { kernel: own ?? kernel, mutate: [mutation] }));
       if (!r.ok) return { mutation, caughtBy: `invalid: ${r.errors[0]}` };
       return r.unmet.length > 0 ? { mutation, caughtBy: r.unmet[0] } : { mutation };
     });
