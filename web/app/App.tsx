@@ -16,8 +16,10 @@ import { ShortcutLegend } from "../views/ShortcutLegend.tsx";
 import { Stepper } from "../views/Stepper.tsx";
 import { ThemeToggle } from "../views/ThemeToggle.tsx";
 import { Timeline } from "../views/Timeline.tsx";
+import { PhoneFold } from "./PhoneFold.tsx";
 import { SidePanel } from "./SidePanel.tsx";
 import { StatusBar } from "./StatusBar.tsx";
+import { Welcome } from "./Welcome.tsx";
 
 export function App() {
   const title = useExplorer((s) => s.info?.title);
@@ -38,10 +40,13 @@ export function App() {
           <ThemeToggle />
         </div>
       </header>
+      <Welcome />
       <StatusBar />
       <main className="layout">
         <aside className="panel panel-left" aria-label="Scenarios">
-          <ScenarioPanel />
+          <PhoneFold label="Scenarios and editor">
+            <ScenarioPanel />
+          </PhoneFold>
         </aside>
         <section className="panel panel-center" aria-label="EPC and EPCM">
           <Stepper />
