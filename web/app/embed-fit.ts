@@ -42,3 +42,42 @@ export function useFitHeight(slot: RefObject<HTMLElement | null>): number | null
   });
   return fit;
 }
+
+/**
+ * The canvas height that keeps the grids in `slot` above the fold (presentation mode, where the
+ * type is large): from the canvas's top to the bottom of the window, between `min` and `max`.
+ * `max` (the grids' own cap) whenever `active` is false.
+ */
+export function useFoldHeight(
+  slot: RefObject<HTMLElement | null>,
+  active: boolean,
+  max = 440,
+  min = 200,
+): number {
+  const [height, setHeight] = useState(max);
+  useLayoutEffect(() => {
+    const el = slot.current;
+    if (!el || !active) {
+      setHeight(max);
+      return;
+    }
+    const measure = () => {
+      const box = el.querySelector<HTMLElement>(".grid-box");
+      if (!box) return;
+      const top = box.getBoundingClientRect().top + window.scrollY;
+      const next = Math.max(min, Math.min(max, Math.floor(window.innerHeight - top - 12)));
+      setHeight((old) => (Math.abs(old - next) <= 2 ? old : next));
+    };
+    measure();
+    window.addEventListener("resize", measure);
+    // What sits above the grids (stepper, timeline, CPU lanes) changes height as the run moves.
+    const above = el.parentElement;
+    const observer = typeof ResizeObserver === "function" && above ? new ResizeObserver(measure) : null;
+    if (observer && above) for (const child of above.children) if (child !== el) observer.observe(child);
+    return () => {
+      window.removeEventListener("resize", measure);
+      observer?.disconnect();
+    };
+  }, [slot, active, max, min]);
+  return height;
+}
