@@ -7,6 +7,14 @@ const DIST = process.env.E2E_DIST ?? "dist";
 /** The same build served from a sub-path, as a project page would serve it (see subpath.spec.ts). */
 export const SUBPATH_PORT = PORT + 1000;
 export const SUBPATH = "/project/epcm-explorer/";
+/**
+ * Every test starts with the first visit's welcome dismissed (web/app/Welcome.tsx), so that it
+ * sees the explorer as before; a test of the welcome opts in with an empty storageState.
+ */
+const WELCOME_SEEN = [PORT, SUBPATH_PORT].map((port) => ({
+  origin: `http://127.0.0.1:${port}`,
+  localStorage: [{ name: "epcm-explorer.v1.welcome-dismissed", value: "1" }],
+}));
 
 export default defineConfig({
   testDir: "e2e",
@@ -25,6 +33,7 @@ export default defineConfig({
       args: chromiumArgs(),
     },
     trace: "retain-on-failure",
+    storageState: { cookies: [], origins: WELCOME_SEEN },
   },
   // Serves the production build in dist/ (the test:e2e script runs `vite build` first).
   webServer: [

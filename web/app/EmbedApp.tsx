@@ -1,17 +1,24 @@
-// Embed mode (`?embed=1`, with a flow or a share link): only the stepper, the two grids and the
-// narration, sized for an iframe in a slide or a doc, and a link that opens the same view in
-// the full explorer (same flow or scenario, step and event).
-import { useEffect } from "react";
+// Embed mode (`?embed=1`, with a flow or a share link): only the stepper, the grids and the
+// narration (or the open tour stop's text), fitted to the iframe (embed.css: no scrolling at
+// 800x500), and a link that opens the same view in the full explorer (same flow or scenario,
+// step and event). The EPC grid folds to a one-line strip while the step changes nothing only
+// it shows (EmbedEpc.tsx); the grids' canvases are sized to the frame's height (embed-fit.ts).
+import { useEffect, useRef } from "react";
 import { withoutEmbed } from "../share/link.ts";
 import { shareUrl, startFromLocation } from "../share/url.ts";
 import { useExplorer } from "../store/explorer.ts";
+import { useTour } from "../store/tour.ts";
 import { EnclaveGrid } from "../views/EnclaveGrid.tsx";
 import { EpcGrid } from "../views/EpcGrid.tsx";
 import { useKeyboardShortcuts } from "../views/keyboard.ts";
 import { Narration } from "../views/Narration.tsx";
 import { Stepper } from "../views/Stepper.tsx";
 import { initTheme } from "../views/ThemeToggle.tsx";
+import { TourPanel } from "../views/tour/TourPanel.tsx";
+import { EmbedEpcStrip, useEpcShown } from "./EmbedEpc.tsx";
+import { useFitHeight } from "./embed-fit.ts";
 import { StatusBar } from "./StatusBar.tsx";
+import "./embed.css";
 
 function OpenInExplorer() {
   // Re-rendered whenever the position or what is loaded changes, so the link always matches.
@@ -43,6 +50,11 @@ function applyEmbedTheme(): void {
 
 export function EmbedApp() {
   const title = useExplorer((s) => s.info?.title);
+  const touring = useTour((s) => s.tourId !== null);
+  const [epcShown, setEpcShown] = useEpcShown();
+  const slot = useRef<HTMLDivElement>(null);
+  const fit = useFitHeight(slot);
+  const maxHeight = fit ?? 240;
   useKeyboardShortcuts();
   useEffect(() => {
     applyEmbedTheme();
@@ -59,11 +71,16 @@ export function EmbedApp() {
       <StatusBar />
       <main className="embed-main" aria-label="EPC and EPCM">
         <Stepper />
-        <div className="grids">
-          <EnclaveGrid />
-          <EpcGrid />
+        <div className={`embed-body${touring ? " embed-touring" : ""}`}>
+          <div className="embed-grids-column">
+            <div ref={slot} className={`embed-grids${epcShown ? " embed-grids-two" : ""}`}>
+              <EnclaveGrid maxHeight={maxHeight} />
+              {epcShown && <EpcGrid maxHeight={maxHeight} />}
+            </div>
+            <EmbedEpcStrip open={epcShown} onToggle={setEpcShown} />
+          </div>
+          <div className="embed-side">{touring ? <TourPanel /> : <Narration />}</div>
         </div>
-        <Narration />
       </main>
     </div>
   );

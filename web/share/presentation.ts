@@ -4,6 +4,7 @@
 //   &epc=<n>                      or the selected EPC page (decimal index)
 //   &pte=1                        "Show VMA/PTE" on
 //   &theme=light|dark             the theme the link was made in
+//   &present=1                    presentation mode (larger type, fewer panels)
 // "Copy link" writes them; the address bar keeps what it was opened with.
 
 export interface Presentation {
@@ -11,15 +12,23 @@ export interface Presentation {
   epc: number | null;
   pte: boolean;
   theme: "light" | "dark" | null;
+  /** Presentation mode; absent in links made before it existed. */
+  present?: boolean;
 }
 
-export const PRESENTATION_PARAMS = ["page", "epc", "pte", "theme"];
+export const PRESENTATION_PARAMS = ["page", "epc", "pte", "theme", "present"];
 
 /** The presentation part of a query, with what could not be read. Never throws. */
 export function parsePresentation(search: string): { presentation: Presentation; problems: string[] } {
   const q = new URLSearchParams(search.startsWith("?") ? search.slice(1) : search);
   const problems: string[] = [];
-  const presentation: Presentation = { page: null, epc: null, pte: q.get("pte") === "1", theme: null };
+  const presentation: Presentation = {
+    page: null,
+    epc: null,
+    pte: q.get("pte") === "1",
+    theme: null,
+    present: q.get("present") === "1",
+  };
   const page = q.get("page");
   if (page !== null) {
     if (/^0x[0-9a-fA-F]{1,12}$/.test(page)) presentation.page = Number.parseInt(page.slice(2), 16);
@@ -44,5 +53,6 @@ export function withPresentation(url: string, p: Presentation): string {
   if (p.epc !== null) u.searchParams.set("epc", String(p.epc));
   if (p.pte) u.searchParams.set("pte", "1");
   if (p.theme) u.searchParams.set("theme", p.theme);
+  if (p.present) u.searchParams.set("present", "1");
   return u.toString();
 }

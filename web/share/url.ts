@@ -9,6 +9,7 @@
 import { listFlows, validateScenario } from "../store/engine-queries.ts";
 import { type ExplorerState, useExplorer } from "../store/explorer.ts";
 import { usePanels } from "../store/panels.ts";
+import { usePresentMode } from "../store/present.ts";
 import { type TourState, useTour } from "../store/tour.ts";
 import { findTour, TOURS } from "../tours/tours.ts";
 import {
@@ -92,6 +93,7 @@ export function shareUrl(): { ok: true; url: string } | { ok: false; message: st
       epc: sel?.kind === "epc" ? sel.epc : null,
       pte: s.showPte,
       theme: s.theme === "system" ? null : s.theme,
+      present: usePresentMode.getState().on,
     }),
   };
 }
@@ -269,6 +271,7 @@ async function openTarget(t: LinkTarget, search: string): Promise<void> {
   late.push(...shown.problems);
   const now = useExplorer.getState();
   if (shown.presentation.pte) now.setShowPte(true);
+  if (shown.presentation.present && !isEmbedLink(search)) usePresentMode.getState().setOn(true);
   // An embed fixes its theme without remembering it (EmbedApp); the full app remembers it.
   if (shown.presentation.theme && !isEmbedLink(search)) now.setTheme(shown.presentation.theme);
   const name = now.info?.enclaveNames[now.enclave];

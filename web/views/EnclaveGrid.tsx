@@ -81,7 +81,8 @@ export function enclaveTooltip(
   return { title: hex(offset), lines };
 }
 
-export function EnclaveGrid() {
+/** `maxHeight`: the tallest the canvas may be (embed mode fits it to the frame). */
+export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
   const view = useExplorer((s) => s.view);
   const enclaveIndex = useExplorer((s) => s.enclave);
   const names = useExplorer((s) => s.info?.enclaveNames);
@@ -108,12 +109,12 @@ export function EnclaveGrid() {
       chooseLayout(count, width || 480, {
         left: axisWidth(enclaveRowLabel(Math.max(0, count - 1)).length),
         top: AXIS_TOP,
-        maxHeight: 440,
+        maxHeight,
         maxCell: 84,
         maxCols: 2048,
         minHeight: 56,
       }),
-    [count, width],
+    [count, width, maxHeight],
   );
 
   const model = useRef<EnclaveModel>({ cols, table, showPte });

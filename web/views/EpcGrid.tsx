@@ -33,7 +33,8 @@ export function epcTooltip(view: StateView, names: readonly string[], i: number)
   return { title, lines };
 }
 
-export function EpcGrid() {
+/** `maxHeight`: the tallest the canvas may be (embed mode fits it to the frame). */
+export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
   const view = useExplorer((s) => s.view);
   const names = useExplorer((s) => s.info?.enclaveNames) ?? [];
   const selection = useExplorer((s) => s.selection);
@@ -49,12 +50,12 @@ export function EpcGrid() {
       chooseLayout(count, width || 480, {
         left: axisWidth(String(Math.max(0, count - 1)).length),
         top: AXIS_TOP,
-        maxHeight: 440,
+        maxHeight,
         maxCell: 56,
         maxCols: 1024,
         minHeight: 56,
       }),
-    [count, width],
+    [count, width, maxHeight],
   );
 
   const viewRef = useRef(view);

@@ -13,7 +13,7 @@ import { InferredFilter } from "../basis/InferredFilter.tsx";
 import { GlossaryCard } from "./Glossary.tsx";
 import "./tour.css";
 
-function goToStop(tour: Tour, index: number): void {
+export function goToStop(tour: Tour, index: number): void {
   const stop = tour.stops[index];
   const s = useExplorer.getState();
   useTour.getState().setStop(index);
