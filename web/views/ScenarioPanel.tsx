@@ -5,6 +5,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { flowScenario, validateScenario } from "../store/engine-queries.ts";
 import { useExplorer } from "../store/explorer.ts";
 import type { SavedScenario } from "../store/saved.ts";
+import { MachinePicker } from "./machine/MachinePicker.tsx";
 import { type AppendResult, AppendStepForm } from "./scenario/AppendStepForm.tsx";
 import { FlowList } from "./scenario/FlowList.tsx";
 import { ImportExport } from "./scenario/ImportExport.tsx";
@@ -104,7 +105,7 @@ export function ScenarioPanel() {
     // An unchanged built-in flow runs as itself (its link stays ?flow=<id>).
     if (source?.kind === "flow" && loadedText !== null && text === loadedText) {
       setRunErrors(null);
-      return void loadFlow(source.id);
+      return void loadFlow(source.id, undefined, source.machine);
     }
     const errors = await validateScenario(text);
     if (errors.length > 0) return setRunErrors(errors);
@@ -143,6 +144,7 @@ export function ScenarioPanel() {
   return (
     <div className="scenario-panel">
       <FlowList />
+      <MachinePicker />
       <section className="scn-section" aria-labelledby={headingId}>
         <h2 id={headingId}>Scenario</h2>
         <ScenarioEditor
