@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { openRun, position, watchErrors } from "./support.ts";
 
@@ -41,5 +42,45 @@ test("a link with an unknown kernel names it and opens the rest", async ({ page 
   await expect(position(page)).toHaveText("Step 3 of 16");
   await expect(page.getByRole("alert")).toContainText("“v5.99”");
   await expect(page.getByTestId("machine-status")).toHaveText("Kernel v6.0 with the what-if mutation no-ipi");
+  expect(errors).toEqual([]);
+});
+
+// The Reviewer tab's what-ifs: the version diff of the loaded flow with a button to its step, and
+// the matrix computed in a worker with the uncaught mutation named as a finding. Axe-clean.
+test("Reviewer tab: version diff seeks to the first divergence; the what-if matrix names the gap", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto("/?flow=refusals");
+  await expect(position(page)).toHaveText(/^Step 0 of/);
+  await page.getByRole("tab", { name: "Reviewer" }).click();
+  const diff = page.getByRole("region", { name: "Version diff" });
+  await diff.getByRole("combobox", { name: "Second kernel" }).selectOption("v6.1");
+  await diff.getByRole("button", { name: "Compare" }).click();
+  await expect(diff).toContainText("v6.0 and v6.1 first diverge at step 2");
+  await expect(diff.getByRole("list", { name: "Differences" })).toContainText("range.overflow");
+  await diff.getByRole("button", { name: "Go to step 2" }).click();
+  await expect(position(page)).toHaveText(/^Step 2 of/);
+
+  const matrix = page.getByRole("region", { name: "What-if matrix", exact: true });
+  const compute = matrix.getByRole("button", { name: "Compute the what-if matrix" });
+  // Cancel stops the spare worker: no table, and the explorer still answers.
+  await compute.click();
+  await matrix.getByRole("button", { name: "Cancel" }).click();
+  await expect(compute).toBeEnabled();
+  await expect(matrix.getByRole("table")).toHaveCount(0);
+  await page.getByRole("button", { name: "Step forward" }).click();
+  await expect(position(page)).toHaveText(/^Step 3 of/);
+  await compute.click();
+  const table = matrix.getByRole("table", { name: /What-if matrix/ });
+  await expect(table).toBeVisible({ timeout: 30_000 });
+  const row = table.getByRole("row", { name: /^remove-added-page-no-eaccept / });
+  await expect(row.getByRole("cell").nth(2)).toHaveText("caught at step 15");
+  await expect(table.locator("tfoot")).toContainText("no selftest catches this");
+  await expect(matrix.getByRole("list", { name: "Mutations" })).toContainText(
+    "no-ioctl-busy: no selftest catches this (a finding)",
+  );
+  const axe = await new AxeBuilder({ page }).include(".whatif").analyze();
+  expect(axe.violations).toEqual([]);
   expect(errors).toEqual([]);
 });
