@@ -3,35 +3,19 @@
 // the choice in its source, so the share link carries it). A scenario that sets them itself shows
 // its own values until one is picked. Names used by tests: the "Kernel" select, the "What-if
 // mutations" group with one checkbox per mutation.
-import { useEffect, useId, useState } from "react";
-import type { MachineOptions } from "../../engine/client.ts";
-import { machineOptions } from "../../store/engine-queries.ts";
+import { useId } from "react";
 import { useExplorer } from "../../store/explorer.ts";
 import { activeMachine } from "./active.ts";
 import "./machine.css";
+import { useMachineOptions } from "./use-machine-options.ts";
 
 export function MachinePicker() {
   const headingId = useId();
-  const [options, setOptions] = useState<MachineOptions | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
+  const { options, failed } = useMachineOptions();
   const info = useExplorer((s) => s.info);
   const busy = useExplorer((s) => s.loading !== null);
   const choice = useExplorer((s) => s.source?.machine);
   const setMachine = useExplorer((s) => s.setMachine);
-
-  useEffect(() => {
-    let cancelled = false;
-    machineOptions()
-      .then((o) => {
-        if (!cancelled) setOptions(o);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setFailed(`The kernel versions cannot be listed: ${(e as Error).message}`);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
 
   if (failed) return <p className="machine-failed">{failed}</p>;
   if (!options) return null;

@@ -5,11 +5,11 @@
 // spare worker (store/whatif.ts). Names used by tests: the "Version diff" and "What-if matrix"
 // regions, the "First kernel"/"Second kernel" selects, the "Compare" and "Compute the what-if
 // matrix" buttons, the table captioned "What-if matrix".
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import type { MachineOptions, WhatIfMatrix } from "../../engine/client.ts";
-import { machineOptions } from "../../store/engine-queries.ts";
 import { useExplorer } from "../../store/explorer.ts";
 import { useWhatIf } from "../../store/whatif.ts";
+import { useMachineOptions } from "../machine/use-machine-options.ts";
 import "./whatif.css";
 
 /** "steps[14]" out of an unmet expectation ("steps[14] (REMOVE_PAGES): ret: expected -1, got 0"). */
@@ -221,20 +221,7 @@ function Matrix() {
 }
 
 export default function WhatIfPanel() {
-  const [options, setOptions] = useState<MachineOptions | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    machineOptions()
-      .then((o) => {
-        if (!cancelled) setOptions(o);
-      })
-      .catch(() => {
-        // The kernel picker reports an engine that does not answer.
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const { options } = useMachineOptions();
   return (
     <div className="whatif">
       {options && <VersionDiff options={options} />}
