@@ -80,7 +80,10 @@ test("Reviewer tab: version diff seeks to the first divergence; the what-if matr
   await expect(matrix.getByRole("list", { name: "Mutations" })).toContainText(
     "no-ioctl-busy: no selftest catches this (a finding)",
   );
-  const axe = await new AxeBuilder({ page }).include(".whatif").analyze();
-  expect(axe.violations).toEqual([]);
+  for (const theme of ["light", "dark"]) {
+    await page.getByLabel("Theme", { exact: true }).selectOption(theme);
+    const axe = await new AxeBuilder({ page }).include(".whatif").include(".machine-picker").analyze();
+    expect(axe.violations.map((v) => `${theme}: ${v.id}: ${v.help}`)).toEqual([]);
+  }
   expect(errors).toEqual([]);
 });
