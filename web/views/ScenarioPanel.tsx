@@ -1,11 +1,10 @@
 // The left column: the built-in flows, the scenario editor (JSON validated live by the engine),
 // the "Add a step" form, import/export, and the user's saved scenarios. The editor's text is this
 // panel's own state; what is loaded and shown lives in the explorer store.
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from "react";
 import { flowScenario, validateScenario } from "../store/engine-queries.ts";
 import { useExplorer } from "../store/explorer.ts";
 import type { SavedScenario } from "../store/saved.ts";
-import { MachinePicker } from "./machine/MachinePicker.tsx";
 import { type AppendResult, AppendStepForm } from "./scenario/AppendStepForm.tsx";
 import { FlowList } from "./scenario/FlowList.tsx";
 import { ImportExport } from "./scenario/ImportExport.tsx";
@@ -19,6 +18,11 @@ import {
   type StepFields,
 } from "./scenario/step-form.ts";
 import "./scenario.css";
+
+/** The kernel and what-if pickers, loaded as their own chunk. */
+const MachinePicker = lazy(() =>
+  import("./machine/MachinePicker.tsx").then((m) => ({ default: m.MachinePicker })),
+);
 
 function titleOf(scenario: unknown, fallback: string): string {
   const t = (scenario as { title?: unknown } | null)?.title;
@@ -144,7 +148,9 @@ export function ScenarioPanel() {
   return (
     <div className="scenario-panel">
       <FlowList />
-      <MachinePicker />
+      <Suspense fallback={null}>
+        <MachinePicker />
+      </Suspense>
       <section className="scn-section" aria-labelledby={headingId}>
         <h2 id={headingId}>Scenario</h2>
         <ScenarioEditor

@@ -2,6 +2,7 @@
 // they are not the plain default (the pickers show the version either way).
 import { useExplorer } from "../../store/explorer.ts";
 import { machineSummary } from "./active.ts";
+import "./machine.css";
 
 export function MachineStatus() {
   const text = useExplorer((s) => machineSummary(s.info));
