@@ -61,6 +61,12 @@ test("Reviewer tab: version diff seeks to the first divergence; the what-if matr
   await expect(diff.getByRole("list", { name: "Differences" })).toContainText("range.overflow");
   await diff.getByRole("button", { name: "Go to step 2" }).click();
   await expect(position(page)).toHaveText(/^Step 2 of/);
+  // The other kernel at that step: the run is redone on v6.1, and the diff stays.
+  await page.getByRole("button", { name: "Step forward" }).click();
+  await diff.getByRole("button", { name: "Show it on v6.1" }).click();
+  await expect(page.getByTestId("machine-status")).toHaveText("Kernel v6.1");
+  await expect(position(page)).toHaveText(/^Step 2 of/);
+  await expect(diff).toContainText("first diverge at step 2");
 
   const matrix = page.getByRole("region", { name: "What-if matrix", exact: true });
   const compute = matrix.getByRole("button", { name: "Compute the what-if matrix" });
@@ -69,8 +75,8 @@ test("Reviewer tab: version diff seeks to the first divergence; the what-if matr
   await matrix.getByRole("button", { name: "Cancel" }).click();
   await expect(compute).toBeEnabled();
   await expect(matrix.getByRole("table")).toHaveCount(0);
-  await page.getByRole("button", { name: "Step forward" }).click();
-  await expect(position(page)).toHaveText(/^Step 3 of/);
+  await page.getByRole("button", { name: "Step back" }).click();
+  await expect(position(page)).toHaveText(/^Step 1 of/);
   await compute.click();
   const table = matrix.getByRole("table", { name: /What-if matrix/ });
   await expect(table).toBeVisible({ timeout: 30_000 });

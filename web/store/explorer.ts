@@ -63,8 +63,8 @@ export interface ExplorerState {
 
   loadFlow(id: string, step?: number, machine?: MachineChoice): Promise<void>;
   loadScenario(scenario: unknown, name: string, step?: number, machine?: MachineChoice): Promise<void>;
-  /** Re-run what is loaded with this kernel/mutation choice, at the same step. */
-  setMachine(machine: MachineChoice): Promise<void>;
+  /** Re-run what is loaded with this kernel/mutation choice, at the same step (or at `step`). */
+  setMachine(machine: MachineChoice, step?: number): Promise<void>;
   cancelLoad(): void;
   seek(step: number, event?: number | null): Promise<void>;
   stepForward(): Promise<void>;
@@ -235,10 +235,10 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     loadScenario: (scenario, name, step, machine) =>
       load({ kind: "custom", scenario, name, ...(machine ? { machine } : {}) }, step),
 
-    async setMachine(machine) {
+    async setMachine(machine, step) {
       const { source } = get();
       if (!source) return;
-      await load({ ...source, machine }, position(get()).step);
+      await load({ ...source, machine }, step ?? position(get()).step);
     },
 
     cancelLoad() {

@@ -9,7 +9,7 @@ import {
   type VersionDiffResult,
   type WhatIfMatrix,
 } from "../engine/client.ts";
-import { useExplorer } from "./explorer.ts";
+import { type Source, useExplorer } from "./explorer.ts";
 
 export interface WhatIfState {
   matrix: WhatIfMatrix | null;
@@ -85,7 +85,15 @@ export const useWhatIf = create<WhatIfState>((set) => ({
   },
 }));
 
+/** The same scenario with the same mutations (the kernel does not matter: the diff sets it). */
+function sameDiffInput(a: Source | null, b: Source | null): boolean {
+  if (!a || !b || a.kind !== b.kind) return a === b;
+  const same =
+    a.kind === "flow" ? b.kind === "flow" && a.id === b.id : b.kind === "custom" && a.scenario === b.scenario;
+  return same && JSON.stringify(a.machine?.mutate) === JSON.stringify(b.machine?.mutate);
+}
+
 // A diff belongs to the scenario it was made for.
 useExplorer.subscribe((s, prev) => {
-  if (s.source !== prev.source && useWhatIf.getState().diff) useWhatIf.setState({ diff: null });
+  if (!sameDiffInput(s.source, prev.source) && useWhatIf.getState().diff) useWhatIf.setState({ diff: null });
 });

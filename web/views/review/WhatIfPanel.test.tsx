@@ -50,7 +50,8 @@ describe("WhatIfPanel", () => {
   it("finds where two kernel versions first diverge and seeks there", async () => {
     const s = flowSession("refusals");
     const seek = vi.fn(async () => {});
-    useExplorer.setState({ source: { kind: "flow", id: "refusals" }, info: s.info, seek });
+    const setMachine = vi.fn(async () => {});
+    useExplorer.setState({ source: { kind: "flow", id: "refusals" }, info: s.info, seek, setMachine });
     render(<WhatIfPanel />);
     const second = (await screen.findByRole("combobox", { name: "Second kernel" })) as HTMLSelectElement;
     fireEvent.change(second, { target: { value: "v6.1" } });
@@ -62,5 +63,9 @@ describe("WhatIfPanel", () => {
     expect(screen.getByRole("list", { name: "Differences" }).textContent).toMatch(/range\.overflow/);
     fireEvent.click(go);
     expect(seek).toHaveBeenCalledWith(2);
+    // The run shown is on v6.0: the other side of the diff is one click away, at that step.
+    expect(screen.queryByRole("button", { name: "Show it on v6.0" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Show it on v6.1" }));
+    expect(setMachine).toHaveBeenCalledWith({ kernel: "v6.1" }, 2);
   });
 });

@@ -30,6 +30,8 @@ function VersionDiff({ options }: { options: MachineOptions }) {
   const seek = useExplorer((s) => s.seek);
   const loaded = useExplorer((s) => s.info !== null);
   const shownKernel = useExplorer((s) => s.info?.machine.kernel ?? versions[0]);
+  const choice = useExplorer((s) => s.source?.machine);
+  const setMachine = useExplorer((s) => s.setMachine);
   const select = (label: string, value: string, set: (v: string) => void) => (
     <label>
       {label}{" "}
@@ -92,10 +94,23 @@ function VersionDiff({ options }: { options: MachineOptions }) {
                 </li>
               ))}
             </ul>
-            <button type="button" onClick={() => void seek((diff.diff.step ?? 0) + 1)}>
-              Go to step {diff.diff.step + 1}
-            </button>{" "}
-            <span className="whatif-note">(the explorer shows the run on {shownKernel})</span>
+            <div className="whatif-controls">
+              <button type="button" onClick={() => void seek((diff.diff.step ?? 0) + 1)}>
+                Go to step {diff.diff.step + 1}
+              </button>
+              <span className="whatif-note">(on {shownKernel}, the run shown)</span>
+              {[diff.diff.a, diff.diff.b]
+                .filter((v) => v !== shownKernel)
+                .map((v) => (
+                  <button
+                    key={v}
+                    type="button"
+                    onClick={() => void setMachine({ ...choice, kernel: v }, (diff.diff.step ?? 0) + 1)}
+                  >
+                    Show it on {v}
+                  </button>
+                ))}
+            </div>
           </div>
         )}
       </div>
