@@ -3,8 +3,9 @@ import { expect, test } from "@playwright/test";
 import { openRun, position, watchErrors } from "./support.ts";
 
 // The kernel and what-if pickers: the engine re-runs the flow, the status line and the link say so.
-test("kernel and mutation pickers re-run the flow, and the link carries them", async ({ page }) => {
+test("kernel and mutation pickers re-run the flow, and the link carries them", async ({ page, context }) => {
   const errors = watchErrors(page);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await openRun(page, "/?flow=remove-added-page-no-eaccept&step=5", 15);
   const status = page.getByTestId("machine-status");
   await expect(status).toHaveCount(0);
@@ -25,6 +26,13 @@ test("kernel and mutation pickers re-run the flow, and the link carries them", a
   await expect(status).toHaveText("Kernel v6.6 with the what-if mutation no-accept-probe");
   await expect(page.getByText(/expectation\(s\) of this scenario did not hold/)).toBeVisible();
   await expect(page).toHaveURL(/step=5&kernel=v6\.6&mutate=no-accept-probe/);
+  // The text export names them too.
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  await page.getByRole("button", { name: "Copy as text" }).click();
+  await expect(page.getByText("Text log copied")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(
+    "Kernel: v6.6, what-if: no-accept-probe",
+  );
 
   // The link reopens the same run.
   const url = page.url();
