@@ -4,6 +4,7 @@
 import * as Comlink from "comlink";
 import type { SelftestResult } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario, simulate, toSelftest } from "./index.ts";
+import { isKernelVersion, type KernelVersion } from "./kernel/versions.ts";
 import { ScenarioError } from "./scenario/run.ts";
 import { type StepOutcome, type StepQuestion, stepOutcome, stepQuestion } from "./session/outcome.ts";
 import {
@@ -18,6 +19,13 @@ import {
 } from "./session/session.ts";
 import type { EpcUsage } from "./session/usage.ts";
 import { viewRefusal } from "./session/view-limit.ts";
+import {
+  applyMachineChoice,
+  type MachineChoice,
+  type MachineOptions,
+  machineOptions,
+} from "./whatif/machine-choice.ts";
+import { type VersionDiffResult, versionDiff, type WhatIfMatrix, whatIfMatrix } from "./whatif/whatif.ts";
 
 export interface FlowInfo {
   id: string;
@@ -37,14 +45,27 @@ export type {
   EpcColumns,
   EpcmChanges,
   EpcUsage,
+  MachineChoice,
+  MachineOptions,
   PageDetail,
   RunInfo,
   StateView,
   StepOutcome,
   StepQuestion,
+  VersionDiffResult,
+  WhatIfMatrix,
 };
 
 let session: Session | undefined;
+
+/** The scenario a load source names, or why there is none. */
+function sourceInput(source: LoadSource): { ok: true; input: unknown } | { ok: false; errors: string[] } {
+  if (!("flow" in source)) return { ok: true, input: source.scenario };
+  const flow = findFlow(source.flow);
+  if (flow) return { ok: true, input: flow.scenario };
+  const known = flows.map((f) => f.id).join(", ");
+  return { ok: false, errors: [`No built-in flow named "${source.flow}" (known flows: ${known}).`] };
+}
 
 function transferView(v: StateView): StateView {
   const buffers: ArrayBuffer[] = [v.epc.flags, v.epc.pt, v.epc.encl, v.epc.offset, v.changed].map(
@@ -85,18 +106,14 @@ const api = {
     return r.ok ? [] : r.errors;
   },
 
-  /** Run a flow or a scenario once and keep it for viewing; progress is reported while it runs. */
-  load(source: LoadSource, onProgress?: Progress): LoadResult {
-    let input: unknown;
-    if ("flow" in source) {
-      const flow = findFlow(source.flow);
-      if (!flow) {
-        const known = flows.map((f) => f.id).join(", ");
-        return { ok: false, errors: [`No built-in flow named "${source.flow}" (known flows: ${known}).`] };
-      }
-      input = flow.scenario;
-    } else input = source.scenario;
-    const parsed = parseScenario(input);
+  /**
+   * Run a flow or a scenario once and keep it for viewing; progress is reported while it runs.
+   * `machine` replaces the scenario's `machine.kernel` / `machine.mutate` (the explorer's pickers).
+   */
+  load(source: LoadSource, onProgress?: Progress, machine?: MachineChoice): LoadResult {
+    const raw = sourceInput(source);
+    if (!raw.ok) return raw;
+    const parsed = parseScenario(applyMachineChoice(raw.input, machine));
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
     const refusal = viewRefusal(parsed.scenario);
     if (refusal) return { ok: false, errors: [refusal] };
@@ -175,6 +192,34 @@ const api = {
   /** Simulate without keeping a session (the whole trace as JSON). */
   runScenario(json: unknown): SimulateResult {
     return simulate(json);
+  },
+
+  /** The kernel versions and what-if mutations the pickers offer. */
+  machineOptions(): MachineOptions {
+    return machineOptions();
+  },
+
+  /** Every built-in flow under every mutation (docs/scenario-format.md, Kernel versions and what-ifs). */
+  whatIfMatrix(onProgress?: (done: number, total: number) => void): WhatIfMatrix {
+    return whatIfMatrix(undefined, undefined, undefined, (done, total) => void onProgress?.(done, total));
+  },
+
+  /** Where `source` (with `machine` applied) first differs between kernels `a` and `b`. */
+  versionDiff(
+    source: LoadSource,
+    machine: MachineChoice | undefined,
+    a: string,
+    b: string,
+  ): VersionDiffResult {
+    for (const v of [a, b])
+      if (!isKernelVersion(v))
+        return { ok: false, errors: [`There is no kernel version "${v}" to compare.`] };
+    const raw = sourceInput(source);
+    if (!raw.ok) return raw;
+    const input = applyMachineChoice(raw.input, machine);
+    if (typeof input !== "object" || input === null || Array.isArray(input))
+      return { ok: false, errors: ["The scenario is not a JSON object."] };
+    return versionDiff(input as Record<string, unknown>, a as KernelVersion, b as KernelVersion);
   },
 
   /** Simulate a built-in flow by id (the whole trace as JSON). */

@@ -77,7 +77,13 @@ export type { EnclaveColumns, EpcColumns, StateView } from "../vocabulary/view.t
 export interface RunInfo {
   title: string;
   description?: string;
-  machine: { epcPages: number; sgx2: boolean };
+  /** As run: `kernel` and `mutate` when the scenario (or the explorer's pickers) gave them. */
+  machine: {
+    epcPages: number;
+    sgx2: boolean;
+    kernel?: Scenario["machine"]["kernel"];
+    mutate?: Scenario["machine"]["mutate"];
+  };
   enclaveNames: string[];
   /** Trace steps without their `epcm` lists (events, outcome, expectations). */
   steps: TraceStep[];

@@ -39,6 +39,8 @@ export function whatIfMatrix(
   flows: readonly BuiltInFlow[] = builtIn,
   mutations: readonly Mutation[] = MUTATION_NAMES,
   kernel: KernelVersion = "v6.0",
+  /** Called after each flow's row (the explorer shows progress). */
+  onFlow?: (done: number, total: number) => void,
 ): WhatIfMatrix {
   const rows: MatrixRow[] = [];
   for (const f of flows) {
@@ -50,6 +52,7 @@ export function whatIfMatrix(
       return r.unmet.length > 0 ? { mutation, caughtBy: r.unmet[0] } : { mutation };
     });
     rows.push({ flow: f.id, cells });
+    onFlow?.(rows.length, flows.length);
   }
   const uncaught = mutations.filter((m) =>
     rows.every((r) => r.cells.every((c) => c.mutation !== m || !c.caughtBy)),

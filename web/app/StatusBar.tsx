@@ -1,6 +1,7 @@
 // App-level status: a running scenario's progress (cancellable), errors the user must see
 // (role="alert"), and notices about the app itself.
 import { useExplorer } from "../store/explorer.ts";
+import { MachineStatus } from "../views/machine/MachineStatus.tsx";
 
 export function StatusBar() {
   const loading = useExplorer((s) => s.loading);
@@ -51,6 +52,7 @@ export function StatusBar() {
           </button>
         </div>
       )}
+      <MachineStatus />
       {unmet && unmet.length > 0 && (
         <details className="unmet">
           <summary>{unmet.length} expectation(s) of this scenario did not hold</summary>

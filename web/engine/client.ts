@@ -17,6 +17,8 @@ export type {
   FlowInfo,
   LoadResult,
   LoadSource,
+  MachineChoice,
+  MachineOptions,
   PageDetail,
   RunInfo,
   StateView,
@@ -24,6 +26,8 @@ export type {
   StepQuestion,
   TraceEvent,
   TraceStep,
+  VersionDiffResult,
+  WhatIfMatrix,
 } from "../../engine/worker.ts";
 export { EngineFailure };
 
@@ -92,5 +96,50 @@ export function onEngineFailure(listener: (message: string) => void): () => void
   failureListeners.add(listener);
   return () => {
     failureListeners.delete(listener);
+  };
+}
+
+export interface SpareTask<T> {
+  /** The task's answer, or null when it was cancelled. */
+  result: Promise<T | null>;
+  /** Terminates the spare worker (the task never answers). */
+  cancel(): void;
+}
+
+/**
+ * Runs `task` in a worker of its own (the what-if matrix, a version diff): a long analysis does
+ * not hold up the explorer's worker, and cancelling it terminates only that worker. The worker
+ * is stopped when the task ends; a worker that fails to load or dies rejects the result.
+ */
+export function spareEngineTask<T>(task: (api: Comlink.Remote<EngineApi>) => Promise<T>): SpareTask<T> {
+  const w = new Worker(new URL("../../engine/worker.ts", import.meta.url), {
+    type: "module",
+    name: "epcm-engine-analysis",
+  });
+  const api = Comlink.wrap<EngineApi>(w);
+  let settle: ((v: null) => void) | undefined;
+  let fail: ((e: Error) => void) | undefined;
+  const stopped = new Promise<null>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  w.addEventListener("error", (event) => {
+    event.preventDefault();
+    fail?.(
+      new EngineFailure(
+        `the analysis worker stopped: ${event.message || "its script failed to load or run"}`,
+      ),
+    );
+  });
+  const stop = () => {
+    api[Comlink.releaseProxy]();
+    w.terminate();
+  };
+  const result = Promise.race([task(api), stopped]).finally(stop);
+  return {
+    result,
+    cancel() {
+      settle?.(null);
+    },
   };
 }

@@ -284,3 +284,65 @@ describe("embed links", () => {
     expect(withoutEmbed("https://h/p/?embed=1#s=1.abc&step=2")).toBe("https://h/p/#s=1.abc&step=2");
   });
 });
+
+describe("kernel and mutation choice", () => {
+  // Links written before the pickers existed: they carry no choice and parse as they always did.
+  const OLD_LINKS: Array<[string, string]> = [
+    ["?flow=augment&step=12", ""],
+    ["?flow=two-enclaves&step=7&event=1&enclave=e1", ""],
+    ["?tour=remove&stop=2", ""],
+    ["?flow=augment&step=12&page=0x8000&pte=1&theme=dark", ""],
+    ["", "#s=1.abc&step=2"],
+  ];
+
+  it("old links have no machine field and no new problems", () => {
+    for (const [search, hash] of OLD_LINKS) {
+      const t = parseLink(search, hash);
+      expect(t).not.toHaveProperty("machine");
+      expect(t.problems.filter((p) => /kernel|mutation/.test(p))).toEqual([]);
+    }
+  });
+
+  it("reads kernel and mutate from the query, a typed + included", () => {
+    const t = parseLink("?flow=augment&step=3&kernel=v6.6+edmm-races&mutate=no-ipi,no-etrack", "");
+    expect(t.machine).toEqual({ kernel: "v6.6+edmm-races", mutate: ["no-ipi", "no-etrack"] });
+    expect(t.step).toBe(3);
+    expect(parseLink("?flow=augment&mutate=", "").machine).toEqual({ mutate: [] });
+  });
+
+  it("writes the choice after the position and reads it back, for flows and custom scenarios", () => {
+    const machine = { kernel: "v6.6+edmm-races", mutate: ["no-ipi"] };
+    const r = formatLink({
+      source: { kind: "flow", id: "augment" },
+      step: 4,
+      event: null,
+      enclave: null,
+      machine,
+    });
+    expect(r.ok && r.search).toBe("?flow=augment&step=4&kernel=v6.6%2Bedmm-races&mutate=no-ipi");
+    if (r.ok) expect(parseLink(r.search, r.hash).machine).toEqual(machine);
+    const c = formatLink({
+      source: { kind: "custom", scenario },
+      step: 0,
+      event: null,
+      enclave: null,
+      machine,
+    });
+    expect(c.ok && c.hash).toMatch(/&kernel=v6.6%2Bedmm-races&mutate=no-ipi$/);
+    if (c.ok) expect(parseLink(c.search, c.hash).machine).toEqual(machine);
+    const none = formatLink(
+      { source: { kind: "flow", id: "augment" }, step: 0, event: null, enclave: null },
+      "?flow=x&kernel=v6.1&mutate=no-ipi",
+    );
+    expect(none.ok && none.search).toBe("?flow=augment");
+  });
+
+  it("names a value that is not a name and keeps the rest of the link", () => {
+    const t = parseLink("?flow=augment&step=5&kernel=%3Cb%3E&mutate=no-ipi,%20,x%20y", "");
+    expect(t.source).toEqual({ kind: "flow", id: "augment" });
+    expect(t.step).toBe(5);
+    expect(t).not.toHaveProperty("machine");
+    expect(t.problems[0]).toMatch(/kernel “<b>” is not a kernel version name/);
+    expect(t.problems[1]).toMatch(/mutation list .* has “”, “x y”, which are not mutation names/);
+  });
+});

@@ -5,6 +5,10 @@
 //   ?flow=<id>[&step=<n>][&event=<k>][&enclave=<name>]         a built-in flow
 //   #s=<version>.<payload>[&step=<n>][&event=<k>][&enclave=<name>]   a custom scenario
 //   ?tour=<id>[&stop=<n>]                                        a guided tour at a stop
+//   [&kernel=<version>][&mutate=<name>,<name>…]                  with either of the first two
+// `kernel` and `mutate` are the kernel and what-if pickers' choice (machine.kernel and
+// machine.mutate, replacing the scenario's own); `mutate=` with nothing after it means no
+// mutations. A link without them runs the scenario as written. They travel where `step` does.
 // A tour walks a built-in flow: alone it opens that flow at the stop's step (stop 1 when none is
 // given); with `flow`/`step` too (as the address bar writes it while a tour is open) the position
 // is theirs and the tour panel follows it. `stop` is 1-based.
@@ -36,8 +40,16 @@ export interface LinkTarget {
   enclave: string | null;
   /** The guided tour to open and its stop (0-based), or null. */
   tour: TourLink | null;
+  /** The kernel/mutation pickers' choice, when the link has one (names unchecked here). */
+  machine?: MachineChoice;
   /** What in the link could not be used, in words a user understands. */
   problems: string[];
+}
+
+/** `kernel=` and `mutate=` of a link (see the contract above). */
+export interface MachineChoice {
+  kernel?: string;
+  mutate?: string[];
 }
 
 export interface TourLink {
@@ -280,7 +292,42 @@ export function parseLink(search: string, hash: string): LinkTarget {
     }
   }
 
-  return { source, step, event, enclave, tour, problems };
+  const machine = parseMachine(param, problems);
+  return { source, step, event, enclave, tour, ...(machine ? { machine } : {}), problems };
+}
+
+const MACHINE_NAME = /^[A-Za-z0-9.+_-]{1,40}$/;
+
+function parseMachine(param: (name: string) => string | null, problems: string[]): MachineChoice | null {
+  const machine: MachineChoice = {};
+  // A "+" typed into a query reads as a space ("v6.6+edmm-races").
+  const kernel = param("kernel")?.replace(/ /g, "+") ?? null;
+  if (kernel !== null) {
+    if (MACHINE_NAME.test(kernel)) machine.kernel = kernel;
+    else
+      problems.push(
+        `This link's kernel ${shown(kernel)} is not a kernel version name; running the scenario's own kernel.`,
+      );
+  }
+  const mutate = param("mutate");
+  if (mutate !== null) {
+    const names = mutate === "" ? [] : mutate.split(",").map((m) => m.trim());
+    const bad = names.filter((m) => !MACHINE_NAME.test(m));
+    if (bad.length > 0)
+      problems.push(
+        `This link's mutation list ${shown(mutate)} has ${bad.map((m) => shown(m)).join(", ")}, which ${bad.length === 1 ? "is not a mutation name" : "are not mutation names"}; running the scenario's own mutations.`,
+      );
+    else machine.mutate = names;
+  }
+  return machine.kernel !== undefined || machine.mutate !== undefined ? machine : null;
+}
+
+/** The link parameters of a machine choice, in link order. */
+function machineParams(machine: MachineChoice | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (machine?.kernel !== undefined) out.push(["kernel", machine.kernel]);
+  if (machine?.mutate !== undefined) out.push(["mutate", machine.mutate.join(",")]);
+  return out;
 }
 
 /** `?embed=1`: the compact layout for an iframe (grids, narration and stepper only). */
@@ -305,9 +352,11 @@ export interface LinkState {
   enclave: string | null;
   /** The open guided tour (built-in flows only), or null. */
   tour?: TourLink | null;
+  /** The kernel/mutation pickers' choice, when one is made. */
+  machine?: MachineChoice;
 }
 
-const OUR_PARAMS = ["flow", "step", "event", "enclave", "s", "tour", "stop"];
+const OUR_PARAMS = ["flow", "step", "event", "enclave", "s", "tour", "stop", "kernel", "mutate"];
 
 export type Formatted = { ok: true; search: string; hash: string } | { ok: false; message: string };
 
@@ -322,6 +371,7 @@ export function formatLink(state: LinkState, currentSearch = "", encode = encode
   if (state.step > 0) position.push(["step", String(state.step)]);
   if (state.event !== null && state.step > 0) position.push(["event", String(state.event + 1)]);
   if (state.enclave !== null) position.push(["enclave", state.enclave]);
+  position.push(...machineParams(state.machine));
 
   if (state.source.kind === "flow") {
     query.set("flow", state.source.id);

@@ -2,6 +2,7 @@
 // component and link tests in happy-dom see what the real engine reports. Not used by the app.
 import type { SelftestResult } from "../../engine/export/selftest.ts";
 import { findFlow, flows, parseScenario, toSelftest } from "../../engine/index.ts";
+import type { KernelVersion } from "../../engine/kernel/versions.ts";
 import {
   type StepOutcome,
   type StepQuestion,
@@ -9,6 +10,18 @@ import {
   stepQuestion,
 } from "../../engine/session/outcome.ts";
 import { Session } from "../../engine/session/session.ts";
+import {
+  applyMachineChoice,
+  type MachineChoice,
+  type MachineOptions,
+  machineOptions,
+} from "../../engine/whatif/machine-choice.ts";
+import {
+  type VersionDiffResult,
+  versionDiff,
+  type WhatIfMatrix,
+  whatIfMatrix,
+} from "../../engine/whatif/whatif.ts";
 import type {
   ChangeScope,
   EpcmChanges,
@@ -37,7 +50,7 @@ export const testEngine = {
     return r.ok ? [] : r.errors;
   },
 
-  async load(source: LoadSource): Promise<LoadResult> {
+  async load(source: LoadSource, _progress?: unknown, machine?: MachineChoice): Promise<LoadResult> {
     testEngine.calls.push("flow" in source ? `load flow ${source.flow}` : "load scenario");
     let input: unknown;
     if ("flow" in source) {
@@ -45,7 +58,7 @@ export const testEngine = {
       if (!flow) return { ok: false, errors: [`No built-in flow named "${source.flow}".`] };
       input = flow.scenario;
     } else input = source.scenario;
-    const parsed = parseScenario(input);
+    const parsed = parseScenario(applyMachineChoice(input, machine));
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
     session = new Session(parsed.scenario);
     return { ok: true, info: session.info };
@@ -91,6 +104,24 @@ export const testEngine = {
     return session.text();
   },
 
+  async machineOptions(): Promise<MachineOptions> {
+    return machineOptions();
+  },
+
+  async whatIfMatrix(onProgress?: (done: number, total: number) => void): Promise<WhatIfMatrix> {
+    return whatIfMatrix(undefined, undefined, undefined, onProgress);
+  },
+
+  async versionDiff(
+    source: LoadSource,
+    machine: MachineChoice | undefined,
+    a: KernelVersion,
+    b: KernelVersion,
+  ): Promise<VersionDiffResult> {
+    const raw = "flow" in source ? findFlow(source.flow)?.scenario : source.scenario;
+    return versionDiff(applyMachineChoice(raw, machine) as Record<string, unknown>, a, b);
+  },
+
   async selftest(name?: string): Promise<SelftestResult> {
     if (!session) throw new Error("no scenario is loaded");
     return toSelftest(session.scenario, session.trace(), name);
@@ -102,6 +133,11 @@ const failureListeners = new Set<(message: string) => void>();
 /** The module that replaces web/engine/client.ts in tests (`vi.mock(..., () => testClient)`). */
 export const testClient = {
   engine: () => testEngine,
+  /** The spare worker of an analysis: in tests, the same in-process engine. */
+  spareEngineTask: <T>(task: (api: typeof testEngine) => Promise<T>) => ({
+    result: task(testEngine),
+    cancel: () => {},
+  }),
   restartEngine: () => {},
   engineAlive: () => {},
   onEngineFailure: (listener: (message: string) => void) => {

@@ -213,3 +213,41 @@ describe("keeping the URL in step", () => {
     expect(linkFor(state()).ok).toBe(false);
   });
 });
+
+describe("kernel and mutation links", () => {
+  it("runs the flow with the link's kernel and mutations, and writes them back", async () => {
+    await open("/?flow=augment&step=5&kernel=v6.6&mutate=no-ipi");
+    expect(state().source).toEqual({
+      kind: "flow",
+      id: "augment",
+      machine: { kernel: "v6.6", mutate: ["no-ipi"] },
+    });
+    expect(state().info?.machine.kernel).toBe("v6.6");
+    expect(state().info?.machine.mutate).toEqual(["no-ipi"]);
+    expect(state().step).toBe(5);
+    expect(state().notice).toBeNull();
+    const link = linkFor(state(), "");
+    expect(link.ok && link.search).toBe("?flow=augment&step=5&kernel=v6.6&mutate=no-ipi");
+  });
+
+  it("names an unknown kernel or mutation and opens the rest as asked", async () => {
+    await open("/?flow=augment&step=5&kernel=v9.9&mutate=no-ipi,no-sleep");
+    expect(state().source).toEqual({ kind: "flow", id: "augment" });
+    expect(state().step).toBe(5);
+    expect(state().notice).toMatch(
+      /kernel “v9\.9”, which EPCM Explorer does not model \(versions: v6\.0, v6\.1/,
+    );
+    expect(state().notice).toMatch(/mutation “no-sleep”, which EPCM Explorer does not know/);
+    await open("/?flow=augment&kernel=v6.1&mutate=no-ipi,no-ipi");
+    expect(state().source).toEqual({ kind: "flow", id: "augment", machine: { kernel: "v6.1" } });
+    expect(state().notice).toMatch(/lists the mutation “no-ipi” twice/);
+  });
+
+  it("an old link runs the scenario as written", async () => {
+    await open("/?flow=augment&step=12");
+    expect(state().source).toEqual({ kind: "flow", id: "augment" });
+    expect(state().info?.machine.kernel).toBeUndefined();
+    const link = linkFor(state(), "");
+    expect(link.ok && link.search).toBe("?flow=augment&step=12");
+  });
+});

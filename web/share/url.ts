@@ -6,7 +6,7 @@
 // sets a notice naming what is wrong and opens the default flow. It never touches the user's
 // saved scenarios.
 
-import { listFlows, validateScenario } from "../store/engine-queries.ts";
+import { listFlows, machineOptions, validateScenario } from "../store/engine-queries.ts";
 import { type ExplorerState, useExplorer } from "../store/explorer.ts";
 import { usePanels } from "../store/panels.ts";
 import { usePresentMode } from "../store/present.ts";
@@ -22,6 +22,7 @@ import {
   isEmbedLink,
   type LinkSource,
   type LinkTarget,
+  type MachineChoice,
   parseLink,
   type TourLink,
 } from "./link.ts";
@@ -73,7 +74,14 @@ export function linkFor(
   if (!source || !s.info) return { ok: false, message: "Nothing is loaded yet." };
   const enclave = s.enclave > 0 ? (s.info.enclaveNames[s.enclave] ?? null) : null;
   return formatLink(
-    { source, step: s.step, event: s.event, enclave, tour: tourLinkOf(s, tour) },
+    {
+      source,
+      step: s.step,
+      event: s.event,
+      enclave,
+      tour: tourLinkOf(s, tour),
+      ...(s.source?.machine ? { machine: s.source.machine } : {}),
+    },
     currentSearch,
     encodeCached,
   );
@@ -157,6 +165,38 @@ function titleOf(scenario: unknown): string {
   return typeof t === "string" && t.trim() !== "" ? t : "Shared scenario";
 }
 
+/**
+ * The link's kernel/mutation choice with names the engine does not know dropped (each named in
+ * `problems`); the rest of the link opens as asked.
+ */
+async function checkedMachine(asked: MachineChoice, problems: string[]): Promise<MachineChoice | undefined> {
+  const options = await machineOptions();
+  const kernels = options.kernels.map((k) => k.id);
+  const mutations = options.mutations.map((m) => m.id);
+  const machine: MachineChoice = {};
+  if (asked.kernel !== undefined) {
+    if (kernels.includes(asked.kernel)) machine.kernel = asked.kernel;
+    else
+      problems.push(
+        `This link asks for the kernel ${quote(asked.kernel)}, which EPCM Explorer does not model (versions: ${kernels.join(", ")}); running the scenario's own kernel.`,
+      );
+  }
+  if (asked.mutate !== undefined) {
+    const unknown = asked.mutate.filter((m) => !mutations.includes(m));
+    const twice = asked.mutate.filter((m, i) => asked.mutate?.indexOf(m) !== i);
+    if (unknown.length > 0)
+      problems.push(
+        `This link asks for the mutation${unknown.length === 1 ? "" : "s"} ${unknown.map(quote).join(", ")}, which EPCM Explorer does not know (mutations: ${mutations.join(", ")}); running the scenario's own mutations.`,
+      );
+    else if (twice.length > 0)
+      problems.push(
+        `This link lists the mutation ${quote(twice[0])} twice; running the scenario's own mutations.`,
+      );
+    else machine.mutate = asked.mutate;
+  }
+  return machine.kernel !== undefined || machine.mutate !== undefined ? machine : undefined;
+}
+
 async function openTarget(t: LinkTarget, search: string): Promise<void> {
   const store = useExplorer.getState();
   const problems = [...t.problems];
@@ -216,6 +256,8 @@ async function openTarget(t: LinkTarget, search: string): Promise<void> {
     }
   }
 
+  const machine = t.machine ? await checkedMachine(t.machine, problems) : undefined;
+
   // A position belongs to the scenario it was taken in: it is dropped with a scenario that failed.
   const failed = source === null && (t.source !== null || problems.length > 0);
   const step = source ? linkStep : 0;
@@ -227,8 +269,8 @@ async function openTarget(t: LinkTarget, search: string): Promise<void> {
 
   const done =
     source.kind === "flow"
-      ? store.loadFlow(source.id, step)
-      : store.loadScenario(source.scenario, titleOf(source.scenario), step);
+      ? store.loadFlow(source.id, step, machine)
+      : store.loadScenario(source.scenario, titleOf(source.scenario), step, machine);
   await done;
 
   // The user may have picked something else meanwhile: then leave it alone.

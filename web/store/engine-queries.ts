@@ -24,3 +24,15 @@ export const textLog = () => engine().text();
 
 /** The loaded run as a kernel selftest TEST_F, or why it cannot be one. */
 export const selftestExport = (name?: string) => engine().selftest(name);
+
+/** The kernel versions and what-if mutations the pickers offer (asked once, then kept). */
+let options: ReturnType<ReturnType<typeof engine>["machineOptions"]> | undefined;
+export function machineOptions() {
+  options ??= engine()
+    .machineOptions()
+    .catch((e: unknown) => {
+      options = undefined;
+      throw e;
+    });
+  return options;
+}

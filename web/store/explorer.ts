@@ -4,14 +4,24 @@
 
 import * as Comlink from "comlink";
 import { create } from "zustand";
-import type { EpcmChanges, LoadSource, PageDetail, RunInfo, StateView } from "../engine/client.ts";
+import type {
+  EpcmChanges,
+  LoadSource,
+  MachineChoice,
+  PageDetail,
+  RunInfo,
+  StateView,
+} from "../engine/client.ts";
 import { engine, engineAlive, onEngineFailure, restartEngine } from "../engine/client.ts";
 import { EngineFailure } from "../engine/watchdog.ts";
 import { CHANGES_MORE, changesAt } from "./changes.ts";
 
 export type Theme = "system" | "light" | "dark";
 
-export type Source = { kind: "flow"; id: string } | { kind: "custom"; scenario: unknown; name: string };
+/** What is loaded; `machine` is the kernel/mutation pickers' choice, applied by the engine. */
+export type Source = ({ kind: "flow"; id: string } | { kind: "custom"; scenario: unknown; name: string }) & {
+  machine?: MachineChoice;
+};
 
 export type Selection =
   | { kind: "page"; enclave: string; offset: number }
@@ -51,8 +61,10 @@ export interface ExplorerState {
   showPte: boolean;
   theme: Theme;
 
-  loadFlow(id: string, step?: number): Promise<void>;
-  loadScenario(scenario: unknown, name: string, step?: number): Promise<void>;
+  loadFlow(id: string, step?: number, machine?: MachineChoice): Promise<void>;
+  loadScenario(scenario: unknown, name: string, step?: number, machine?: MachineChoice): Promise<void>;
+  /** Re-run what is loaded with this kernel/mutation choice, at the same step (or at `step`). */
+  setMachine(machine: MachineChoice, step?: number): Promise<void>;
   cancelLoad(): void;
   seek(step: number, event?: number | null): Promise<void>;
   stepForward(): Promise<void>;
@@ -158,6 +170,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
             if (get().loading && get().source === source)
               set({ loading: { stepsDone, stepsTotal, ...(entries ? { entries } : {}) } });
           }),
+          source.machine,
         ),
         cancelled,
       ]);
@@ -218,8 +231,15 @@ export const useExplorer = create<ExplorerState>((set, get) => {
     showPte: false,
     theme: "system",
 
-    loadFlow: (id, step) => load({ kind: "flow", id }, step),
-    loadScenario: (scenario, name, step) => load({ kind: "custom", scenario, name }, step),
+    loadFlow: (id, step, machine) => load({ kind: "flow", id, ...(machine ? { machine } : {}) }, step),
+    loadScenario: (scenario, name, step, machine) =>
+      load({ kind: "custom", scenario, name, ...(machine ? { machine } : {}) }, step),
+
+    async setMachine(machine, step) {
+      const { source } = get();
+      if (!source) return;
+      await load({ ...source, machine }, step ?? position(get()).step);
+    },
 
     cancelLoad() {
       if (!get().loading) return;

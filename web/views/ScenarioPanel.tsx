@@ -1,7 +1,7 @@
 // The left column: the built-in flows, the scenario editor (JSON validated live by the engine),
 // the "Add a step" form, import/export, and the user's saved scenarios. The editor's text is this
 // panel's own state; what is loaded and shown lives in the explorer store.
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState } from "react";
 import { flowScenario, validateScenario } from "../store/engine-queries.ts";
 import { useExplorer } from "../store/explorer.ts";
 import type { SavedScenario } from "../store/saved.ts";
@@ -18,6 +18,11 @@ import {
   type StepFields,
 } from "./scenario/step-form.ts";
 import "./scenario.css";
+
+/** The kernel and what-if pickers, loaded as their own chunk. */
+const MachinePicker = lazy(() =>
+  import("./machine/MachinePicker.tsx").then((m) => ({ default: m.MachinePicker })),
+);
 
 function titleOf(scenario: unknown, fallback: string): string {
   const t = (scenario as { title?: unknown } | null)?.title;
@@ -104,7 +109,7 @@ export function ScenarioPanel() {
     // An unchanged built-in flow runs as itself (its link stays ?flow=<id>).
     if (source?.kind === "flow" && loadedText !== null && text === loadedText) {
       setRunErrors(null);
-      return void loadFlow(source.id);
+      return void loadFlow(source.id, undefined, source.machine);
     }
     const errors = await validateScenario(text);
     if (errors.length > 0) return setRunErrors(errors);
@@ -143,6 +148,9 @@ export function ScenarioPanel() {
   return (
     <div className="scenario-panel">
       <FlowList />
+      <Suspense fallback={null}>
+        <MachinePicker />
+      </Suspense>
       <section className="scn-section" aria-labelledby={headingId}>
         <h2 id={headingId}>Scenario</h2>
         <ScenarioEditor

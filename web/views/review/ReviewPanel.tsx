@@ -1,10 +1,14 @@
 // Reviewer mode: for an ioctl step, the driver's checks in the order ioctl.c makes them, with
 // the one that decided the outcome highlighted, and the kernel functions the call went through.
 // All of it is the engine's record of the call (TraceStep.review, engine/kernel/checks.ts).
+import { lazy, Suspense } from "react";
 import type { TraceStep } from "../../engine/client.ts";
 import { useExplorer } from "../../store/explorer.ts";
 import { opSummary } from "../format/ops.ts";
 import "./review.css";
+
+/** The version diff and the what-if matrix, loaded as their own chunk. */
+const WhatIfPanel = lazy(() => import("./WhatIfPanel.tsx"));
 
 const STATUS_TEXT = {
   passed: "passed",
@@ -171,6 +175,9 @@ export function ReviewPanel() {
         </>
       )}
       <IoctlNavigation steps={info.steps} step={step} />
+      <Suspense fallback={<p className="review-empty">Loading the what-ifs…</p>}>
+        <WhatIfPanel />
+      </Suspense>
     </section>
   );
 }
