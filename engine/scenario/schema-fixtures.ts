@@ -28,7 +28,24 @@ export const ACCEPTED: Array<[string, Raw]> = [
     "machine given in full, numbers as strings",
     scenarioOf([], { machine: { epcPages: "0x400000", sgx2: false } }),
   ],
-  ["the largest EPC", scenarioOf([], { machine: { epcPages: 4_194_304 } })],
+  ["the largest EPC", scenarioOf([], { machine: { epcPages: 134_217_728 } })],
+  [
+    "machine.cpus, machine.kernel and machine.mutate",
+    scenarioOf([], {
+      machine: { cpus: 64, kernel: "v6.6+edmm-races", mutate: ["no-ipi", "no-etrack", "no-ioctl-busy"] },
+    }),
+  ],
+  [
+    "every kernel version, mutation and form of cpus",
+    scenarioOf([], {
+      machine: { cpus: "0x40", kernel: "v6.1", mutate: ["no-accept-probe", "no-type-check"] },
+    }),
+  ],
+  [
+    "cpus as a decimal string, no mutation",
+    scenarioOf([], { machine: { cpus: "8", kernel: "v6.6", mutate: [] } }),
+  ],
+  ["a single CPU on v6.0", scenarioOf([], { machine: { cpus: 1, kernel: "v6.0" } })],
   [
     "every CREATE field",
     scenarioOf([
@@ -146,6 +163,37 @@ export const ACCEPTED: Array<[string, Raw]> = [
     ]),
   ],
   [
+    "threads that stay inside, run, EEXIT and interrupt on chosen CPUs",
+    scenarioOf(
+      [
+        { op: "EENTER", call: "nop", stay: true, cpu: 1, clobbered: false },
+        { op: "run", call: "write", addr: "0x5000", value: "0x1", cpu: 1 },
+        { op: "run", call: "read", addr: "0x5000", cpu: "1" },
+        { op: "run", call: "exec", addr: "0x2000", cpu: "0x1" },
+        { op: "run", call: "nop", cpu: 1 },
+        { op: "run", call: "EACCEPT", addr: "0xc000", secinfo: "R|W|REG|PENDING", cpu: 1 },
+        { op: "run", call: "EACCEPTCOPY", addr: "0xc000", src: "0x2000", secinfo: "R|W|REG", cpu: 1 },
+        { op: "run", call: "EMODPE", addr: "0xc000", secinfo: "R|W|X", cpu: 1 },
+        { op: "run", call: "init_tcs", addr: "0xc000", ssa: "0xd000", entry: 0, cpu: 1 },
+        { op: "interrupt", cpu: 1, note: "a timer" },
+        { op: "EEXIT", cpu: 1 },
+        { op: "EENTER", call: "nop", stay: false, pages: 4, cpu: 63 },
+        { op: "EENTER", call: "nop", stay: true, pages: 1, tcs: "0x1000", clobbered: true },
+        { op: "ERESUME", tcs: "0x1000", stay: true, cpu: 2 },
+        { op: "ERESUME", stay: false, cpu: "0x3f" },
+      ],
+      { machine: { cpus: 64 } },
+    ),
+  ],
+  [
+    "user-space accesses to the mapping",
+    scenarioOf([
+      { op: "access", offset: "0x5000", kind: "read" },
+      { op: "access", offset: 0, kind: "write", value: "0xffffffffffffffff", cpu: 3 },
+      { op: "access", offset: "0x1000", kind: "write", value: 7, expect: { signal: "SIGBUS" } },
+    ]),
+  ],
+  [
     "expectations, with an epcm map",
     scenarioOf([
       {
@@ -188,12 +236,65 @@ export const REJECTED: Array<[string, unknown, string, true | string]> = [
     "machine.epcPages: expected an integer from 1",
     true,
   ],
-  ["an EPC beyond the limit", scenarioOf([], { machine: { epcPages: 4_194_305 } }), "machine.epcPages", true],
+  [
+    "an EPC beyond the limit",
+    scenarioOf([], { machine: { epcPages: 134_217_729 } }),
+    "machine.epcPages",
+    true,
+  ],
   [
     "an EPC beyond the limit, as a string",
-    scenarioOf([], { machine: { epcPages: "0x400001" } }),
+    scenarioOf([], { machine: { epcPages: "0x8000001" } }),
     "machine.epcPages",
     "the range of a number written as a string is not a pattern a schema checks",
+  ],
+  [
+    "no CPU",
+    scenarioOf([], { machine: { cpus: 0 } }),
+    "machine.cpus: expected an integer from 1 to 64",
+    true,
+  ],
+  [
+    "65 CPUs",
+    scenarioOf([], { machine: { cpus: 65 } }),
+    "machine.cpus: expected an integer from 1 to 64",
+    true,
+  ],
+  [
+    "65 CPUs, as a string",
+    scenarioOf([], { machine: { cpus: "0x41" } }),
+    "machine.cpus: expected an integer from 1 to 64",
+    true,
+  ],
+  [
+    "an unknown kernel",
+    scenarioOf([], { machine: { kernel: "v6.2" } }),
+    'machine.kernel: unknown kernel "v6.2"',
+    true,
+  ],
+  [
+    "a kernel as a number",
+    scenarioOf([], { machine: { kernel: 6 } }),
+    "machine.kernel: unknown kernel 6",
+    true,
+  ],
+  [
+    "mutate that is not a list",
+    scenarioOf([], { machine: { mutate: "no-ipi" } }),
+    "machine.mutate: expected a list of mutation names",
+    true,
+  ],
+  [
+    "an unknown mutation",
+    scenarioOf([], { machine: { mutate: ["no-ipi", "no-tlb"] } }),
+    'machine.mutate[1]: unknown mutation "no-tlb"',
+    true,
+  ],
+  [
+    "a mutation listed twice",
+    scenarioOf([], { machine: { mutate: ["no-ipi", "no-ipi"] } }),
+    'machine.mutate[1]: "no-ipi" is listed twice',
+    true,
   ],
   [
     "sgx2 as a number",
@@ -523,6 +624,101 @@ export const REJECTED: Array<[string, unknown, string, true | string]> = [
     true,
   ],
   ["a bad tcs", scenarioOf([{ op: "ERESUME", tcs: "TCS#1" }]), "steps[0].tcs", true],
+  ["CPU 64", scenarioOf([{ op: "close", cpu: 64 }]), "steps[0].cpu: expected an integer from 0 to 63", true],
+  [
+    "CPU 64, as a string",
+    scenarioOf([{ op: "close", cpu: "64" }]),
+    "steps[0].cpu: expected an integer from 0 to 63",
+    true,
+  ],
+  ["a negative CPU", scenarioOf([{ op: "close", cpu: -1 }]), "steps[0].cpu", true],
+  [
+    "a CPU the machine does not have",
+    scenarioOf([{ op: "close", cpu: 4 }]),
+    "steps[0].cpu: CPU 4 does not exist",
+    "it depends on the value of another field (machine.cpus)",
+  ],
+  [
+    "stay with pages",
+    scenarioOf([{ op: "EENTER", call: "nop", stay: true, pages: 2 }]),
+    "steps[0].stay: a thread that stays inside runs one call",
+    true,
+  ],
+  [
+    "stay with pages, as a string",
+    scenarioOf([{ op: "EENTER", call: "nop", stay: true, pages: "0x2" }]),
+    "steps[0].stay: a thread that stays inside runs one call",
+    true,
+  ],
+  [
+    "stay that is not a boolean",
+    scenarioOf([{ op: "ERESUME", stay: "yes" }]),
+    "steps[0].stay: expected true or false",
+    true,
+  ],
+  [
+    "clobbered on ERESUME",
+    scenarioOf([{ op: "ERESUME", clobbered: true }]),
+    "steps[0].clobbered: unknown field",
+    true,
+  ],
+  [
+    "clobbered that is not a boolean",
+    scenarioOf([{ op: "EENTER", call: "nop", clobbered: 1 }]),
+    "steps[0].clobbered",
+    true,
+  ],
+  ["run without a call", scenarioOf([{ op: "run" }]), "steps[0].call: required field is missing", true],
+  [
+    "run with a field of another call",
+    scenarioOf([{ op: "run", call: "nop", addr: 0 }]),
+    'steps[0].addr: not a field of call "nop"',
+    true,
+  ],
+  ["run with a tcs", scenarioOf([{ op: "run", call: "nop", tcs: 0 }]), "steps[0].tcs: unknown field", true],
+  ["EEXIT with a field", scenarioOf([{ op: "EEXIT", tcs: 0 }]), "steps[0].tcs: unknown field", true],
+  [
+    "interrupt with a field",
+    scenarioOf([{ op: "interrupt", vector: 32 }]),
+    "steps[0].vector: unknown field",
+    true,
+  ],
+  [
+    "an access without kind",
+    scenarioOf([{ op: "access", offset: 0 }]),
+    "steps[0].kind: required field is missing",
+    true,
+  ],
+  [
+    "an access without offset",
+    scenarioOf([{ op: "access", kind: "read" }]),
+    "steps[0].offset: required field is missing",
+    true,
+  ],
+  [
+    "an unknown access kind",
+    scenarioOf([{ op: "access", offset: 0, kind: "exec" }]),
+    'steps[0].kind: unknown access kind "exec"',
+    true,
+  ],
+  [
+    "an access write without value",
+    scenarioOf([{ op: "access", offset: 0, kind: "write" }]),
+    "steps[0].value: required field is missing",
+    true,
+  ],
+  [
+    "an access read with a value",
+    scenarioOf([{ op: "access", offset: 0, kind: "read", value: 1 }]),
+    "steps[0].value: a read stores nothing",
+    true,
+  ],
+  [
+    "an access write beyond 64 bits",
+    scenarioOf([{ op: "access", offset: 0, kind: "write", value: "0x10000000000000000" }]),
+    "steps[0].value",
+    true,
+  ],
   ["an empty enclave name", scenarioOf([{ op: "close", enclave: "" }]), "steps[0].enclave", true],
   [
     "an enclave name with a space",
