@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { validateScenario } from "../../store/engine-queries.ts";
 import type { CodeEditor } from "./code-editor.ts";
+import "./code-editor.css";
 
 /** Pause in typing before the engine validates the text. */
 export const VALIDATE_DELAY_MS = 300;
@@ -75,6 +76,8 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
 
   // CodeMirror, once loaded, replaces the textarea in `host`.
   const host = useRef<HTMLDivElement>(null);
+  const standIn = useRef<HTMLTextAreaElement>(null);
+  const focusAt = useRef<number | null>(null);
   const code = useRef<CodeEditor | null>(null);
   const [codeReady, setCodeReady] = useState(false);
   const latest = useRef({ text, onChange });
@@ -84,6 +87,9 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
     import("./code-editor.ts")
       .then(({ createCodeEditor }) => {
         if (cancelled || !host.current) return;
+        // Someone already typing in the stand-in keeps their place in the editor.
+        const area = standIn.current;
+        const typing = area !== null && document.activeElement === area;
         code.current = createCodeEditor({
           host: host.current,
           doc: latest.current.text,
@@ -91,6 +97,7 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
           onChange: (t) => latest.current.onChange(t),
         });
         setCodeReady(true);
+        if (typing) focusAt.current = area.selectionStart;
       })
       .catch(() => {
         // The textarea stays: the scenario can still be edited, without completion.
@@ -104,6 +111,12 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
   useEffect(() => {
     if (codeReady) code.current?.setText(text);
   }, [text, codeReady]);
+  // Once shown (the host is hidden until then), the editor takes over the stand-in's focus.
+  useEffect(() => {
+    if (!codeReady || focusAt.current === null) return;
+    code.current?.focus(focusAt.current);
+    focusAt.current = null;
+  }, [codeReady]);
   // Marks belong to the text that was checked: only once the check of this text is back.
   const marked = checking && !runErrors ? null : errors;
   useEffect(() => {
@@ -118,6 +131,7 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
         <div ref={host} className="scn-code-host" hidden={!codeReady} />
         {!codeReady && (
           <textarea
+            ref={standIn}
             id={`${id}-json`}
             value={text}
             spellCheck={false}

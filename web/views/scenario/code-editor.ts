@@ -42,7 +42,8 @@ export interface CodeEditor {
   setText(text: string): void;
   /** Marks the engine's messages in the text they were made for (ignored if the text moved on). */
   setErrors(text: string, messages: readonly string[] | null): void;
-  focus(): void;
+  /** Focuses the editor, with the cursor at `at` when given. */
+  focus(at?: number): void;
   destroy(): void;
   readonly view: EditorView;
 }
@@ -240,7 +241,8 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
         effects: attributes.reconfigure(contentAttributes(diagnostics.length > 0 || !!messages?.length)),
       });
     },
-    focus() {
+    focus(at) {
+      if (at !== undefined) view.dispatch({ selection: { anchor: Math.min(at, view.state.doc.length) } });
       view.focus();
     },
     destroy() {
