@@ -37,12 +37,20 @@ async function cursorAfter(page: Page, marker: string): Promise<void> {
   const at = text.indexOf(marker);
   expect(at, `${marker} in the editor`).toBeGreaterThanOrEqual(0);
   await editor.focus();
+  // No completion list open: the arrow keys must move the cursor, not the list's selection.
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("listbox")).toHaveCount(0);
   // From the start, by lines (staying in column 0), then by characters.
   await page.keyboard.press("ControlOrMeta+Home");
   const before = text.slice(0, at + marker.length);
   const lines = before.split("\n");
   for (let i = 1; i < lines.length; i++) await page.keyboard.press("ArrowDown");
   for (let i = 0; i < lines[lines.length - 1].length; i++) await page.keyboard.press("ArrowRight");
+  const cursor = () =>
+    page
+      .locator(".scn-code .cm-editor")
+      .evaluate((el) => (el as unknown as { editorCursor: number }).editorCursor);
+  await expect.poll(cursor, `the cursor after ${marker}`).toBe(before.length);
 }
 
 test("the editor is CodeMirror, named Scenario JSON, holding the loaded flow", async ({ page }) => {
@@ -55,6 +63,12 @@ test("the editor is CodeMirror, named Scenario JSON, holding the loaded flow", a
   // Highlighting from the JSON language: property names are styled tokens.
   await expect(page.locator(".scn-code .cm-line span").first()).toBeVisible();
   expect(JSON.parse(await editorText(page)).title).toBe("augment: EAUG on a page fault");
+  // Fast typing keeps every key: the app's echo of an earlier text never undoes a later one.
+  await cursorAfter(page, '"title": "');
+  await page.keyboard.type("0123456789 ");
+  await expectEditorText(page, /"title": "0123456789 augment: EAUG/);
+  await expect(panel(page).getByText(/Valid scenario, 16 steps/)).toBeVisible();
+  await expectEditorText(page, /"title": "0123456789 augment: EAUG/);
   expect(errors).toEqual([]);
 });
 
@@ -281,6 +295,24 @@ test("CodeMirror is not in the page's initial JavaScript: it loads after the fir
   const editorChunk = scripts.find((s) => /code-editor/.test(s));
   expect(editorChunk, "the editor's own chunk was fetched").toBeTruthy();
   expect(html).not.toContain("code-editor");
+});
+
+test("if the editor's chunk cannot load, the textarea stays and the scenario can still be edited and run", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.route(/code-editor-[^/]*\.js$/, (route) => route.abort());
+  await page.goto("/?flow=augment");
+  const area = page.getByRole("textbox", { name: "Scenario JSON" });
+  await expect(area).toHaveValue(/"title": "augment: EAUG on a page fault"/);
+  await expect(page.locator(".scn-code textarea")).toHaveCount(1);
+  await area.fill(minimal([{ op: "close" }]));
+  await expect(panel(page).getByText("Valid scenario, 1 step: press Run to see it.")).toBeVisible();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.locator(".app-title")).toHaveText("typed");
+  await expect(page.locator(".scn-code[data-ready]")).toHaveCount(0);
+  // Only the refused fetch itself is reported; the app raised nothing.
+  expect(errors.filter((e) => !/Failed to load resource|net::ERR_FAILED/.test(e))).toEqual([]);
 });
 
 test("the editor and its completion list have no serious axe violations", async ({ page }) => {

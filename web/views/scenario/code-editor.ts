@@ -38,7 +38,10 @@ export interface CodeEditorOptions {
 }
 
 export interface CodeEditor {
-  /** Replaces the whole text (a flow was loaded); no onChange. */
+  /**
+   * Replaces the whole text (a flow was loaded); no onChange. A text the editor itself reported
+   * (an echo arriving after further typing) is ignored.
+   */
   setText(text: string): void;
   /** Marks the engine's messages in the text they were made for (ignored if the text moved on). */
   setErrors(text: string, messages: readonly string[] | null): void;
@@ -159,6 +162,9 @@ const replaceSelectionOnInput = EditorView.domEventHandlers({
 export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
   const attributes = new Compartment();
   let silent = false;
+  // The texts this editor reported since the last outside change. React hands each back through
+  // setText a render later, when the user may have typed on: those echoes must not undo typing.
+  const reported: string[] = [];
   const contentAttributes = (invalid: boolean) =>
     EditorView.contentAttributes.of({
       "aria-label": options.label,
@@ -205,7 +211,11 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
         attributes.of(contentAttributes(false)),
         replaceSelectionOnInput,
         EditorView.updateListener.of((u) => {
-          if (u.docChanged && !silent) options.onChange(u.state.doc.toString());
+          if (!u.docChanged || silent) return;
+          const text = u.state.doc.toString();
+          reported.push(text);
+          if (reported.length > 64) reported.shift();
+          options.onChange(text);
         }),
       ],
     }),
@@ -213,11 +223,13 @@ export function createCodeEditor(options: CodeEditorOptions): CodeEditor {
   // The whole text for readers outside React (browser tests, extensions): CodeMirror draws only
   // the lines in view, so the DOM does not hold it.
   Object.defineProperty(view.dom, "editorText", { get: () => view.state.doc.toString() });
+  Object.defineProperty(view.dom, "editorCursor", { get: () => view.state.selection.main.head });
   let shownFor: string | null = null;
   return {
     view,
     setText(text) {
-      if (text === view.state.doc.toString()) return;
+      if (text === view.state.doc.toString() || reported.includes(text)) return;
+      reported.length = 0;
       silent = true;
       try {
         view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
