@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { position, watchErrors } from "./support.ts";
+import { editorJson, fillEditor, position, watchErrors } from "./support.ts";
 
 // Embed mode: `?embed=1` shows only the stepper, the grids and the narration, works inside a
 // real iframe, and its "Open in EPCM Explorer" link opens the same view in the full explorer.
@@ -38,12 +38,10 @@ test("an embedded custom scenario (share link) runs inside an iframe on another 
 }) => {
   // A share link for a custom scenario, made by the full app.
   await page.goto("/?flow=tcs-create");
-  const editor = page.getByLabel("Scenario JSON");
   // The editor is filled once the worker has loaded the flow.
-  await expect(editor).toHaveValue(/"steps"/);
-  const scenario = JSON.parse(await editor.inputValue());
+  const scenario = await editorJson(page);
   scenario.title = "my embedded demo";
-  await editor.fill(JSON.stringify(scenario));
+  await fillEditor(page, JSON.stringify(scenario));
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page.locator(".app-title")).toHaveText("my embedded demo");
   await page.getByRole("button", { name: "Step forward" }).click();

@@ -1,7 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { flows, simulate } from "../engine/index.ts";
 import { CONTENT_SECURITY_POLICY } from "../vite.config.ts";
-import { openRun, position, watchErrors } from "./support.ts";
+import { editorJson, fillEditor, openRun, position, watchErrors } from "./support.ts";
 
 // The UI under faults (its worker crashes or hangs), the Content-Security-Policy of the built
 // site, determinism between Node and the Worker, and scenario text that must stay text.
@@ -140,12 +140,13 @@ test("titles, descriptions and notes from a scenario are shown as text, never as
   const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>';
   await openRun(page, "/", 16);
   // The editor holds the loaded flow's scenario: give it hostile text.
-  await expect(page.getByLabel("Scenario JSON")).toHaveValue(/"steps"/);
-  const scenario = JSON.parse(await page.getByLabel("Scenario JSON").inputValue());
+  const scenario = await editorJson<{ title: string; description: string; steps: Array<{ note: string }> }>(
+    page,
+  );
   scenario.title = `T ${evil}`;
   scenario.description = `D ${evil}`;
   scenario.steps[0].note = `N ${evil}`;
-  await page.getByLabel("Scenario JSON").fill(JSON.stringify(scenario, null, 2));
+  await fillEditor(page, JSON.stringify(scenario, null, 2));
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(page.locator(".app-title")).toHaveText(`T ${evil}`);
   await expect(position(page)).toHaveText("Step 0 of 16");

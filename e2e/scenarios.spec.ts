@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { editorJson, expectEditorText, fillEditor } from "./support.ts";
 
 // Scenarios, share links and the theme, against the production build: the flows, validation
 // messages and step counts all come from the engine in its Web Worker.
@@ -19,7 +20,6 @@ function watchErrors(page: Page): string[] {
 test.describe.configure({ timeout: 90_000 });
 
 const scenarios = (page: Page) => page.getByRole("complementary", { name: "Scenarios" });
-const editor = (page: Page) => page.getByLabel("Scenario JSON");
 
 async function stepCount(page: Page): Promise<number> {
   const text =
@@ -28,11 +28,6 @@ async function stepCount(page: Page): Promise<number> {
       .first()
       .textContent()) ?? "";
   return Number(/of (\d+)/.exec(text)?.[1]);
-}
-
-async function editorJson(page: Page): Promise<{ title: string; steps: unknown[] }> {
-  await expect(editor(page)).toHaveValue(/"steps"/);
-  return JSON.parse(await editor(page).inputValue());
 }
 
 async function copyLink(page: Page, context: BrowserContext): Promise<string> {
@@ -80,13 +75,13 @@ test("a step-into position travels in the link too", async ({ page, context }) =
 test("a custom scenario: edited, run, linked, reopened", async ({ page, context }) => {
   const errors = watchErrors(page);
   await page.goto("/?flow=augment");
-  await expect(editor(page)).toHaveValue(/"title": "augment: EAUG on a page fault"/);
+  await expectEditorText(page, /"title": "augment: EAUG on a page fault"/);
 
   // Edit: a new title and only the first 8 steps, then add a 9th with the form.
   const json = await editorJson(page);
   json.title = "my shortened augment";
   json.steps = json.steps.slice(0, 8);
-  await editor(page).fill(JSON.stringify(json, null, 2));
+  await fillEditor(page, JSON.stringify(json, null, 2));
   await expect(scenarios(page).getByText("Valid scenario, 8 steps: press Run to see it.")).toBeVisible();
   await page.getByLabel("Operation", { exact: true }).selectOption("mprotect");
   await page.getByLabel("offset", { exact: true }).fill("0x5000");
@@ -114,7 +109,7 @@ test("a custom scenario: edited, run, linked, reopened", async ({ page, context 
   await other.goto(link);
   await expect(other.getByText("Step 3 of 9")).toBeVisible();
   await expect(other.locator(".app-title")).toHaveText("my shortened augment");
-  await expect(editor(other)).toHaveValue(/"title": "my shortened augment"/);
+  await expectEditorText(other, /"title": "my shortened augment"/);
   expect((await editorJson(other)).steps[8]).toMatchObject({ op: "mprotect", prot: "PROT_READ" });
   await expect(other.getByRole("alert")).toHaveCount(0);
   expect([...errors, ...otherErrors]).toEqual([]);
@@ -123,7 +118,7 @@ test("a custom scenario: edited, run, linked, reopened", async ({ page, context 
 test("a bad field in the Add a step form is named, and nothing is added", async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/?flow=augment");
-  await expect(editor(page)).toHaveValue(/"format"/);
+  await expectEditorText(page, /"format"/);
   const before = (await editorJson(page)).steps.length;
   await page.getByLabel("Operation", { exact: true }).selectOption("EENTER");
   await page.getByLabel("call", { exact: true }).selectOption("EACCEPT");
@@ -139,14 +134,14 @@ test("a bad field in the Add a step form is named, and nothing is added", async 
 test("the editor shows the engine's JSON-path messages live", async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/?flow=augment");
-  await expect(editor(page)).toHaveValue(/"format"/);
+  await expectEditorText(page, /"format"/);
   const json = await editorJson(page);
   (json.steps[0] as { arg: { size: string } }).arg.size = "8k";
-  await editor(page).fill(JSON.stringify(json, null, 2));
+  await fillEditor(page, JSON.stringify(json, null, 2));
   await expect(scenarios(page).getByRole("alert")).toContainText(
     'steps[0].arg.size: expected a number or a hex string, got "8k"',
   );
-  await editor(page).fill("{ not json");
+  await fillEditor(page, "{ not json");
   await expect(scenarios(page).getByRole("alert")).toContainText("not valid JSON");
   expect(errors).toEqual([]);
 });
@@ -154,7 +149,7 @@ test("the editor shows the engine's JSON-path messages live", async ({ page }) =
 test("import a scenario file, and export the editor's scenario", async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/?flow=augment");
-  await expect(editor(page)).toHaveValue(/"format"/);
+  await expectEditorText(page, /"format"/);
   const json = await editorJson(page);
   json.title = "imported augment";
   json.steps = json.steps.slice(0, 10);
@@ -192,7 +187,7 @@ test("import a scenario file, and export the editor's scenario", async ({ page }
 test("a garbled link shows an alert, opens augment and keeps saved scenarios", async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/?flow=tcs-create");
-  await expect(editor(page)).toHaveValue(/"format"/);
+  await expectEditorText(page, /"format"/);
   await page.getByLabel("Scenario name", { exact: true }).fill("my saved work");
   await page.getByRole("button", { name: "Save scenario" }).click();
   await expect(scenarios(page).getByText("Saved “my saved work”.")).toBeVisible();
@@ -238,7 +233,7 @@ test("choosing a built-in flow loads it and updates the URL", async ({ page }) =
   await expect(page.getByText(/Step 0 of \d+/)).toBeVisible();
   await scenarios(page).getByRole("button", { name: "epcm_permissions: EMODPR, EACCEPT, EMODPE" }).click();
   await expect(page).toHaveURL(/\?flow=epcm-permissions$/);
-  await expect(editor(page)).toHaveValue(/"title": "epcm_permissions/);
+  await expectEditorText(page, /"title": "epcm_permissions/);
   expect(errors).toEqual([]);
 });
 
@@ -273,7 +268,7 @@ test("dark mode: the toggle changes data-theme and the background, and is rememb
 
 test("the scenarios panel and header controls have no serious axe violations", async ({ page }) => {
   await page.goto("/?flow=augment");
-  await expect(editor(page)).toHaveValue(/"format"/);
+  await expectEditorText(page, /"format"/);
   for (const theme of ["light", "dark"]) {
     await page.getByLabel("Theme", { exact: true }).selectOption(theme);
     const results = await new AxeBuilder({ page })

@@ -43,3 +43,45 @@ export async function startFrameWatch(page: Page): Promise<void> {
 export async function longestFrameGap(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __gap: number }).__gap);
 }
+
+/**
+ * The scenario editor ("Scenario JSON"): CodeMirror once it has loaded, which this waits for so
+ * that a test never types into the textarea that stands in before it.
+ */
+export async function scenarioEditor(page: Page) {
+  await expect(page.locator(".scn-code[data-ready]")).toBeAttached();
+  return page.getByLabel("Scenario JSON");
+}
+
+/** The editor's whole text (CodeMirror draws only the lines in view, so not its DOM text). */
+export async function editorText(page: Page): Promise<string> {
+  await expect(page.locator(".scn-code[data-ready]")).toBeAttached();
+  return page
+    .locator(".scn-code .cm-editor")
+    .evaluate((el) => (el as unknown as { editorText: string }).editorText);
+}
+
+/** Waits until the editor's text matches `pattern` (a flow has loaded into it). */
+export async function expectEditorText(page: Page, pattern: RegExp): Promise<void> {
+  await expect.poll(() => editorText(page)).toMatch(pattern);
+}
+
+/** The editor's text parsed as JSON, once it holds a scenario. */
+export async function editorJson<T = { title: string; steps: unknown[] }>(page: Page): Promise<T> {
+  await expectEditorText(page, /"steps"/);
+  return JSON.parse(await editorText(page)) as T;
+}
+
+/**
+ * Replaces the editor's whole text as a user does: select all (the editor's own Ctrl+A, since
+ * it draws only the lines in view), then type the text in one input ("" deletes it all).
+ * Locator.fill() would select only the lines drawn.
+ */
+export async function fillEditor(page: Page, text: string): Promise<void> {
+  const editor = await scenarioEditor(page);
+  await editor.focus();
+  await page.keyboard.press("ControlOrMeta+a");
+  if (text === "") await page.keyboard.press("Delete");
+  else await page.keyboard.insertText(text);
+  await expect.poll(() => editorText(page)).toBe(text);
+}

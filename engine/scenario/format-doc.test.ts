@@ -43,7 +43,7 @@ function listAfter(messages: string[], prefix: string, end = /[);]|$/): string[]
 const knownFields = (raw: unknown) => listAfter(errorsOf(raw), "known: ");
 /** Every word inside a backtick span of the doc's "today" part (`machine.epcPages` names both). */
 const codeWords = new Set(
-  [...today.matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1].split(/[^A-Za-z0-9_]+/)).filter(Boolean),
+  [...today.matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1].split(/[^A-Za-z0-9_$]+/)).filter(Boolean),
 );
 const named = (name: string) => codeWords.has(name);
 

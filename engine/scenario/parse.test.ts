@@ -1052,7 +1052,7 @@ describe("scenario-level errors", () => {
       [{ format: FORMAT, steps: [], description: ["x"] }, "description: expected a string, got an array"],
       [
         { format: FORMAT, steps: [], stpes: [] },
-        'stpes: unknown field (did you mean "steps"? known: format, title, description, machine, steps)',
+        'stpes: unknown field (did you mean "steps"? known: format, title, description, machine, steps, $schema)',
       ],
       [{ format: FORMAT, steps: [], machine: 128 }, "machine: expected an object {epcPages, sgx2}, got 128"],
       [

@@ -648,7 +648,9 @@ function validate(c: Collector, input: unknown): Scenario | undefined {
   }
   if (!checkShape(c, root)) return undefined;
 
-  checkFields(c, root, "", ["format", "title", "description", "machine", "steps"]);
+  // "$schema" names a JSON Schema for editors (scenario.schema.json); the engine ignores it.
+  checkFields(c, root, "", ["format", "title", "description", "machine", "steps", "$schema"]);
+  maybe(c, root, "", "$schema", text(LIMITS.maxInputChars));
   const title = opt(c, root, "", "title", text(LIMITS.maxTitleChars), DEFAULTS.title);
   const description = maybe(c, root, "", "description", text(LIMITS.maxDescriptionChars));
   const machine = parseMachine(c, get(root, "machine"));

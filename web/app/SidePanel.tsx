@@ -1,25 +1,45 @@
 // The right-hand panel: tabs for what the current step did, the guided tour, predict mode,
 // reviewer mode and the API history. A WAI-ARIA tablist (arrow keys move between tabs).
-import type { KeyboardEvent } from "react";
+// The tabs other than "What happened" are loaded when first opened (their own chunks, out of
+// the page's initial JavaScript); "Loading…" stands in meanwhile.
+import { type KeyboardEvent, lazy, Suspense } from "react";
 import { PANEL_TABS, type PanelTab, usePanels } from "../store/panels.ts";
 import { EventsLog } from "../views/EventsLog.tsx";
-import { ApiHistory } from "../views/history/ApiHistory.tsx";
 import { Inspector } from "../views/Inspector.tsx";
 import { Narration } from "../views/Narration.tsx";
-import { PredictPanel } from "../views/predict/PredictPanel.tsx";
-import { ReviewPanel } from "../views/review/ReviewPanel.tsx";
-import { TourPanel } from "../views/tour/TourPanel.tsx";
+
+const TourPanel = lazy(() => import("../views/tour/TourPanel.tsx").then((m) => ({ default: m.TourPanel })));
+const PredictPanel = lazy(() =>
+  import("../views/predict/PredictPanel.tsx").then((m) => ({ default: m.PredictPanel })),
+);
+const ReviewPanel = lazy(() =>
+  import("../views/review/ReviewPanel.tsx").then((m) => ({ default: m.ReviewPanel })),
+);
+const ApiHistory = lazy(() =>
+  import("../views/history/ApiHistory.tsx").then((m) => ({ default: m.ApiHistory })),
+);
 
 function TabContent({ tab }: { tab: PanelTab }) {
+  if (tab === "explain") return <ExplainTab />;
+  return (
+    <Suspense fallback={<p className="side-loading">Loading…</p>}>
+      <LazyTab tab={tab} />
+    </Suspense>
+  );
+}
+
+function ExplainTab() {
+  return (
+    <>
+      <Narration />
+      <EventsLog />
+      <Inspector />
+    </>
+  );
+}
+
+function LazyTab({ tab }: { tab: Exclude<PanelTab, "explain"> }) {
   switch (tab) {
-    case "explain":
-      return (
-        <>
-          <Narration />
-          <EventsLog />
-          <Inspector />
-        </>
-      );
     case "tour":
       return <TourPanel />;
     case "predict":

@@ -2,7 +2,6 @@
 // selftest TEST_F reproducing it), and the current view for slides and docs (SVG, PNG), in the
 // current theme. Text goes to the clipboard; without one it is shown selected, to copy by hand.
 import { useId, useRef, useState } from "react";
-import { viewToSvg } from "../export/svg.ts";
 import { palette } from "../render/colors.ts";
 import { shareUrl } from "../share/url.ts";
 import { selftestExport, textLog } from "../store/engine-queries.ts";
@@ -24,10 +23,14 @@ function baseName(): string {
   return `epcm-${slug || "scenario"}-${where}`;
 }
 
-/** The current view as SVG markup (null before anything is loaded). */
-function currentSvg(): { svg: string; width: number; height: number } | null {
+/**
+ * The current view as SVG markup (null before anything is loaded). The SVG writer is loaded on
+ * first use, out of the page's initial JavaScript.
+ */
+async function currentSvg(): Promise<{ svg: string; width: number; height: number } | null> {
   const s = useExplorer.getState();
   if (!s.view || !s.info) return null;
+  const { viewToSvg } = await import("../export/svg.ts");
   const total = s.info.steps.length;
   const position =
     s.event === null
@@ -113,7 +116,7 @@ export function ExportMenu() {
 
   const saveSvg = () =>
     act(async () => {
-      const drawn = currentSvg();
+      const drawn = await currentSvg();
       if (!drawn) return;
       downloadBlob(new Blob([drawn.svg], { type: "image/svg+xml" }), `${baseName()}.svg`);
       setShown({ kind: "done", message: "SVG saved" });
@@ -121,7 +124,7 @@ export function ExportMenu() {
 
   const savePng = () =>
     act(async () => {
-      const drawn = currentSvg();
+      const drawn = await currentSvg();
       if (!drawn) return;
       downloadBlob(await svgToPng(drawn.svg, drawn.width, drawn.height), `${baseName()}.png`);
       setShown({ kind: "done", message: "PNG saved" });

@@ -9,6 +9,11 @@ import { ScenarioPanel } from "./ScenarioPanel.tsx";
 import { THEME_KEY, ThemeToggle } from "./ThemeToggle.tsx";
 
 vi.mock("../engine/client.ts", async () => (await import("../share/test-engine.ts")).testClient);
+// The code editor (CodeMirror, e2e/editor.spec.ts) does not load here: these tests drive the
+// textarea that stands in for it, as it does while the editor's chunk loads or if it fails to.
+vi.mock("./scenario/code-editor.ts", () => {
+  throw new Error("the code editor is not loaded in unit tests");
+});
 
 const initial = useExplorer.getInitialState();
 const state = () => useExplorer.getState();

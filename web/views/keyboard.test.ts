@@ -56,6 +56,19 @@ describe("shortcutFor", () => {
     expect(isTypingTarget(document.body)).toBe(false);
   });
 
+  it("sees through a shadow root: typing in an editor inside one is not a shortcut", () => {
+    document.body.innerHTML = `<div id="host"></div>`;
+    const host = document.getElementById("host") as HTMLElement;
+    const root = host.attachShadow({ mode: "open" });
+    root.innerHTML = `<div contenteditable="true" id="content">text</div>`;
+    const content = root.getElementById("content") as HTMLElement;
+    // A listener on the window sees the host as the target; the path starts inside the editor.
+    const inEditor = (k: string) => key(k, { target: host, composedPath: () => [content, root, host] });
+    for (const k of [" ", "?", "ArrowRight", "End"]) expect(shortcutFor(inEditor(k)), k).toBeNull();
+    // The same keys on the host itself (outside the editor) are shortcuts.
+    expect(shortcutFor(key("?", { target: host }))).toBe("legend");
+  });
+
   it("leaves Space to a focused button and arrows to widgets that use them", () => {
     document.body.innerHTML = `<button id="b">x</button><div role="slider" id="r" tabindex="0"></div>`;
     const button = document.getElementById("b");

@@ -45,6 +45,8 @@ export interface KeyLike {
   repeat?: boolean;
   defaultPrevented?: boolean;
   target: EventTarget | null;
+  /** The event's path; its first entry is the element inside a shadow root (the code editor's). */
+  composedPath?(): EventTarget[];
 }
 
 function asElement(target: EventTarget | null): Element | null {
@@ -71,8 +73,10 @@ const ARROW_OWNERS =
 /** The action a key press asks for, or null when it is not a shortcut here. */
 export function shortcutFor(e: KeyLike): ShortcutAction | null {
   if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return null;
-  if (isTypingTarget(e.target)) return null;
-  const el = asElement(e.target);
+  // A listener on the window sees a shadow root's host as the target: look inside it.
+  const target = e.composedPath?.()[0] ?? e.target;
+  if (isTypingTarget(target)) return null;
+  const el = asElement(target);
   const arrow = e.key === "ArrowLeft" || e.key === "ArrowRight";
   if (arrow && el?.closest(ARROW_OWNERS)) return null;
   switch (e.key) {

@@ -1,7 +1,12 @@
 // The scenario editor: the current scenario's JSON, validated live by the engine (its messages
-// name the JSON path of each problem), with "Run" to load what is written.
+// name the JSON path of each problem and are marked in the text), with "Run" to load what is
+// written. The editor is CodeMirror (code-editor.ts), loaded on demand so that it stays out of
+// the page's initial JavaScript; until it arrives (or if it cannot load) a textarea stands in.
+// Both are named "Scenario JSON".
 import { useEffect, useId, useRef, useState } from "react";
 import { validateScenario } from "../../store/engine-queries.ts";
+import type { CodeEditor } from "./code-editor.ts";
+import "./code-editor.css";
 
 /** Pause in typing before the engine validates the text. */
 export const VALIDATE_DELAY_MS = 300;
@@ -69,20 +74,76 @@ export function ScenarioEditor({ text, onChange, edited, onRun, running, runErro
 
   const errors = runErrors ?? (validity.state === "invalid" ? validity.errors : null);
 
+  // CodeMirror, once loaded, replaces the textarea in `host`.
+  const host = useRef<HTMLDivElement>(null);
+  const standIn = useRef<HTMLTextAreaElement>(null);
+  const focusAt = useRef<number | null>(null);
+  const code = useRef<CodeEditor | null>(null);
+  const [codeReady, setCodeReady] = useState(false);
+  const latest = useRef({ text, onChange });
+  latest.current = { text, onChange };
+  useEffect(() => {
+    let cancelled = false;
+    import("./code-editor.ts")
+      .then(({ createCodeEditor }) => {
+        if (cancelled || !host.current) return;
+        // Someone already typing in the stand-in keeps their place in the editor.
+        const area = standIn.current;
+        const typing = area !== null && document.activeElement === area;
+        code.current = createCodeEditor({
+          host: host.current,
+          doc: latest.current.text,
+          label: "Scenario JSON",
+          onChange: (t) => latest.current.onChange(t),
+        });
+        setCodeReady(true);
+        if (typing) focusAt.current = area.selectionStart;
+      })
+      .catch(() => {
+        // The textarea stays: the scenario can still be edited, without completion.
+      });
+    return () => {
+      cancelled = true;
+      code.current?.destroy();
+      code.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    if (codeReady) code.current?.setText(text);
+  }, [text, codeReady]);
+  // Once shown (the host is hidden until then), the editor takes over the stand-in's focus.
+  useEffect(() => {
+    if (!codeReady || focusAt.current === null) return;
+    code.current?.focus(focusAt.current);
+    focusAt.current = null;
+  }, [codeReady]);
+  // Marks belong to the text that was checked: only once the check of this text is back.
+  const marked = checking && !runErrors ? null : errors;
+  useEffect(() => {
+    if (codeReady && (!checking || runErrors)) code.current?.setErrors(text, marked);
+  }, [codeReady, text, marked, checking, runErrors]);
+
   return (
     <div className="scn-editor">
-      <label htmlFor={`${id}-json`}>Scenario JSON</label>
-      <textarea
-        id={`${id}-json`}
-        value={text}
-        spellCheck={false}
-        autoComplete="off"
-        autoCapitalize="off"
-        rows={14}
-        aria-describedby={`${id}-check`}
-        aria-invalid={errors ? true : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
+      {/* CodeMirror's textbox carries the same name itself (aria-label). */}
+      <label htmlFor={codeReady ? undefined : `${id}-json`}>Scenario JSON</label>
+      <div className="scn-code" data-ready={codeReady || undefined}>
+        <div ref={host} className="scn-code-host" hidden={!codeReady} />
+        {!codeReady && (
+          <textarea
+            ref={standIn}
+            id={`${id}-json`}
+            value={text}
+            spellCheck={false}
+            autoComplete="off"
+            autoCapitalize="off"
+            rows={14}
+            aria-describedby={`${id}-check`}
+            aria-invalid={errors ? true : undefined}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        )}
+      </div>
       <div className="scn-actions">
         <button type="button" className="scn-primary" onClick={onRun} disabled={running}>
           Run

@@ -1,0 +1,98 @@
+// The tolerant JSON scan behind the editor's marks and completion: where a validation message's
+// JSON path sits in the text, and what the cursor is on, on whole and half-written text.
+import { describe, expect, it } from "vitest";
+import { contextAt, marksFor, splitMessage } from "./json-scan.ts";
+
+const text = JSON.stringify(
+  {
+    format: "epcm-scenario/1",
+    steps: [
+      { op: "ioctl", cmd: "SGX_IOC_ENCLAVE_CREATE", arg: { size: "8k" } },
+      { op: "mmap", offset: 0, length: 4096, prot: "PROT_READ", flag: 1 },
+      { op: "ioctl", cmd: "SGX_IOC_ENCLAVE_ADD_PAGES", arg: { data: { "0x11": 1 } } },
+    ],
+  },
+  null,
+  2,
+);
+
+/** The text each mark covers. */
+function marked(source: string, messages: string[]): string[] {
+  return marksFor(source, messages).map((m) => source.slice(m.from, m.to));
+}
+
+describe("splitMessage", () => {
+  it("reads the JSON path the validator writes before each message", () => {
+    expect(splitMessage("steps[3].arg.length: expected a number")).toEqual({
+      path: ["steps", 3, "arg", "length"],
+      text: "expected a number",
+    });
+    expect(splitMessage('steps[0].arg.data["0x11"]: offset 0x11 is not a multiple of 8')?.path).toEqual([
+      "steps",
+      0,
+      "arg",
+      "data",
+      "0x11",
+    ]);
+    expect(splitMessage("scenario: not valid JSON: oops")).toEqual({
+      path: [],
+      text: "not valid JSON: oops",
+    });
+    expect(splitMessage("The engine could not check it: gone")).toBeNull();
+  });
+});
+
+describe("marksFor", () => {
+  it("marks a bad value, an unknown field's key and a key that is not an identifier", () => {
+    expect(
+      marked(text, [
+        'steps[0].arg.size: expected a number or a hex string, got "8k"',
+        "steps[1].flag: unknown field (known: op, enclave, note, expect, cpu, offset, length, prot, flags)",
+        'steps[2].arg.data["0x11"]: offset 0x11 is not a multiple of 8 (data words are 8 bytes)',
+      ]),
+    ).toEqual(['"8k"', '"flag"', "1"]);
+  });
+
+  it("marks a missing field at the first line of the object that lacks it", () => {
+    // Pretty-printed, the object's first line is its opening brace.
+    const [mark] = marksFor(text, ["steps[0].arg.ssa_frame_size: required field is missing"]);
+    expect(mark.from).toBe(text.indexOf('"arg": {') + '"arg": '.length);
+    expect(text.slice(mark.from, mark.to)).toBe("{");
+    const oneLine = '{"steps": [{"op": "mmap", "offset": 0}]}';
+    expect(marked(oneLine, ["steps[0].length: required field is missing"])).toEqual([
+      '{"op": "mmap", "offset": 0}',
+    ]);
+  });
+
+  it("marks where JSON.parse stopped, and the start for a message about the whole scenario", () => {
+    const broken = '{"format": "epcm-scenario/1",, "steps": []}';
+    expect(
+      marksFor(broken, ["scenario: not valid JSON: Unexpected token ',' at position 29"]).map((m) => m.from),
+    ).toEqual([29]);
+    expect(marked(text, ["scenario: more than 5000000 values in all, the limit"])).toEqual(["{"]);
+  });
+
+  it("ignores messages without a path and stays linear on hostile nesting", () => {
+    expect(marksFor(text, ["The engine could not check it: gone"])).toEqual([]);
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const t0 = performance.now();
+    expect(marksFor(deep, ['scenario: expected an object with "format", got an array'])).toHaveLength(1);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe("contextAt", () => {
+  it("tells a key from a value, with its path and what is typed so far", () => {
+    const src = '{"steps": [{"op": "EEN", "ca';
+    const value = contextAt(src, src.indexOf("EEN") + 3);
+    expect(value).toMatchObject({ kind: "value", path: ["steps", 0, "op"], quoted: true, typed: "EEN" });
+    const key = contextAt(src, src.length);
+    expect(key).toMatchObject({ kind: "key", path: ["steps", 0], quoted: true, typed: "ca" });
+    expect(key?.frames.at(-1)?.values.get("op")).toBe("EEN");
+  });
+
+  it("has nothing to offer right after a finished value", () => {
+    const src = '{"op": "close" ';
+    expect(contextAt(src, src.length)).toBeNull();
+  });
+});
