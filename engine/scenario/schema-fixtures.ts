@@ -207,6 +207,21 @@ export const ACCEPTED: Array<[string, Raw]> = [
       },
     ]),
   ],
+  [
+    "__u64 offset and length up to 2^64-1 on the range ioctls (docs/scenario-format.md, Kernel versions and what-ifs)",
+    scenarioOf([
+      {
+        op: "ioctl",
+        cmd: "SGX_IOC_ENCLAVE_REMOVE_PAGES",
+        arg: { offset: "0xfffffffffffff000", length: "0x2000" },
+      },
+      {
+        op: "ioctl",
+        cmd: "SGX_IOC_ENCLAVE_ADD_PAGES",
+        arg: { offset: "18446744073709547520", length: "0xffffffffffffffff", secinfo: "REG|R" },
+      },
+    ]),
+  ],
 ];
 
 /**
