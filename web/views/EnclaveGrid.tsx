@@ -29,7 +29,7 @@ import {
   pteInfo,
   rowAt,
 } from "../render/pages.ts";
-import { useGridRenderer, usePrevious, useWidth } from "../render/use-grid.ts";
+import { useFitLayout, useGridRenderer, usePrevious, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { GridLegend } from "./GridLegend.tsx";
 import "./grids.css";
@@ -103,7 +103,7 @@ export function EnclaveGrid() {
   const table = view ? pageTable(view, idx) : EMPTY_TABLE;
   const prevView = usePrevious<StateView | null>(view);
 
-  const layout = useMemo(
+  const compact = useMemo(
     () =>
       chooseLayout(count, width || 480, {
         left: axisWidth(enclaveRowLabel(Math.max(0, count - 1)).length),
@@ -115,6 +115,7 @@ export function EnclaveGrid() {
       }),
     [count, width],
   );
+  const { layout, fit } = useFitLayout(compact);
 
   const model = useRef<EnclaveModel>({ cols, table, showPte });
   model.current = { cols, table, showPte };
@@ -230,7 +231,8 @@ export function EnclaveGrid() {
         </label>
         <ZoomButtons
           names={{ in: "Enlarge enclave pages", out: "Shrink enclave pages", reset: "Fit enclave pages" }}
-          renderer={grid.renderer}
+          grid={grid}
+          fit={fit}
         />
       </div>
       <p className="grid-summary" id={summaryId}>
@@ -244,6 +246,7 @@ export function EnclaveGrid() {
         boxRef={boxRef}
         baseRef={grid.baseRef}
         overlayRef={grid.overlayRef}
+        markerRef={grid.markerRef}
         width={layout.width}
         height={layout.height}
         label="Enclave pages"
