@@ -19,6 +19,15 @@ import {
   visibleRange,
 } from "./layout.ts";
 import { cancelDraw, scheduleDraw } from "./scheduler.ts";
+import {
+  cellBounds,
+  followChanged,
+  isIdentity,
+  panExtent,
+  screenBounds,
+  zoomExtent,
+  zoomTarget,
+} from "./zoom.ts";
 
 /** On-screen cell sizes (CSS px) at which more detail appears. */
 export const DETAIL = {
@@ -126,6 +135,19 @@ export class GridRenderer {
   private readonly reducedMotion: boolean;
   /** Called after the user zooms or pans. */
   onTransform: ((t: Transform) => void) | null = null;
+  /** Called after every zoom or pan with whether the view is zoomed or panned (not as laid out). */
+  onZoomed: ((zoomed: boolean) => void) | null = null;
+  /**
+   * An element inside the grid's box, placed over the cells to bring into the page's view and
+   * scrolled to (so every scrolling ancestor, not only the window, follows).
+   */
+  marker: HTMLElement | null = null;
+  /** Set by Fit before it changes the layout: once the new layout is in, bring the grid into view. */
+  private revealAfterLayout = false;
+  private readonly stopPageZoom = (e: WheelEvent) => {
+    // A pinch (a wheel with Ctrl) over the grid zooms the grid, never the page, even at the limits.
+    if (e.ctrlKey) e.preventDefault();
+  };
 
   constructor(
     private readonly base: HTMLCanvasElement,
@@ -144,6 +166,7 @@ export class GridRenderer {
     cancelDraw(this.baseKey);
     cancelDraw(this.overlayKey);
     select(this.overlay).on(".zoom", null);
+    this.overlay.removeEventListener("wheel", this.stopPageZoom);
     this.zoomBehavior = null;
   }
 
@@ -156,7 +179,10 @@ export class GridRenderer {
       layout.width === this.layout.width &&
       layout.height === this.layout.height &&
       layout.count === this.layout.count;
-    if (same) return;
+    if (same) {
+      this.revealAfterLayout = false;
+      return;
+    }
     const grid = layout.cols !== this.layout.cols || layout.rows !== this.layout.rows;
     this.layout = layout;
     if (grid) {
@@ -167,6 +193,15 @@ export class GridRenderer {
     this.configureZoom();
     this.resetZoom();
     this.requestAll();
+    if (this.revealAfterLayout) {
+      this.revealAfterLayout = false;
+      this.bringIntoPage(true);
+    }
+  }
+
+  /** The next layout (Fit's) is brought into the page's view once it is in. */
+  revealNextLayout(): void {
+    this.revealAfterLayout = true;
   }
 
   /** The cells' colours changed (new view or theme). */
@@ -205,15 +240,60 @@ export class GridRenderer {
     this.maskDirty = true;
     this.flashUntil = flash && cells.length > 0 && !this.reducedMotion ? now() + FLASH_MS : 0;
     this.requestOverlay();
+    // Zoomed in and the step changed cells out of view: pan to them, keeping the zoom.
+    const next = followChanged(this.layout, this.transform, cells);
+    if (next !== this.transform) this.applyTransform(next);
   }
 
   cellAtPoint(px: number, py: number): number {
     return cellAt(this.layout, this.transform, px, py);
   }
 
+  /**
+   * Enlarge (factor > 1) or Shrink: around the cells this step changed, or around the middle of
+   * what is shown when none did; then the changed cells are scrolled into the page's view.
+   */
   zoomBy(factor: number): void {
     if (!this.zoomBehavior) return;
-    this.zoomBehavior.scaleBy(select(this.overlay), factor);
+    this.applyTransform(zoomTarget(this.layout, this.transform, factor, this.changed));
+    this.bringIntoPage(false);
+  }
+
+  /** Whether the view is zoomed or panned away from the grid as laid out. */
+  get zoomed(): boolean {
+    return !isIdentity(this.transform);
+  }
+
+  private applyTransform(t: Transform): void {
+    if (!this.zoomBehavior) return;
+    this.zoomBehavior.transform(select(this.overlay), zoomIdentity.translate(t.x, t.y).scale(t.k));
+  }
+
+  /**
+   * Scrolls the page (and any scrolling ancestor) so the changed cells on screen are in view; with
+   * `whole`, the whole grid when it fits the window's height.
+   */
+  private bringIntoPage(whole: boolean): void {
+    const fits = typeof innerHeight === "number" && this.layout.height <= innerHeight;
+    if (whole && fits) {
+      scrollIntoView(this.overlay);
+      return;
+    }
+    const b = cellBounds(this.layout, this.changed);
+    const m = this.marker;
+    if (!b || !m) return;
+    const s = screenBounds(b, this.transform);
+    const { left, top, width, height } = this.layout;
+    const x0 = Math.max(left, s.x0);
+    const y0 = Math.max(top, s.y0);
+    const x1 = Math.min(width, s.x1);
+    const y1 = Math.min(height, s.y1);
+    if (x1 <= x0 || y1 <= y0) return;
+    m.style.left = `${x0}px`;
+    m.style.top = `${y0}px`;
+    m.style.width = `${x1 - x0}px`;
+    m.style.height = `${y1 - y0}px`;
+    scrollIntoView(m);
   }
 
   resetZoom(): void {
@@ -241,26 +321,30 @@ export class GridRenderer {
       .on("zoom", (event: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
         const t = event.transform;
         this.transform = { k: t.k, x: t.x, y: t.y };
+        this.publishTransform();
         this.onTransform?.(this.transform);
+        this.onZoomed?.(this.zoomed);
         this.requestAll();
       });
     this.zoomBehavior = z;
     this.configureZoom();
     select(this.overlay).call(z);
+    this.overlay.addEventListener("wheel", this.stopPageZoom, { passive: false });
+  }
+
+  /** The zoom transform, for tests and tools that need to find a cell on screen. */
+  private publishTransform(): void {
+    const d = this.overlay.dataset;
+    d.k = String(this.transform.k);
+    d.x = String(this.transform.x);
+    d.y = String(this.transform.y);
   }
 
   private configureZoom(): void {
     const z = this.zoomBehavior;
     if (!z) return;
-    const { left, top, width, height, cols, rows, cell } = this.layout;
-    z.extent([
-      [left, top],
-      [width, height],
-    ])
-      .translateExtent([
-        [left, top],
-        [Math.max(left + cols * cell, width), Math.max(top + rows * cell, height)],
-      ])
+    z.extent(zoomExtent(this.layout))
+      .translateExtent(panExtent(this.layout))
       .scaleExtent([1, maxZoom(this.layout)]);
   }
 
@@ -271,6 +355,7 @@ export class GridRenderer {
     d.cell = String(this.layout.cell);
     d.left = String(this.layout.left);
     d.top = String(this.layout.top);
+    this.publishTransform();
     const dpr = typeof devicePixelRatio === "number" && devicePixelRatio > 0 ? devicePixelRatio : 1;
     for (const c of [this.base, this.overlay]) {
       const w = Math.max(1, Math.round(this.layout.width * dpr));
@@ -498,6 +583,10 @@ export class GridRenderer {
     ctx.restore();
     return flashing;
   }
+}
+
+function scrollIntoView(el: Element): void {
+  if (typeof el.scrollIntoView === "function") el.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 function now(): number {

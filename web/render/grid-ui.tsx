@@ -1,7 +1,8 @@
 // Small pieces shared by the grid views: the zoom buttons and the hover tooltip.
 
 import type { ReactNode, RefObject } from "react";
-import type { GridRenderer } from "./grid-renderer.ts";
+import type { FitControl, GridCanvas } from "./use-grid.ts";
+import "./grid-ui.css";
 
 export interface TooltipState {
   /** Cell index. */
@@ -43,6 +44,7 @@ export function GridCanvases(props: {
   boxRef: RefObject<HTMLDivElement | null>;
   baseRef: RefObject<HTMLCanvasElement | null>;
   overlayRef: RefObject<HTMLCanvasElement | null>;
+  markerRef: RefObject<HTMLDivElement | null>;
   width: number;
   height: number;
   label: string;
@@ -66,6 +68,7 @@ export function GridCanvases(props: {
         onPointerLeave={() => props.onHover(null)}
         onClick={props.onClick}
       />
+      <div ref={props.markerRef} className="grid-reveal" aria-hidden="true" />
       {tip && tipContent && (
         <GridTooltip tip={tip} width={props.width} height={props.height}>
           <strong>{tipContent.title}</strong>
@@ -78,53 +81,66 @@ export function GridCanvases(props: {
   );
 }
 
-function ZoomIcon({ kind }: { kind: "in" | "out" | "reset" }) {
-  const d =
-    kind === "in"
-      ? "M10 4a6 6 0 1 0 3.7 10.7l5 5 1.4-1.4-5-5A6 6 0 0 0 10 4zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8zm-1 1.5v1.5H7.5v2H9v1.5h2V11h1.5V9H11V7.5z"
-      : kind === "out"
-        ? "M10 4a6 6 0 1 0 3.7 10.7l5 5 1.4-1.4-5-5A6 6 0 0 0 10 4zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8zM7.5 9v2h5V9z"
-        : "M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z";
+/** Magnifiers for Enlarge and Shrink; for Fit, a double arrow between two bars ("fit to width"). */
+const ICONS = {
+  in: "M10 4a6 6 0 1 0 3.7 10.7l5 5 1.4-1.4-5-5A6 6 0 0 0 10 4zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8zm-1 1.5v1.5H7.5v2H9v1.5h2V11h1.5V9H11V7.5z",
+  out: "M10 4a6 6 0 1 0 3.7 10.7l5 5 1.4-1.4-5-5A6 6 0 0 0 10 4zm0 2a4 4 0 1 1 0 8 4 4 0 0 1 0-8zM7.5 9v2h5V9z",
+  fit: "M3 4h2v16H3zm16 0h2v16h-2zM7 12l4-4v3h2V8l4 4-4 4v-3h-2v3z",
+} as const;
+
+function ZoomIcon({ kind }: { kind: keyof typeof ICONS }) {
   return (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-      <path d={d} fill="currentColor" />
+      <path d={ICONS[kind]} fill="currentColor" />
     </svg>
   );
 }
 
+/** What Fit does next, for its tooltip. */
+export function fitHint(zoomed: boolean, fit: FitControl): string {
+  if (zoomed) return "show all pages";
+  if (fit.fill) return "back to the usual size";
+  if (fit.canFill) return "fill the width";
+  return "all pages shown, filling the width";
+}
+
+/**
+ * Enlarge and Shrink zoom around the pages this step changed (or the middle of the view when
+ * none did); Fit shows all pages when zoomed, else lets the cells fill the width (and back).
+ * Shrink at the usual zoom also undoes "fill the width". Wheel and pinch zoom around the pointer
+ * (d3-zoom, in the renderer).
+ */
 export function ZoomButtons(props: {
   names: { in: string; out: string; reset: string };
-  renderer: RefObject<GridRenderer | null>;
+  grid: GridCanvas;
+  fit: FitControl;
 }) {
+  const { grid, fit, names } = props;
+  const enlarge = () => grid.renderer.current?.zoomBy(2);
+  const shrink = () => {
+    const r = grid.renderer.current;
+    if (r && !r.zoomed && fit.fill) fit.setFill(false);
+    else r?.zoomBy(0.5);
+  };
+  const fitNow = () => {
+    const r = grid.renderer.current;
+    if (!r) return;
+    if (r.zoomed) return r.resetZoom();
+    if (fit.fill) return fit.setFill(false);
+    if (!fit.canFill) return;
+    r.revealNextLayout();
+    fit.setFill(true);
+  };
+  const button = (kind: keyof typeof ICONS, name: string, title: string, onClick: () => void) => (
+    <button type="button" className="grid-zoom-button" aria-label={name} title={title} onClick={onClick}>
+      <ZoomIcon kind={kind} />
+    </button>
+  );
   return (
     <div className="grid-zoom">
-      <button
-        type="button"
-        className="grid-zoom-button"
-        aria-label={props.names.in}
-        title={props.names.in}
-        onClick={() => props.renderer.current?.zoomBy(2)}
-      >
-        <ZoomIcon kind="in" />
-      </button>
-      <button
-        type="button"
-        className="grid-zoom-button"
-        aria-label={props.names.out}
-        title={props.names.out}
-        onClick={() => props.renderer.current?.zoomBy(0.5)}
-      >
-        <ZoomIcon kind="out" />
-      </button>
-      <button
-        type="button"
-        className="grid-zoom-button"
-        aria-label={props.names.reset}
-        title={props.names.reset}
-        onClick={() => props.renderer.current?.resetZoom()}
-      >
-        <ZoomIcon kind="reset" />
-      </button>
+      {button("in", names.in, `${names.in} (around the changed pages)`, enlarge)}
+      {button("out", names.out, names.out, shrink)}
+      {button("fit", names.reset, `${names.reset}: ${fitHint(grid.zoomed, fit)}`, fitNow)}
     </div>
   );
 }

@@ -63,9 +63,10 @@ describe("cells under points and on screen", () => {
     expect((r.c1 - r.c0 + 1) * (r.r1 - r.r0 + 1)).toBeLessThan(600);
   });
 
-  it("allows zooming until a cell is about 120 px", () => {
+  it("allows zooming until a cell is about 120 px, and big cells at least fourfold", () => {
     expect(maxZoom({ ...l, cell: 2 })).toBe(60);
-    expect(maxZoom(l)).toBeGreaterThanOrEqual(1);
+    expect(maxZoom({ ...l, cell: 84 })).toBe(4);
+    expect(maxZoom(l)).toBeGreaterThanOrEqual(4);
   });
 });
 

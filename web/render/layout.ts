@@ -122,9 +122,12 @@ export function cellRect(layout: GridLayout, t: Transform, i: number): [number, 
   return [wx * t.k + t.x, wy * t.k + t.y, layout.cell * t.k];
 }
 
-/** The largest zoom that makes a cell `target` CSS pixels wide (never below 1). */
-export function maxZoom(layout: GridLayout, target = 120): number {
-  return Math.max(1, target / Math.max(layout.cell, 1e-6));
+/**
+ * The largest zoom: enough to make a cell `target` CSS pixels wide, and at least `least` times
+ * the laid-out size (so even big cells can be enlarged to read one page on a projector).
+ */
+export function maxZoom(layout: GridLayout, target = 120, least = 4): number {
+  return Math.max(least, target / Math.max(layout.cell, 1e-6));
 }
 
 /**

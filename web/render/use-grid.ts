@@ -1,21 +1,28 @@
 // React glue for a GridRenderer: creates it once the two canvases exist, keeps its layout in
 // step with the component's, repaints on theme changes, and measures the available width.
 
-import { type RefObject, useLayoutEffect, useRef, useState } from "react";
+import { type RefObject, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { watchTheme } from "./colors.ts";
 import { type GridHooks, GridRenderer } from "./grid-renderer.ts";
 import type { GridLayout } from "./layout.ts";
+import { canFill, fillWidth } from "./zoom.ts";
 
 export interface GridCanvas {
   baseRef: RefObject<HTMLCanvasElement | null>;
   overlayRef: RefObject<HTMLCanvasElement | null>;
+  /** The element the renderer scrolls into the page's view (see GridRenderer.marker). */
+  markerRef: RefObject<HTMLDivElement | null>;
   renderer: RefObject<GridRenderer | null>;
+  /** Whether the view is zoomed or panned away from the grid as laid out. */
+  zoomed: boolean;
 }
 
 export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanvas {
   const baseRef = useRef<HTMLCanvasElement | null>(null);
   const overlayRef = useRef<HTMLCanvasElement | null>(null);
+  const markerRef = useRef<HTMLDivElement | null>(null);
   const renderer = useRef<GridRenderer | null>(null);
+  const [zoomed, setZoomed] = useState(false);
   const hooksRef = useRef(hooks);
   const layoutRef = useRef(layout);
   hooksRef.current = hooks;
@@ -36,6 +43,8 @@ export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanva
       layoutRef.current,
     );
     renderer.current = r;
+    r.marker = markerRef.current;
+    r.onZoomed = setZoomed;
     const unwatch = watchTheme(() => r.invalidateCells());
     r.invalidateCells();
     return () => {
@@ -49,7 +58,31 @@ export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanva
     renderer.current?.setLayout(layout);
   }, [layout]);
 
-  return { baseRef, overlayRef, renderer };
+  return { baseRef, overlayRef, markerRef, renderer, zoomed };
+}
+
+/** Fit's state: whether the cells fill the width, and whether that would make them bigger. */
+export interface FitControl {
+  fill: boolean;
+  canFill: boolean;
+  setFill: (fill: boolean) => void;
+}
+
+/** The largest a cell gets when Fit fills the width. */
+const FILL_MAX_CELL = 200;
+
+/**
+ * The layout a grid shows: `compact` (everything fits within the grid's usual height), or, after
+ * Fit, the same columns with cells filling the width, no taller than the window leaves room for.
+ */
+export function useFitLayout(compact: GridLayout): { layout: GridLayout; fit: FitControl } {
+  const [fill, setFill] = useState(false);
+  const filled = useMemo(() => {
+    const room = typeof innerHeight === "number" ? innerHeight - 64 : 0;
+    return fillWidth(compact, Math.max(compact.height, room), FILL_MAX_CELL);
+  }, [compact]);
+  const can = canFill(compact, filled);
+  return { layout: fill && can ? filled : compact, fit: { fill: fill && can, canFill: can, setFill } };
 }
 
 /** The content width of an element, updated as it resizes (0 until measured). */

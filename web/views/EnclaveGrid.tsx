@@ -29,7 +29,7 @@ import {
   pteInfo,
   rowAt,
 } from "../render/pages.ts";
-import { useGridRenderer, usePrevious, useWidth } from "../render/use-grid.ts";
+import { useFitLayout, useGridRenderer, usePrevious, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { GridLegend } from "./GridLegend.tsx";
 import "./grids.css";
@@ -104,7 +104,7 @@ export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
   const table = view ? pageTable(view, idx) : EMPTY_TABLE;
   const prevView = usePrevious<StateView | null>(view);
 
-  const layout = useMemo(
+  const compact = useMemo(
     () =>
       chooseLayout(count, width || 480, {
         left: axisWidth(enclaveRowLabel(Math.max(0, count - 1)).length),
@@ -116,6 +116,7 @@ export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
       }),
     [count, width, maxHeight],
   );
+  const { layout, fit } = useFitLayout(compact);
 
   const model = useRef<EnclaveModel>({ cols, table, showPte });
   model.current = { cols, table, showPte };
@@ -231,7 +232,8 @@ export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
         </label>
         <ZoomButtons
           names={{ in: "Enlarge enclave pages", out: "Shrink enclave pages", reset: "Fit enclave pages" }}
-          renderer={grid.renderer}
+          grid={grid}
+          fit={fit}
         />
       </div>
       <p className="grid-summary" id={summaryId}>
@@ -245,6 +247,7 @@ export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
         boxRef={boxRef}
         baseRef={grid.baseRef}
         overlayRef={grid.overlayRef}
+        markerRef={grid.markerRef}
         width={layout.width}
         height={layout.height}
         label="Enclave pages"

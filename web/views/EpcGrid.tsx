@@ -11,7 +11,7 @@ import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabe
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
 import { cellRect, chooseLayout } from "../render/layout.ts";
 import { epcCounts, flagsText, isPrevious } from "../render/pages.ts";
-import { useGridRenderer, useWidth } from "../render/use-grid.ts";
+import { useFitLayout, useGridRenderer, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
 import { GridLegend } from "./GridLegend.tsx";
 import "./grids.css";
@@ -45,7 +45,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
   const summaryId = useId();
   const count = view?.epc.flags.length ?? 0;
 
-  const layout = useMemo(
+  const compact = useMemo(
     () =>
       chooseLayout(count, width || 480, {
         left: axisWidth(String(Math.max(0, count - 1)).length),
@@ -57,6 +57,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
       }),
     [count, width, maxHeight],
   );
+  const { layout, fit } = useFitLayout(compact);
 
   const viewRef = useRef(view);
   viewRef.current = view;
@@ -138,7 +139,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
         <h2 id={`${summaryId}-h`} className="grid-title">
           EPC view
         </h2>
-        <ZoomButtons names={{ in: "Zoom in", out: "Zoom out", reset: "Reset" }} renderer={grid.renderer} />
+        <ZoomButtons names={{ in: "Zoom in", out: "Zoom out", reset: "Reset" }} grid={grid} fit={fit} />
       </div>
       <p className="grid-summary" id={summaryId}>
         {counts ? (
@@ -157,6 +158,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
         boxRef={boxRef}
         baseRef={grid.baseRef}
         overlayRef={grid.overlayRef}
+        markerRef={grid.markerRef}
         width={layout.width}
         height={layout.height}
         label="EPC pages"

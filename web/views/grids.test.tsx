@@ -98,6 +98,26 @@ describe("EnclaveGrid", () => {
     expect(screen.getByRole("button", { name: "Fit enclave pages" })).toBeTruthy();
   });
 
+  it("Fit lets the cells fill the width and back; Enlarge zooms; the tooltips say what Fit does", () => {
+    render(<EnclaveGrid />);
+    const canvas = screen.getByRole("img", { name: "Enclave pages" });
+    const fit = screen.getByRole("button", { name: "Fit enclave pages" });
+    expect(canvas.dataset.cell).toBe("84");
+    expect(fit.getAttribute("title")).toBe("Fit enclave pages: fill the width");
+    fireEvent.click(fit);
+    expect(Number(canvas.dataset.cell)).toBeCloseTo((480 - 57 - 4) / 4, 6);
+    expect(fit.getAttribute("title")).toBe("Fit enclave pages: back to the usual size");
+    fireEvent.click(screen.getByRole("button", { name: "Shrink enclave pages" }));
+    expect(canvas.dataset.cell).toBe("84");
+    // The step changed 0xc000 (cell 12): Enlarge zooms in around it.
+    fireEvent.click(screen.getByRole("button", { name: "Enlarge enclave pages" }));
+    expect(canvas.dataset.k).toBe("2");
+    expect(fit.getAttribute("title")).toBe("Fit enclave pages: show all pages");
+    fireEvent.click(fit);
+    expect(canvas.dataset.k).toBe("1");
+    flushDraws();
+  });
+
   it("describes a page in its tooltip", () => {
     const view = augmentAfterFault();
     const cols = view.enclaves[0];
