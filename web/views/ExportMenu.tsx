@@ -2,7 +2,6 @@
 // selftest TEST_F reproducing it), and the current view for slides and docs (SVG, PNG), in the
 // current theme. Text goes to the clipboard; without one it is shown selected, to copy by hand.
 import { useId, useRef, useState } from "react";
-import { viewToSvg } from "../export/svg.ts";
 import { palette } from "../render/colors.ts";
 import { shareUrl } from "../share/url.ts";
 import { selftestExport, textLog } from "../store/engine-queries.ts";
@@ -24,16 +23,34 @@ function baseName(): string {
   return `epcm-${slug || "scenario"}-${where}`;
 }
 
-/** The current view as SVG markup (null before anything is loaded). */
-function currentSvg(): { svg: string; width: number; height: number } | null {
+/** The enclave grid's width on screen (its column count follows from it), or undefined. */
+function enclaveBoxWidth(): number | undefined {
+  const box = document.querySelector('canvas[aria-label="Enclave pages"]')?.parentElement;
+  const w = box ? Math.floor(box.getBoundingClientRect().width) : 0;
+  return w > 0 ? w : undefined;
+}
+
+/** The current view as SVG markup (null before anything is loaded); the drawing code loads on first use. */
+async function currentSvg(): Promise<{ svg: string; width: number; height: number } | null> {
   const s = useExplorer.getState();
   if (!s.view || !s.info) return null;
+  const { viewToSvg, screenColumns } = await import("../export/svg.ts");
   const total = s.info.steps.length;
   const position =
     s.event === null
       ? `Step ${s.step} of ${total}`
       : `Step ${s.step} of ${total}, event ${s.event + 1} of ${s.info.steps[s.step - 1]?.events.length ?? 0}`;
-  return viewToSvg({ view: s.view, enclave: s.enclave, palette: palette(), title: s.info.title, position });
+  const pages = Math.ceil((s.view.enclaves[s.enclave]?.size ?? 0) / 4096);
+  const width = enclaveBoxWidth();
+  return viewToSvg({
+    view: s.view,
+    enclave: s.enclave,
+    palette: palette(),
+    title: s.info.title,
+    position,
+    step: s.step >= 1 ? s.info.steps[s.step - 1] : undefined,
+    columns: width === undefined ? undefined : screenColumns(pages, width),
+  });
 }
 
 /** Rasterizes SVG markup at twice its size (sharp on high-density screens). */
@@ -113,7 +130,7 @@ export function ExportMenu() {
 
   const saveSvg = () =>
     act(async () => {
-      const drawn = currentSvg();
+      const drawn = await currentSvg();
       if (!drawn) return;
       downloadBlob(new Blob([drawn.svg], { type: "image/svg+xml" }), `${baseName()}.svg`);
       setShown({ kind: "done", message: "SVG saved" });
@@ -121,7 +138,7 @@ export function ExportMenu() {
 
   const savePng = () =>
     act(async () => {
-      const drawn = currentSvg();
+      const drawn = await currentSvg();
       if (!drawn) return;
       downloadBlob(await svgToPng(drawn.svg, drawn.width, drawn.height), `${baseName()}.png`);
       setShown({ kind: "done", message: "PNG saved" });
