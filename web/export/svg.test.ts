@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { TraceStep } from "../engine/client.ts";
 import { paletteFrom } from "../render/colors.ts";
-import { augmentAfterFault } from "../render/test-views.ts";
+import { augmentAfterFault, enclave, makeView, R, V, W } from "../render/test-views.ts";
 import { screenColumns, viewToSvg } from "./svg.ts";
 
 const palette = paletteFrom((name) =>
@@ -102,6 +102,36 @@ describe("viewToSvg", () => {
       expect(legend).toContain(words);
     expect(legend).toContain("the page was added by EAUG");
     expect(legend).not.toMatch(/PR = PR|P = PENDING/);
+  });
+
+  it("crops a large ELRANGE to the rows that hold pages, keeping their offsets", () => {
+    // 1 GiB of ELRANGE (262,144 pages) with two pages near its top.
+    const entries = [0x3fff0000, 0x3fff8000].map((offset, k) => ({
+      epc: k,
+      encl: 0,
+      offset,
+      pt: 2,
+      flags: V | R | W,
+    }));
+    const big = makeView({
+      epcPages: 64,
+      entries,
+      enclaves: [
+        enclave(
+          "big",
+          0x40000000,
+          entries.map((e) => ({ offset: e.offset, type: 2, epc: e.epc })),
+        ),
+      ],
+      changed: [1],
+    });
+    const out = viewToSvg({ view: big, enclave: 0, palette, title: "t", position: "p", columns: 256 }).svg;
+    const rects = cells(out, "enclave");
+    expect(rects).toHaveLength(256); // one row of 256 pages, not 1,024 rows
+    expect(rects[0]).toContain(`data-cell="${0x3ff00}"`);
+    expect(group(out, "axis")).toContain(">0x3ff00000</text>");
+    expect(group(out, "changed-enclave")).toContain(`data-cell="${0x3fff8}"`);
+    expect(out).toContain("EPC pages in use: 2 of 64");
   });
 
   it("escapes scenario text", () => {

@@ -99,14 +99,14 @@ interface Cell {
   changed: boolean;
 }
 
-/** A square of cells: `cell(i)` for i in 0..count-1, `cols` across, at (x0, y). */
+/** Cells `cell(i)` for i in first..end-1, `cols` across, cell `first` at (x0, y). */
 function cells(
   out: string[],
   p: Palette,
   kind: "enclave" | "epc",
   x0: number,
   y: number,
-  count: number,
+  [first, end]: [number, number],
   cols: number,
   size: number,
   cell: (i: number) => Cell,
@@ -114,13 +114,17 @@ function cells(
   const s = size - (size >= 8 ? 2 : 0);
   const outlines: string[] = [];
   out.push(`<g class="cells-${kind}">`);
-  for (let i = 0; i < count; i++) {
+  for (let i = first; i < end; i++) {
     const c = cell(i);
-    const x = x0 + (i % cols) * size;
-    const yy = y + Math.floor(i / cols) * size;
+    const x = x0 + ((i - first) % cols) * size;
+    const yy = y + Math.floor((i - first) / cols) * size;
     const fill = c.hatched ? "url(#evicted)" : p.css[c.fill];
     const hole = c.fill === "page-hole" ? ` stroke="${p.css["grid-line"]}" stroke-dasharray="3 3"` : "";
     out.push(`<rect x="${x}" y="${yy}" width="${s}" height="${s}" fill="${fill}"${hole} data-cell="${i}"/>`);
+    if (c.changed)
+      outlines.push(
+        `<rect class="changed" x="${x - 1}" y="${yy - 1}" width="${s + 2}" height="${s + 2}" fill="none" stroke="${p.css.changed}" stroke-width="3" data-cell="${i}"/>`,
+      );
     if (size < 24) continue;
     const ink = textOn(p, c.hatched ? p.rgb.bg : p.rgb[c.fill]);
     const lines: Array<[string | undefined, number, string]> = [
@@ -140,10 +144,6 @@ function cells(
           ),
         );
     if (c.flags) badges(out, p, c.flags, x, yy + s, s);
-    if (c.changed)
-      outlines.push(
-        `<rect class="changed" x="${x - 1}" y="${yy - 1}" width="${s + 2}" height="${s + 2}" fill="none" stroke="${p.css.changed}" stroke-width="3" data-cell="${i}"/>`,
-      );
   }
   out.push("</g>", `<g class="changed-${kind}">`, ...outlines, "</g>");
 }
@@ -222,10 +222,13 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
     const table = pageTable(view, input.enclave);
     const count = table.pages;
     const cols = Math.max(1, input.columns ?? screenColumns(count, 480));
-    const rows = Math.ceil(count / cols);
+    // Cropped to the rows that hold pages (a large ELRANGE is mostly unbacked), empty offsets between them kept.
+    const r0 = table.n > 0 ? Math.floor(table.index[0] / cols) : 0;
+    const r1 = table.n > 0 ? Math.floor(table.index[table.n - 1] / cols) : Math.ceil(count / cols) - 1;
+    const rows = r1 - r0 + 1;
     const axis = axisWidth(enclaveRowLabel(Math.max(0, count - 1)).length);
     const x0 = MARGIN + axis;
-    const size = Math.max(6, Math.min(MAX_CELL, Math.floor((legendX - 24 - x0) / cols)));
+    const size = Math.max(1, Math.min(MAX_CELL, Math.floor((legendX - 24 - x0) / cols)));
     const changed = changedPages(view, input.enclave, null);
     body.push(heading(p, y, `Enclave pages: ${encl.name}, ELRANGE ${hex(encl.size)} bytes (${count} pages)`));
     const gy = y + 24 + AXIS_TOP;
@@ -251,12 +254,12 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
           gy + r * size + Math.min(size / 2 + 4, 14),
           10,
           p.css.muted,
-          enclaveRowLabel(r * cols),
+          enclaveRowLabel((r0 + r) * cols),
           `${mono} text-anchor="end"`,
         ),
       );
     body.push("</g>");
-    cells(body, p, "enclave", x0, gy, count, cols, size, (i) => {
+    cells(body, p, "enclave", x0, gy, [r0 * cols, Math.min(count, (r1 + 1) * cols)], cols, size, (i) => {
       const row = rowAt(table, i);
       return {
         fill: enclaveCellColour(row),
@@ -293,8 +296,13 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
     ),
   );
   y += 24;
-  const size = Math.min(46, Math.floor((WIDTH - 2 * MARGIN) / STRIP_COLS));
-  cells(body, p, "epc", MARGIN, y, shown.length, STRIP_COLS, size, (k) => {
+  // 16 across while the labels fit; a square-ish block of small cells for thousands of pages.
+  const stripCols = Math.min(
+    512,
+    Math.max(STRIP_COLS, 2 ** Math.ceil(Math.log2(Math.sqrt(shown.length * 4)))),
+  );
+  const size = Math.max(1, Math.min(46, Math.floor((WIDTH - 2 * MARGIN) / stripCols)));
+  cells(body, p, "epc", MARGIN, y, [0, shown.length], stripCols, size, (k) => {
     const e = shown[k];
     const f = epc.flags[e];
     return {
@@ -305,7 +313,7 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
       changed: changedEpc.has(e),
     };
   });
-  y += Math.ceil(shown.length / STRIP_COLS) * size + MARGIN;
+  y += Math.ceil(shown.length / stripCols) * size + MARGIN;
 
   const height = Math.ceil(y);
   const svg = [
