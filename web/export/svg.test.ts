@@ -132,6 +132,14 @@ describe("viewToSvg", () => {
     expect(group(out, "axis")).toContain(">0x3ff00000</text>");
     expect(group(out, "changed-enclave")).toContain(`data-cell="${0x3fff8}"`);
     expect(out).toContain("EPC pages in use: 2 of 64");
+    // A small ELRANGE keeps every row, as the screen does, trailing empty ones too.
+    const one = makeView({
+      epcPages: 8,
+      entries: [entries[0]].map((e) => ({ ...e, offset: 0 })),
+      enclaves: [enclave("small", 0x10000, [{ offset: 0, type: 2, epc: 0 }])],
+    });
+    const small = viewToSvg({ view: one, enclave: 0, palette, title: "t", position: "p", columns: 4 }).svg;
+    expect(cells(small, "enclave")).toHaveLength(16);
   });
 
   it("escapes scenario text", () => {

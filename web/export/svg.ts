@@ -222,9 +222,12 @@ export function viewToSvg(input: SvgInput): { svg: string; width: number; height
     const table = pageTable(view, input.enclave);
     const count = table.pages;
     const cols = Math.max(1, input.columns ?? screenColumns(count, 480));
-    // Cropped to the rows that hold pages (a large ELRANGE is mostly unbacked), empty offsets between them kept.
-    const r0 = table.n > 0 ? Math.floor(table.index[0] / cols) : 0;
-    const r1 = table.n > 0 ? Math.floor(table.index[table.n - 1] / cols) : Math.ceil(count / cols) - 1;
+    // All rows, as on screen; a large ELRANGE (mostly unbacked) is cropped to the rows that hold
+    // pages, the empty offsets between them kept.
+    const all = Math.ceil(count / cols);
+    const crop = all > 16 && table.n > 0;
+    const r0 = crop ? Math.floor(table.index[0] / cols) : 0;
+    const r1 = crop ? Math.floor(table.index[table.n - 1] / cols) : all - 1;
     const rows = r1 - r0 + 1;
     const axis = axisWidth(enclaveRowLabel(Math.max(0, count - 1)).length);
     const x0 = MARGIN + axis;
