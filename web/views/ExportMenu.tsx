@@ -23,20 +23,34 @@ function baseName(): string {
   return `epcm-${slug || "scenario"}-${where}`;
 }
 
-/**
- * The current view as SVG markup (null before anything is loaded). The SVG writer is loaded on
- * first use, out of the page's initial JavaScript.
- */
+/** The enclave grid's width on screen (its column count follows from it), or undefined. */
+function enclaveBoxWidth(): number | undefined {
+  const box = document.querySelector('canvas[aria-label="Enclave pages"]')?.parentElement;
+  const w = box ? Math.floor(box.getBoundingClientRect().width) : 0;
+  return w > 0 ? w : undefined;
+}
+
+/** The current view as SVG markup (null before anything is loaded); the drawing code loads on first use. */
 async function currentSvg(): Promise<{ svg: string; width: number; height: number } | null> {
   const s = useExplorer.getState();
   if (!s.view || !s.info) return null;
-  const { viewToSvg } = await import("../export/svg.ts");
+  const { viewToSvg, screenColumns } = await import("../export/svg.ts");
   const total = s.info.steps.length;
   const position =
     s.event === null
       ? `Step ${s.step} of ${total}`
       : `Step ${s.step} of ${total}, event ${s.event + 1} of ${s.info.steps[s.step - 1]?.events.length ?? 0}`;
-  return viewToSvg({ view: s.view, enclave: s.enclave, palette: palette(), title: s.info.title, position });
+  const pages = Math.ceil((s.view.enclaves[s.enclave]?.size ?? 0) / 4096);
+  const width = enclaveBoxWidth();
+  return viewToSvg({
+    view: s.view,
+    enclave: s.enclave,
+    palette: palette(),
+    title: s.info.title,
+    position,
+    step: s.step >= 1 ? s.info.steps[s.step - 1] : undefined,
+    columns: width === undefined ? undefined : screenColumns(pages, width),
+  });
 }
 
 /** Rasterizes SVG markup at twice its size (sharp on high-density screens). */
