@@ -3,7 +3,7 @@
 // 800x500), and a link that opens the same view in the full explorer (same flow or scenario,
 // step and event). The EPC grid folds to a one-line strip while the step changes nothing only
 // it shows (EmbedEpc.tsx); the grids' canvases are sized to the frame's height (embed-fit.ts).
-import { useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { withoutEmbed } from "../share/link.ts";
 import { shareUrl, startFromLocation } from "../share/url.ts";
 import { useExplorer } from "../store/explorer.ts";
@@ -14,11 +14,13 @@ import { useKeyboardShortcuts } from "../views/keyboard.ts";
 import { Narration } from "../views/Narration.tsx";
 import { Stepper } from "../views/Stepper.tsx";
 import { initTheme } from "../views/ThemeToggle.tsx";
-import { TourPanel } from "../views/tour/TourPanel.tsx";
 import { EmbedEpcStrip, useEpcShown } from "./EmbedEpc.tsx";
 import { useFitHeight } from "./embed-fit.ts";
 import { StatusBar } from "./StatusBar.tsx";
 import "./embed.css";
+
+// The tour's text and panel load only for an embed that opens a tour.
+const TourPanel = lazy(() => import("../views/tour/TourPanel.tsx").then((m) => ({ default: m.TourPanel })));
 
 function OpenInExplorer() {
   // Re-rendered whenever the position or what is loaded changes, so the link always matches.
@@ -79,7 +81,15 @@ export function EmbedApp() {
             </div>
             <EmbedEpcStrip open={epcShown} onToggle={setEpcShown} />
           </div>
-          <div className="embed-side">{touring ? <TourPanel /> : <Narration />}</div>
+          <div className="embed-side">
+            {touring ? (
+              <Suspense fallback={<p className="embed-loading">Loading the tour…</p>}>
+                <TourPanel />
+              </Suspense>
+            ) : (
+              <Narration />
+            )}
+          </div>
         </div>
       </main>
     </div>

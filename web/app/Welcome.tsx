@@ -6,8 +6,6 @@ import { useState } from "react";
 import { usePanels } from "../store/panels.ts";
 import { SAVED_PREFIX } from "../store/saved.ts";
 import { useTour } from "../store/tour.ts";
-import { TOURS } from "../tours/tours.ts";
-import { goToStop } from "../views/tour/TourPanel.tsx";
 import "./welcome.css";
 
 export const WELCOME_KEY = "epcm-explorer.v1.welcome-dismissed";
@@ -40,7 +38,6 @@ function dismiss(): void {
 export function Welcome() {
   const [shown, setShown] = useState(() => isFirstVisit(window.location, storage()));
   if (!shown) return null;
-  const first = TOURS[0];
   const close = () => {
     dismiss();
     setShown(false);
@@ -51,18 +48,24 @@ export function Welcome() {
         <h2 id="welcome-title">New to SGX? Start here.</h2>
         <p>
           This explorer runs small Intel SGX scenarios step by step and shows the enclave's pages, the EPC and
-          the EPCM entries after each step. The guided tour “{first.title}” starts from nothing.
+          the EPCM entries after each step. The first guided tour starts from nothing: what an enclave is and
+          what the EPC holds.
         </p>
       </div>
       <div className="welcome-actions">
         <button
           type="button"
           className="welcome-start"
-          onClick={() => {
+          onClick={async () => {
             close();
-            useTour.getState().open(first.id);
+            // The tours and their panel load on demand, out of the page's initial JavaScript.
+            const [{ TOURS }, { goToStop }] = await Promise.all([
+              import("../tours/tours.ts"),
+              import("../views/tour/TourPanel.tsx"),
+            ]);
+            useTour.getState().open(TOURS[0]);
             usePanels.getState().setTab("tour");
-            goToStop(first, 0);
+            goToStop(TOURS[0], 0);
           }}
         >
           Start the guided tour

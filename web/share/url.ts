@@ -11,7 +11,6 @@ import { type ExplorerState, useExplorer } from "../store/explorer.ts";
 import { usePanels } from "../store/panels.ts";
 import { usePresentMode } from "../store/present.ts";
 import { type TourState, useTour } from "../store/tour.ts";
-import { findTour, TOURS } from "../tours/tours.ts";
 import {
   canonicalFlowId,
   DEFAULT_FLOW,
@@ -58,17 +57,16 @@ function linkSourceOf(s: ExplorerState): LinkSource | null {
 }
 
 /** The open tour, while the explorer shows its flow. */
-function tourLinkOf(s: ExplorerState, t: Pick<TourState, "tourId" | "stop">): TourLink | null {
-  const tour = t.tourId ? findTour(t.tourId) : undefined;
-  if (!tour || s.source?.kind !== "flow" || s.source.id !== tour.flow) return null;
-  return { id: tour.id, stop: t.stop };
+function tourLinkOf(s: ExplorerState, t: Pick<TourState, "tourId" | "tourFlow" | "stop">): TourLink | null {
+  if (!t.tourId || s.source?.kind !== "flow" || s.source.id !== t.tourFlow) return null;
+  return { id: t.tourId, stop: t.stop };
 }
 
 /** The search+hash of a link to what the store shows, or why there is none. */
 export function linkFor(
   s: ExplorerState,
   currentSearch = "",
-  tour: Pick<TourState, "tourId" | "stop"> = useTour.getState(),
+  tour: Pick<TourState, "tourId" | "tourFlow" | "stop"> = useTour.getState(),
 ): Formatted {
   const source = linkSourceOf(s);
   if (!source || !s.info) return { ok: false, message: "Nothing is loaded yet." };
@@ -204,8 +202,10 @@ async function openTarget(t: LinkTarget, search: string): Promise<void> {
   let linkStep = t.step;
 
   // A tour opens its own flow (at the stop's step) unless the link also names a position.
-  let tour: { id: string; stop: number } | null = null;
+  let tour: { id: string; flow: string; stop: number } | null = null;
   if (t.tour) {
+    // The tours' text is its own chunk, loaded only for a link that names a tour.
+    const { findTour, TOURS } = await import("../tours/tours.ts");
     const found = findTour(t.tour.id);
     if (!found) {
       problems.push(
@@ -222,9 +222,9 @@ async function openTarget(t: LinkTarget, search: string): Promise<void> {
       if (t.source === null) {
         source = { kind: "flow", id: found.flow };
         linkStep = found.stops[stop].step;
-        tour = { id: found.id, stop };
+        tour = { id: found.id, flow: found.flow, stop };
       } else if (t.source.kind === "flow" && canonicalFlowId(t.source.id) === found.flow) {
-        tour = { id: found.id, stop };
+        tour = { id: found.id, flow: found.flow, stop };
       } else {
         problems.push(
           `The tour ${quote(found.id)} walks the flow ${quote(found.flow)}, not this link's scenario; the tour was not opened.`,
@@ -283,7 +283,7 @@ async function openTarget(t: LinkTarget, search: string): Promise<void> {
 
   if (tour && after.source.kind === "flow") {
     const tours = useTour.getState();
-    tours.open(tour.id);
+    tours.open(tour);
     tours.setStop(tour.stop);
     usePanels.getState().setTab("tour");
   }

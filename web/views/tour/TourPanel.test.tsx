@@ -7,6 +7,12 @@ import { findTour } from "../../tours/tours.ts";
 import { flowSession } from "../fixtures.ts";
 import { TourPanel } from "./TourPanel.tsx";
 
+function tourNamed(id: string) {
+  const t = findTour(id);
+  if (!t) throw new Error(`no tour ${id}`);
+  return t;
+}
+
 const initial = useExplorer.getState();
 const seek = vi.fn(async () => {});
 const loadFlow = vi.fn(async () => {});
@@ -42,7 +48,7 @@ describe("TourPanel", () => {
 
   it("Next and Back seek the stepper to the stops' steps when the flow is loaded", () => {
     at("augment", 6);
-    useTour.getState().open("add-on-fault");
+    useTour.getState().open(tourNamed("add-on-fault"));
     render(<TourPanel />);
     fireEvent.click(screen.getByRole("button", { name: "Next stop" }));
     expect(seek).toHaveBeenLastCalledWith(11);
@@ -54,7 +60,7 @@ describe("TourPanel", () => {
 
   it("follows the stepper onto another stop, and offers the way back when it leaves the tour", () => {
     at("augment", 6);
-    useTour.getState().open("add-on-fault");
+    useTour.getState().open(tourNamed("add-on-fault"));
     const { rerender } = render(<TourPanel />);
     useExplorer.setState({ step: 12 });
     rerender(<TourPanel />);
@@ -70,7 +76,7 @@ describe("TourPanel", () => {
     const pause = vi.fn(() => useExplorer.setState({ playing: false }));
     at("augment", 6);
     useExplorer.setState({ playing: true, pause });
-    useTour.getState().open("add-on-fault");
+    useTour.getState().open(tourNamed("add-on-fault"));
     const { rerender } = render(<TourPanel />);
     expect(pause).not.toHaveBeenCalled();
     useExplorer.setState({ step: 7 });
@@ -84,7 +90,7 @@ describe("TourPanel", () => {
 
   it("opens a glossary term in the panel and closes it with Escape", () => {
     at("augment", 12);
-    useTour.getState().open("add-on-fault");
+    useTour.getState().open(tourNamed("add-on-fault"));
     render(<TourPanel />);
     const tour = findTour("add-on-fault");
     expect(tour?.stops[2].step).toBe(12);
@@ -99,7 +105,7 @@ describe("TourPanel", () => {
 
   it("Leave the tour goes back to the picker", () => {
     at("augment", 6);
-    useTour.getState().open("add-on-fault");
+    useTour.getState().open(tourNamed("add-on-fault"));
     render(<TourPanel />);
     fireEvent.click(screen.getByRole("button", { name: "Leave the tour" }));
     expect(screen.getByRole("heading", { name: "Guided tours" })).toBeTruthy();

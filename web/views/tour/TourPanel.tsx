@@ -34,7 +34,7 @@ function TourPicker() {
               type="button"
               className="tour-pick"
               onClick={() => {
-                open(t.id);
+                open(t);
                 goToStop(t, 0);
               }}
             >
