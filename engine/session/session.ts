@@ -88,12 +88,18 @@ export interface RunInfo {
   /** Trace steps without their `epcm` lists (events, outcome, expectations). */
   steps: TraceStep[];
   unmet: string[];
+  /** Set when a kernel oops ended the run (docs/scenario-format.md, Kernel bugs that crash). */
+  stopped?: { step: number; reason: "oops"; not_run: number };
   /**
    * Scenarios that name a CPU or keep a thread inside (docs/scenario-format.md, "Logical
    * processors"): the processors, and after each step (index k-1 for step k) the threads inside
    * with their TLBs, stale entries marked by the engine. Absent for single-CPU scenarios.
    */
   cpus?: { count: number; threads: FinalThreadJson[][] };
+}
+
+function stoppedOf(t: { stopped?: RunInfo["stopped"] }): Pick<RunInfo, "stopped"> {
+  return t.stopped ? { stopped: t.stopped } : {};
 }
 
 export interface PageDetail {
@@ -196,6 +202,7 @@ export class Session {
       enclaveNames: sim.kernel.enclaves.map((e) => e.name),
       steps: sim.steps,
       unmet: collectUnmet(sim.steps),
+      ...stoppedOf(sim.trace({ final: false })),
       ...(sim.usesCpus()
         ? {
             cpus: {

@@ -2,6 +2,7 @@
 // (role="alert"), and notices about the app itself.
 import { useExplorer } from "../store/explorer.ts";
 import { MachineStatus } from "../views/machine/MachineStatus.tsx";
+import { OopsStatus } from "../views/OopsStatus.tsx";
 
 export function StatusBar() {
   const loading = useExplorer((s) => s.loading);
@@ -53,6 +54,7 @@ export function StatusBar() {
         </div>
       )}
       <MachineStatus />
+      <OopsStatus />
       {unmet && unmet.length > 0 && (
         <details className="unmet">
           <summary>{unmet.length} expectation(s) of this scenario did not hold</summary>

@@ -10,6 +10,7 @@ import { cpuSummary, functionOf, KIND_LABELS, type Lane, laneOf } from "./format
 import { eventFaultLabel } from "./format/faults.ts";
 import { opFields, opSummary, outcomeParts } from "./format/ops.ts";
 import "./time.css";
+import "./oops.css";
 import { BasisMark } from "./basis/BasisMark.tsx";
 
 interface Item {
@@ -226,6 +227,21 @@ function Changes({ step, event }: { step: number; event: number | null }) {
   );
 }
 
+/** A step on which the kernel crashed (docs/scenario-format.md, Kernel bugs that crash). */
+function OopsNote({ oops, notRun }: { oops: NonNullable<TraceStep["oops"]>; notRun: number }) {
+  return (
+    <div className="narration-oops">
+      <strong>
+        Kernel oops in <code>{oops.function}()</code>:
+      </strong>{" "}
+      <code>{oops.text}</code>
+      <p>
+        The run ended here: {notRun} later step{notRun === 1 ? " was" : "s were"} not run.
+      </p>
+    </div>
+  );
+}
+
 export function Narration() {
   const info = useExplorer((s) => s.info);
   const step = useExplorer((s) => s.step);
@@ -274,6 +290,7 @@ export function Narration() {
         <span className="narration-stepno">Step {step}</span> <code>{opSummary(st.op)}</code>
       </h2>
       {st.note && <p className="narration-note">{st.note}</p>}
+      {st.oops && <OopsNote oops={st.oops} notRun={info.stopped?.not_run ?? 0} />}
       {st.unmet && st.unmet.length > 0 && (
         <div className="narration-unmet">
           <strong>Expectation not met:</strong>

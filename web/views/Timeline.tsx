@@ -21,12 +21,14 @@ import {
   buildMarkers,
   isMajor,
   MARKER_NAMES,
+  MARKER_SEVERITY,
   type MarkerBin,
   type MarkerKind,
   markerLabel,
 } from "./format/markers.ts";
 import { opSummary } from "./format/ops.ts";
 import "./time.css";
+import "./oops.css";
 
 const HEIGHT = 88;
 const PAD_X = 14;
@@ -50,6 +52,8 @@ export function MarkerShape({ kind, size = 6 }: { kind: MarkerKind; size?: numbe
           d={`M0 ${-s * 1.25}L${s * 1.25} 0L0 ${s * 1.25}L${-s * 1.25} 0Z`}
         />
       );
+    case "oops":
+      return <path className={`mark mark-${kind}`} d={`M${-s} ${-s}L${s} ${s}M${s} ${-s}L${-s} ${s}`} />;
     case "unmet":
       return (
         <path className={`mark mark-${kind}`} d={`M0 ${-s * 1.2}L${s * 1.15} ${s}L${-s * 1.15} ${s}Z`} />
@@ -340,16 +344,14 @@ export function Timeline() {
       </div>
       {kinds.size > 0 && (
         <ul className="timeline-legend" aria-label="Timeline marks">
-          {(["exception", "errno", "status", "unmet", "fault"] as MarkerKind[])
-            .filter((k) => kinds.has(k))
-            .map((k) => (
-              <li key={k}>
-                <svg width={16} height={16} viewBox="-8 -8 16 16" aria-hidden="true">
-                  <MarkerShape kind={k} size={5} />
-                </svg>
-                {MARKER_NAMES[k]}
-              </li>
-            ))}
+          {MARKER_SEVERITY.filter((k) => kinds.has(k)).map((k) => (
+            <li key={k}>
+              <svg width={16} height={16} viewBox="-8 -8 16 16" aria-hidden="true">
+                <MarkerShape kind={k} size={5} />
+              </svg>
+              {MARKER_NAMES[k]}
+            </li>
+          ))}
         </ul>
       )}
     </section>

@@ -59,3 +59,19 @@ describe("timeline markers", () => {
     ]);
   });
 });
+
+describe("a kernel oops", () => {
+  it("marks the step the kernel crashed on, most severe first", () => {
+    const steps = flowSession("secs-eaug-race").info.steps;
+    const oops = buildMarkers(steps).filter((m) => m.kind === "oops");
+    expect(oops).toHaveLength(1);
+    expect(oops[0].step).toBe(13);
+    expect(oops[0].detail).toBe(
+      "kernel oops in sgx_encl_eaug_page(): BUG: kernel NULL pointer dereference, address: 0000000000000000; the run ended here",
+    );
+    expect(stepMarkers(steps[12], 13)[0].kind).toBe("oops");
+    expect(buildMarkers(flowSession("secs-eaug-race-fixed").info.steps).some((m) => m.kind === "oops")).toBe(
+      false,
+    );
+  });
+});

@@ -9,11 +9,12 @@ import { opSummary } from "./ops.ts";
  * (errno), an SGX status code returned by the enclave call, an unmet expectation, or faults
  * taken (and resolved) inside the step.
  */
-export type MarkerKind = "exception" | "errno" | "status" | "unmet" | "fault";
+export type MarkerKind = "oops" | "exception" | "errno" | "status" | "unmet" | "fault";
 
-export const MARKER_SEVERITY: MarkerKind[] = ["exception", "errno", "status", "unmet", "fault"];
+export const MARKER_SEVERITY: MarkerKind[] = ["oops", "exception", "errno", "status", "unmet", "fault"];
 
 export const MARKER_NAMES: Record<MarkerKind, string> = {
+  oops: "kernel oops (the run ended)",
   exception: "exception reported",
   errno: "error returned",
   status: "SGX status code",
@@ -51,6 +52,14 @@ export function markerLabel(m: StepMarker, steps?: TraceStep[]): string {
  */
 export function stepMarkers(step: TraceStep, position: number): StepMarker[] {
   const out: StepMarker[] = [];
+  // docs/scenario-format.md, Kernel bugs that crash: the kernel died on this step.
+  if (step.oops)
+    out.push({
+      step: position,
+      kind: "oops",
+      short: "kernel oops",
+      detail: `kernel oops in ${step.oops.function}(): ${step.oops.text}; the run ended here`,
+    });
   const run = step.run;
   if (run && run.exception_vector !== 0) {
     const short = faultLabel(run.exception_vector, run.exception_error_code);
@@ -107,6 +116,7 @@ export function buildMarkers(steps: TraceStep[]): StepMarker[] {
     if (
       !s.errno &&
       !s.unmet &&
+      !s.oops &&
       !(s.run && s.run.exception_vector !== 0) &&
       !(s.call?.ret !== undefined && s.call.ret !== 0) &&
       !s.events.some((e) => e.kind === "fault")
