@@ -1,10 +1,12 @@
 // Writing a trace as JSON in pieces, so a run that changed millions of EPCM entries (2^21 EAUGs)
 // prints without building one giant string: one step per line, entries written in batches.
 // Version 2 (docs/scenario-format.md, Compact traces) folds consecutive entries into range
-// records with `count`; version 1 writes every entry.
+// records with `count` and periodic runs of records into repeat records (trace-repeat.ts);
+// version 1 writes every entry.
 
 import { hex } from "../vocabulary/hex.ts";
 import type { Simulation, StepDiff } from "./run.ts";
+import { expandRepeats, foldRepeats, type Rec } from "./trace-repeat.ts";
 import type { EpcmEntryJson } from "./trace-types.ts";
 import { TRACE_FORMAT, TRACE_FORMAT_COMPACT } from "./types.ts";
 
@@ -46,10 +48,16 @@ function follows(a: Entry, b: Entry, k: number): boolean {
 }
 
 /**
- * Fold consecutive entries into range records (`count: N`, N ≥ 2): docs/scenario-format.md,
- * Compact traces. Works on any EPCM entry or kernel page record; streams.
+ * Fold consecutive entries into range records (`count: N`, N ≥ 2), then periodic runs of records
+ * into repeat records: docs/scenario-format.md, Compact traces. Works on any EPCM entry or kernel
+ * page record; streams.
  */
-export function* compactEntries<T extends object>(items: Iterable<T>): Generator<T & { count?: number }> {
+export function compactEntries<T extends object>(items: Iterable<T>): Generator<T & { count?: number }> {
+  return foldRepeats(foldRanges(items) as Iterable<Rec>) as Generator<T & { count?: number }>;
+}
+
+/** Fold consecutive entries into range records only (version 2 without repeat records). */
+function* foldRanges<T extends object>(items: Iterable<T>): Generator<T & { count?: number }> {
   let head: Entry | undefined;
   let n = 0;
   for (const item of items) {
@@ -65,9 +73,9 @@ export function* compactEntries<T extends object>(items: Iterable<T>): Generator
   if (head) yield (n > 1 ? { ...head, count: n } : head) as unknown as T & { count?: number };
 }
 
-/** The inverse of compactEntries: every range record written out entry by entry (a version 1 list). */
+/** The inverse of compactEntries: every repeat and range record written out entry by entry (a version 1 list). */
 export function* expandEntries<T extends { count?: number }>(items: Iterable<T>): Generator<T> {
-  for (const item of items) {
+  for (const item of expandRepeats(items as Iterable<Rec>) as Iterable<T>) {
     const { count, ...rest } = item as T & Entry;
     if (count === undefined) {
       yield item;
@@ -137,7 +145,10 @@ export function writeTraceJson(
       : rest.events;
     const head = JSON.stringify({ ...rest, events, epcm: [] });
     write(head.slice(0, -3)); // everything before "[]}"
-    writeArray(compact ? compactDiff(sim, sim.diffs[i]) : sim.diffEntries(sim.diffs[i]), write);
+    writeArray(
+      compact ? foldRepeats(compactDiff(sim, sim.diffs[i]) as Iterable<Rec>) : sim.diffEntries(sim.diffs[i]),
+      write,
+    );
     write(i < t.steps.length - 1 ? "},\n" : "}\n");
   });
   write('],\n"final":{"epcm":');
