@@ -145,5 +145,10 @@ describe("epcm-trace/2", () => {
       { ...e(9, null), count: 2 },
     ]);
     expect([...expandEntries(out)]).toEqual(list);
+    // Range records in the input merge as the entries they stand for.
+    const merged = [
+      ...compactEntries([{ ...e(3, "0x1000"), count: 2 }, e(5, "0x3000"), { ...e(6, "0x4000"), count: 3 }]),
+    ];
+    expect(merged).toEqual([{ ...e(3, "0x1000"), count: 6 }]);
   });
 });
