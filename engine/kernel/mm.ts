@@ -5,6 +5,7 @@
 import { type AccessKind, type Mmu, NON_EPC, pageFault } from "../arch/access.ts";
 import { PF_I, PF_P, PF_U, PF_W } from "../arch/constants.ts";
 import type { Encl } from "./encl.ts";
+import { PteTable } from "./pte-table.ts";
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -21,7 +22,7 @@ export class Mm implements Mmu {
   /** VMAs sorted by start, non-overlapping. */
   readonly vmas: Vma[] = [];
   /** Present PTEs by virtual page number: value = epc * 2 + Accessed bit. */
-  readonly ptes = new Map<number, number>();
+  readonly ptes: PteTable;
   /** Protection of the PTE the last successful walk used (Mmu.lastProt: the TLB caches it). */
   lastProt = 7;
   /**
@@ -30,11 +31,14 @@ export class Mm implements Mmu {
    */
   onFlush: (vpn: number) => void = () => {};
 
+  constructor(ptes = new PteTable()) {
+    this.ptes = ptes;
+  }
+
   /** A copy whose VMAs point at the cloned enclaves (for checkpoints). */
   clone(enclaves: Map<Encl, Encl>): Mm {
-    const c = new Mm();
+    const c = new Mm(this.ptes.clone());
     for (const v of this.vmas) c.vmas.push({ ...v, encl: enclaves.get(v.encl) as Encl });
-    for (const [k, v] of this.ptes) c.ptes.set(k, v);
     return c;
   }
 

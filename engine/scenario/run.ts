@@ -6,7 +6,7 @@ import { MODEL_REF } from "../arch/basis.ts";
 import { sgxCodeName } from "../arch/constants.ts";
 import { grown, NONE } from "../arch/epc.ts";
 import { reviewOf } from "../kernel/checks.ts";
-import type { Encl } from "../kernel/encl.ts";
+import type { Encl, EnclPage } from "../kernel/encl.ts";
 import {
   ioctlAddPages,
   ioctlCreate,
@@ -610,12 +610,19 @@ export class Simulation {
     return [...this.pageRecords()];
   }
 
-  /** final.pages one record at a time (the trace writer streams it). */
-  *pageRecords(): Generator<KernelPageJson> {
+  /**
+   * final.pages one record at a time (the trace writer streams it). With `runs`, resident pages
+   * whose offset and EPC page advance by one with equal type and vm_max_prot come as one range
+   * record (docs/scenario-format.md, Compact traces), not one object per page.
+   */
+  *pageRecords(runs = false): Generator<KernelPageJson & { count?: number }> {
     for (const encl of this.kernel.enclaves) {
       const pages = [...encl.pages.values()].sort((a, b) => a.index - b.index);
-      for (const p of pages) {
-        const rec: KernelPageJson = {
+      for (let i = 0; i < pages.length; ) {
+        const p = pages[i];
+        let j = i + 1;
+        if (runs && p.epc !== NONE) while (j < pages.length && pageRunHolds(p, pages[j], j - i)) j++;
+        const rec: KernelPageJson & { count?: number } = {
           enclave: encl.name,
           offset: hex(p.index * 4096),
           type: PAGE_TYPE_NAMES[p.type],
@@ -627,7 +634,9 @@ export class Simulation {
           rec.va_page = p.vaPage;
           rec.va_slot = p.vaSlot;
         }
+        if (j - i > 1) rec.count = j - i;
         yield rec;
+        i = j;
       }
     }
   }
@@ -795,4 +804,9 @@ function callJson(call: EnclaveCall): Record<string, unknown> {
     else o[key] = v;
   }
   return o;
+}
+
+/** Whether `q` is the page `k` places after resident page `p` in one final.pages range record. */
+function pageRunHolds(p: EnclPage, q: EnclPage, k: number): boolean {
+  return q.index === p.index + k && q.epc === p.epc + k && q.type === p.type && q.vmMaxProt === p.vmMaxProt;
 }

@@ -42,7 +42,8 @@ const expand = (l: List) => [...expandEntries(l)];
 
 /** No two neighbouring records of a compact list could have been one range. */
 function maximal(l: List): void {
-  for (const r of l) if (r.count !== undefined) expect(r.count).toBeGreaterThanOrEqual(2);
+  for (const r of l.flatMap((r) => (r.records as List | undefined) ?? [r]))
+    if (r.count !== undefined) expect(r.count).toBeGreaterThanOrEqual(2);
   const merged = [...compactEntries(expand(l))];
   expect(merged).toEqual(l);
 }
@@ -64,20 +65,54 @@ describe("epcm-trace/2", () => {
   );
 
   // The kernel takes a VA page for every 512 enclave pages (encl.c: sgx_encl_grow()), so the EAUGed
-  // pages come in runs of 512 EPC pages between VA pages: two records per run.
-  it("writes a 4,096-page EACCEPT-driven augment as two records per 512 pages", () => {
+  // pages come in runs of 512 EPC pages between VA pages: one repeat record of [VA page, 512 pages].
+  it("writes a 4,096-page EACCEPT-driven augment as one repeat record of a VA page and 512 pages", () => {
     const n = 4096;
     const v2 = traceOf(augmentViaEacceptLong(n), 2);
     const steps = v2.steps as Json[];
     const big = steps.find((s) => (s.op as Json).pages === n) as Json;
     const epcm = big.epcm as List;
-    expect(epcm.length).toBeLessThanOrEqual(2 * (n / 512) + 1);
-    const range = epcm.find((e) => e.count === 512) as Json;
-    expect(range).toMatchObject({ enclave: "e0", valid: true, type: "REG", perms: "RW-", pending: false });
-    const pages = (v2.final as { pages: List }).pages;
-    expect(pages.some((p) => (p.count as number) >= 512)).toBe(true);
-    expect(pages.length).toBeLessThanOrEqual(n / 512 + 8);
-    expect(JSON.stringify(v2).length).toBeLessThan(60_000);
+    expect(epcm.length).toBeLessThanOrEqual(4);
+    const group = epcm.find((e) => e.repeat !== undefined) as Json;
+    expect(group).toMatchObject({ repeat: 7, step: { epc: 513, offset: "0x200000" } });
+    const [va, reg] = group.records as List;
+    expect(va).toMatchObject({ type: "VA", offset: null });
+    expect(reg).toMatchObject({
+      enclave: "e0",
+      valid: true,
+      type: "REG",
+      perms: "RW-",
+      pending: false,
+      count: 512,
+    });
+    const final = v2.final as { epcm: List; pages: List };
+    expect(final.epcm.length).toBeLessThanOrEqual(10);
+    expect(final.pages.length).toBeLessThanOrEqual(8);
+    expect(final.pages.some((p) => p.repeat === 7)).toBe(true);
+    expect(JSON.stringify(v2).length).toBeLessThan(40_000);
+  });
+
+  it("folds periodic records into repeat records, a null staying null, and expands them back", () => {
+    // Evicted pages in final.pages: no epc, the VA slot advancing by one per page.
+    const page = (offset: number, slot: number) => ({
+      enclave: "e0",
+      offset: `0x${offset.toString(16)}`,
+      type: "REG",
+      resident: false,
+      epc: null,
+      vm_max_prot: "RW-",
+      va_page: 0,
+      va_slot: slot,
+    });
+    const list = [page(0x1000, 9), page(0x2000, 10), page(0x3000, 11), page(0x4000, 12), page(0x6000, 13)];
+    const out = [...compactEntries(list)];
+    expect(out).toEqual([
+      { repeat: 4, step: { offset: "0x1000", va_slot: 1 }, records: [page(0x1000, 9)] },
+      page(0x6000, 13),
+    ]);
+    expect([...expandEntries(out as List)]).toEqual(list);
+    // Two copies are left as they are.
+    expect([...compactEntries(list.slice(0, 2))]).toEqual(list.slice(0, 2));
   });
 
   it("folds only entries whose epc and offset advance by 1 and 0x1000 with every other field equal", () => {
@@ -110,5 +145,10 @@ describe("epcm-trace/2", () => {
       { ...e(9, null), count: 2 },
     ]);
     expect([...expandEntries(out)]).toEqual(list);
+    // Range records in the input merge as the entries they stand for.
+    const merged = [
+      ...compactEntries([{ ...e(3, "0x1000"), count: 2 }, e(5, "0x3000"), { ...e(6, "0x4000"), count: 3 }]),
+    ];
+    expect(merged).toEqual([{ ...e(3, "0x1000"), count: 6 }]);
   });
 });

@@ -1,10 +1,13 @@
 // Writing a trace as JSON in pieces, so a run that changed millions of EPCM entries (2^21 EAUGs)
 // prints without building one giant string: one step per line, entries written in batches.
 // Version 2 (docs/scenario-format.md, Compact traces) folds consecutive entries into range
-// records with `count`; version 1 writes every entry.
+// records with `count` and periodic runs of records into repeat records (trace-repeat.ts);
+// version 1 writes every entry.
 
+import { PT_SECS, PT_VA } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
 import type { Simulation, StepDiff } from "./run.ts";
+import { expandRepeats, foldRepeats, type Rec } from "./trace-repeat.ts";
 import type { EpcmEntryJson } from "./trace-types.ts";
 import { TRACE_FORMAT, TRACE_FORMAT_COMPACT } from "./types.ts";
 
@@ -41,33 +44,41 @@ function follows(a: Entry, b: Entry, k: number): boolean {
     if (key === "epc" || key === "offset" || key === "count") continue;
     if (a[key] !== b[key]) return false;
   }
-  for (const key in b) if (!(key in a)) return false;
+  for (const key in b) if (key !== "count" && !(key in a)) return false;
   return true;
 }
 
 /**
- * Fold consecutive entries into range records (`count: N`, N ≥ 2): docs/scenario-format.md,
- * Compact traces. Works on any EPCM entry or kernel page record; streams.
+ * Fold consecutive entries into range records (`count: N`, N ≥ 2), then periodic runs of records
+ * into repeat records: docs/scenario-format.md, Compact traces. Works on any EPCM entry or kernel
+ * page record; streams.
  */
-export function* compactEntries<T extends object>(items: Iterable<T>): Generator<T & { count?: number }> {
+export function compactEntries<T extends object>(items: Iterable<T>): Generator<T & { count?: number }> {
+  return foldRepeats(foldRanges(items) as Iterable<Rec>) as Generator<T & { count?: number }>;
+}
+
+/** Fold consecutive entries into range records only (version 2 without repeat records). */
+function* foldRanges<T extends object>(items: Iterable<T>): Generator<T & { count?: number }> {
   let head: Entry | undefined;
   let n = 0;
   for (const item of items) {
+    // A range record in the input counts as its entries (so range records merge too).
     const e = item as unknown as Entry;
+    const c = typeof e.count === "number" ? e.count : 1;
     if (head && follows(head, e, n)) {
-      n++;
+      n += c;
       continue;
     }
     if (head) yield (n > 1 ? { ...head, count: n } : head) as unknown as T & { count?: number };
     head = e;
-    n = 1;
+    n = c;
   }
   if (head) yield (n > 1 ? { ...head, count: n } : head) as unknown as T & { count?: number };
 }
 
-/** The inverse of compactEntries: every range record written out entry by entry (a version 1 list). */
+/** The inverse of compactEntries: every repeat and range record written out entry by entry (a version 1 list). */
 export function* expandEntries<T extends { count?: number }>(items: Iterable<T>): Generator<T> {
-  for (const item of items) {
+  for (const item of expandRepeats(items as Iterable<Rec>) as Iterable<T>) {
     const { count, ...rest } = item as T & Entry;
     if (count === undefined) {
       yield item;
@@ -117,6 +128,40 @@ function sliceDiff(d: StepDiff, i: number): StepDiff {
   };
 }
 
+/**
+ * final.epcm as range records read off the EPCM's columns: one entry object per run of pages
+ * with equal flags, type and owner and addresses advancing by 0x1000, not one per page. SECS and
+ * VA pages, and pages whose owner is not a resident SECS, go one by one (foldRanges merges them).
+ */
+function* finalEpcmRuns(sim: Simulation): Generator<Rec> {
+  const k = sim.kernel;
+  const e = k.cpu.epc;
+  const end = e.reachedEnd;
+  let i = 0;
+  while (i < end) {
+    if (!e.isValid(i)) {
+      i++;
+      continue;
+    }
+    const head = sim.entryJson(i) as unknown as Rec;
+    const pt = e.pt[i];
+    const f = e.flags[i];
+    const owner = e.owner[i];
+    let j = i + 1;
+    if (pt !== PT_SECS && pt !== PT_VA && k.enclaves.some((y) => y.secsEpc === owner))
+      while (
+        j < end &&
+        e.flags[j] === f &&
+        e.pt[j] === pt &&
+        e.owner[j] === owner &&
+        e.linaddr[j] === e.linaddr[i] + (j - i) * 0x1000
+      )
+        j++;
+    yield j - i > 1 ? { ...head, count: j - i } : head;
+    i = j;
+  }
+}
+
 /** Stream the finished simulation's trace. Step `epcm` lists come from the compact diffs. */
 export function writeTraceJson(
   sim: Simulation,
@@ -137,13 +182,16 @@ export function writeTraceJson(
       : rest.events;
     const head = JSON.stringify({ ...rest, events, epcm: [] });
     write(head.slice(0, -3)); // everything before "[]}"
-    writeArray(compact ? compactDiff(sim, sim.diffs[i]) : sim.diffEntries(sim.diffs[i]), write);
+    writeArray(
+      compact ? foldRepeats(compactDiff(sim, sim.diffs[i]) as Iterable<Rec>) : sim.diffEntries(sim.diffs[i]),
+      write,
+    );
     write(i < t.steps.length - 1 ? "},\n" : "}\n");
   });
   write('],\n"final":{"epcm":');
-  writeArray(compact ? compactEntries(sim.epcmEntries()) : sim.epcmEntries(), write);
+  writeArray(compact ? compactEntries(finalEpcmRuns(sim)) : sim.epcmEntries(), write);
   write(',"pages":');
-  writeArray(compact ? compactEntries(sim.pageRecords()) : sim.pageRecords(), write);
+  writeArray(compact ? compactEntries(sim.pageRecords(true)) : sim.pageRecords(), write);
   if (t.final.threads) write(`,"threads":${JSON.stringify(t.final.threads)}`);
   write(t.stopped ? `},"stopped":${JSON.stringify(t.stopped)}}\n` : "}}\n");
 }

@@ -1,0 +1,104 @@
+// The process's present PTEs, stored as x86-64 stores them: page tables of 512 entries, one per
+// 2 MiB of address space (SDM Vol. 3A, 4-level paging: a page table maps 512 4-KiB pages). An
+// enclave of millions of pages costs 4 bytes a page here, not a map entry (and a boxed key: user
+// addresses above 2^43 make virtual page numbers too large for small integers).
+// Map-like: get, set, delete, has, size, keys() and entries, so readers of Mm.ptes stay as they are.
+
+/** PTEs per page table. */
+const PER_TABLE = 512;
+/** Marks an empty slot (values are epc * 2 + Accessed bit, epc ≥ -1). */
+const NONE = -0x80000000;
+
+interface Table {
+  v: Int32Array;
+  /** Present entries. */
+  n: number;
+}
+
+export class PteTable {
+  /** Page tables by vpn / 512, in the order they were first needed. */
+  private readonly tables = new Map<number, Table>();
+  private count = 0;
+  /** The last table looked up: a run of pages walks one table 512 times. */
+  private lastKey = Number.NaN;
+  private last: Table | undefined;
+
+  get size(): number {
+    return this.count;
+  }
+
+  private table(vpn: number, create: boolean): Table | undefined {
+    const key = Math.floor(vpn / PER_TABLE);
+    if (key === this.lastKey && this.last) return this.last;
+    let t = this.tables.get(key);
+    if (!t && create) {
+      t = { v: new Int32Array(PER_TABLE).fill(NONE), n: 0 };
+      this.tables.set(key, t);
+    }
+    if (t) {
+      this.lastKey = key;
+      this.last = t;
+    }
+    return t;
+  }
+
+  get(vpn: number): number | undefined {
+    const t = this.table(vpn, false);
+    if (!t) return undefined;
+    const v = t.v[vpn - Math.floor(vpn / PER_TABLE) * PER_TABLE];
+    return v === NONE ? undefined : v;
+  }
+
+  has(vpn: number): boolean {
+    return this.get(vpn) !== undefined;
+  }
+
+  set(vpn: number, value: number): this {
+    const t = this.table(vpn, true) as Table;
+    const i = vpn - Math.floor(vpn / PER_TABLE) * PER_TABLE;
+    if (t.v[i] === NONE) {
+      t.n++;
+      this.count++;
+    }
+    t.v[i] = value;
+    return this;
+  }
+
+  delete(vpn: number): boolean {
+    const t = this.table(vpn, false);
+    if (!t) return false;
+    const i = vpn - Math.floor(vpn / PER_TABLE) * PER_TABLE;
+    if (t.v[i] === NONE) return false;
+    t.v[i] = NONE;
+    this.count--;
+    if (--t.n === 0) {
+      // free_pte_range(): an empty page table is freed.
+      this.tables.delete(Math.floor(vpn / PER_TABLE));
+      this.last = undefined;
+      this.lastKey = Number.NaN;
+    }
+    return true;
+  }
+
+  /** Present virtual page numbers: table by table (first needed first), ascending within one. */
+  *keys(): Generator<number> {
+    for (const [vpn] of this.entries()) yield vpn;
+  }
+
+  *entries(): Generator<[number, number]> {
+    for (const [key, t] of this.tables)
+      for (let i = 0; i < PER_TABLE; i++) if (t.v[i] !== NONE) yield [key * PER_TABLE + i, t.v[i]];
+  }
+
+  [Symbol.iterator](): Generator<[number, number]> {
+    return this.entries();
+  }
+
+  /** A copy (for checkpoints). */
+  clone(): PteTable {
+    const c = new PteTable();
+    for (const [key, t] of this.tables) c.tables.set(key, { v: t.v.slice(), n: t.n });
+    c.count = this.count;
+    return c;
+  }
+}
