@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { flows } from "../flows/index.ts";
 import { parseScenario, runScenario } from "../index.ts";
 import { EAUG_LOCK, EAUG_UNLOCK } from "../kernel/uaccess.ts";
+import { exploreScenario, formatExplore } from "./explore.ts";
 import { formatTraceText } from "./text.ts";
 
 const flow = (id: string) => {
@@ -128,5 +129,40 @@ describe("race: two faults on one unbacked page", () => {
     expect(st?.race?.[1].unmet?.length).toBe(1);
     expect(unmet).toHaveLength(1);
     expect(unmet[0]).toMatch(/^steps\[11\] \(race\): race\[1\]: /);
+  });
+});
+
+describe("--explore", () => {
+  const parsed = (id: string) => {
+    const p = parseScenario(flow(id));
+    if (!p.ok) throw new Error(p.errors.join("\n"));
+    return p.scenario;
+  };
+
+  it("finds every interleaving of the two faults and groups them: three outcomes on v6.0, one when fixed", () => {
+    const [r] = exploreScenario(parsed("eaug-fault-race"));
+    expect(r).toMatchObject({ step: 11, participants: 2, interleavings: 16, runs: 51, cut: false });
+    expect(r.outcomes.map((o) => o.count)).toEqual([4, 6, 6]);
+    expect(r.outcomes[1].outcome).toMatch(/race\[0\] value 0xffffffffffffffff; race\[1\] SIGBUS/);
+    expect(r.outcomes[2].outcome).toMatch(/race\[0\] SIGBUS; race\[1\] value/);
+    // Each printed order reproduces its outcome.
+    for (const o of r.outcomes) {
+      const st = raceStep(withOrder(o.order));
+      const got = (st.race ?? []).map((p) => `race[${p.index}] ${p.signal ?? `value ${p.value}`}`).join("; ");
+      expect(o.outcome.startsWith(`${got};`), `${o.order} → ${got}`).toBe(true);
+    }
+    const [fixed] = exploreScenario(parsed("eaug-fault-race-fixed"));
+    expect(fixed.outcomes).toHaveLength(1);
+    expect(fixed.outcomes[0].outcome).not.toMatch(/SIGBUS/);
+  });
+
+  it("says when the bound cut the search, and when there is no race", () => {
+    const [r] = exploreScenario(parsed("eaug-fault-race"), 10);
+    expect(r.cut).toBe(true);
+    expect(r.runs).toBe(10);
+    expect(formatExplore([r])).toContain("CUT: the bound stopped the search");
+    expect(formatExplore(exploreScenario(parsed("augment")))).toBe(
+      "The scenario has no race step: nothing to explore.\n",
+    );
   });
 });
