@@ -134,3 +134,29 @@ describe("npm run sim --matrix and --diff", { timeout: 60_000 }, () => {
     expect(r.err).toContain('got "v7"');
   });
 });
+
+describe("npm run sim --explore", { timeout: 60_000 }, () => {
+  it("prints each race's interleavings by outcome, with a reproducing order; an invalid race exits 2", () => {
+    const r = run(["--flow", "eaug-fault-race", "--explore"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      "steps[11] race of 2 steps: 16 interleavings tried in 51 runs (bound 2000 runs, not cut: every interleaving was tried); 3 distinct outcome(s)",
+    );
+    expect(r.out).toContain('    "order": [0, 1, 0, 0, 1, 1]');
+    const bad = {
+      format: "epcm-scenario/1",
+      steps: [
+        {
+          op: "race",
+          steps: [
+            { op: "access", offset: 0, kind: "read" },
+            { op: "access", offset: 0, kind: "read" },
+          ],
+        },
+      ],
+    };
+    const b = run([file("bad-race.json", bad), "--explore"]);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain("steps[0].steps[1].cpu: CPU 0 (the default) already runs steps[0].steps[0]");
+  });
+});

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { toSelftest } from "./export/selftest.ts";
 import { findFlow, flows, parseScenario } from "./index.ts";
 import { isKernelVersion, KERNEL_VERSIONS, type KernelVersion } from "./kernel/versions.ts";
+import { exploreScenario, formatExplore } from "./scenario/explore.ts";
 import { collectUnmet, ScenarioError, Simulation } from "./scenario/run.ts";
 import { formatTraceText } from "./scenario/text.ts";
 import { writeTraceJson } from "./scenario/trace-json.ts";
@@ -20,7 +21,8 @@ const USAGE = `usage: npm run sim -- FILE.json|- [--format json|text|selftest] [
        npm run sim -- --flow ID [--format json|text|selftest] [--trace-format 1|2]
        npm run sim -- --list
        npm run sim -- --matrix                           (every flow under every what-if mutation)
-       npm run sim -- FILE.json|--flow ID --diff V1 V2   (where the traces on two kernels diverge)`;
+       npm run sim -- FILE.json|--flow ID --diff V1 V2   (where the traces on two kernels diverge)
+       npm run sim -- FILE.json|--flow ID --explore      (the interleavings of each race step, by outcome)`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -33,6 +35,7 @@ function main(argv: string[]): void {
   let file: string | undefined;
   let flowId: string | undefined;
   let diff: [string, string] | undefined;
+  let explore = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--format") format = argv[++i] ?? "";
@@ -40,6 +43,7 @@ function main(argv: string[]): void {
     else if (a === "--trace-format") traceFormat = argv[++i] ?? "";
     else if (a.startsWith("--trace-format=")) traceFormat = a.slice(15);
     else if (a === "--flow") flowId = argv[++i];
+    else if (a === "--explore") explore = true;
     else if (a === "--matrix") {
       const m = whatIfMatrix();
       process.stdout.write(formatMatrix(m));
@@ -95,6 +99,11 @@ function main(argv: string[]): void {
   }
   const parsed = parseScenario(input);
   if (!parsed.ok) fail(`invalid scenario:\n${parsed.errors.map((m) => `  ${m}`).join("\n")}`, 2);
+  // docs/scenario-format.md, Command line: --explore.
+  if (explore) {
+    process.stdout.write(formatExplore(exploreScenario(parsed.scenario)));
+    return;
+  }
   // JSON is streamed from compact per-step diffs; the text log needs them as objects.
   const sim = new Simulation(parsed.scenario, { materialize: format === "text" });
   try {

@@ -16,6 +16,8 @@ export function cpuRefusal(scenario: Scenario): string | undefined {
       return `${at} keeps a thread inside the enclave (stay): the selftest harness enters through one struct sgx_enclave_run and every ENCL_CALL() returns before the next line, so no thread can stay inside while the test goes on`;
     if (s.op === "run" || s.op === "EEXIT" || s.op === "interrupt")
       return `${at} needs a thread that stayed inside the enclave, which the selftest harness cannot keep (one thread, ENCL_CALL() returns each time)`;
+    if (s.op === "race")
+      return `${at} runs steps concurrently on several CPUs at chosen lock boundaries: the selftest harness runs one thread and cannot interleave kernel paths`;
     if (s.op === "access")
       return `${at} is a plain user-space access to the enclave mapping: main.c has no such step, and the SIGSEGV/SIGBUS it may get would kill the test`;
     if (s.cpu !== undefined && s.cpu !== 0)

@@ -59,6 +59,9 @@ const NOT_EXPORTABLE: Record<string, RegExp> = {
   "enarx-zero-page-accept": /steps\[11\] \(EENTER EACCEPTCOPY\): the selftest enclave has no EACCEPTCOPY op/,
   "secs-eaug-race": /steps\[12\] \(access\) is a plain user-space access/,
   "secs-eaug-race-fixed": /steps\[12\] \(access\) is a plain user-space access/,
+  "eaug-fault-race": /steps\[11\] \(race\) runs steps concurrently/,
+  "eaug-fault-race-v6-6": /steps\[11\] \(race\) runs steps concurrently/,
+  "eaug-fault-race-fixed": /steps\[11\] \(race\) runs steps concurrently/,
 };
 
 /** Flows whose test loops over one enclave entry per page: main.c's TEST_F_TIMEOUT(..., 900). */

@@ -2,6 +2,7 @@
 // the kernel adds on the fault, a runtime mapping its range, a one-page restriction and its
 // acceptance.
 
+import { DEFAULT_BASE } from "../scenario/run.ts";
 import { eaccept, read, write } from "./calls.ts";
 import { EAUG_PENDING, faulted, OK_EEXIT, OK_LEAF, okValue, succeeds, withEpcm } from "./expect.ts";
 import { eenter, hex, ioctl, mmap, PAGE_SIZE, type RawStep } from "./steps.ts";
@@ -42,6 +43,16 @@ export function runtimeMaps(offset: number, pages: number, base: number, note: s
     note,
     expect: { ret: hex(base + offset) },
   });
+}
+
+/** The process maps one more page of ELRANGE at `offset`, where no enclave page exists yet. */
+export function mapUnbackedPage(offset: number): RawStep {
+  return runtimeMaps(
+    offset,
+    1,
+    DEFAULT_BASE,
+    "The process maps one more page of the enclave's range, read/write; no enclave page exists there yet.",
+  );
 }
 
 /**

@@ -9,8 +9,7 @@
 // last resident page and the SECS; here the eviction comes first, and user space touching its
 // own mapping (an ordinary load, outside enclave mode) reaches the same EAUG path.
 
-import { DEFAULT_BASE } from "../scenario/run.ts";
-import { runtimeMaps } from "./patterns.ts";
+import { mapUnbackedPage } from "./patterns.ts";
 import { standardBuild, TOTAL_SIZE } from "./standard-build.ts";
 import { type BuiltInFlow, flow, hex, reclaim } from "./steps.ts";
 
@@ -33,12 +32,7 @@ function secsEaugRace(kernel: "v6.0" | "v6.6"): BuiltInFlow {
       machine: { kernel },
       steps: [
         ...standardBuild(),
-        runtimeMaps(
-          UNBACKED,
-          1,
-          DEFAULT_BASE,
-          "The process maps one more page of the enclave's range, read/write; no enclave page exists there yet.",
-        ),
+        mapUnbackedPage(UNBACKED),
         reclaim(ENCLAVE_PAGES, {
           note: "Memory pressure: the reclaimer evicts all 12 enclave pages; with no resident child left, the SECS is written out too.",
         }),

@@ -24,6 +24,22 @@ export type FaultResult = "NOPAGE" | "BUSY" | "SIGBUS" | "BAD_AREA" | "OOM" | "W
 const SRC = "encl.c: sgx_vma_fault()";
 
 export function handlePageFault(k: Kernel, linaddr: number, code: number): FaultResult {
+  const r = sgxVmaFault(k, linaddr, code);
+  return typeof r === "string" ? r : eaugPage(k, r.encl, r.page);
+}
+
+/**
+ * encl.c: sgx_vma_fault(): xa_load() found no page (without encl->lock), so the fault goes on
+ * to sgx_encl_eaug_page(), which takes the lock. A race yields between the two
+ * (docs/scenario-format.md, Races: explicit interleavings).
+ */
+export interface EaugPending {
+  encl: import("./encl.ts").Encl;
+  page: number;
+}
+
+/** sgx_vma_fault() up to the EAUG path: a result, or the EAUG still to do. */
+export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResult | EaugPending {
   k.stats.faults++;
   const { mm } = k;
   const page = linaddr - (linaddr % 4096);
@@ -66,7 +82,7 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
   }
   const encl = vma.encl;
   const entry = encl.pageAt(page);
-  if (k.sgx2 && !entry) return eaugPage(k, encl, page);
+  if (k.sgx2 && !entry) return { encl, page };
   if (!entry) {
     if (k.cpu.log.on)
       k.ev("kernel", () => `No enclave page at ${k.label(page)} and this CPU has no SGX2: SIGBUS.`, SRC);
@@ -128,7 +144,7 @@ export function handlePageFault(k: Kernel, linaddr: number, code: number): Fault
 }
 
 /** sgx_encl_eaug_page(): EAUG a new PENDING page where an initialized enclave has none. */
-function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): FaultResult {
+export function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): FaultResult {
   const src = "encl.c: sgx_encl_eaug_page()";
   if (!encl.initialized) {
     if (k.cpu.log.on) k.ev("kernel", "No page here and the enclave is not initialized: SIGBUS.", src);
@@ -175,6 +191,7 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
       );
     return va === "EBUSY" ? "BUSY" : "SIGBUS";
   }
+  if (encl.pageAt(page)) return eaugLost(k, encl, page, epc, va);
   if (encl.secsEpc === NONE)
     // Before v6.6: pginfo.secs = sgx_get_epc_virt_addr(encl->secs.epc_page) with the SECS
     // evicted (epc_page NULL) reads NULL->section (the fix's commit message quotes this oops).
@@ -208,4 +225,50 @@ function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): Faul
       { epc, offset: hex(page - encl.base) },
     );
   return "NOPAGE";
+}
+
+/**
+ * encl.c: sgx_encl_eaug_page(): xa_insert() returns -EBUSY: another fault added the page
+ * between this one's xa_load() (in sgx_vma_fault(), without encl->lock) and mutex_lock(). Only
+ * a race reaches this (docs/scenario-format.md, Races: explicit interleavings).
+ */
+function eaugLost(
+  k: Kernel,
+  encl: import("./encl.ts").Encl,
+  page: number,
+  epc: number,
+  va: import("./encl.ts").VaPage | undefined,
+): FaultResult {
+  const src = "encl.c: sgx_encl_eaug_page()";
+  k.ev(
+    "kernel",
+    () =>
+      `xa_insert() fails with -EBUSY: another fault added ${k.label(page)} while this one ran without encl->lock.`,
+    src,
+  );
+  enclShrink(k, encl, va);
+  if (k.config.eaugLoserNoPage) {
+    // "x86/sgx: Fix two data races in EAUG/EREMOVE flows": the loser frees its own page without
+    // EREMOVE (sgx_free_epc_page()) and returns VM_FAULT_NOPAGE; the retry finds the winner's page.
+    k.freePage(epc);
+    k.ev(
+      "kernel",
+      () =>
+        `The losing fault frees its unused EPC page ${epc} (sgx_free_epc_page(), no EREMOVE) and returns VM_FAULT_NOPAGE: the access is retried and finds the page the other fault added.`,
+      src,
+    );
+    return "NOPAGE";
+  }
+  // err_out_shrink → err_out_epc: sgx_encl_free_epc_page() EREMOVEs the page this fault
+  // allocated (never EAUGed, so EREMOVE finds it invalid and does nothing) and frees it;
+  // vmret is still VM_FAULT_SIGBUS.
+  EREMOVE(k.cpu, epc);
+  k.freePage(epc);
+  k.ev(
+    "kernel",
+    () =>
+      `The error path EREMOVEs and frees this fault's own unused EPC page ${epc}, then returns VM_FAULT_SIGBUS: the losing thread gets SIGBUS although the page now exists.`,
+    src,
+  );
+  return "SIGBUS";
 }

@@ -7,7 +7,7 @@ import { isPageFault, NON_EPC, pageFaultCode } from "../arch/access.ts";
 import { VEC_PF } from "../arch/constants.ts";
 import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
-import { handlePageFault } from "./fault.ts";
+import { eaugPage, type FaultResult, sgxVmaFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
 import { runKsgxd } from "./main.ts";
 
@@ -19,6 +19,14 @@ export interface UserAccessResult {
 /** A retry bound for the fault-and-retry loop (as for enclave accesses, kernel/vdso.ts). */
 const MAX_RETRIES = 64;
 
+/**
+ * The lock boundaries of the fault path's EAUG, where a race may switch to another participant
+ * (docs/scenario-format.md, Races: explicit interleavings).
+ */
+export const EAUG_LOCK =
+  "encl.c: sgx_encl_eaug_page(): mutex_lock(&encl->lock) after xa_load() in sgx_vma_fault() found no page";
+export const EAUG_UNLOCK = "encl.c: sgx_encl_eaug_page(): mutex_unlock(&encl->lock) before returning";
+
 export function userAccess(
   k: Kernel,
   encl: Encl,
@@ -26,6 +34,21 @@ export function userAccess(
   kind: "read" | "write",
   value: bigint,
 ): UserAccessResult {
+  const g = userAccessSteps(k, encl, offset, kind, value);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** userAccess() yielding at each lock boundary it reaches (for races). */
+export function* userAccessSteps(
+  k: Kernel,
+  encl: Encl,
+  offset: number,
+  kind: "read" | "write",
+  value: bigint,
+): Generator<string, UserAccessResult> {
   const addr = encl.base + offset;
   k.ev(
     "syscall",
@@ -55,7 +78,14 @@ export function userAccess(
           basis: "sdm",
         },
       );
-      const r = retries < MAX_RETRIES ? handlePageFault(k, addr, code) : "SIGBUS";
+      const f = retries < MAX_RETRIES ? sgxVmaFault(k, addr, code) : "SIGBUS";
+      let r: FaultResult;
+      if (typeof f === "string") r = f;
+      else {
+        yield EAUG_LOCK;
+        r = eaugPage(k, f.encl, f.page);
+        yield EAUG_UNLOCK;
+      }
       if (r === "NOPAGE") continue;
       if (r === "BUSY") {
         runKsgxd(k);

@@ -48,6 +48,11 @@ export class KernelConfig {
   readonly overflowCheck: boolean;
   /** encl.c: sgx_encl_eaug_page(): sgx_encl_load_secs() before EAUG (v6.6); before it, an evicted SECS is a NULL dereference. */
   readonly loadSecsBeforeEaug: boolean;
+  /**
+   * encl.c: sgx_encl_eaug_page(): a fault that loses the EAUG race (xa_insert() -EBUSY) returns
+   * VM_FAULT_NOPAGE instead of SIGBUS ("x86/sgx: Fix two data races in EAUG/EREMOVE flows").
+   */
+  readonly eaugLoserNoPage: boolean;
   readonly noIpi: boolean;
   readonly noEtrack: boolean;
   readonly noAcceptProbe: boolean;
@@ -57,6 +62,7 @@ export class KernelConfig {
     this.version = version;
     this.overflowCheck = atLeast(version, "v6.1");
     this.loadSecsBeforeEaug = atLeast(version, "v6.6");
+    this.eaugLoserNoPage = atLeast(version, "v6.6+edmm-races");
     this.noIpi = mutate.includes("no-ipi");
     this.noEtrack = mutate.includes("no-etrack");
     this.noAcceptProbe = mutate.includes("no-accept-probe");

@@ -712,17 +712,17 @@ describe("errors name the JSON path", () => {
     [
       "an unknown op",
       { op: "mmmap" },
-      'steps[0].op: unknown op "mmmap"; valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access',
+      'steps[0].op: unknown op "mmmap"; valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access, race',
     ],
     [
       "an op in the wrong case",
       { op: "eenter", call: "nop" },
-      'steps[0].op: unknown op "eenter" (did you mean "EENTER"?); valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access',
+      'steps[0].op: unknown op "eenter" (did you mean "EENTER"?); valid: ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access, race',
     ],
     [
       "a missing op",
       { offset: 0 },
-      "steps[0].op: required field is missing (one of ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access)",
+      "steps[0].op: required field is missing (one of ioctl, mmap, mprotect, munmap, close, reclaim, EENTER, ERESUME, run, EEXIT, interrupt, access, race)",
     ],
     ["an op that is not a string", { op: 7 }, "steps[0].op: expected a string, got 7"],
     ["a step that is not an object", "close", 'steps[0]: expected an object with an "op", got "close"'],

@@ -21,6 +21,7 @@ import {
   SECINFO_FLAGS,
 } from "./names.ts";
 import { describeValue, formatHex, parseModeledNumber, parseU64 } from "./numbers.ts";
+import { parseRace } from "./race-parse.ts";
 import { checkShape } from "./shape.ts";
 import {
   type AddPagesArg,
@@ -78,6 +79,7 @@ const OPS = [
   "EEXIT",
   "interrupt",
   "access",
+  "race",
 ] as const;
 type Op = (typeof OPS)[number];
 
@@ -96,6 +98,7 @@ const OP_FIELDS: Record<Op, readonly string[]> = {
   EEXIT: [],
   interrupt: [],
   access: ["offset", "kind", "value"],
+  race: ["steps", "order"],
 };
 
 const CALLS = ["write", "read", "exec", "nop", "EACCEPT", "EACCEPTCOPY", "EMODPE", "init_tcs"] as const;
@@ -553,6 +556,11 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
       stepOp = { op, offset, kind, ...(kind === "write" && value !== undefined ? { value } : {}) };
       break;
     }
+    case "race":
+      // docs/scenario-format.md, Races: explicit interleavings (race-parse.ts).
+      checkFields(c, raw, path, ["op", "note", "expect", ...OP_FIELDS.race]);
+      stepOp = parseRace(c, raw, path, parseStep);
+      break;
     case "ERESUME": {
       checkFields(c, raw, path, [...COMMON_FIELDS, ...OP_FIELDS.ERESUME]);
       const stay = maybe(c, raw, path, "stay", boolean);
@@ -669,10 +677,15 @@ function validate(c: Collector, input: unknown): Scenario | undefined {
   // A step's cpu must name one of the machine's processors.
   if (c.errors.length === 0) {
     const cpus = machine.cpus ?? DEFAULT_CPUS;
-    steps.forEach((st, i) => {
+    const all = steps.flatMap((st, i) =>
+      st.op === "race"
+        ? st.steps.map((p, j) => [p, child(child(child("steps", i), "steps"), j)] as const)
+        : [[st, child("steps", i)] as const],
+    );
+    all.forEach(([st, at]) => {
       if (st.cpu !== undefined && st.cpu >= cpus)
         c.add(
-          child(child("steps", i), "cpu"),
+          child(at, "cpu"),
           `CPU ${st.cpu} does not exist: the machine has ${cpus} (machine.cpus${machine.cpus === undefined ? `, default ${DEFAULT_CPUS}` : ""}), numbered from 0`,
         );
     });

@@ -36,6 +36,7 @@ import { hex } from "../vocabulary/hex.ts";
 import { EventDiffRecorder, type EventDiffs } from "./event-diffs.ts";
 import { checkExpectation } from "./expect.ts";
 import { mmapFlagsToString, permissionsToString, protToString, secinfoFlagsToString } from "./names.ts";
+import { runRace } from "./race.ts";
 import { threadJson, userAccess } from "./threads.ts";
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 import { DEFAULT_CPUS, type EnclaveCall, type IoctlArg, type Scenario, type Step } from "./types.ts";
@@ -232,6 +233,14 @@ export class Simulation {
     }
   }
 
+  /** The expectation's unmet parts against a trace step (docs/scenario-format.md, Expectations). */
+  private unmetOf(expect: NonNullable<Step["expect"]>, out: TraceStep, encl: Encl): string[] {
+    return checkExpectation(expect, out as unknown as Record<string, unknown>, (offset) => {
+      const p = encl.pages.get(Math.floor(offset / 4096));
+      return p && p.epc !== NONE ? this.entryJson(p.epc) : undefined;
+    });
+  }
+
   /** Run the next step and return its trace step. */
   step(): TraceStep {
     const index = this.stepNo;
@@ -242,7 +251,7 @@ export class Simulation {
     this.eventRec.finish();
     k.cpu.log.on = true;
     const cpu = step.cpu ?? 0;
-    this.checkCpu(step, index, cpu);
+    if (step.op !== "race") this.checkCpu(step, index, cpu);
     k.cpu.log.cpu = cpu;
     // mm_cpumask(): the CPU now runs this process.
     if (!k.ranOn.includes(cpu)) k.ranOn.push(cpu);
@@ -281,11 +290,8 @@ export class Simulation {
     this.eventDiffs.push(this.eventRec.finish());
     if (this.materialize) out.epcm = this.diffEntries(diff);
     if (step.expect) {
-      const unmet = checkExpectation(step.expect, out as unknown as Record<string, unknown>, (offset) => {
-        const p = encl.pages.get(Math.floor(offset / 4096));
-        return p && p.epc !== NONE ? this.entryJson(p.epc) : undefined;
-      });
-      if (unmet.length > 0) out.unmet = unmet;
+      const unmet = this.unmetOf(step.expect, out, encl);
+      if (unmet.length > 0) out.unmet = [...(out.unmet ?? []), ...unmet];
     }
     this.steps.push(out);
     this.stepNo++;
@@ -310,6 +316,23 @@ export class Simulation {
       case "SGX_IOC_ENCLAVE_REMOVE_PAGES":
         return ioctlRemovePages(k, encl, a);
     }
+  }
+
+  /** docs/scenario-format.md, Races: explicit interleavings (race.ts). */
+  private race(step: Step & { op: "race" }, out: TraceStep): undefined {
+    const index = this.stepNo;
+    runRace(
+      {
+        kernel: this.kernel,
+        enclaveOf: (s) => this.kernel.enclave(s.enclave, this.bases.get(s.enclave) ?? DEFAULT_BASE),
+        checkCpu: (s, cpu) => this.checkCpu(s, index, cpu),
+        opJson,
+        unmetOf: (s, sub, encl) => (s.expect ? this.unmetOf(s.expect, sub, encl) : []),
+      },
+      step,
+      out,
+    );
+    return undefined;
   }
 
   private execute(step: Step, encl: Encl, out: TraceStep): undefined {
@@ -404,6 +427,8 @@ export class Simulation {
         out.ret = 0;
         return undefined;
       }
+      case "race":
+        return this.race(step, out);
       case "access": {
         const r = userAccess(k, encl, step.offset, step.kind, step.value ?? 0n);
         out.ret = 0;
@@ -777,6 +802,8 @@ export function opJson(step: Step): Record<string, unknown> {
       return { op: "EEXIT" };
     case "interrupt":
       return { op: "interrupt" };
+    case "race":
+      return { op: "race", steps: step.steps.map(opJson), order: step.order };
     case "access":
       return {
         op: "access",

@@ -1,7 +1,7 @@
 // The plain-text step log with EPCM tables: readable in a terminal and fit to paste into a
 // mailing-list reply (ASCII, lines kept under 80 columns where the content allows).
 
-import type { EpcmEntryJson, KernelPageJson, Trace, TraceStep } from "./trace-types.ts";
+import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 
 const WIDTH = 78;
 
@@ -22,6 +22,9 @@ function wrap(text: string, indent: string): string[] {
 /** One line describing the op, in the scenario's own names. */
 export function opLine(op: Record<string, unknown>): string {
   const { op: name, ...rest } = op;
+  // docs/scenario-format.md, Races: explicit interleavings: the listed steps follow on their own lines.
+  if (name === "race")
+    return `race of ${(rest.steps as unknown[]).length} steps, order [${(rest.order as number[]).join(", ")}]`;
   if (name === "ioctl") {
     const arg = rest.arg as Record<string, unknown> | undefined;
     const fields = arg
@@ -116,6 +119,20 @@ function pagesTable(pages: KernelPageJson[], indent = "  "): string[] {
   return table(rows, indent);
 }
 
+/** A race's listed steps with their outcomes, and the lock boundaries passed in order. */
+function raceLines(s: TraceStep): string[] {
+  const out: string[] = [];
+  for (const p of s.race ?? []) {
+    out.push(...wrap(`race[${p.index}] CPU ${p.cpu}: ${opLine(p.op)} => ${outcomeLine(p)}`, "    "));
+    if (p.note) out.push(...wrap(`# ${p.note}`, "      "));
+    for (const u of p.unmet ?? []) out.push(...wrap(`!! expectation not met: ${u}`, "      "));
+  }
+  (s.schedule ?? []).forEach((b, i) => {
+    out.push(...wrap(`schedule ${i + 1}: race[${b.step}] at ${b.boundary}`, "    "));
+  });
+  return out;
+}
+
 /** The whole trace as text. `events: false` leaves out the micro-steps. */
 export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): string {
   const events = opts.events ?? true;
@@ -137,7 +154,9 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
     if (s.note) out.push(...wrap(`# ${s.note}`, "    "));
     out.push(...wrap(`=> ${outcomeLine(s)}`, "    "));
     // Each event names its basis (docs/scenario-format.md, Provenance of events).
-    if (events) for (const e of s.events) out.push(...wrap(`- [${e.basis}] ${e.text}`, "    "));
+    if (s.race) out.push(...raceLines(s));
+    const cpuOf = (e: TraceEvent) => (s.race ? `CPU ${e.cpu} ` : "");
+    if (events) for (const e of s.events) out.push(...wrap(`- ${cpuOf(e)}[${e.basis}] ${e.text}`, "    "));
     if (s.epcm.length) {
       out.push("    EPCM entries changed:");
       out.push(...epcmTable(s.epcm, "      "));

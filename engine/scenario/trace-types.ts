@@ -110,6 +110,10 @@ export interface TraceStep {
   unmet?: string[];
   /** The kernel crashed on this step (docs/scenario-format.md, Kernel bugs that crash): the run ends here. */
   oops?: { function: string; text: string };
+  /** A `race` step: one trace step per listed step, `index` being its place in the list. */
+  race?: TraceStep[];
+  /** A `race` step: the lock boundaries passed, in order, each with the listed step that passed it. */
+  schedule?: Array<{ step: number; boundary: string }>;
 }
 
 export interface Trace {

@@ -94,7 +94,12 @@ export type StepOp =
   /** An interrupt arrives on the step's CPU. */
   | { op: "interrupt" }
   /** User space touches its own mapping of the enclave, outside enclave mode. */
-  | { op: "access"; offset: number; kind: "read" | "write"; value?: bigint };
+  | { op: "access"; offset: number; kind: "read" | "write"; value?: bigint }
+  /**
+   * The listed steps run concurrently, each on its own CPU, switching at the kernel's lock
+   * boundaries in `order` (docs/scenario-format.md, Races: explicit interleavings).
+   */
+  | { op: "race"; steps: Step[]; order: number[] };
 
 /** Known ioctl commands; any other string reaches the kernel as an unknown command (ENOTTY). */
 export type IoctlCmd =

@@ -69,7 +69,8 @@ describe("Session.changes", () => {
         if (last >= 0) expect(session.changes(k, last)).toEqual({ ...c, event: last });
       }
     }
-  });
+    // Every built-in flow, step by step: the time grows with the number of flows.
+  }, 20_000);
 
   it("one event: the pages the trace lists for it, as the event found them and left them", () => {
     for (const id of [

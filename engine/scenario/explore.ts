@@ -1,0 +1,106 @@
+// Exploring the interleavings of each race step (docs/scenario-format.md, Command line,
+// `--explore`): a depth-first search over `order` prefixes, replaying the scenario for each.
+// A listed step that passed b boundaries took b + 1 turns (each turn ends at a boundary or at
+// the step's end), so a run tells which steps had finished within the prefix: the search
+// extends a prefix only with steps that had not, and drops a prefix that named a finished step
+// (the runner skips it: the same interleaving as a shorter prefix). A prefix in which every step
+// finished is one complete interleaving. Deterministic: children are tried in list order.
+
+import { runScenario } from "./run.ts";
+import type { TraceStep } from "./trace-types.ts";
+import type { Scenario, Step } from "./types.ts";
+
+/** At most this many replays per race step; the report says when the bound cut the search. */
+export const EXPLORE_BOUND = 2000;
+
+export interface ExploreOutcome {
+  /** One line per listed step: what it ended with; and the oops or unmet expectations, if any. */
+  outcome: string;
+  /** An `order` that reproduces it (the first found), and how many interleavings end so. */
+  order: number[];
+  count: number;
+}
+
+export interface ExploreReport {
+  /** The race step's index in the scenario. */
+  step: number;
+  participants: number;
+  /** Complete interleavings found, scenario replays made, and whether the bound cut the search. */
+  interleavings: number;
+  runs: number;
+  bound: number;
+  cut: boolean;
+  outcomes: ExploreOutcome[];
+}
+
+function outcomeOf(st: TraceStep): string {
+  const parts = (st.race ?? []).map(
+    (p) => `race[${p.index}] ${p.signal ?? (p.value !== undefined ? `value ${p.value}` : `ret ${p.ret}`)}`,
+  );
+  if (st.oops) parts.push(`KERNEL OOPS in ${st.oops.function}()`);
+  const pages = st.epcm.map((e) =>
+    e.valid ? `${e.offset ?? e.type}:${e.type} ${e.perms}` : `EPC ${e.epc} freed`,
+  );
+  parts.push(`EPCM changed: ${pages.length ? pages.join(", ") : "nothing"}`);
+  return parts.join("; ");
+}
+
+/** Enumerate the interleavings of the race at `scenario.steps[index]`. */
+export function exploreRace(scenario: Scenario, index: number, bound = EXPLORE_BOUND): ExploreReport {
+  const race = scenario.steps[index] as Step & { op: "race" };
+  const n = race.steps.length;
+  const steps = scenario.steps.slice(0, index + 1);
+  const byOutcome = new Map<string, ExploreOutcome>();
+  let runs = 0;
+  let interleavings = 0;
+  let cut = false;
+  const visit = (prefix: number[]): void => {
+    if (runs >= bound) {
+      cut = true;
+      return;
+    }
+    runs++;
+    const s: Scenario = { ...scenario, steps: [...steps.slice(0, index), { ...race, order: prefix }] };
+    const { trace } = runScenario(s);
+    const st = trace.steps[index];
+    if (!st?.race || !st.schedule) return; // stopped before the race (an error or an oops)
+    const turns = Array.from(
+      { length: n },
+      (_, i) => st.schedule?.filter((b) => b.step === i).length ?? 0,
+    ).map((b) => b + 1);
+    const used = Array.from({ length: n }, (_, i) => prefix.filter((x) => x === i).length);
+    if (used.some((u, i) => u > turns[i])) return; // named a finished step: seen as a shorter prefix
+    const open = used.flatMap((u, i) => (u < turns[i] ? [i] : []));
+    if (open.length === 0) {
+      interleavings++;
+      const key = outcomeOf(st);
+      const seen = byOutcome.get(key);
+      if (seen) seen.count++;
+      else byOutcome.set(key, { outcome: key, order: prefix, count: 1 });
+      return;
+    }
+    for (const i of open) visit([...prefix, i]);
+  };
+  visit([]);
+  return { step: index, participants: n, interleavings, runs, bound, cut, outcomes: [...byOutcome.values()] };
+}
+
+/** Every race step of the scenario, explored. */
+export function exploreScenario(scenario: Scenario, bound = EXPLORE_BOUND): ExploreReport[] {
+  return scenario.steps.flatMap((s, i) => (s.op === "race" ? [exploreRace(scenario, i, bound)] : []));
+}
+
+export function formatExplore(reports: ExploreReport[]): string {
+  if (reports.length === 0) return "The scenario has no race step: nothing to explore.\n";
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(
+      `steps[${r.step}] race of ${r.participants} steps: ${r.interleavings} interleavings tried in ${r.runs} runs (bound ${r.bound} runs, ${r.cut ? "CUT: the bound stopped the search, more interleavings exist" : "not cut: every interleaving was tried"}); ${r.outcomes.length} distinct outcome(s)`,
+    );
+    r.outcomes.forEach((o, i) => {
+      out.push(`  outcome ${i + 1} (${o.count} interleaving(s)): ${o.outcome}`);
+      out.push(`    "order": [${o.order.join(", ")}]`);
+    });
+  }
+  return `${out.join("\n")}\n`;
+}

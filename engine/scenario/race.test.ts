@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { flows } from "../flows/index.ts";
+import { parseScenario, runScenario } from "../index.ts";
+import { EAUG_LOCK, EAUG_UNLOCK } from "../kernel/uaccess.ts";
+import { exploreScenario, formatExplore } from "./explore.ts";
+import { formatTraceText } from "./text.ts";
+
+const flow = (id: string) => {
+  const f = flows.find((x) => x.id === id);
+  if (!f) throw new Error(id);
+  return f.scenario as { machine?: Record<string, unknown>; steps: Array<Record<string, unknown>> };
+};
+
+/** The eaug-fault-race flow with its race step's order (and kernel) replaced. */
+function withOrder(order: number[] | undefined, kernel = "v6.0") {
+  const s = structuredClone(flow("eaug-fault-race"));
+  s.machine = { ...s.machine, kernel };
+  const race = s.steps.find((st) => st.op === "race") as Record<string, unknown>;
+  if (order === undefined) delete race.order;
+  else race.order = order;
+  // Expectations belong to the flow's own order; here the outcomes are checked directly.
+  for (const p of race.steps as Array<Record<string, unknown>>) delete p.expect;
+  s.steps = s.steps.filter((st) => st.op !== "access");
+  return s;
+}
+
+function run(raw: unknown) {
+  const p = parseScenario(raw);
+  if (!p.ok) throw new Error(p.errors.join("\n"));
+  return runScenario(p.scenario);
+}
+
+const raceStep = (raw: unknown) => {
+  const { trace } = run(raw);
+  const st = trace.steps.find((s) => (s.op as { op: string }).op === "race");
+  if (!st?.race || !st.schedule) throw new Error("no race step");
+  return st;
+};
+
+describe("race: validation", () => {
+  const errors = (steps: unknown[], extra: Record<string, unknown> = {}) => {
+    const r = parseScenario({ format: "epcm-scenario/1", steps: [{ op: "race", steps, ...extra }] });
+    return r.ok ? [] : r.errors;
+  };
+  const read = (cpu?: number) => ({
+    op: "access",
+    offset: 0,
+    kind: "read",
+    ...(cpu === undefined ? {} : { cpu }),
+  });
+
+  it("names a CPU used twice, the default included", () => {
+    expect(errors([read(), read()])).toEqual([
+      "steps[0].steps[1].cpu: CPU 0 (the default) already runs steps[0].steps[0]: each step of a race runs on its own CPU",
+    ]);
+    expect(errors([read(2), read(2)])[0]).toMatch(/^steps\[0\]\.steps\[1\]\.cpu: CPU 2 already runs/);
+  });
+
+  it("refuses ops whose kernel paths do not yield, too few steps, bad order entries, a CPU that does not exist", () => {
+    expect(errors([read(), { op: "mmap", offset: 0, length: 4096, prot: "PROT_READ", cpu: 1 }])).toEqual([
+      "steps[0].steps[1].op: a race interleaves only access steps (their kernel paths yield at lock boundaries), not mmap",
+    ]);
+    expect(errors([read()])[0]).toMatch(/^steps\[0\]\.steps: expected an array of 2 to 8 steps/);
+    expect(errors([read(), read(1)], { order: [0, 2, "x"] })).toEqual([
+      "steps[0].order[1]: expected the index of one of the race's steps (0 to 1), got 2",
+      'steps[0].order[2]: expected the index of one of the race\'s steps (0 to 1), got "x"',
+    ]);
+    expect(errors([read(), read(9)])[0]).toMatch(/^steps\[0\]\.steps\[1\]\.cpu: CPU 9 does not exist/);
+    expect(errors([read(), read(1)], { cpu: 1 })[0]).toMatch(/^steps\[0\]\.cpu: unknown field/);
+    expect(errors([read(), read(1)], { order: [1, 0] })).toEqual([]);
+  });
+});
+
+describe("race: two faults on one unbacked page", () => {
+  it("without order the steps run one after the other: no race, both read the page", () => {
+    const st = raceStep(withOrder(undefined));
+    expect(st.race?.map((p) => [p.value, p.signal])).toEqual([
+      ["0xffffffffffffffff", undefined],
+      ["0xffffffffffffffff", undefined],
+    ]);
+    // Only the first fault takes the EAUG path; the second finds the PTE in place.
+    expect(st.schedule).toEqual([
+      { step: 0, boundary: EAUG_LOCK },
+      { step: 0, boundary: EAUG_UNLOCK },
+    ]);
+  });
+
+  it("order [0, 1, 0, 1] on v6.0 and v6.6: the loser gets SIGBUS, the winner's page stays", () => {
+    for (const kernel of ["v6.0", "v6.6"]) {
+      const st = raceStep(withOrder([0, 1, 0, 1], kernel));
+      expect(st.race?.[0].value).toBe("0xffffffffffffffff");
+      expect(st.race?.[1].signal).toBe("SIGBUS");
+      expect(st.schedule?.map((b) => b.step)).toEqual([0, 1, 0, 1]);
+      expect(st.race?.[1].events.some((e) => /xa_insert\(\) fails with -EBUSY/.test(e.text))).toBe(true);
+      expect(st.epcm.filter((e) => e.valid).map((e) => e.offset)).toEqual(["0xc000"]);
+    }
+  });
+
+  it("order [1, 0, 1, 0] makes CPU 1 the winner", () => {
+    const st = raceStep(withOrder([1, 0, 1, 0]));
+    expect(st.race?.[1].value).toBe("0xffffffffffffffff");
+    expect(st.race?.[0].signal).toBe("SIGBUS");
+  });
+
+  it("v6.6+edmm-races: the loser returns VM_FAULT_NOPAGE and reads the winner's page", () => {
+    const st = raceStep(withOrder([0, 1, 0, 1], "v6.6+edmm-races"));
+    expect(st.race?.map((p) => p.value)).toEqual(["0xffffffffffffffff", "0xffffffffffffffff"]);
+    expect(st.race?.some((p) => p.signal)).toBe(false);
+    expect(st.events.some((e) => e.leaf === "EREMOVE")).toBe(false);
+  });
+
+  it("an index of a finished step is skipped; events name their CPU; the text log lists the schedule", () => {
+    const st = raceStep(withOrder([0, 0, 0, 0, 0, 1]));
+    expect(st.race?.map((p) => p.signal)).toEqual([undefined, undefined]);
+    expect(new Set(st.events.map((e) => e.cpu))).toEqual(new Set([0, 1]));
+    const { trace } = run(withOrder([0, 1, 0, 1]));
+    const text = formatTraceText(trace);
+    expect(text).toContain("race of 2 steps, order [0, 1, 0, 1]");
+    expect(text).toContain("race[1] CPU 1: access offset=0xc000 kind=read => ret 0; SIGBUS");
+    expect(text).toMatch(/schedule 2: race\[1\] at encl\.c: sgx_encl_eaug_page\(\)/);
+  });
+
+  it("a listed step's unmet expectation is reported on it and on the race step", () => {
+    const s = withOrder([0, 1, 0, 1]);
+    const race = s.steps.find((st) => st.op === "race") as { steps: Array<Record<string, unknown>> };
+    race.steps[1].expect = { value: "0xffffffffffffffff" };
+    const { trace, unmet } = run(s);
+    const st = trace.steps.find((x) => x.race);
+    expect(st?.race?.[1].unmet?.length).toBe(1);
+    expect(unmet).toHaveLength(1);
+    expect(unmet[0]).toMatch(/^steps\[11\] \(race\): race\[1\]: /);
+  });
+});
+
+describe("--explore", () => {
+  const parsed = (id: string) => {
+    const p = parseScenario(flow(id));
+    if (!p.ok) throw new Error(p.errors.join("\n"));
+    return p.scenario;
+  };
+
+  it("finds every interleaving of the two faults and groups them: three outcomes on v6.0, one when fixed", () => {
+    const [r] = exploreScenario(parsed("eaug-fault-race"));
+    expect(r).toMatchObject({ step: 11, participants: 2, interleavings: 16, runs: 51, cut: false });
+    expect(r.outcomes.map((o) => o.count)).toEqual([4, 6, 6]);
+    expect(r.outcomes[1].outcome).toMatch(/race\[0\] value 0xffffffffffffffff; race\[1\] SIGBUS/);
+    expect(r.outcomes[2].outcome).toMatch(/race\[0\] SIGBUS; race\[1\] value/);
+    // Each printed order reproduces its outcome.
+    for (const o of r.outcomes) {
+      const st = raceStep(withOrder(o.order));
+      const got = (st.race ?? []).map((p) => `race[${p.index}] ${p.signal ?? `value ${p.value}`}`).join("; ");
+      expect(o.outcome.startsWith(`${got};`), `${o.order} → ${got}`).toBe(true);
+    }
+    const [fixed] = exploreScenario(parsed("eaug-fault-race-fixed"));
+    expect(fixed.outcomes).toHaveLength(1);
+    expect(fixed.outcomes[0].outcome).not.toMatch(/SIGBUS/);
+  });
+
+  it("says when the bound cut the search, and when there is no race", () => {
+    const [r] = exploreScenario(parsed("eaug-fault-race"), 10);
+    expect(r.cut).toBe(true);
+    expect(r.runs).toBe(10);
+    expect(formatExplore([r])).toContain("CUT: the bound stopped the search");
+    expect(formatExplore(exploreScenario(parsed("augment")))).toBe(
+      "The scenario has no race step: nothing to explore.\n",
+    );
+  });
+});
