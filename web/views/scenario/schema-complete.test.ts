@@ -27,6 +27,7 @@ describe("completeAt", () => {
       "EEXIT",
       "interrupt",
       "access",
+      "race",
     ]);
   });
 
