@@ -115,6 +115,7 @@ test("completion offers the ops, ioctl commands, calls and SECINFO flags, as a l
     "EEXIT",
     "interrupt",
     "access",
+    "race",
   ]);
   await page.keyboard.type("EEN");
   await expect(list.getByRole("option")).toHaveText(["EENTER"]);
