@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flows } from "../flows/index.ts";
 import { parseScenario, runScenario } from "../index.ts";
@@ -164,5 +165,12 @@ describe("--explore", () => {
     expect(formatExplore(exploreScenario(parsed("augment")))).toBe(
       "The scenario has no race step: nothing to explore.\n",
     );
+  });
+});
+
+describe("the lock boundaries in the contract document", () => {
+  it("names every boundary the kernel model yields at, exactly as the trace writes it", () => {
+    const doc = readFileSync(new URL("../../docs/scenario-format.md", import.meta.url), "utf8");
+    for (const name of [EAUG_LOCK, EAUG_UNLOCK]) expect(doc, name).toContain(`\`${name}\``);
   });
 });

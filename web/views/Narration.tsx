@@ -12,6 +12,7 @@ import { opFields, opSummary, outcomeParts } from "./format/ops.ts";
 import "./time.css";
 import "./oops.css";
 import { BasisMark } from "./basis/BasisMark.tsx";
+import { RaceLanes } from "./RaceLanes.tsx";
 
 interface Item {
   index: number;
@@ -291,6 +292,7 @@ export function Narration() {
       </h2>
       {st.note && <p className="narration-note">{st.note}</p>}
       {st.oops && <OopsNote oops={st.oops} notRun={info.stopped?.not_run ?? 0} />}
+      {st.race && <RaceLanes step={st} />}
       {st.unmet && st.unmet.length > 0 && (
         <div className="narration-unmet">
           <strong>Expectation not met:</strong>
