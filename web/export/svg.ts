@@ -10,7 +10,7 @@ import type { TraceStep } from "../engine/client.ts";
 import { enclaveCellColour, epcCellColour } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, enclaveColumnLabel, enclaveRowLabel } from "../render/cells.ts";
 import { type Palette, type PaletteVar, textOn } from "../render/colors.ts";
-import { chooseLayout } from "../render/layout.ts";
+import { ENCLAVE_MAX_CELL, enclaveLayout } from "../render/enclave-layout.ts";
 import { BADGES, changedPages, pageTable, rowAt } from "../render/pages.ts";
 import { glossaryEntry } from "../tours/glossary.ts";
 import { opSummary, outcomeParts } from "../views/format/ops.ts";
@@ -32,7 +32,7 @@ export interface SvgInput {
 
 const WIDTH = 800;
 const MARGIN = 16;
-const MAX_CELL = 84;
+const MAX_CELL = ENCLAVE_MAX_CELL;
 const STRIP_COLS = 16;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
 const MONO = '"DejaVu Sans Mono", Menlo, Consolas, monospace';
@@ -43,9 +43,7 @@ function esc(text: string): string {
 
 /** The column count the enclave grid picks for `pages` pages in a box `width` pixels wide. */
 export function screenColumns(pages: number, width: number): number {
-  const left = axisWidth(enclaveRowLabel(Math.max(0, pages - 1)).length);
-  const opts = { left, top: AXIS_TOP, maxHeight: 440, maxCell: MAX_CELL, maxCols: 2048, minHeight: 56 };
-  return chooseLayout(pages, width, opts).cols;
+  return enclaveLayout(pages, width).cols;
 }
 
 /** `text` broken into lines of at most about `max` characters, at spaces. */

@@ -8,16 +8,15 @@ import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts"
 import type { EnclaveColumns, StateView } from "../../engine/vocabulary/view.ts";
 import { paintEnclave } from "../render/bitmap.ts";
 import {
-  AXIS_TOP,
-  axisWidth,
   drawAxes,
   drawEnclaveCells,
   type EnclaveModel,
   enclaveColumnLabel,
   enclaveRowLabel,
 } from "../render/cells.ts";
+import { ENCLAVE_MAX_HEIGHT, enclaveLayout } from "../render/enclave-layout.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
-import { cellRect, chooseLayout } from "../render/layout.ts";
+import { cellRect } from "../render/layout.ts";
 import {
   changedPages,
   EMPTY_TABLE,
@@ -82,7 +81,7 @@ export function enclaveTooltip(
 }
 
 /** `maxHeight`: the tallest the canvas may be (embed mode fits it to the frame). */
-export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
+export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: number } = {}) {
   const view = useExplorer((s) => s.view);
   const enclaveIndex = useExplorer((s) => s.enclave);
   const names = useExplorer((s) => s.info?.enclaveNames);
@@ -104,18 +103,7 @@ export function EnclaveGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
   const table = view ? pageTable(view, idx) : EMPTY_TABLE;
   const prevView = usePrevious<StateView | null>(view);
 
-  const compact = useMemo(
-    () =>
-      chooseLayout(count, width || 480, {
-        left: axisWidth(enclaveRowLabel(Math.max(0, count - 1)).length),
-        top: AXIS_TOP,
-        maxHeight,
-        maxCell: 84,
-        maxCols: 2048,
-        minHeight: 56,
-      }),
-    [count, width, maxHeight],
-  );
+  const compact = useMemo(() => enclaveLayout(count, width || 480, maxHeight), [count, width, maxHeight]);
   const { layout, fit } = useFitLayout(compact);
 
   const model = useRef<EnclaveModel>({ cols, table, showPte });
