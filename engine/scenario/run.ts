@@ -213,8 +213,9 @@ export class Simulation {
   private checkCpu(step: Step, index: number, cpu: number): void {
     const th = this.vdso.threadOn(cpu);
     const err = (m: string): never => {
-      this.error = new ScenarioError(index, m).message;
-      throw new ScenarioError(index, m);
+      const e = new ScenarioError(index, m);
+      this.error = e.message;
+      throw e;
     };
     const inside = th !== undefined;
     if (inside && step.op !== "run" && step.op !== "EEXIT" && step.op !== "interrupt")
