@@ -92,7 +92,7 @@ test("Reviewer tab: version diff seeks to the first divergence; the what-if matr
   await expect(row.getByRole("cell").nth(2)).toHaveText("caught at step 15");
   await expect(table.locator("tfoot")).toContainText("no selftest catches this");
   await expect(matrix.getByRole("list", { name: "Mutations" })).toContainText(
-    "no-ioctl-busy: no selftest catches this (a finding)",
+    "no kernel selftest catches this (a finding)",
   );
   for (const theme of ["light", "dark"]) {
     await page.getByLabel("Theme", { exact: true }).selectOption(theme);

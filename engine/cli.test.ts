@@ -117,7 +117,7 @@ describe("npm run sim --matrix and --diff", { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^flow +no-ipi +no-etrack +no-accept-probe +no-type-check +no-ioctl-busy$/m);
     expect(r.out).toMatch(/^remove-added-page-no-eaccept +\. +\. +CAUGHT/m);
-    expect(r.out).toContain("no-ioctl-busy: caught by no flow (a gap in the tests)");
+    expect(r.out).toContain("no-ioctl-busy: caught by 1 flow(s): remove-pages-ioctl-busy");
   });
 
   it("--diff reports the first divergence, on a file or a flow", () => {

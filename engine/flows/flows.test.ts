@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { simulate } from "../index.ts";
 import { augmentViaEacceptLong } from "./augment-via-eaccept-long.ts";
-import { findFlow, flows } from "./index.ts";
+import { findFlow, flows, SELFTEST_FLOW_IDS } from "./index.ts";
 import { enclaveSize, standardBuild } from "./standard-build.ts";
 
 function runClean(scenario: unknown): void {
@@ -23,8 +23,8 @@ describe("built-in flows", () => {
     expect(findFlow("remove_added_page_no_eaccept")?.id).toBe("remove-added-page-no-eaccept");
   });
 
-  it("include every selftest that exercises the EPCM", () => {
-    for (const id of [
+  it("include every selftest that exercises the EPCM (and SELFTEST_FLOW_IDS names exactly those)", () => {
+    const selftests = [
       "unclobbered-vdso",
       "clobbered-vdso",
       "tcs-entry",
@@ -41,9 +41,9 @@ describe("built-in flows", () => {
       "unclobbered-vdso-oversubscribed",
       "unclobbered-vdso-oversubscribed-remove",
       "augment-via-eaccept-long",
-    ]) {
-      expect(findFlow(id), id).toBeDefined();
-    }
+    ];
+    for (const id of selftests) expect(findFlow(id), id).toBeDefined();
+    expect([...SELFTEST_FLOW_IDS].sort()).toEqual([...selftests].sort());
   });
 
   it("are epcm-scenario/1 with a title, a description and steps", () => {

@@ -20,6 +20,7 @@ import { refusals } from "./refusals.ts";
 import { removeAddedPageInvalidAccess } from "./remove-added-page-invalid-access.ts";
 import { removeAddedPageInvalidAccessAfterEaccept } from "./remove-added-page-invalid-access-after-eaccept.ts";
 import { removeAddedPageNoEaccept } from "./remove-added-page-no-eaccept.ts";
+import { removeFaultRaceFlows } from "./remove-fault-race.ts";
 import { removeUntouchedPage } from "./remove-untouched-page.ts";
 import { secsEaugRaceFlows } from "./secs-eaug-race.ts";
 import { sgxEmmCommitOnDemand } from "./sgx-emm-commit-on-demand.ts";
@@ -63,7 +64,32 @@ export const flows: BuiltInFlow[] = [
   enarxZeroPageAccept,
   ...secsEaugRaceFlows,
   ...eaugFaultRaceFlows,
+  ...removeFaultRaceFlows,
 ];
+
+/**
+ * The flows that translate a kernel selftest (tools/testing/selftests/sgx/main.c: TEST_F()), in
+ * contrast to the flows of our own (runtimes, many CPUs, races). The what-if matrix names a
+ * mutation no selftest catches as a finding.
+ */
+export const SELFTEST_FLOW_IDS: ReadonlySet<string> = new Set([
+  "augment",
+  "augment-via-eaccept",
+  "epcm-permissions",
+  "tcs-create",
+  "unclobbered-vdso",
+  "clobbered-vdso",
+  "tcs-entry",
+  "pte-permissions",
+  "tcs-permissions",
+  "remove-added-page-no-eaccept",
+  "remove-added-page-invalid-access",
+  "remove-added-page-invalid-access-after-eaccept",
+  "remove-untouched-page",
+  "unclobbered-vdso-oversubscribed",
+  "unclobbered-vdso-oversubscribed-remove",
+  "augment-via-eaccept-long",
+]);
 
 /** By id, in either spelling: "epcm-permissions" or the selftest's "epcm_permissions". */
 export function findFlow(id: string): BuiltInFlow | undefined {

@@ -217,6 +217,11 @@ export class ReferenceModel {
     this.stepIndex = t.index;
     const op = t.op as Record<string, unknown>;
     const e = this.enclave(t.enclave);
+    if (op.op === "race") {
+      this.applyCpuEvents(t);
+      this.applyRace(t);
+      return this.complaints;
+    }
     const eaugs = this.applyEaugEvents(t.events);
     this.applyCpuEvents(t);
     switch (op.op) {
@@ -363,6 +368,28 @@ export class ReferenceModel {
       this.eaug(this.enclave(entry.enclave), num(entry.offset));
     }
     return n;
+  }
+
+  /**
+   * A race step (docs/scenario-format.md, Races): its events are the listed steps' events in the
+   * order they happened. EAUGs apply where they occur; an ioctl's effect applies at its last event
+   * (the state it leaves is what its result says).
+   */
+  private applyRace(t: TraceStep): void {
+    const ioctlAt = new Map<TraceEvent, TraceStep>();
+    for (const p of t.race ?? []) {
+      const last = p.events.at(-1);
+      if ((p.op as Record<string, unknown>).op === "ioctl" && last) ioctlAt.set(last, p);
+    }
+    for (const ev of t.events) {
+      this.applyEaugEvents([ev]);
+      const p = ioctlAt.get(ev);
+      if (p) {
+        const pe = this.enclave(p.enclave);
+        if (p.errno === "EBADF") continue;
+        this.ioctl(pe, p.op as Record<string, unknown>, p);
+      }
+    }
   }
 
   /** EAUG (SDM: EAUG): REG, RW-, PENDING, in an initialized enclave, where it has no page. */

@@ -62,6 +62,14 @@ export class Encl {
   readonly vaPages: VaPage[] = [];
   /** The shmem backing store: sealed contents of evicted pages (the SECS under index size/4096). */
   readonly backing = new Map<number, SealedPage>();
+  /**
+   * Pages marked busy while REMOVE_PAGES (or REG→TCS) has dropped encl->lock to zap PTEs
+   * ("x86/sgx: Fix two data races in EAUG/EREMOVE flows"): a fault on them backs off. Only a
+   * race step sees it non-empty.
+   */
+  busy = new Set<number>();
+  /** SGX_ENCL_IOCTL in encl->flags: an ioctl is running (ioctl.c: sgx_ioctl()). */
+  ioctlRunning = false;
 
   constructor(id: number, name: string, base: number) {
     this.id = id;
@@ -72,8 +80,9 @@ export class Encl {
   /** A deep copy (for checkpoints). Sealed pages are immutable and shared. */
   clone(): Encl {
     const c = new Encl(this.id, this.name, this.base);
-    const { pages, vaPages, backing, ...scalars } = this;
+    const { pages, vaPages, backing, busy, ...scalars } = this;
     Object.assign(c, scalars);
+    c.busy = new Set(busy);
     for (const [k, p] of pages) c.pages.set(k, { ...p });
     for (const v of vaPages) c.vaPages.push({ epc: v.epc, used: v.used.slice(), count: v.count });
     for (const [k, b] of backing) c.backing.set(k, b);

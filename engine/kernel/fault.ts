@@ -8,7 +8,7 @@ import { EREMOVE } from "../arch/leaves/paging.ts";
 import { EAUG } from "../arch/leaves/sgx2.ts";
 import { PT_REG, permsText } from "../vocabulary/epcm.ts";
 import { hex } from "../vocabulary/hex.ts";
-import { enclGrow, enclShrink, reloadPage, reloadSecs } from "./encl.ts";
+import { type Encl, enclGrow, enclShrink, reloadPage, reloadSecs } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
 import { allocEpcPage } from "./main.ts";
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from "./mm.ts";
@@ -25,21 +25,30 @@ const SRC = "encl.c: sgx_vma_fault()";
 
 export function handlePageFault(k: Kernel, linaddr: number, code: number): FaultResult {
   const r = sgxVmaFault(k, linaddr, code);
-  return typeof r === "string" ? r : eaugPage(k, r.encl, r.page);
+  return typeof r === "string" ? r : faultLocked(k, r);
 }
 
 /**
- * encl.c: sgx_vma_fault(): xa_load() found no page (without encl->lock), so the fault goes on
- * to sgx_encl_eaug_page(), which takes the lock. A race yields between the two
- * (docs/scenario-format.md, Races: explicit interleavings).
+ * encl.c: sgx_vma_fault() has looked the page up with xa_load(), without encl->lock; what is left
+ * runs under the lock: EAUG where there was no page (sgx_encl_eaug_page()), else loading and
+ * mapping the page. A race yields between the two (docs/scenario-format.md, Races: explicit
+ * interleavings; kernel/locks.ts).
  */
-export interface EaugPending {
-  encl: import("./encl.ts").Encl;
+export interface FaultPending {
+  encl: Encl;
   page: number;
+  eaug: boolean;
+  /** The VMA's protection, for sgx_encl_load_page_in_vma()'s vm_max_prot_bits check. */
+  prot: number;
 }
 
-/** sgx_vma_fault() up to the EAUG path: a result, or the EAUG still to do. */
-export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResult | EaugPending {
+/** The locked part of a fault sgxVmaFault() left pending. */
+export function faultLocked(k: Kernel, f: FaultPending): FaultResult {
+  return f.eaug ? eaugPage(k, f.encl, f.page) : loadAndMap(k, f);
+}
+
+/** sgx_vma_fault() up to taking encl->lock: a result, or the locked part still to do. */
+export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResult | FaultPending {
   k.stats.faults++;
   const { mm } = k;
   const page = linaddr - (linaddr % 4096);
@@ -82,13 +91,34 @@ export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResu
   }
   const encl = vma.encl;
   const entry = encl.pageAt(page);
-  if (k.sgx2 && !entry) return { encl, page };
+  if (k.sgx2 && !entry) return { encl, page, eaug: true, prot: vma.prot };
   if (!entry) {
     if (k.cpu.log.on)
       k.ev("kernel", () => `No enclave page at ${k.label(page)} and this CPU has no SGX2: SIGBUS.`, SRC);
     return "SIGBUS";
   }
-  if ((vma.prot & entry.vmMaxProt) !== vma.prot) {
+  return { encl, page, eaug: false, prot: vma.prot };
+}
+
+/**
+ * encl.c: sgx_vma_fault() under encl->lock: sgx_encl_load_page_in_vma() (the page may have gone
+ * since xa_load(): -EFAULT; vm_max_prot_bits; busy: -EBUSY; evicted: ELDU), then vmf_insert_pfn().
+ */
+function loadAndMap(k: Kernel, f: FaultPending): FaultResult {
+  const { encl, page } = f;
+  const entry = encl.pageAt(page);
+  if (!entry) {
+    // Only a race reaches this: REMOVE_PAGES took the page away after this fault's xa_load().
+    if (k.cpu.log.on)
+      k.ev(
+        "kernel",
+        () =>
+          `${k.label(page)} is gone by the time the fault holds encl->lock (sgx_encl_load_page_in_vma(): -EFAULT): SIGBUS.`,
+        SRC,
+      );
+    return "SIGBUS";
+  }
+  if ((f.prot & entry.vmMaxProt) !== f.prot) {
     if (k.cpu.log.on)
       k.ev(
         "kernel",
@@ -110,6 +140,18 @@ export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResu
       );
     return "WAIT";
   }
+  if (encl.busy.has(entry.index)) {
+    // "x86/sgx: Fix two data races in EAUG/EREMOVE flows": REMOVE_PAGES (or REG→TCS) marked the
+    // page busy before dropping encl->lock; __sgx_encl_load_page() says -EBUSY.
+    k.ev(
+      "kernel",
+      () =>
+        `${k.label(page)} is marked busy (REMOVE_PAGES or REG→TCS dropped encl->lock to zap its PTEs): sgx_encl_load_page() says -EBUSY, the fault returns VM_FAULT_NOPAGE without a PTE and the access is retried.`,
+      "encl.c: __sgx_encl_load_page()",
+      { basis: "kernel" },
+    );
+    return "WAIT";
+  }
   if (entry.epc === NONE) {
     if (k.cpu.log.on)
       k.ev("kernel", () => `${k.label(page)} was evicted: the fault handler loads it back with ELDU.`, SRC);
@@ -128,13 +170,13 @@ export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResu
       return "SIGBUS";
     }
   }
-  mm.installPte(page, entry.epc);
-  mm.clearYoung(page);
+  k.mm.installPte(page, entry.epc);
+  k.mm.clearYoung(page);
   if (k.cpu.log.on)
     k.ev(
       "mm",
       () =>
-        `PTE installed: ${k.label(page)} → EPC page ${entry.epc} (${permsText(vma.prot)}); the access is retried.`,
+        `PTE installed: ${k.label(page)} → EPC page ${entry.epc} (${permsText(f.prot)}); the access is retried.`,
       SRC,
       {
         epc: entry.epc,
@@ -144,7 +186,7 @@ export function sgxVmaFault(k: Kernel, linaddr: number, code: number): FaultResu
 }
 
 /** sgx_encl_eaug_page(): EAUG a new PENDING page where an initialized enclave has none. */
-export function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number): FaultResult {
+export function eaugPage(k: Kernel, encl: Encl, page: number): FaultResult {
   const src = "encl.c: sgx_encl_eaug_page()";
   if (!encl.initialized) {
     if (k.cpu.log.on) k.ev("kernel", "No page here and the enclave is not initialized: SIGBUS.", src);
@@ -234,7 +276,7 @@ export function eaugPage(k: Kernel, encl: import("./encl.ts").Encl, page: number
  */
 function eaugLost(
   k: Kernel,
-  encl: import("./encl.ts").Encl,
+  encl: Encl,
   page: number,
   epc: number,
   va: import("./encl.ts").VaPage | undefined,

@@ -36,7 +36,21 @@ import { failCheck, passCheck } from "./checks.ts";
 import type { Encl, EnclPage } from "./encl.ts";
 import { enclGrow, enclShrink, reloadPage } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
+import {
+  drain,
+  MODIFY_LOCK,
+  MODIFY_UNLOCK,
+  MODIFY_ZAP_RELOCK,
+  MODIFY_ZAP_UNLOCK,
+  REMOVE_LOCK,
+  REMOVE_UNLOCK,
+  REMOVE_ZAP_RELOCK,
+  REMOVE_ZAP_UNLOCK,
+  RESTRICT_LOCK,
+  RESTRICT_UNLOCK,
+} from "./locks.ts";
 import { allocEpcPage, ipiEnclave, reclaimDirect } from "./main.ts";
+import { oops } from "./oops.ts";
 import type {
   AddPagesArg,
   CreateArg,
@@ -72,13 +86,45 @@ function eachPage(
   rest: (n: number) => string,
   source: DerivableSource,
 ): { done: number; errno: string | undefined } {
+  return drain(
+    eachPageSteps(
+      k,
+      length,
+      // biome-ignore lint/correctness/useYield: a page loop without lock boundaries (ADD_PAGES)
+      function* (c) {
+        return each(c);
+      },
+      rest,
+      source,
+    ),
+  );
+}
+
+/** eachPage() for a loop whose pages yield at lock boundaries (kernel/locks.ts). */
+function* eachPageSteps(
+  k: Kernel,
+  length: number,
+  each: (c: number) => Generator<string, string | undefined>,
+  rest: (n: number) => string,
+  source: DerivableSource,
+): Generator<string, { done: number; errno: string | undefined }> {
   let c = 0;
   let errno: string | undefined;
   for (; c < length; c += 4096) {
-    const wasOn = k.cpu.log.on;
-    if (c >= LOGGED_PAGES * 4096) k.cpu.log.on = false;
-    errno = each(c);
-    k.cpu.log.on = wasOn;
+    const quiet = c >= LOGGED_PAGES * 4096;
+    const g = each(c);
+    for (;;) {
+      // Only this page's own code runs quietly: another step of a race logs as it would.
+      const wasOn = k.cpu.log.on;
+      if (quiet) k.cpu.log.on = false;
+      const r = g.next();
+      k.cpu.log.on = wasOn;
+      if (r.done) {
+        errno = r.value;
+        break;
+      }
+      yield r.value;
+    }
     if (errno) break;
   }
   const pages = length / 4096;
@@ -516,6 +562,15 @@ function loadPage(k: Kernel, encl: Encl, offset: number): EnclPage | string {
     );
     return failedWith(k, "page.load", "EFAULT");
   }
+  if (encl.busy.has(page.index)) {
+    // Only a race with "no-ioctl-busy" reaches this: another ioctl marked the page busy.
+    k.ev(
+      "kernel",
+      `${encl.name}+${hex(offset)} is marked busy by another ioctl: -EBUSY, returned as EAGAIN.`,
+      "encl.c: __sgx_encl_load_page()",
+    );
+    return failedWith(k, "page.load", "EAGAIN");
+  }
   if (page.epc === NONE) {
     k.ev(
       "kernel",
@@ -556,6 +611,15 @@ function enclaveEtrack(k: Kernel, encl: Encl): boolean {
 }
 
 export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermissionsArg): SyscallResult {
+  return drain(restrictPermissionsSteps(k, encl, a));
+}
+
+/** ioctl.c: sgx_ioc_enclave_restrict_permissions(), yielding at its lock boundaries. */
+function* restrictPermissionsSteps(
+  k: Kernel,
+  encl: Encl,
+  a: RestrictPermissionsArg,
+): Generator<string, SyscallResult> {
   const fn = "sgx_ioc_enclave_restrict_permissions()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
@@ -573,29 +637,35 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
   const { offset, length } = range;
   let result = 0;
   const inner = "ioctl.c: sgx_enclave_restrict_permissions()";
-  const { done: c, errno } = eachPage(
+  const restrictLocked = (c: number): string | undefined => {
+    const page = loadPage(k, encl, offset + c);
+    if (typeof page === "string") return page;
+    if (!k.config.noTypeCheck && check(k, "rp.reg", page.type !== PT_REG)) {
+      k.ev(
+        "kernel",
+        () =>
+          `${encl.name}+${hex(offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
+        inner,
+      );
+      return "EINVAL";
+    }
+    const out = EMODPR(k.cpu, a.permissions, page.epc);
+    if (check(k, "rp.emodpr", isFault(out) || out !== 0)) {
+      if (!isFault(out)) result = out;
+      return "EFAULT";
+    }
+    if (check(k, "etrack", !enclaveEtrack(k, encl))) return "EFAULT";
+    return undefined;
+  };
+  const { done: c, errno } = yield* eachPageSteps(
     k,
     length,
-    (c) => {
+    function* (c) {
       reclaimDirect(k);
-      const page = loadPage(k, encl, offset + c);
-      if (typeof page === "string") return page;
-      if (!k.config.noTypeCheck && check(k, "rp.reg", page.type !== PT_REG)) {
-        k.ev(
-          "kernel",
-          () =>
-            `${encl.name}+${hex(offset + c)} is not a REG page in the kernel's records: EMODPR is only for REG pages.`,
-          inner,
-        );
-        return "EINVAL";
-      }
-      const out = EMODPR(k.cpu, a.permissions, page.epc);
-      if (check(k, "rp.emodpr", isFault(out) || out !== 0)) {
-        if (!isFault(out)) result = out;
-        return "EFAULT";
-      }
-      if (check(k, "etrack", !enclaveEtrack(k, encl))) return "EFAULT";
-      return undefined;
+      yield RESTRICT_LOCK;
+      const err = restrictLocked(c);
+      yield RESTRICT_UNLOCK;
+      return err;
     },
     (n) => `... and the same EMODPR + ETRACK for the other ${n} page(s).`,
     inner,
@@ -611,6 +681,11 @@ export function ioctlRestrictPermissions(k: Kernel, encl: Encl, a: RestrictPermi
 }
 
 export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): SyscallResult {
+  return drain(modifyTypesSteps(k, encl, a));
+}
+
+/** ioctl.c: sgx_ioc_enclave_modify_types(), yielding at its lock boundaries. */
+function* modifyTypesSteps(k: Kernel, encl: Encl, a: ModifyTypesArg): Generator<string, SyscallResult> {
   const fn = "sgx_ioc_enclave_modify_types()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
@@ -634,7 +709,7 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
   const { offset, length } = range;
   const inner = "ioctl.c: sgx_enclave_modify_types()";
   let result = 0;
-  const { done: c, errno } = eachPage(
+  const { done: c, errno } = yield* eachPageSteps(
     k,
     length,
     (c) =>
@@ -649,17 +724,21 @@ export function ioctlModifyTypes(k: Kernel, encl: Encl, a: ModifyTypesArg): Sysc
   return ok(arg);
 }
 
-function modifyOne(
+function* modifyOne(
   k: Kernel,
   encl: Encl,
   offset: number,
   newType: number,
   src: KernelSource,
   setResult: (r: number) => void,
-): string | undefined {
+): Generator<string, string | undefined> {
   reclaimDirect(k);
+  yield MODIFY_LOCK;
   const page = loadPage(k, encl, offset);
-  if (typeof page === "string") return page;
+  if (typeof page === "string") {
+    yield MODIFY_UNLOCK;
+    return page;
+  }
   const from = page.type;
   if (
     !k.config.noTypeCheck &&
@@ -677,6 +756,7 @@ function modifyOne(
       `The kernel allows only REG→TCS, REG→TRIM and TCS→TRIM; this page is ${pageTypeLabel(from)}.`,
       src,
     );
+    yield MODIFY_UNLOCK;
     return "EINVAL";
   }
   const savedProt = page.vmMaxProt;
@@ -687,36 +767,78 @@ function modifyOne(
         `A new TCS needs the page's original permissions to include RW; vm_max_prot_bits is ${permsText(page.vmMaxProt)}.`,
         src,
       );
+      yield MODIFY_UNLOCK;
       return "EPERM";
     }
     // ioctl.c: sgx_enclave_modify_types(): vm_max_prot_bits = RW first, then
-    // sgx_unmark_page_reclaimable() (EAGAIN restores it), then sgx_zap_enclave_ptes().
+    // sgx_unmark_page_reclaimable() (EAGAIN restores it), then sgx_zap_enclave_ptes() with
+    // encl->lock dropped.
     page.vmMaxProt = 3;
     k.ev(
       "kernel",
       "vm_max_prot_bits becomes RW: a TCS page is always RW from the kernel's side (and never executable).",
       src,
     );
-    if (check(k, "mt.tcs.reclaim", !k.unmarkReclaimable(page.epc))) {
+    if (check(k, "mt.tcs.reclaim", !unmarkForIoctl(k, page.epc))) {
       page.vmMaxProt = savedProt;
+      yield MODIFY_UNLOCK;
       return "EAGAIN";
     }
+    markBusy(k, encl, page);
+    yield MODIFY_ZAP_UNLOCK;
     if (k.mm.zapPte(encl.addrOf(page)))
       k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped (sgx_zap_enclave_ptes()).`, src);
+    yield MODIFY_ZAP_RELOCK;
+    encl.busy.delete(page.index);
     k.markReclaimable(page.epc);
   }
   const out = EMODT(k.cpu, newType << SECINFO_PT_SHIFT, page.epc);
   if (check(k, "mt.emodt", isFault(out) || out !== 0)) {
     page.vmMaxProt = savedProt;
     if (!isFault(out)) setResult(out);
+    yield MODIFY_UNLOCK;
     return "EFAULT";
   }
-  if (check(k, "etrack", !enclaveEtrack(k, encl))) return "EFAULT";
+  if (check(k, "etrack", !enclaveEtrack(k, encl))) {
+    yield MODIFY_UNLOCK;
+    return "EFAULT";
+  }
   page.type = newType;
+  yield MODIFY_UNLOCK;
   return undefined;
 }
 
+/**
+ * main.c: sgx_unmark_page_reclaimable(): -EBUSY only while the reclaimer has the page; a page
+ * already off the list (another ioctl took it off, reachable with "no-ioctl-busy") is not an error.
+ */
+function unmarkForIoctl(k: Kernel, epc: number): boolean {
+  if (k.reclaiming?.has(epc)) return false;
+  if (k.isOnActiveList(epc)) k.unmarkReclaimable(epc);
+  return true;
+}
+
+/**
+ * "x86/sgx: Fix two data races in EAUG/EREMOVE flows" (v6.6+edmm-races): mark the page busy
+ * before dropping encl->lock, so a fault in the window backs off instead of mapping it.
+ */
+function markBusy(k: Kernel, encl: Encl, page: EnclPage): void {
+  if (!k.config.busyBeforeUnlock) return;
+  encl.busy.add(page.index);
+  k.ev(
+    "kernel",
+    () =>
+      `${encl.name}+${hex(page.index * 4096)} is marked busy before encl->lock is dropped: a fault on it now backs off.`,
+    "ioctl.c (x86/sgx: Fix two data races in EAUG/EREMOVE flows)",
+  );
+}
+
 export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): SyscallResult {
+  return drain(removePagesSteps(k, encl, a));
+}
+
+/** ioctl.c: sgx_ioc_enclave_remove_pages(), yielding at its lock boundaries. */
+function* removePagesSteps(k: Kernel, encl: Encl, a: RemovePagesArg): Generator<string, SyscallResult> {
   const fn = "sgx_ioc_enclave_remove_pages()";
   const notReady = sgx2NotReady(k, encl);
   if (notReady) return notReady;
@@ -727,7 +849,7 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   if (range.kind === "wrapped") return wrappedRangeFaults(k, encl, range.first, fn, { count: "0x0" });
   const { offset, length } = range;
   const inner = "ioctl.c: sgx_encl_remove_pages()";
-  const { done: c, errno } = eachPage(
+  const { done: c, errno } = yield* eachPageSteps(
     k,
     length,
     (c) => removeOne(k, encl, offset + c, inner),
@@ -739,8 +861,52 @@ export function ioctlRemovePages(k: Kernel, encl: Encl, a: RemovePagesArg): Sysc
   return ok(arg);
 }
 
-function removeOne(k: Kernel, encl: Encl, offset: number, src: KernelSource): string | undefined {
+function* removeOne(
+  k: Kernel,
+  encl: Encl,
+  offset: number,
+  src: KernelSource,
+): Generator<string, string | undefined> {
   reclaimDirect(k);
+  yield REMOVE_LOCK;
+  const err = removeChecks(k, encl, offset, src);
+  if (typeof err === "string") {
+    yield REMOVE_UNLOCK;
+    return err;
+  }
+  const page = err;
+  // "Do not keep encl->lock because of dependency on mmap_lock acquired in sgx_zap_enclave_ptes()."
+  markBusy(k, encl, page);
+  yield REMOVE_ZAP_UNLOCK;
+  if (k.mm.zapPte(encl.addrOf(page))) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);
+  yield REMOVE_ZAP_RELOCK;
+  if (encl.pages.get(page.index) !== page)
+    // Only "no-ioctl-busy" reaches this: another REMOVE_PAGES freed the entry in the window.
+    oops(
+      k,
+      "sgx_encl_remove_pages",
+      "BUG: KASAN: use-after-free in sgx_encl_remove_pages",
+      "Another REMOVE_PAGES on this enclave removed the page and kfree()d its sgx_encl_page while this one had dropped encl->lock; the SGX_ENCL_IOCTL bit that would have refused the second ioctl with EBUSY is what the no-ioctl-busy what-if took away.",
+      src,
+    );
+  const epc = page.epc;
+  if (EREMOVE(k.cpu, epc) === 0) k.freePage(epc);
+  else
+    k.ev(
+      "kernel",
+      "EREMOVE failed: the kernel warns and leaks the page.",
+      "encl.c: sgx_encl_free_epc_page()",
+    );
+  encl.secsChildCnt--;
+  encl.busy.delete(page.index);
+  encl.pages.delete(page.index);
+  encl.pageCnt--;
+  yield REMOVE_UNLOCK;
+  return undefined;
+}
+
+/** sgx_encl_remove_pages() under encl->lock, before the lock is dropped: the page, or the errno. */
+function removeChecks(k: Kernel, encl: Encl, offset: number, src: KernelSource): EnclPage | string {
   const page = loadPage(k, encl, offset);
   if (typeof page === "string") return page;
   if (check(k, "rm.trim", page.type !== PT_TRIM)) {
@@ -767,18 +933,22 @@ function removeOne(k: Kernel, encl: Encl, offset: number, src: KernelSource): st
       return "EPERM";
     }
   }
-  if (check(k, "rm.reclaim", !k.unmarkReclaimable(page.epc))) return "EBUSY";
-  if (k.mm.zapPte(encl.addrOf(page))) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);
-  const epc = page.epc;
-  if (EREMOVE(k.cpu, epc) === 0) k.freePage(epc);
-  else
-    k.ev(
-      "kernel",
-      "EREMOVE failed: the kernel warns and leaks the page.",
-      "encl.c: sgx_encl_free_epc_page()",
-    );
-  encl.secsChildCnt--;
-  encl.pages.delete(page.index);
-  encl.pageCnt--;
-  return undefined;
+  if (check(k, "rm.reclaim", !unmarkForIoctl(k, page.epc))) return "EBUSY";
+  return page;
+}
+
+/** The SGX2 ioctls whose page loops yield at lock boundaries (a race can interleave them). */
+export function sgx2IoctlSteps(
+  k: Kernel,
+  encl: Encl,
+  a: RestrictPermissionsArg | ModifyTypesArg | RemovePagesArg,
+  cmd:
+    | "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS"
+    | "SGX_IOC_ENCLAVE_MODIFY_TYPES"
+    | "SGX_IOC_ENCLAVE_REMOVE_PAGES",
+): Generator<string, SyscallResult> {
+  if (cmd === "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS")
+    return restrictPermissionsSteps(k, encl, a as RestrictPermissionsArg);
+  if (cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES") return modifyTypesSteps(k, encl, a as ModifyTypesArg);
+  return removePagesSteps(k, encl, a as RemovePagesArg);
 }

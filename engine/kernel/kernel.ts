@@ -58,6 +58,8 @@ export class Kernel {
   readonly ranOn: number[] = [];
   /** EPC pages the reclaimer is writing out right now (SGX_ENCL_PAGE_BEING_RECLAIMED). */
   reclaiming: Set<number> | null = null;
+  /** Virtual page numbers whose PTE a race left mapping a page that is gone (kernel/stale-pte.ts). */
+  stalePtes = new Set<number>();
   /**
    * An interrupt (an IPI) arrives on a CPU: a thread inside takes an AEX and ERESUMEs at the AEP
    * (set by the vDSO model, kernel/vdso.ts). Returns whether a thread was inside.
@@ -134,6 +136,7 @@ export class Kernel {
       stats: { ...this.stats },
       ranOn: [...this.ranOn],
       reclaiming: null,
+      stalePtes: new Set(this.stalePtes),
     });
     k.hookEpc();
     k.cpu.label = (a) => k.label(a);

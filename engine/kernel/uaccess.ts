@@ -7,8 +7,9 @@ import { isPageFault, NON_EPC, pageFaultCode } from "../arch/access.ts";
 import { VEC_PF } from "../arch/constants.ts";
 import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
-import { eaugPage, type FaultResult, sgxVmaFault } from "./fault.ts";
+import { type FaultResult, faultLocked, sgxVmaFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
+import { drain, faultLockBoundary, faultUnlockBoundary } from "./locks.ts";
 import { runKsgxd } from "./main.ts";
 
 export interface UserAccessResult {
@@ -19,13 +20,7 @@ export interface UserAccessResult {
 /** A retry bound for the fault-and-retry loop (as for enclave accesses, kernel/vdso.ts). */
 const MAX_RETRIES = 64;
 
-/**
- * The lock boundaries of the fault path's EAUG, where a race may switch to another participant
- * (docs/scenario-format.md, Races: explicit interleavings).
- */
-export const EAUG_LOCK =
-  "encl.c: sgx_encl_eaug_page(): mutex_lock(&encl->lock) after xa_load() in sgx_vma_fault() found no page";
-export const EAUG_UNLOCK = "encl.c: sgx_encl_eaug_page(): mutex_unlock(&encl->lock) before returning";
+export { EAUG_LOCK, EAUG_UNLOCK } from "./locks.ts";
 
 export function userAccess(
   k: Kernel,
@@ -34,11 +29,7 @@ export function userAccess(
   kind: "read" | "write",
   value: bigint,
 ): UserAccessResult {
-  const g = userAccessSteps(k, encl, offset, kind, value);
-  for (;;) {
-    const r = g.next();
-    if (r.done) return r.value;
-  }
+  return drain(userAccessSteps(k, encl, offset, kind, value));
 }
 
 /** userAccess() yielding at each lock boundary it reaches (for races). */
@@ -82,11 +73,12 @@ export function* userAccessSteps(
       let r: FaultResult;
       if (typeof f === "string") r = f;
       else {
-        yield EAUG_LOCK;
-        r = eaugPage(k, f.encl, f.page);
-        yield EAUG_UNLOCK;
+        yield faultLockBoundary(f.eaug);
+        r = faultLocked(k, f);
+        yield faultUnlockBoundary(f.eaug, r);
       }
-      if (r === "NOPAGE") continue;
+      // WAIT: the page is busy on another CPU; the access is retried (a race lets the others go first).
+      if (r === "NOPAGE" || r === "WAIT") continue;
       if (r === "BUSY") {
         runKsgxd(k);
         continue;

@@ -53,6 +53,12 @@ export class KernelConfig {
    * VM_FAULT_NOPAGE instead of SIGBUS ("x86/sgx: Fix two data races in EAUG/EREMOVE flows").
    */
   readonly eaugLoserNoPage: boolean;
+  /**
+   * ioctl.c: sgx_encl_remove_pages() and the REG→TCS path of sgx_enclave_modify_types() mark the
+   * page busy before dropping encl->lock for sgx_zap_enclave_ptes(); a fault on it backs off
+   * ("x86/sgx: Fix two data races in EAUG/EREMOVE flows").
+   */
+  readonly busyBeforeUnlock: boolean;
   readonly noIpi: boolean;
   readonly noEtrack: boolean;
   readonly noAcceptProbe: boolean;
@@ -63,6 +69,7 @@ export class KernelConfig {
     this.overflowCheck = atLeast(version, "v6.1");
     this.loadSecsBeforeEaug = atLeast(version, "v6.6");
     this.eaugLoserNoPage = atLeast(version, "v6.6+edmm-races");
+    this.busyBeforeUnlock = atLeast(version, "v6.6+edmm-races");
     this.noIpi = mutate.includes("no-ipi");
     this.noEtrack = mutate.includes("no-etrack");
     this.noAcceptProbe = mutate.includes("no-accept-probe");

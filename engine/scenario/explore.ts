@@ -6,6 +6,7 @@
 // (the runner skips it: the same interleaving as a shorter prefix). A prefix in which every step
 // finished is one complete interleaving. Deterministic: children are tried in list order.
 
+import { WAIT_BOUNDARIES } from "../kernel/locks.ts";
 import { runScenario } from "./run.ts";
 import type { TraceStep } from "./trace-types.ts";
 import type { Scenario, Step } from "./types.ts";
@@ -35,9 +36,11 @@ export interface ExploreReport {
 
 function outcomeOf(st: TraceStep): string {
   const parts = (st.race ?? []).map(
-    (p) => `race[${p.index}] ${p.signal ?? (p.value !== undefined ? `value ${p.value}` : `ret ${p.ret}`)}`,
+    (p) =>
+      `race[${p.index}] ${p.signal ?? (p.value !== undefined ? `value ${p.value}` : p.errno ? `ret ${p.ret} ${p.errno}` : `ret ${p.ret}`)}`,
   );
   if (st.oops) parts.push(`KERNEL OOPS in ${st.oops.function}()`);
+  for (const b of st.bugs ?? []) parts.push(b.split(", but")[0]);
   const pages = st.epcm.map((e) =>
     e.valid ? `${e.offset ?? e.type}:${e.type} ${e.perms}` : `EPC ${e.epc} freed`,
   );
@@ -70,7 +73,14 @@ export function exploreRace(scenario: Scenario, index: number, bound = EXPLORE_B
     ).map((b) => b + 1);
     const used = Array.from({ length: n }, (_, i) => prefix.filter((x) => x === i).length);
     if (used.some((u, i) => u > turns[i])) return; // named a finished step: seen as a shorter prefix
-    const open = used.flatMap((u, i) => (u < turns[i] ? [i] : []));
+    let open = used.flatMap((u, i) => (u < turns[i] ? [i] : []));
+    // A step that just passed a WAIT boundary only spins until another step moves: schedule the
+    // others first (as the runner does), so the search does not branch on spins (race.ts).
+    const j = prefix.at(-1);
+    if (j !== undefined && open.length > 1) {
+      const passed = st.schedule.filter((b) => b.step === j)[used[j] - 1];
+      if (passed && WAIT_BOUNDARIES.has(passed.boundary)) open = open.filter((i) => i !== j);
+    }
     if (open.length === 0) {
       interleavings++;
       const key = outcomeOf(st);

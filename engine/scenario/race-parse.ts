@@ -5,8 +5,8 @@ import { describeValue } from "./numbers.ts";
 import type { Step } from "./types.ts";
 import { type Collector, child, get, type Obj } from "./validate.ts";
 
-/** The ops a race can interleave today: the ones whose kernel paths yield at lock boundaries. */
-export const RACE_OPS = ["access"] as const;
+/** The ops a race can interleave: user space touching its mapping, and ioctls (kernel/locks.ts). */
+export const RACE_OPS = ["access", "ioctl"] as const;
 /** At most this many participants, and this many `order` entries. */
 export const MAX_RACE_STEPS = 8;
 export const MAX_RACE_ORDER = 1000;

@@ -2,7 +2,18 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flows } from "../flows/index.ts";
 import { parseScenario, runScenario } from "../index.ts";
-import { EAUG_LOCK, EAUG_UNLOCK } from "../kernel/uaccess.ts";
+import {
+  EAUG_LOCK,
+  EAUG_UNLOCK,
+  FAULT_LOCK,
+  FAULT_UNLOCK,
+  FAULT_UNLOCK_BUSY,
+  LOCK_BOUNDARIES,
+  REMOVE_LOCK,
+  REMOVE_UNLOCK,
+  REMOVE_ZAP_RELOCK,
+  REMOVE_ZAP_UNLOCK,
+} from "../kernel/locks.ts";
 import { exploreScenario, formatExplore } from "./explore.ts";
 import { formatTraceText } from "./text.ts";
 
@@ -59,7 +70,7 @@ describe("race: validation", () => {
 
   it("refuses ops whose kernel paths do not yield, too few steps, bad order entries, a CPU that does not exist", () => {
     expect(errors([read(), { op: "mmap", offset: 0, length: 4096, prot: "PROT_READ", cpu: 1 }])).toEqual([
-      "steps[0].steps[1].op: a race interleaves only access steps (their kernel paths yield at lock boundaries), not mmap",
+      "steps[0].steps[1].op: a race interleaves only access, ioctl steps (their kernel paths yield at lock boundaries), not mmap",
     ]);
     expect(errors([read()])[0]).toMatch(/^steps\[0\]\.steps: expected an array of 2 to 8 steps/);
     expect(errors([read(), read(1)], { order: [0, 2, "x"] })).toEqual([
@@ -171,6 +182,138 @@ describe("--explore", () => {
 describe("the lock boundaries in the contract document", () => {
   it("names every boundary the kernel model yields at, exactly as the trace writes it", () => {
     const doc = readFileSync(new URL("../../docs/scenario-format.md", import.meta.url), "utf8");
-    for (const name of [EAUG_LOCK, EAUG_UNLOCK]) expect(doc, name).toContain(`\`${name}\``);
+    for (const name of LOCK_BOUNDARIES) expect(doc, name).toContain(`| \`${name}\` |`);
+    // ... and no other: every boundary row of the table is one the model yields at.
+    const rows = [...doc.matchAll(/^\| `((?:encl|ioctl)\.c: [^`]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual([...LOCK_BOUNDARIES]);
+  });
+});
+
+/** A built-in flow's race step with its order (and kernel, mutations) replaced, expectations dropped. */
+function removeRace(
+  order: number[] | undefined,
+  kernel: string,
+  id = "remove-fault-race",
+  mutate?: string[],
+) {
+  const s = structuredClone(flow(id));
+  s.machine = { ...s.machine, kernel, ...(mutate ? { mutate } : {}) };
+  const at = s.steps.findIndex((st) => st.op === "race");
+  const race = s.steps[at];
+  if (order === undefined) delete race.order;
+  else race.order = order;
+  for (const p of race.steps as Array<Record<string, unknown>>) delete p.expect;
+  s.steps = s.steps.slice(0, at + 1);
+  return s;
+}
+
+describe("race: REMOVE_PAGES and a fault on the page being removed", () => {
+  const WINDOW = [0, 0, 0, 1, 1];
+
+  it("v6.0 to v6.6: a fault between the zap and the relock leaves a PTE to the freed page, and the trace says so", () => {
+    for (const kernel of ["v6.0", "v6.1", "v6.6"]) {
+      const st = raceStep(removeRace(WINDOW, kernel));
+      expect(st.schedule?.map((b) => [b.step, b.boundary])).toEqual([
+        [0, REMOVE_LOCK],
+        [0, REMOVE_ZAP_UNLOCK],
+        [0, REMOVE_ZAP_RELOCK],
+        [1, FAULT_LOCK],
+        [1, FAULT_UNLOCK],
+        [0, REMOVE_UNLOCK],
+      ]);
+      expect(st.race?.map((p) => [p.ret, p.value ?? p.errno])).toEqual([
+        [0, undefined],
+        [0, "0xffffffffffffffff"],
+      ]);
+      expect(st.bugs, kernel).toHaveLength(1);
+      expect(st.bugs?.[0]).toMatch(
+        /^BUG: the PTE of e0\+0x5000 still maps EPC page \d+, but the enclave has no page there any more/,
+      );
+      expect(st.events.some((e) => e.kind === "kernel" && e.text.startsWith("BUG:"))).toBe(true);
+    }
+  });
+
+  it("afterwards the enclave cannot use the address (the flow's EACCEPT faults with the SGX bit); fixed, it accepts a fresh page", () => {
+    const bad = run(flow("remove-fault-race")).trace;
+    expect(bad.steps.at(-1)?.run?.exception_error_code).toBe("0x8005");
+    expect(bad.steps.flatMap((s) => s.unmet ?? [])).toEqual([]);
+    const good = run(flow("remove-fault-race-fixed")).trace;
+    expect(good.steps.at(-1)?.call?.ret).toBe(0);
+    expect(good.steps.flatMap((s) => s.unmet ?? [])).toEqual([]);
+    expect(good.steps.some((s) => s.bugs)).toBe(false);
+  });
+
+  it("v6.6+edmm-races: the page is busy, the fault backs off once, the removal finishes, then the fault EAUGs", () => {
+    const st = raceStep(removeRace(WINDOW, "v6.6+edmm-races"));
+    const bs = st.schedule?.map((b) => b.boundary) ?? [];
+    expect(bs.filter((b) => b === FAULT_UNLOCK_BUSY)).toHaveLength(1);
+    // The spinning fault lets REMOVE_PAGES finish before it faults again (no 64 retries, no SIGBUS).
+    expect(bs.indexOf(REMOVE_UNLOCK)).toBe(bs.indexOf(FAULT_UNLOCK_BUSY) + 1);
+    expect(st.race?.[1].value).toBe("0xffffffffffffffff");
+    expect(st.bugs).toBeUndefined();
+    expect(st.epcm.some((e) => e.valid && e.offset === "0x5000" && e.pending)).toBe(true);
+  });
+
+  it("in every version, a fault whose xa_load() saw the page before it was erased gets SIGBUS (no bug)", () => {
+    for (const kernel of ["v6.6", "v6.6+edmm-races"]) {
+      const st = raceStep(removeRace([0, 0, 0, 1, 0, 0, 1, 1], kernel));
+      expect(st.race?.[1].signal, kernel).toBe("SIGBUS");
+      expect(st.bugs).toBeUndefined();
+    }
+  });
+
+  it("--explore: some interleaving shows the bug on v6.0 and v6.6, none on v6.6+edmm-races", () => {
+    for (const kernel of ["v6.0", "v6.6", "v6.6+edmm-races"]) {
+      const p = parseScenario(removeRace(undefined, kernel));
+      if (!p.ok) throw new Error(p.errors.join("\n"));
+      const [r] = exploreScenario(p.scenario);
+      expect(r.cut).toBe(false);
+      const buggy = r.outcomes.filter((o) => o.outcome.includes("BUG:"));
+      if (kernel === "v6.6+edmm-races") expect(buggy).toEqual([]);
+      else {
+        expect(buggy).toHaveLength(1);
+        // The order it prints reproduces the bug.
+        expect(raceStep(removeRace(buggy[0].order, kernel)).bugs).toHaveLength(1);
+      }
+    }
+  });
+});
+
+describe("race: two ioctls on one enclave", () => {
+  it("the second gets EBUSY from the SGX_ENCL_IOCTL bit while the first is between boundaries", () => {
+    const st = raceStep(removeRace([0, 0, 1], "v6.0", "remove-pages-ioctl-busy"));
+    expect(st.race?.map((p) => [p.ret, p.errno])).toEqual([
+      [0, undefined],
+      [-1, "EBUSY"],
+    ]);
+    expect(st.race?.[1].events.map((e) => e.text)).toContain(
+      "Another ioctl on this enclave is still running: test_and_set_bit(SGX_ENCL_IOCTL) finds the bit set, -EBUSY.",
+    );
+    // One after the other there is no overlap: the second finds the page gone (EFAULT).
+    const seq = raceStep(removeRace(undefined, "v6.0", "remove-pages-ioctl-busy"));
+    expect(seq.race?.map((p) => p.errno)).toEqual([undefined, "EFAULT"]);
+  });
+
+  it("no-ioctl-busy: both go ahead; the first relocks onto the entry the second freed: a use-after-free oops", () => {
+    const { trace } = run(
+      removeRace([0, 0, 1, 1, 1, 1, 1], "v6.0", "remove-pages-ioctl-busy", ["no-ioctl-busy"]),
+    );
+    const st = trace.steps.at(-1);
+    expect(st?.oops).toEqual({
+      function: "sgx_encl_remove_pages",
+      text: "BUG: KASAN: use-after-free in sgx_encl_remove_pages",
+    });
+    expect(trace.stopped?.reason).toBe("oops");
+    expect(st?.race?.[1].ret).toBe(0);
+  });
+
+  it("no-ioctl-busy with the series: the second REMOVE_PAGES finds the page busy (EAGAIN)", () => {
+    const st = raceStep(
+      removeRace([0, 0, 1, 1], "v6.6+edmm-races", "remove-pages-ioctl-busy", ["no-ioctl-busy"]),
+    );
+    expect(st.race?.map((p) => [p.ret, p.errno])).toEqual([
+      [0, undefined],
+      [-1, "EAGAIN"],
+    ]);
   });
 });

@@ -1,14 +1,16 @@
 // Running a `race` step (docs/scenario-format.md, Races: explicit interleavings). Each listed
 // step runs on its own CPU as a generator that yields at the kernel's lock boundaries
-// (kernel/uaccess.ts: EAUG_LOCK, EAUG_UNLOCK). `order` names which step runs next, up to its
-// next boundary; an index whose step has finished is skipped. When `order` runs out, the steps
-// that have not finished run to completion in list order. The code between two boundaries runs
-// without interruption, so whatever the kernel does under encl->lock is atomic here, as the lock
-// makes it.
+// (kernel/locks.ts). `order` names which step runs next, up to its next boundary; an index whose
+// step has finished is skipped. When `order` runs out, the steps that have not finished run to
+// completion in list order, except that a step which can only retry what another must finish
+// first (it passed a WAIT boundary: a fault on a busy page) lets the next unfinished step take a
+// turn before it spins again. The code between two boundaries runs without interruption, so
+// whatever the kernel does under encl->lock is atomic here, as the lock makes it.
 
 import type { Encl } from "../kernel/encl.ts";
 import type { Kernel } from "../kernel/kernel.ts";
-import { type UserAccessResult, userAccessSteps } from "../kernel/uaccess.ts";
+import { WAIT_BOUNDARIES } from "../kernel/locks.ts";
+import { checkStalePtes } from "../kernel/stale-pte.ts";
 import type { TraceStep } from "./trace-types.ts";
 import type { Step } from "./types.ts";
 
@@ -22,13 +24,15 @@ export interface RaceHost {
   opJson(step: Step): Record<string, unknown>;
   /** The unmet expectations of a listed step against its trace step. */
   unmetOf(step: Step, out: TraceStep, encl: Encl): string[];
+  /** A listed step as a generator that yields at lock boundaries and fills `out` when done. */
+  participant(step: Step, encl: Encl, out: TraceStep): Generator<string, void>;
 }
 
 interface Participant {
   step: Step;
   cpu: number;
   out: TraceStep;
-  gen: Generator<string, UserAccessResult>;
+  gen: Generator<string, void>;
   done: boolean;
 }
 
@@ -49,16 +53,11 @@ export function runRace(h: RaceHost, race: Step & { op: "race" }, out: TraceStep
       epcm: [],
     };
     if (step.note !== undefined) sub.note = step.note;
-    if (step.op !== "access") throw new Error(`race: ${step.op} cannot take part (validated before)`);
-    return {
-      step,
-      cpu,
-      out: sub,
-      gen: userAccessSteps(k, encl, step.offset, step.kind, step.value ?? 0n),
-      done: false,
-    };
+    return { step, cpu, out: sub, gen: h.participant(step, encl, sub), done: false };
   });
   const schedule: Array<{ step: number; boundary: string }> = [];
+  /** The step whose last turn ended at a WAIT boundary, until another step takes a turn. */
+  let spinning: number | undefined;
   const turn = (i: number): void => {
     const p = parts[i];
     if (p.done) return;
@@ -68,27 +67,53 @@ export function runRace(h: RaceHost, race: Step & { op: "race" }, out: TraceStep
     const from = k.cpu.log.events.length;
     try {
       const r = p.gen.next();
-      if (r.done) {
-        p.done = true;
-        if (r.value.value !== undefined) p.out.value = `0x${r.value.value.toString(16)}`;
-        if (r.value.signal) p.out.signal = r.value.signal;
-      } else schedule.push({ step: i, boundary: r.value });
+      if (r.done) p.done = true;
+      else schedule.push({ step: i, boundary: r.value });
+      spinning = !r.done && WAIT_BOUNDARIES.has(r.value) ? i : undefined;
     } finally {
       p.out.events.push(...k.cpu.log.events.slice(from));
     }
   };
+  let crashed = true;
   try {
     for (const i of race.order) turn(i);
-    for (let i = 0; i < parts.length; i++) while (!parts[i].done) turn(i);
+    for (;;) {
+      const open = parts.flatMap((p, i) => (p.done ? [] : [i]));
+      if (open.length === 0) break;
+      turn(open.find((i) => i !== spinning) ?? open[0]);
+    }
+    crashed = false;
   } finally {
     out.race = parts.map((p) => p.out);
     out.schedule = schedule;
+    // On a kernel oops the steps that had finished still answer for their expectations.
+    const unmet: string[] = [];
+    parts.forEach((p, i) => {
+      if (crashed && !p.done) return;
+      const own = h.unmetOf(p.step, p.out, h.enclaveOf(p.step));
+      if (own.length > 0) p.out.unmet = own;
+      for (const m of own) unmet.push(`race[${i}]: ${m}`);
+    });
+    if (unmet.length > 0) out.unmet = unmet;
   }
-  const unmet: string[] = [];
-  parts.forEach((p, i) => {
-    const own = h.unmetOf(p.step, p.out, h.enclaveOf(p.step));
-    if (own.length > 0) p.out.unmet = own;
-    for (const m of own) unmet.push(`race[${i}]: ${m}`);
+  // A PTE the race left mapping a page that is gone (kernel/stale-pte.ts): the trace says so.
+  k.cpu.log.cpu = out.cpu ?? 0;
+  const bugs = parts.flatMap((p) => {
+    const encl = h.enclaveOf(p.step);
+    return checkStalePtes(k, encl, pagesNamed(p.step, encl));
   });
-  if (unmet.length > 0) out.unmet = unmet;
+  if (bugs.length > 0) out.bugs = bugs;
+}
+
+/** At most this many pages of an ioctl's range are looked at for stale PTEs. */
+const STALE_CHECK_PAGES = 64;
+
+/** The page addresses a listed step touches: an access's page, an ioctl's range (its start). */
+function pagesNamed(step: Step, encl: Encl): number[] {
+  if (step.op === "access") return [encl.base + step.offset - (step.offset % 4096)];
+  if (step.op !== "ioctl" || !("offset" in step.arg) || !("length" in step.arg)) return [];
+  const { offset, length } = step.arg as { offset: unknown; length: unknown };
+  if (typeof offset !== "number" || typeof length !== "number") return [];
+  const n = Math.min(Math.floor(length / 4096), STALE_CHECK_PAGES);
+  return Array.from({ length: n }, (_, i) => encl.base + offset + i * 4096);
 }

@@ -16,11 +16,14 @@ import {
   ioctlRemovePages,
   ioctlRestrictPermissions,
   type SyscallResult,
+  sgx2IoctlSteps,
 } from "../kernel/ioctl.ts";
 import { Kernel } from "../kernel/kernel.ts";
+import { drain, settled } from "../kernel/locks.ts";
 import { reclaimOp, runKsgxd } from "../kernel/main.ts";
 import { KernelOops } from "../kernel/oops.ts";
 import { sysClose, sysMmap, sysMprotect, sysMunmap } from "../kernel/syscalls.ts";
+import { userAccessSteps } from "../kernel/uaccess.ts";
 import { type CallReport, Vdso } from "../kernel/vdso.ts";
 import { KernelConfig } from "../kernel/versions.ts";
 import {
@@ -329,11 +332,111 @@ export class Simulation {
         checkCpu: (s, cpu) => this.checkCpu(s, index, cpu),
         opJson,
         unmetOf: (s, sub, encl) => (s.expect ? this.unmetOf(s.expect, sub, encl) : []),
+        participant: (s, encl, sub) => this.participant(s, encl, sub),
       },
       step,
       out,
     );
     return undefined;
+  }
+
+  /**
+   * An ioctl step: ioctl.c: sgx_ioctl() and the command's handler. The SGX2 range ioctls yield at
+   * their lock boundaries (kernel/locks.ts), so a race can interleave them; the others run in one
+   * turn.
+   */
+  private *ioctlSteps(
+    step: Step & { op: "ioctl" },
+    encl: Encl,
+    out: TraceStep,
+  ): Generator<string, undefined> {
+    const k = this.kernel;
+    const a = step.arg;
+    const put = (r: SyscallResult): undefined => {
+      out.ret = r.ret;
+      if (r.errno) out.errno = r.errno;
+      if (r.arg) out.arg = r.arg;
+      return undefined;
+    };
+    k.ev(
+      "syscall",
+      `ioctl(${step.enclave}'s fd, ${a.cmd === "unknown" ? a.name : a.cmd}).`,
+      "ioctl.c: sgx_ioctl()",
+    );
+    if (encl.released) {
+      k.ev("kernel", "The enclave's fd was closed.", "fs: fdget()", { result: "EBADF" });
+      return put({ ret: -1, errno: "EBADF" });
+    }
+    if (encl.ioctlRunning) {
+      if (!k.config.noIoctlBusy) {
+        k.ev(
+          "kernel",
+          "Another ioctl on this enclave is still running: test_and_set_bit(SGX_ENCL_IOCTL) finds the bit set, -EBUSY.",
+          "ioctl.c: sgx_ioctl()",
+          { result: "EBUSY" },
+        );
+        return put({ ret: -1, errno: "EBUSY" });
+      }
+      // What-if "no-ioctl-busy" (docs/scenario-format.md, Kernel versions and what-ifs).
+      k.ev(
+        "kernel",
+        "What-if no-ioctl-busy: another ioctl on this enclave is still running and this one goes ahead anyway.",
+        "ioctl.c: sgx_ioctl()",
+      );
+    }
+    if (a.cmd === "unknown") {
+      k.ev(
+        "kernel",
+        `Unknown command ${a.name}: -ENOIOCTLCMD, which user space sees as ENOTTY.`,
+        "ioctl.c: sgx_ioctl()",
+        { result: "ENOTTY" },
+      );
+      return put({ ret: -1, errno: "ENOTTY" });
+    }
+    // test_and_set_bit(SGX_ENCL_IOCTL) ... clear_bit(SGX_ENCL_IOCTL): one ioctl per enclave at a time.
+    const outer = encl.ioctlRunning;
+    encl.ioctlRunning = true;
+    // Reviewer mode: the ioctl records the checks it makes (kernel/checks.ts). In a race the
+    // other steps run between this one's turns, so its record is put in place for each turn.
+    const review: NonNullable<Kernel["review"]> = { passed: [], decided: null };
+    const g: Generator<string, SyscallResult> =
+      a.cmd === "SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS" ||
+      a.cmd === "SGX_IOC_ENCLAVE_MODIFY_TYPES" ||
+      a.cmd === "SGX_IOC_ENCLAVE_REMOVE_PAGES"
+        ? sgx2IoctlSteps(k, encl, a, a.cmd)
+        : settled(() => this.ioctl(a, encl));
+    try {
+      for (;;) {
+        const saved = k.review;
+        k.review = review;
+        let r: IteratorResult<string, SyscallResult>;
+        try {
+          r = g.next();
+        } finally {
+          k.review = saved;
+        }
+        if (r.done) {
+          out.review = reviewOf(a.cmd, review.passed, review.decided, k.config.version);
+          return put(r.value);
+        }
+        yield r.value;
+      }
+    } finally {
+      encl.ioctlRunning = outer;
+    }
+  }
+
+  /** A listed step of a race as a generator (scenario/race.ts): access and ioctl steps. */
+  private *participant(step: Step, encl: Encl, out: TraceStep): Generator<string, void> {
+    const k = this.kernel;
+    if (step.op === "ioctl") {
+      yield* this.ioctlSteps(step, encl, out);
+      return;
+    }
+    if (step.op !== "access") throw new Error(`race: ${step.op} cannot take part (validated before)`);
+    const r = yield* userAccessSteps(k, encl, step.offset, step.kind, step.value ?? 0n);
+    if (r.value !== undefined) out.value = `0x${r.value.toString(16)}`;
+    if (r.signal) out.signal = r.signal;
   }
 
   private execute(step: Step, encl: Encl, out: TraceStep): undefined {
@@ -345,33 +448,8 @@ export class Simulation {
       return undefined;
     };
     switch (step.op) {
-      case "ioctl": {
-        const a = step.arg;
-        k.ev(
-          "syscall",
-          `ioctl(${step.enclave}'s fd, ${a.cmd === "unknown" ? a.name : a.cmd}).`,
-          "ioctl.c: sgx_ioctl()",
-        );
-        if (encl.released) {
-          k.ev("kernel", "The enclave's fd was closed.", "fs: fdget()", { result: "EBADF" });
-          return put({ ret: -1, errno: "EBADF" });
-        }
-        if (a.cmd === "unknown") {
-          k.ev(
-            "kernel",
-            `Unknown command ${a.name}: -ENOIOCTLCMD, which user space sees as ENOTTY.`,
-            "ioctl.c: sgx_ioctl()",
-            { result: "ENOTTY" },
-          );
-          return put({ ret: -1, errno: "ENOTTY" });
-        }
-        // Reviewer mode: the ioctl records the checks it makes (kernel/checks.ts).
-        k.review = { passed: [], decided: null };
-        const r = this.ioctl(a, encl);
-        out.review = reviewOf(a.cmd, k.review.passed, k.review.decided, k.config.version);
-        k.review = null;
-        return put(r);
-      }
+      case "ioctl":
+        return drain(this.ioctlSteps(step, encl, out));
       case "mmap":
         k.ev(
           "syscall",

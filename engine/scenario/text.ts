@@ -163,6 +163,8 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
     }
     for (const u of s.unmet ?? []) out.push(...wrap(`!! expectation not met: ${u}`, "    "));
     if (s.oops) out.push(...wrap(`!! KERNEL OOPS in ${s.oops.function}(): ${s.oops.text}`, "    "));
+    // docs/scenario-format.md, Races: a kernel bug the step left behind without crashing.
+    for (const b of s.bugs ?? []) out.push(...wrap(`!! ${b.split(", but")[0]}`, "    "));
   }
   // docs/scenario-format.md, Kernel bugs that crash.
   if (trace.stopped) {

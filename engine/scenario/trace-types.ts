@@ -108,6 +108,11 @@ export interface TraceStep {
   review?: IoctlReview;
   /** Unmet expectations of this step (absent when all held or none were given). */
   unmet?: string[];
+  /**
+   * Kernel bugs the step left behind without crashing (a race's stale PTE, kernel/stale-pte.ts);
+   * docs/scenario-format.md, Races: explicit interleavings.
+   */
+  bugs?: string[];
   /** The kernel crashed on this step (docs/scenario-format.md, Kernel bugs that crash): the run ends here. */
   oops?: { function: string; text: string };
   /** A `race` step: one trace step per listed step, `index` being its place in the list. */

@@ -3,7 +3,7 @@
 // run one scenario on two kernel versions and find where the traces first diverge.
 
 import type { BuiltInFlow } from "../flows/index.ts";
-import { flows as builtIn } from "../flows/index.ts";
+import { flows as builtIn, SELFTEST_FLOW_IDS } from "../flows/index.ts";
 import { simulate } from "../index.ts";
 import { type KernelVersion, MUTATION_NAMES, type Mutation } from "../kernel/versions.ts";
 import type { Trace, TraceStep } from "../scenario/trace-types.ts";
@@ -24,14 +24,18 @@ export interface MatrixCell {
 
 export interface MatrixRow {
   flow: string;
+  /** The flow translates a kernel selftest (flows/index.ts: SELFTEST_FLOW_IDS). */
+  selftest: boolean;
   cells: MatrixCell[];
 }
 
 export interface WhatIfMatrix {
   mutations: Mutation[];
   rows: MatrixRow[];
-  /** Mutations no flow catches: each is a finding (the selftests do not test what it removes). */
+  /** Mutations no flow catches: each is a gap in the flows. */
   uncaught: Mutation[];
+  /** Mutations no kernel selftest flow catches: each is a finding (the selftests do not test what it removes). */
+  uncaughtBySelftests: Mutation[];
 }
 
 /** Every flow (with expectations) under every mutation on `kernel`. */
@@ -44,20 +48,36 @@ export function whatIfMatrix(
 ): WhatIfMatrix {
   const rows: MatrixRow[] = [];
   for (const f of flows) {
+    // A flow that pins its kernel (a version's bug or fix) keeps it.
+    const own = (f.scenario.machine as { kernel?: KernelVersion } | undefined)?.kernel;
+    // A flow that shows a version's oops crashes without any mutation: only a new oops counts.
+    let baselineOops: boolean | undefined;
+    const oopsesUnmutated = (): boolean => {
+      if (baselineOops === undefined) {
+        const b = simulate(withMachine(f.scenario, { kernel: own ?? kernel }));
+        baselineOops = b.ok && b.trace.stopped !== undefined;
+      }
+      return baselineOops;
+    };
     const cells = mutations.map((mutation): MatrixCell => {
-      // A flow that pins its kernel (a version's bug or fix) keeps it.
-      const own = (f.scenario.machine as { kernel?: KernelVersion } | undefined)?.kernel;
       const r = simulate(withMachine(f.scenario, { kernel: own ?? kernel, mutate: [mutation] }));
       if (!r.ok) return { mutation, caughtBy: `invalid: ${r.errors[0]}` };
-      return r.unmet.length > 0 ? { mutation, caughtBy: r.unmet[0] } : { mutation };
+      if (r.unmet.length > 0) return { mutation, caughtBy: r.unmet[0] };
+      const oops = r.trace.steps.find((s) => s.oops)?.oops;
+      if (oops && !oopsesUnmutated())
+        return { mutation, caughtBy: `kernel oops in ${oops.function}(): ${oops.text}` };
+      return { mutation };
     });
-    rows.push({ flow: f.id, cells });
+    rows.push({ flow: f.id, selftest: SELFTEST_FLOW_IDS.has(f.id), cells });
     onFlow?.(rows.length, flows.length);
   }
   const uncaught = mutations.filter((m) =>
     rows.every((r) => r.cells.every((c) => c.mutation !== m || !c.caughtBy)),
   );
-  return { mutations: [...mutations], rows, uncaught };
+  const uncaughtBySelftests = mutations.filter((m) =>
+    rows.every((r) => !r.selftest || r.cells.every((c) => c.mutation !== m || !c.caughtBy)),
+  );
+  return { mutations: [...mutations], rows, uncaught, uncaughtBySelftests };
 }
 
 export function formatMatrix(m: WhatIfMatrix): string {
@@ -76,6 +96,7 @@ export function formatMatrix(m: WhatIfMatrix): string {
       const first = by[0].cells.find((c) => c.mutation === mut)?.caughtBy ?? "";
       lines.push(`${mut}: caught by ${by.length} flow(s): ${by.map((r) => r.flow).join(", ")}`);
       lines.push(`  e.g. ${by[0].flow}: ${first}`);
+      if (m.uncaughtBySelftests.includes(mut)) lines.push("  no kernel selftest catches it (a finding)");
     }
   }
   return `${lines.join("\n")}\n`;

@@ -47,6 +47,20 @@ describe("a race step's lanes in the narration", () => {
     expect(got.some((t) => t?.includes("SIGBUS"))).toBe(true);
   });
 
+  it("names the kernel bug a race left behind (the trace step's bugs), and only where there is one", () => {
+    at("remove-fault-race", 14);
+    const { unmount } = render(<Narration />);
+    const note = screen.getByRole("note");
+    expect(note.textContent).toMatch(
+      /^Kernel bug: the PTE of e0\+0x5000 still maps EPC page \d+, but the enclave has no page there any more/,
+    );
+    unmount();
+    at("remove-fault-race-fixed", 14);
+    render(<Narration />);
+    expect(screen.getByRole("table", { name: /Race:/ })).toBeTruthy();
+    expect(screen.queryByRole("note")).toBeNull();
+  });
+
   it("is absent from ordinary steps", () => {
     at("eaug-fault-race", 11);
     render(<Narration />);

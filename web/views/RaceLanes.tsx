@@ -1,7 +1,8 @@
 // A race step (docs/scenario-format.md, Races: explicit interleavings) as lanes: one column per
 // listed step (its CPU and op), one row per lock boundary passed, in the order the engine
 // scheduled them, and a last row with what each listed step got back. Everything comes from the
-// trace step's `race` and `schedule`; nothing is computed here.
+// trace step's `race` and `schedule`; nothing is computed here. A kernel bug the race left behind
+// without crashing (the trace step's `bugs`, e.g. a PTE to a freed page) is shown under the lanes.
 import type { TraceStep } from "../engine/client.ts";
 import { opFields, opSummary, outcomeSummary } from "./format/ops.ts";
 import "./race.css";
@@ -46,6 +47,11 @@ export function RaceLanes({ step }: { step: TraceStep }) {
           </tr>
         </tbody>
       </table>
+      {(step.bugs ?? []).map((b) => (
+        <p key={b} className="race-bug" role="note">
+          <strong>Kernel bug:</strong> {b.replace(/^BUG: /, "")}
+        </p>
+      ))}
     </section>
   );
 }

@@ -153,9 +153,12 @@ function MatrixTable({ matrix }: { matrix: WhatIfMatrix }) {
             <th scope="row">Caught by</th>
             {matrix.mutations.map((m) => {
               const n = matrix.rows.filter((r) => r.cells.some((c) => c.mutation === m && c.caughtBy)).length;
+              const finding = matrix.uncaughtBySelftests.includes(m);
               return (
-                <td key={m} className={n === 0 ? "is-finding" : undefined}>
-                  {n === 0 ? <strong>no selftest catches this</strong> : `${n} flow${n === 1 ? "" : "s"}`}
+                <td key={m} className={finding ? "is-finding" : undefined}>
+                  {n > 0 && `${n} flow${n === 1 ? "" : "s"}`}
+                  {n > 0 && finding && ", "}
+                  {finding && <strong>no selftest catches this</strong>}
                 </td>
               );
             })}
@@ -214,14 +217,19 @@ function Matrix() {
               const by = matrix.rows.filter((r) => r.cells.some((c) => c.mutation === m && c.caughtBy));
               const first = by[0]?.cells.find((c) => c.mutation === m)?.caughtBy;
               return (
-                <li key={m} className={by.length === 0 ? "is-finding" : undefined}>
+                <li key={m} className={matrix.uncaughtBySelftests.includes(m) ? "is-finding" : undefined}>
                   <code>{m}</code>:{" "}
                   {by.length === 0 ? (
-                    <strong>no selftest catches this (a finding)</strong>
+                    "no flow catches this"
                   ) : (
                     <>
                       caught by {by.length} flow{by.length === 1 ? "" : "s"}, e.g. <code>{by[0].flow}</code>:{" "}
                       <code>{first}</code>
+                    </>
+                  )}
+                  {matrix.uncaughtBySelftests.includes(m) && (
+                    <>
+                      ; <strong>no kernel selftest catches this (a finding)</strong>
                     </>
                   )}
                 </li>
