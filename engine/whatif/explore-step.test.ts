@@ -36,6 +36,10 @@ describe("exploreStep", () => {
     const r = exploreStep(s, undefined, raceIndex(s), 5);
     expect(r.ok && r.report.cut).toBe(true);
     expect(r.ok && r.report.runs).toBe(5);
+    expect(r.ok && r.further).toBe(50);
+    const all = exploreStep(s, undefined, raceIndex(s), 51);
+    expect(all.ok && !all.report.cut && all.report.interleavings).toBe(16);
+    expect(all).not.toHaveProperty("further");
   });
 
   it("answers a message, never throws, for input it cannot explore", () => {

@@ -8,7 +8,14 @@ import { applyMachineChoice, type MachineChoice } from "./machine-choice.ts";
 
 export type { ExploreOutcome, ExploreReport } from "../scenario/explore.ts";
 
-export type ExploreResult = { ok: true; report: ExploreReport } | { ok: false; errors: string[] };
+export type ExploreResult =
+  | {
+      ok: true;
+      report: ExploreReport;
+      /** When the bound cut the search: a larger bound the caller may ask for (absent at the largest). */
+      further?: number;
+    }
+  | { ok: false; errors: string[] };
 
 /** The largest bound a caller may ask for (ten times the CLI's): each run replays the scenario. */
 export const EXPLORE_MAX_BOUND = EXPLORE_BOUND * 10;
@@ -41,5 +48,7 @@ export function exploreStep(
     };
   // A run that stops before the race (an error or an oops earlier) completes no interleaving:
   // the report then counts none.
-  return { ok: true, report: exploreRace(parsed.scenario, index, bound) };
+  const report = exploreRace(parsed.scenario, index, bound);
+  const further = Math.min(bound * 10, EXPLORE_MAX_BOUND);
+  return report.cut && further > bound ? { ok: true, report, further } : { ok: true, report };
 }

@@ -17,13 +17,16 @@ export interface Exploration {
   /** Date.now() when it started, while it runs; null once answered. */
   since: number | null;
   report: ExploreReport | null;
+  /** When the bound cut the search: the larger bound "Explore further" asks for. */
+  further: number | null;
   /** Why it could not be explored, or why an order could not be loaded. */
   errors: string[] | null;
 }
 
 export interface ExploreState {
   current: Exploration | null;
-  explore(index: number): Promise<void>;
+  /** Explore the race at scenario step `index` of what is loaded (with the engine's bound, or `bound`). */
+  explore(index: number, bound?: number): Promise<void>;
   cancel(): void;
   loadOrder(index: number, order: number[]): Promise<void>;
 }
@@ -45,19 +48,26 @@ export const useExplore = create<ExploreState>((set, get) => {
   return {
     current: null,
 
-    async explore(index) {
+    async explore(index, bound) {
       const { source } = useExplorer.getState();
       if (!source) return;
       task?.cancel();
       const src = source.kind === "flow" ? { flow: source.id } : { scenario: source.scenario };
-      const mine: Exploration = { source, index, since: Date.now(), report: null, errors: null };
+      const mine: Exploration = {
+        source,
+        index,
+        since: Date.now(),
+        report: null,
+        further: null,
+        errors: null,
+      };
       set({ current: mine });
-      const t = spareEngineTask<ExploreResult>((api) => api.exploreRace(src, source.machine, index));
+      const t = spareEngineTask<ExploreResult>((api) => api.exploreRace(src, source.machine, index, bound));
       task = t;
       try {
         const r = await t.result;
         if (r === null) update(mine, { since: null, errors: ["The exploration was cancelled."] });
-        else if (r.ok) update(mine, { since: null, report: r.report });
+        else if (r.ok) update(mine, { since: null, report: r.report, further: r.further ?? null });
         else update(mine, { since: null, errors: r.errors });
       } catch (e) {
         update(mine, { since: null, errors: [`The engine could not explore it: ${(e as Error).message}`] });

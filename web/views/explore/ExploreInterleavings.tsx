@@ -4,7 +4,8 @@
 // order that reproduces it, and "Load this order", which loads the scenario with that order at
 // this step. Outcomes with a kernel oops, a signal or an unmet expectation say so in words.
 // Names used by tests: the "Interleavings" region, the "Explore interleavings" and "Cancel"
-// buttons, the "Distinct outcomes" list, "Load this order (outcome N)" buttons.
+// buttons ("Explore further" when the bound cut the search), the "Distinct outcomes" list,
+// "Load this order (outcome N)" buttons.
 import { useEffect, useId, useState } from "react";
 import type { ExploreReport, TraceStep } from "../../engine/client.ts";
 import { explorationAt, useExplore } from "../../store/explore.ts";
@@ -117,8 +118,13 @@ export default function ExploreInterleavings({ step }: { step: TraceStep }) {
       </h3>
       <div className="explore-controls">
         <button type="button" disabled={busy || source === null} onClick={() => void explore(step.index)}>
-          {current?.report ? "Explore interleavings again" : "Explore interleavings"}
+          Explore interleavings
         </button>
+        {!busy && current?.further && (
+          <button type="button" onClick={() => void explore(step.index, current.further ?? undefined)}>
+            Explore further (bound {plural(current.further, "run")})
+          </button>
+        )}
         {busy && elapsed >= QUIET_MS && (
           <>
             <progress aria-label="Exploring interleavings" />
