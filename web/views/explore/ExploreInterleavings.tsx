@@ -66,8 +66,10 @@ function Outcomes({ report, step }: { report: ExploreReport; step: TraceStep }) 
         return (
           <li key={o.outcome} className={marks.length > 0 ? "explore-outcome is-marked" : "explore-outcome"}>
             <p className="explore-head">
-              <strong>Outcome {i + 1}</strong>: {plural(o.count, "interleaving")} of{" "}
-              {report.interleavings.toLocaleString("en-US")} end so
+              <span>
+                <strong>Outcome {i + 1}:</strong> {plural(o.count, "interleaving")} of{" "}
+                {report.interleavings.toLocaleString("en-US")} end so
+              </span>
               {marks.map((m) => (
                 <span key={m.label} className={`explore-mark explore-mark-${m.kind}`}>
                   <span aria-hidden="true">{m.kind === "oops" ? "✖ " : "⚠ "}</span>
