@@ -32,6 +32,8 @@ export interface ExploreState {
 }
 
 let task: SpareTask<unknown> | null = null;
+/** The exploration "Load this order" keeps for the scenario it loads (the outcomes stay the same). */
+let carried: Exploration | null = null;
 
 /** The exploration of the race at `index` of what is loaded now, if there is one. */
 export function explorationAt(s: ExploreState, source: Source | null, index: number): Exploration | null {
@@ -84,7 +86,7 @@ export const useExplore = create<ExploreState>((set, get) => {
       const explorer = useExplorer.getState();
       const { source } = explorer;
       const mine = get().current;
-      if (!source || !mine) return;
+      if (!source || !mine || mine.since !== null) return;
       let scenario: unknown;
       let name: string;
       if (source.kind === "custom") {
@@ -99,13 +101,30 @@ export const useExplore = create<ExploreState>((set, get) => {
         const title = (scenario as { title?: unknown } | undefined)?.title;
         name = typeof title === "string" ? title : source.id;
       }
+      // Another scenario may have been loaded while the flow's was read.
+      if (get().current !== mine || useExplorer.getState().source !== source) return;
       const r = withRaceOrder(scenario, index, order);
       if (!r.ok) return update(mine, { errors: [r.message] });
-      const loading = explorer.loadScenario(r.scenario, name, index + 1, source.machine);
+      carried = mine;
+      let loading: Promise<void>;
+      try {
+        loading = explorer.loadScenario(r.scenario, name, index + 1, source.machine);
+      } finally {
+        carried = null;
+      }
       // The outcomes do not depend on the order chosen: they stay shown for the new scenario.
       const next = useExplorer.getState().source;
       if (get().current === mine && next) set({ current: { ...mine, source: next, errors: null } });
       await loading;
     },
   };
+});
+
+// An exploration belongs to the run it was made for: another scenario, kernel or mutation
+// stops it and takes its outcomes away (except the scenario "Load this order" loads).
+useExplorer.subscribe((s, prev) => {
+  const c = useExplore.getState().current;
+  if (s.source === prev.source || !c || c === carried) return;
+  if (c.since !== null) task?.cancel();
+  useExplore.setState({ current: null });
 });

@@ -54,7 +54,7 @@ function Summary({ report }: { report: ExploreReport }) {
   );
 }
 
-function Outcomes({ report, step }: { report: ExploreReport; step: TraceStep }) {
+function Outcomes({ report, step, busy }: { report: ExploreReport; step: TraceStep; busy: boolean }) {
   const loadOrder = useExplore((s) => s.loadOrder);
   const loading = useExplorer((s) => s.loading !== null);
   const shown = orderText((step.op.order as number[] | undefined) ?? []);
@@ -90,7 +90,7 @@ function Outcomes({ report, step }: { report: ExploreReport; step: TraceStep }) 
               <button
                 type="button"
                 aria-label={`Load this order (outcome ${i + 1})`}
-                disabled={loading}
+                disabled={loading || busy}
                 onClick={() => void loadOrder(step.index, o.order)}
               >
                 Load this order
@@ -153,7 +153,7 @@ export default function ExploreInterleavings({ step }: { step: TraceStep }) {
         {current?.report && (
           <>
             <Summary report={current.report} />
-            <Outcomes report={current.report} step={step} />
+            <Outcomes report={current.report} step={step} busy={busy} />
           </>
         )}
       </div>
