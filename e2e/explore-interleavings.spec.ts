@@ -78,7 +78,7 @@ test("the EAUG fault race: distinct outcomes with counts; loading one changes th
   expect(errors).toEqual([]);
 });
 
-test("the fixed kernel: no outcome marked; the exploration stays when stepping away and back", async ({
+test("the fixed kernel: no outcome marked; outcomes stay when stepping away and back; none in an embed", async ({
   page,
 }) => {
   const errors = watchErrors(page);
@@ -96,6 +96,12 @@ test("the fixed kernel: no outcome marked; the exploration stays when stepping a
   await expect(outcomes.locator(".explore-head")).toHaveText("Outcome 1: 16 interleavings of 16 end so");
   await expect(outcomes.locator(".explore-mark")).toHaveCount(0);
   await expect(outcomes).not.toContainText("SIGBUS");
+
+  // An embedded frame shows the lanes only.
+  await page.goto("/?flow=eaug-fault-race-fixed&step=12&embed=1");
+  await expect(position(page)).toHaveText("Step 12 of 13");
+  await expect(page.getByRole("table", { name: /Race: the lock boundaries/ })).toBeVisible();
+  await expect(panel).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

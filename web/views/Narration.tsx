@@ -247,7 +247,8 @@ function OopsNote({ oops, notRun }: { oops: NonNullable<TraceStep["oops"]>; notR
   );
 }
 
-export function Narration() {
+/** `explore`: offer "Explore interleavings" under a race's lanes (not in an embedded frame). */
+export function Narration({ explore = true }: { explore?: boolean } = {}) {
   const info = useExplorer((s) => s.info);
   const step = useExplorer((s) => s.step);
   const event = useExplorer((s) => s.event);
@@ -297,7 +298,7 @@ export function Narration() {
       {st.note && <p className="narration-note">{st.note}</p>}
       {st.oops && <OopsNote oops={st.oops} notRun={info.stopped?.not_run ?? 0} />}
       {st.race && <RaceLanes step={st} />}
-      {st.race && (
+      {st.race && explore && (
         <Suspense fallback={null}>
           <ExploreInterleavings step={st} />
         </Suspense>
