@@ -19,6 +19,7 @@ import {
 } from "./session/session.ts";
 import type { EpcUsage } from "./session/usage.ts";
 import { viewRefusal } from "./session/view-limit.ts";
+import { type ExploreReport, type ExploreResult, exploreStep } from "./whatif/explore-step.ts";
 import {
   applyMachineChoice,
   type MachineChoice,
@@ -39,12 +40,15 @@ export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
 export type { Basis } from "./arch/events.ts";
 export type { TraceEvent, TraceStep } from "./scenario/trace-types.ts";
+export type { ExploreOutcome } from "./whatif/explore-step.ts";
 export type {
   ChangeScope,
   EnclaveColumns,
   EpcColumns,
   EpcmChanges,
   EpcUsage,
+  ExploreReport,
+  ExploreResult,
   MachineChoice,
   MachineOptions,
   PageDetail,
@@ -220,6 +224,20 @@ const api = {
     if (typeof input !== "object" || input === null || Array.isArray(input))
       return { ok: false, errors: ["The scenario is not a JSON object."] };
     return versionDiff(input as Record<string, unknown>, a as KernelVersion, b as KernelVersion);
+  },
+
+  /**
+   * The interleavings of the race at scenario step `index` of `source` (with `machine` applied),
+   * grouped by outcome (docs/scenario-format.md, Command line, `--explore`).
+   */
+  exploreRace(
+    source: LoadSource,
+    machine: MachineChoice | undefined,
+    index: number,
+    bound?: number,
+  ): ExploreResult {
+    const raw = sourceInput(source);
+    return raw.ok ? exploreStep(raw.input, machine, index, bound) : raw;
   },
 
   /** Simulate a built-in flow by id (the whole trace as JSON). */

@@ -87,7 +87,7 @@ export function EmbedApp() {
                 <TourPanel />
               </Suspense>
             ) : (
-              <Narration />
+              <Narration explore={false} />
             )}
           </div>
         </div>

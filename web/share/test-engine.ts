@@ -10,6 +10,7 @@ import {
   stepQuestion,
 } from "../../engine/session/outcome.ts";
 import { Session } from "../../engine/session/session.ts";
+import { type ExploreResult, exploreStep } from "../../engine/whatif/explore-step.ts";
 import {
   applyMachineChoice,
   type MachineChoice,
@@ -120,6 +121,16 @@ export const testEngine = {
   ): Promise<VersionDiffResult> {
     const raw = "flow" in source ? findFlow(source.flow)?.scenario : source.scenario;
     return versionDiff(applyMachineChoice(raw, machine) as Record<string, unknown>, a, b);
+  },
+
+  async exploreRace(
+    source: LoadSource,
+    machine: MachineChoice | undefined,
+    index: number,
+    bound?: number,
+  ): Promise<ExploreResult> {
+    const raw = "flow" in source ? findFlow(source.flow)?.scenario : source.scenario;
+    return exploreStep(raw, machine, index, bound);
   },
 
   async selftest(name?: string): Promise<SelftestResult> {

@@ -2,6 +2,7 @@
 // got back), what the kernel did (its functions, in order), what the CPU did (leaves, faults and
 // their results), and which EPCM entries changed. Inside a step, the current event is marked and
 // later events are dimmed (they have not happened yet).
+import { lazy, Suspense } from "react";
 import type { TraceEvent, TraceStep } from "../engine/client.ts";
 import { CHANGES_MORE } from "../store/changes.ts";
 import { useExplorer } from "../store/explorer.ts";
@@ -13,6 +14,9 @@ import "./time.css";
 import "./oops.css";
 import { BasisMark } from "./basis/BasisMark.tsx";
 import { RaceLanes } from "./RaceLanes.tsx";
+
+/** "Explore interleavings" under a race's lanes, loaded as its own chunk. */
+const ExploreInterleavings = lazy(() => import("./explore/ExploreInterleavings.tsx"));
 
 interface Item {
   index: number;
@@ -243,7 +247,8 @@ function OopsNote({ oops, notRun }: { oops: NonNullable<TraceStep["oops"]>; notR
   );
 }
 
-export function Narration() {
+/** `explore`: offer "Explore interleavings" under a race's lanes (not in an embedded frame). */
+export function Narration({ explore = true }: { explore?: boolean } = {}) {
   const info = useExplorer((s) => s.info);
   const step = useExplorer((s) => s.step);
   const event = useExplorer((s) => s.event);
@@ -293,6 +298,11 @@ export function Narration() {
       {st.note && <p className="narration-note">{st.note}</p>}
       {st.oops && <OopsNote oops={st.oops} notRun={info.stopped?.not_run ?? 0} />}
       {st.race && <RaceLanes step={st} />}
+      {st.race && explore && (
+        <Suspense fallback={null}>
+          <ExploreInterleavings step={st} />
+        </Suspense>
+      )}
       {st.unmet && st.unmet.length > 0 && (
         <div className="narration-unmet">
           <strong>Expectation not met:</strong>
