@@ -152,3 +152,26 @@ test("three threads: the bound cuts the search, Cancel stops it, Explore further
   expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test("REMOVE_PAGES racing a fault: exploring finds the stale-PTE bug on v6.6, and loading its order shows it", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  // The flow's own order [0, 0, 0, 1, 1] shows the bug already; the search finds the one
+  // interleaving class that does, and its first order is a different, longer one.
+  await openRun(page, "/?flow=remove-fault-race&step=14", 15);
+  const panel = page.getByRole("region", { name: "Interleavings" });
+  await panel.getByRole("button", { name: "Explore interleavings" }).click();
+  const items = panel.getByRole("list", { name: "Distinct outcomes" }).locator(":scope > li");
+  await expect(items).toHaveCount(4);
+  const buggy = items.filter({ hasText: "Kernel bug: a PTE to a freed page" });
+  await expect(buggy).toHaveCount(1);
+  await expect(buggy).toContainText("[0, 0, 0, 1, 1, 0, 0, 1]");
+  await buggy.getByRole("button", { name: /Load this order/ }).click();
+  await expect(position(page)).toHaveText("Step 14 of 15");
+  await expect(page.locator(".race-lanes").getByRole("note")).toContainText(
+    "Kernel bug: the PTE of e0+0x5000",
+  );
+  expect(linkedScenario(page).steps[13].order).toEqual([0, 0, 0, 1, 1, 0, 0, 1]);
+  expect(errors).toEqual([]);
+});

@@ -72,7 +72,7 @@ function Outcomes({ report, step, busy }: { report: ExploreReport; step: TraceSt
               </span>
               {marks.map((m) => (
                 <span key={m.label} className={`explore-mark explore-mark-${m.kind}`}>
-                  <span aria-hidden="true">{m.kind === "oops" ? "✖ " : "⚠ "}</span>
+                  <span aria-hidden="true">{m.kind === "oops" || m.kind === "bug" ? "✖ " : "⚠ "}</span>
                   {m.label}
                 </span>
               ))}

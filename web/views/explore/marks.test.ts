@@ -25,6 +25,14 @@ describe("explored outcomes in words", () => {
     ]);
   });
 
+  it("marks a kernel bug the race left behind (a stale PTE)", () => {
+    expect(
+      outcomeMarks(
+        "race[0] ret 0; race[1] value 0xffffffffffffffff; BUG: the PTE of e0+0x5000 still maps EPC page 7; EPCM changed: EPC 7 freed",
+      ),
+    ).toEqual([{ kind: "bug", label: "Kernel bug: a PTE to a freed page" }]);
+  });
+
   it("leaves a quiet outcome unmarked", () => {
     expect(outcomeMarks("race[0] value 0x0; race[1] value 0x0; EPCM changed: 0xc000:REG RW-")).toEqual([]);
   });
