@@ -60,6 +60,31 @@ async function tableRows(page: Page): Promise<string[][]> {
     );
 }
 
+/**
+ * Above this many pages the table is checked by its page count and its single-page rows (every
+ * page not in a range row), not by opening tens of thousands of range rows one click at a time.
+ */
+const OPEN_ALL_LIMIT = 4096;
+
+/** The table against the engine's rows: all rows when few, else the count and the single rows. */
+async function expectTable(page: Page, expected: string[][]): Promise<void> {
+  if (expected.length <= OPEN_ALL_LIMIT) {
+    expect(await tableRows(page)).toEqual(expected);
+    return;
+  }
+  const panel = page.locator(".epcm-panel");
+  await expect(panel.locator(".grid-summary")).toHaveText(`${expected.length.toLocaleString("en-US")} pages`);
+  const singles = await panel
+    .getByRole("table", { name: "EPCM" })
+    .locator("tbody tr:not(.range)")
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td, th")].map((c) => (c.textContent ?? "").trim())),
+    );
+  const byOffset = new Map(expected.map((r) => [r[0], r]));
+  expect(singles.length).toBeGreaterThan(0);
+  for (const r of singles) expect(r).toEqual(byOffset.get(r[0]));
+}
+
 async function at(page: Page, n: number, m: number): Promise<void> {
   await expect(page.getByText(`Step ${n} of ${m}`, { exact: true })).toBeVisible();
 }
@@ -75,9 +100,9 @@ for (const flow of flows) {
     for (let i = 1; i <= m; i++) {
       await page.keyboard.press("ArrowRight");
       await at(page, i, m);
-      if (i === middle) expect(await tableRows(page)).toEqual(expectedRows(flow.scenario, middle));
+      if (i === middle) await expectTable(page, expectedRows(flow.scenario, middle));
     }
-    expect(await tableRows(page)).toEqual(expectedRows(flow.scenario, m));
+    await expectTable(page, expectedRows(flow.scenario, m));
     for (let i = m - 1; i >= 0; i--) {
       await page.keyboard.press("ArrowLeft");
       await at(page, i, m);

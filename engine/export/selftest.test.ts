@@ -71,6 +71,7 @@ const NOT_EXPORTABLE: Record<string, RegExp> = {
 const LOOPED: Record<string, true> = {
   "unclobbered-vdso-oversubscribed-remove": true,
   "augment-via-eaccept-long": true,
+  "lazy-heap-at-scale": true,
 };
 
 const exported = new Map<string, string>();
@@ -375,6 +376,10 @@ const PATHS: Record<string, { calls: string; setup: string }> = {
   "augment-via-eaccept-long": {
     calls: "ttt",
     setup: "setup_test_encl_dynamic(ENCL_HEAP_SIZE_DEFAULT, 0x3f4000, &self->encl, _metadata)",
+  },
+  "lazy-heap-at-scale": {
+    calls: "tttt",
+    setup: "setup_test_encl_dynamic(ENCL_HEAP_SIZE_DEFAULT, 0xfffff4000, &self->encl, _metadata)",
   },
   emodpe: { calls: "tttttttt", setup: "setup_test_encl(ENCL_HEAP_SIZE_DEFAULT, &self->encl, _metadata)" },
   "two-enclaves": { calls: "tttt", setup: "setup_test_encl(64 * PAGE_SIZE, &self->encl, _metadata)" },

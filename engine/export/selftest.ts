@@ -178,10 +178,18 @@ const mapFlags = (v: number) => bits(v, MMAP_FLAGS.names);
 const pageType = (v: number) =>
   v >= 0 && v < PAGE_TYPE_NAMES.length ? `SGX_PAGE_TYPE_${PAGE_TYPE_NAMES[v]}` : hexOf(v);
 
+/**
+ * `n * PAGE_SIZE` as C: PAGE_SIZE is an int (selftests defines.h), so from 2^31 bytes on the
+ * product needs an unsigned long operand, or it overflows (gcc -Werror=overflow).
+ */
+function pagesTimes(n: number | string): string {
+  return typeof n === "number" && n * PAGE > 0x7fffffff ? `${n}UL * PAGE_SIZE` : `${n} * PAGE_SIZE`;
+}
+
 /** A length: PAGE_SIZE, 3 * PAGE_SIZE, or hex. */
 function length(n: number): string {
   if (n === PAGE) return "PAGE_SIZE";
-  if (n > 0 && n % PAGE === 0) return `${n / PAGE} * PAGE_SIZE`;
+  if (n > 0 && n % PAGE === 0) return pagesTimes(n / PAGE);
   return hexOf(n);
 }
 
@@ -1018,7 +1026,7 @@ class Exporter {
         `Entry ${done} of ${pages} does not end cleanly: the scenario stops repeating there, so the remaining entries are not made.`,
       ]),
     );
-    if (done > 0) this.setOp(kind, v, step.call, "entry", pageAddr(`${done} * PAGE_SIZE`));
+    if (done > 0) this.setOp(kind, v, step.call, "entry", pageAddr(pagesTimes(done)));
     this.emit("");
     this.expectEntry([call], out, { kind, v }, step.tcs);
   }
@@ -1117,5 +1125,5 @@ class Exporter {
 }
 
 function heapArg(heapPages: number): string {
-  return heapPages === 1 ? "ENCL_HEAP_SIZE_DEFAULT" : `${heapPages} * PAGE_SIZE`;
+  return heapPages === 1 ? "ENCL_HEAP_SIZE_DEFAULT" : pagesTimes(heapPages);
 }

@@ -13,6 +13,7 @@ import { emodpeFlow } from "./emodpe.ts";
 import { enarxZeroPageAccept } from "./enarx-zero-page-accept.ts";
 import { epcmPermissions } from "./epcm-permissions.ts";
 import { gramineLazyAlloc } from "./gramine-lazy-alloc.ts";
+import { lazyHeapAtScale } from "./lazy-heap-at-scale.ts";
 import { manyCpuFlows } from "./many-cpus.ts";
 import { ptePermissions } from "./pte-permissions.ts";
 import { reclaimReload } from "./reclaim-reload.ts";
@@ -65,6 +66,7 @@ export const flows: BuiltInFlow[] = [
   ...secsEaugRaceFlows,
   ...eaugFaultRaceFlows,
   ...removeFaultRaceFlows,
+  lazyHeapAtScale,
 ];
 
 /**

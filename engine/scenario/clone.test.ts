@@ -32,6 +32,7 @@ describe("Simulation.clone", () => {
       }
       expect(sim.steps.map((st) => JSON.stringify(st))).toEqual(expected);
       expect(JSON.stringify(sim.trace().final)).toBe(JSON.stringify(reference.trace().final));
-    });
+      // The real-size flow replays 65,536 enclave entries a few times over.
+    }, 120_000);
   }
 });

@@ -93,13 +93,55 @@ function table(rows: string[][], indent: string): string[] {
   return rows.map((r) => `${indent}${r.map((c, i) => c.padEnd(widths[i])).join("  ")}`.trimEnd());
 }
 
+/**
+ * Runs shorter than this are listed entry by entry; from this length on, a run of entries that
+ * differ only by advancing EPC index and offset is one row ("EPC 6–32773 ... ×32768"), so a
+ * real-size run stays readable (docs/scenario-format.md, Compact traces).
+ */
+export const TEXT_RUN_MIN = 64;
+
+/** Consecutive items `same` chains together, as [first, last, count] groups (runs < TEXT_RUN_MIN are split up). */
+function runsOf<T>(items: readonly T[], same: (prev: T, cur: T) => boolean): Array<[T, T, number]> {
+  const out: Array<[T, T, number]> = [];
+  let i = 0;
+  while (i < items.length) {
+    let j = i + 1;
+    while (j < items.length && same(items[j - 1], items[j])) j++;
+    if (j - i >= TEXT_RUN_MIN) out.push([items[i], items[j - 1], j - i]);
+    else for (let x = i; x < j; x++) out.push([items[x], items[x], 1]);
+    i = j;
+  }
+  return out;
+}
+
+const nextOffset = (a: string | null, b: string | null): boolean =>
+  a !== null && b !== null && BigInt(b) === BigInt(a) + 0x1000n;
+const span = (a: string, b: string, n: number): string => (n === 1 ? a : `${a}–${b}`);
+
 export function epcmTable(entries: EpcmEntryJson[], indent = "  "): string[] {
   const rows = [["EPC", "enclave", "offset", "type", "perms", "flags"]];
-  for (const e of entries) {
+  const same = (p: EpcmEntryJson, c: EpcmEntryJson): boolean =>
+    c.epc === p.epc + 1 &&
+    c.valid === p.valid &&
+    c.enclave === p.enclave &&
+    c.type === p.type &&
+    c.perms === p.perms &&
+    flagsText(c) === flagsText(p) &&
+    (p.valid ? nextOffset(p.offset, c.offset) : true);
+  for (const [e, last, n] of runsOf(entries, same)) {
+    const epc = span(String(e.epc), String(last.epc), n);
+    const count = n > 1 ? [`×${n}`] : [];
     rows.push(
       e.valid
-        ? [String(e.epc), e.enclave ?? "-", e.offset ?? "-", e.type ?? "-", e.perms, flagsText(e)]
-        : [String(e.epc), "-", "-", "(free)", "---", ""],
+        ? [
+            epc,
+            e.enclave ?? "-",
+            n > 1 ? span(e.offset ?? "-", last.offset ?? "-", n) : (e.offset ?? "-"),
+            e.type ?? "-",
+            e.perms,
+            [flagsText(e), ...count].filter(Boolean).join(" "),
+          ]
+        : [epc, "-", "-", "(free)", "---", count.join("")],
     );
   }
   return table(rows, indent);
@@ -107,14 +149,23 @@ export function epcmTable(entries: EpcmEntryJson[], indent = "  "): string[] {
 
 function pagesTable(pages: KernelPageJson[], indent = "  "): string[] {
   const rows = [["enclave", "offset", "type", "vm_max_prot", "EPC"]];
-  for (const p of pages) {
-    rows.push([
-      p.enclave,
-      p.offset,
-      p.type,
-      p.vm_max_prot,
-      p.resident ? String(p.epc) : `evicted (VA ${p.va_page} slot ${p.va_slot})`,
-    ]);
+  const same = (p: KernelPageJson, c: KernelPageJson): boolean =>
+    c.enclave === p.enclave &&
+    c.type === p.type &&
+    c.vm_max_prot === p.vm_max_prot &&
+    c.resident === p.resident &&
+    nextOffset(p.offset, c.offset) &&
+    (p.resident ? c.epc === (p.epc as number) + 1 : true);
+  for (const [p, last, n] of runsOf(pages, same)) {
+    const where =
+      n === 1
+        ? p.resident
+          ? String(p.epc)
+          : `evicted (VA ${p.va_page} slot ${p.va_slot})`
+        : p.resident
+          ? `${p.epc}–${last.epc} (×${n})`
+          : `evicted (×${n})`;
+    rows.push([p.enclave, span(p.offset, last.offset, n), p.type, p.vm_max_prot, where]);
   }
   return table(rows, indent);
 }
