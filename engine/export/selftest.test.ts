@@ -61,6 +61,8 @@ const NOT_EXPORTABLE: Record<string, RegExp> = {
   "secs-eaug-race-fixed": /steps\[12\] \(access\) is a plain user-space access/,
   "eaug-fault-race": /steps\[11\] \(race\) runs steps concurrently/,
   "eaug-fault-race-v6-6": /steps\[11\] \(race\) runs steps concurrently/,
+  "eaccept-fault-race": /steps\[13\] \(race\) runs steps concurrently/,
+  "eaccept-fault-race-fixed": /steps\[13\] \(race\) runs steps concurrently/,
   "remove-fault-race": /steps\[13\] \(race\) runs steps concurrently/,
   "remove-fault-race-fixed": /steps\[13\] \(race\) runs steps concurrently/,
   "remove-pages-ioctl-busy": /steps\[13\] \(race\) runs steps concurrently/,

@@ -6,9 +6,11 @@
 // the thread gets SIGBUS although the page exists. With the series (v6.6+edmm-races) the loser
 // returns VM_FAULT_NOPAGE and its retry reads the winner's page.
 
+import { eaccept, nop } from "./calls.ts";
+import { EEXIT_Z, OK_EEXIT, OK_LEAF } from "./expect.ts";
 import { mapUnbackedPage } from "./patterns.ts";
-import { standardBuild, TOTAL_SIZE } from "./standard-build.ts";
-import { type BuiltInFlow, flow, hex } from "./steps.ts";
+import { standardBuild, TCS1, TCS2, TOTAL_SIZE } from "./standard-build.ts";
+import { type BuiltInFlow, eenter, flow, hex } from "./steps.ts";
 
 /** A page of ELRANGE past the heap that nothing has added. */
 const UNBACKED = TOTAL_SIZE;
@@ -80,3 +82,64 @@ export const eaugFaultRaceFlows: BuiltInFlow[] = [
   eaugFaultRace("v6.6"),
   eaugFaultRace("v6.6+edmm-races"),
 ];
+
+/**
+ * The same race between two enclave threads, as a runtime that commits on demand meets it: both
+ * EACCEPT the page, both EACCEPTs fault, both faults go to EAUG. Inside the vDSO's enclave entry
+ * the loser's VM_FAULT_SIGBUS is not a signal: the kernel reports the #PF to the vDSO's caller
+ * (fault.c: do_sigbus() → fixup_vdso_exception()), for a page that exists.
+ */
+function eacceptRace(kernel: "v6.0" | "v6.6+edmm-races"): BuiltInFlow {
+  const fixed = kernel === "v6.6+edmm-races";
+  const accept = (cpu: number, tcs: number, note: string, expect: Record<string, unknown>) => ({
+    ...eenter(tcs, eaccept(UNBACKED, "R|W|REG|PENDING"), { note, expect }),
+    cpu,
+  });
+  return flow(
+    fixed ? "eaccept-fault-race-fixed" : "eaccept-fault-race",
+    `Two enclave threads EACCEPT one unbacked page, ${kernel}: ${fixed ? "the loser retries" : "the loser's fault comes back"}`,
+    fixed
+      ? 'Two enclave threads EACCEPT the same page that has no EPC page yet, with the series "x86/sgx: Fix two data races in EAUG/EREMOVE flows": the losing fault returns VM_FAULT_NOPAGE, its EACCEPT runs again and finds the page the other thread already accepted (SGX_PAGE_ATTRIBUTES_MISMATCH, the enclave\'s own business).'
+      : "Two enclave threads EACCEPT the same page that has no EPC page yet (lazy allocation in a runtime). Both EACCEPTs fault and both faults go to EAUG; the second to take encl->lock loses xa_insert() and returns VM_FAULT_SIGBUS, which the vDSO reports to that thread's caller as a #PF on a page that exists (v6.0 to v6.6).",
+    {
+      machine: { kernel },
+      steps: [
+        ...standardBuild(),
+        mapUnbackedPage(UNBACKED),
+        eenter(TCS1, nop(), {
+          note: "Thread 1 enters once, so its TCS, SSA and code pages are mapped.",
+          expect: OK_EEXIT,
+        }),
+        eenter(TCS2, nop(), {
+          note: "Thread 2 too: in the race, only the EACCEPT target faults.",
+          expect: OK_EEXIT,
+        }),
+        {
+          op: "race",
+          order: BOTH_MISS,
+          note: "Both EACCEPTs fault (an AEX each) and both faults find no page with xa_load() before either takes encl->lock; then thread 1's fault runs its locked part first, then thread 2's.",
+          steps: [
+            accept(
+              0,
+              TCS1,
+              "Thread 1's fault wins: EAUG, PTE; its EACCEPT runs again and accepts the page.",
+              OK_LEAF,
+            ),
+            accept(
+              1,
+              TCS2,
+              fixed
+                ? "Thread 2's fault loses and returns VM_FAULT_NOPAGE; its EACCEPT runs again on the page thread 1 accepted: SGX_PAGE_ATTRIBUTES_MISMATCH."
+                : "Thread 2's fault loses xa_insert() and returns VM_FAULT_SIGBUS: the vDSO reports the #PF to the caller (run.function ERESUME, vector 14) although the page exists.",
+              fixed
+                ? { ret: 0, run: EEXIT_Z, call: { ret: 19 } }
+                : { ret: 0, run: { function: "ERESUME", exception_vector: 14, exception_error_code: "0x4" } },
+            ),
+          ],
+        },
+      ],
+    },
+  );
+}
+
+export const eacceptFaultRaceFlows: BuiltInFlow[] = [eacceptRace("v6.0"), eacceptRace("v6.6+edmm-races")];

@@ -8,7 +8,7 @@ import { augmentViaEaccept } from "./augment-via-eaccept.ts";
 import { augmentViaEacceptLongFlow } from "./augment-via-eaccept-long.ts";
 import { clobberedVdso } from "./clobbered-vdso.ts";
 import { eacceptcopyFlow } from "./eacceptcopy.ts";
-import { eaugFaultRaceFlows } from "./eaug-fault-race.ts";
+import { eacceptFaultRaceFlows, eaugFaultRaceFlows } from "./eaug-fault-race.ts";
 import { emodpeFlow } from "./emodpe.ts";
 import { enarxZeroPageAccept } from "./enarx-zero-page-accept.ts";
 import { epcmPermissions } from "./epcm-permissions.ts";
@@ -65,6 +65,7 @@ export const flows: BuiltInFlow[] = [
   enarxZeroPageAccept,
   ...secsEaugRaceFlows,
   ...eaugFaultRaceFlows,
+  ...eacceptFaultRaceFlows,
   ...removeFaultRaceFlows,
   lazyHeapAtScale,
 ];

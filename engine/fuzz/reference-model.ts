@@ -372,23 +372,24 @@ export class ReferenceModel {
 
   /**
    * A race step (docs/scenario-format.md, Races): its events are the listed steps' events in the
-   * order they happened. EAUGs apply where they occur; an ioctl's effect applies at its last event
-   * (the state it leaves is what its result says).
+   * order they happened. EAUGs apply where they occur; an ioctl's or an enclave entry's effect
+   * applies at its last event (the state it leaves is what its result says).
    */
   private applyRace(t: TraceStep): void {
-    const ioctlAt = new Map<TraceEvent, TraceStep>();
+    const endsAt = new Map<TraceEvent, TraceStep>();
     for (const p of t.race ?? []) {
       const last = p.events.at(-1);
-      if ((p.op as Record<string, unknown>).op === "ioctl" && last) ioctlAt.set(last, p);
+      const kind = (p.op as Record<string, unknown>).op;
+      if (last && (kind === "ioctl" || kind === "EENTER" || kind === "ERESUME")) endsAt.set(last, p);
     }
     for (const ev of t.events) {
       this.applyEaugEvents([ev]);
-      const p = ioctlAt.get(ev);
-      if (p) {
-        const pe = this.enclave(p.enclave);
-        if (p.errno === "EBADF") continue;
-        this.ioctl(pe, p.op as Record<string, unknown>, p);
-      }
+      const p = endsAt.get(ev);
+      if (!p) continue;
+      const pe = this.enclave(p.enclave);
+      const op = p.op as Record<string, unknown>;
+      if (op.op !== "ioctl") this.enter(pe, op, p, 0);
+      else if (p.errno !== "EBADF") this.ioctl(pe, op, p);
     }
   }
 

@@ -309,7 +309,7 @@ function eaugLost(
   k.ev(
     "kernel",
     () =>
-      `The error path EREMOVEs and frees this fault's own unused EPC page ${epc}, then returns VM_FAULT_SIGBUS: the losing thread gets SIGBUS although the page now exists.`,
+      `The error path EREMOVEs and frees this fault's own unused EPC page ${epc}, then returns VM_FAULT_SIGBUS: the losing thread gets SIGBUS (a fault inside the vDSO's enclave entry is reported to its caller instead) although the page now exists.`,
     src,
   );
   return "SIGBUS";

@@ -19,8 +19,9 @@ import type { Provenance } from "../arch/events.ts";
 import { AEX, EACCEPT, EACCEPTCOPY, EEXIT, EMODPE, enterEnclave, tcsCssa } from "../arch/leaves/enclu.ts";
 import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
-import { handlePageFault } from "./fault.ts";
+import { type FaultResult, faultLocked, handlePageFault, sgxVmaFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
+import { drain, faultLockBoundary, faultUnlockBoundary } from "./locks.ts";
 import { runKsgxd } from "./main.ts";
 import type { EnclaveCall } from "./uapi.ts";
 
@@ -99,6 +100,20 @@ export class Vdso {
     lp: LogicalProcessor = this.k.cpu.lps[0],
     stay = false,
   ): CallReport {
+    return drain(this.enterSteps(encl, tcsOffset, call, lp, stay));
+  }
+
+  /**
+   * enter(), yielding where the kernel's fault handling passes a lock boundary (kernel/locks.ts),
+   * so a race can interleave an enclave thread's faults (docs/scenario-format.md, Races).
+   */
+  *enterSteps(
+    encl: Encl,
+    tcsOffset: number,
+    call: EnclaveCall | undefined,
+    lp: LogicalProcessor,
+    stay = false,
+  ): Generator<string, CallReport> {
     const k = this.k;
     const tcs = encl.base + tcsOffset;
     const resume = call === undefined;
@@ -117,7 +132,7 @@ export class Vdso {
       );
     // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
     // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
-    return this.drive(
+    return yield* this.driveSteps(
       lp,
       encl,
       tcsOffset,
@@ -140,7 +155,7 @@ export class Vdso {
         "scenario: run",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
-    return this.drive(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true);
+    return drain(this.driveSteps(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true));
   }
 
   /** `EEXIT`: the thread inside on this CPU leaves; the vDSO returns 0. */
@@ -253,7 +268,7 @@ export class Vdso {
    * Faults AEX; the kernel may fix them and the AEP's ERESUME retries; unfixable ones are
    * reported and the vDSO returns. Without `stay` a completed call EEXITs.
    */
-  private drive(
+  private *driveSteps(
     lp: LogicalProcessor,
     encl: Encl,
     tcsOffset: number,
@@ -262,7 +277,7 @@ export class Vdso {
     how: "EENTER" | "ERESUME" | "inside",
     fetchFirst: boolean,
     stay: boolean,
-  ): CallReport {
+  ): Generator<string, CallReport> {
     const k = this.k;
     const tcs = encl.base + tcsOffset;
     let resume = how === "ERESUME";
@@ -276,7 +291,7 @@ export class Vdso {
         const leaf = resume ? "ERESUME" : "EENTER";
         if (isFault(e)) {
           // A fault on ENCLU itself: no AEX (the thread never got in); the kernel may fix it and the vDSO's ENCLU runs again.
-          if (this.fixable(e) && ++retries <= MAX_RETRIES) continue;
+          if ((yield* this.fixableSteps(e)) && ++retries <= MAX_RETRIES) continue;
           this.threads[lp.id] = undefined;
           return this.report(leaf, e, retries > MAX_RETRIES);
         }
@@ -291,7 +306,7 @@ export class Vdso {
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
           this.atEntry.add(tcs);
-          const r = this.aex(lp, f, tcs, work as EnclaveCall, base);
+          const r = yield* this.aexSteps(lp, f, tcs, work as EnclaveCall, base);
           if (r === "retry" && ++retries <= MAX_RETRIES) {
             resume = true;
             continue;
@@ -311,7 +326,7 @@ export class Vdso {
       const r = this.exec(lp, base, work);
       if (isFault(r.out)) {
         this.logFault(r.out, `running ${work.call}`);
-        const a = this.aex(lp, r.out, tcs, work, base);
+        const a = yield* this.aexSteps(lp, r.out, tcs, work, base);
         if (a === "retry" && ++retries <= MAX_RETRIES) {
           resume = true;
           continue;
@@ -359,22 +374,32 @@ export class Vdso {
   }
 
   /** After an AEX the kernel handles the fault. "retry": fixed, the AEP's ERESUME retries; "report": delivered to the vDSO. */
-  private aex(
+  private *aexSteps(
     lp: LogicalProcessor,
     f: Fault,
     tcs: number,
     work: EnclaveCall,
     base: number,
-  ): "retry" | "report" {
+  ): Generator<string, "retry" | "report"> {
     this.interrupted.set(tcs, { call: work, base });
     AEX(this.k.cpu, lp, f);
-    return this.fixable(f) ? "retry" : "report";
+    return (yield* this.fixableSteps(f)) ? "retry" : "report";
   }
 
-  /** Ask the kernel's #PF handler; BUSY lets ksgxd reclaim before the retry. */
-  private fixable(f: Fault): boolean {
+  /**
+   * Ask the kernel's #PF handler; BUSY lets ksgxd reclaim before the retry. The handler's locked
+   * part sits between two lock boundaries (encl.c: sgx_vma_fault(); kernel/locks.ts).
+   */
+  private *fixableSteps(f: Fault): Generator<string, boolean> {
     if (f.vector !== VEC_PF) return false;
-    const r = handlePageFault(this.k, f.addr, f.code);
+    const pending = sgxVmaFault(this.k, f.addr, f.code);
+    let r: FaultResult;
+    if (typeof pending === "string") r = pending;
+    else {
+      yield faultLockBoundary(pending.eaug);
+      r = faultLocked(this.k, pending);
+      yield faultUnlockBoundary(pending.eaug, r);
+    }
     if (r === "BUSY") {
       runKsgxd(this.k);
       return true;

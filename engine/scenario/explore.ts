@@ -34,11 +34,21 @@ export interface ExploreReport {
   outcomes: ExploreOutcome[];
 }
 
+/** What a listed step ended with: a signal, a value, an enclave entry's report, or ret/errno. */
+function endedWith(p: TraceStep): string {
+  if (p.signal) return p.signal;
+  if (p.value !== undefined) return `value ${p.value}`;
+  if (p.run) {
+    const call = p.call?.ret_name ?? (p.call?.value !== undefined ? `value ${p.call.value}` : "");
+    return p.run.function === "EEXIT"
+      ? `EEXIT${call ? ` ${call}` : ""}`
+      : `${p.run.function} exception ${p.run.exception_vector === 14 ? "#PF" : `vector ${p.run.exception_vector}`} ${p.run.exception_error_code}`;
+  }
+  return p.errno ? `ret ${p.ret} ${p.errno}` : `ret ${p.ret}`;
+}
+
 function outcomeOf(st: TraceStep): string {
-  const parts = (st.race ?? []).map(
-    (p) =>
-      `race[${p.index}] ${p.signal ?? (p.value !== undefined ? `value ${p.value}` : p.errno ? `ret ${p.ret} ${p.errno}` : `ret ${p.ret}`)}`,
-  );
+  const parts = (st.race ?? []).map((p) => `race[${p.index}] ${endedWith(p)}`);
   if (st.oops) parts.push(`KERNEL OOPS in ${st.oops.function}()`);
   for (const b of st.bugs ?? []) parts.push(b.split(", but")[0]);
   const pages = st.epcm.map((e) =>

@@ -157,10 +157,12 @@ describe("docs/scenario-format.md", () => {
   });
 
   it("marks the planned additions as not implemented, and the validator indeed rejects them", () => {
-    // Enclave entries in races are planned: the validator refuses an EENTER as a listed step.
-    const enter = { op: "EENTER", call: "nop" };
-    for (const raw of [scenario([{ op: "race", steps: [enter, { ...enter, cpu: 1 }] }])])
+    // A thread that stays inside, in a race, is planned: the validator refuses a run as a listed step.
+    const run = { op: "run", call: "nop" };
+    for (const raw of [scenario([{ op: "race", steps: [run, { ...run, cpu: 1 }] }], { machine: { cpus: 2 } })])
       expect(errorsOf(raw).length, JSON.stringify(raw)).toBeGreaterThan(0);
+    const enter = { op: "EENTER", call: "nop" };
+    expect(errorsOf(scenario([{ op: "race", steps: [enter, { ...enter, tcs: 4096, cpu: 1 }] }]))).toEqual([]);
     const create = { op: "ioctl", cmd: "SGX_IOC_ENCLAVE_CREATE", arg: { size: 8192 } };
     expect(errorsOf(scenario([{ op: "race", steps: [create, { ...create, cpu: 1 }] }]))).toEqual([]);
     // The CPU additions, user-space accesses and kernel versions are implemented (and documented

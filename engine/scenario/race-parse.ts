@@ -5,8 +5,11 @@ import { describeValue } from "./numbers.ts";
 import type { Step } from "./types.ts";
 import { type Collector, child, get, type Obj } from "./validate.ts";
 
-/** The ops a race can interleave: user space touching its mapping, and ioctls (kernel/locks.ts). */
-export const RACE_OPS = ["access", "ioctl"] as const;
+/**
+ * The ops a race can interleave: user space touching its mapping, ioctls, and enclave entries
+ * whose faults reach the same fault path (kernel/locks.ts).
+ */
+export const RACE_OPS = ["access", "ioctl", "EENTER", "ERESUME"] as const;
 /** At most this many participants, and this many `order` entries. */
 export const MAX_RACE_STEPS = 8;
 export const MAX_RACE_ORDER = 1000;
@@ -30,6 +33,7 @@ export function parseRace(
     return undefined;
   }
   const cpuOf = new Map<number, number>();
+  const tcsOf = new Map<string, number>();
   stepsValue.forEach((s, i) => {
     const p = child(stepsPath, i);
     const step = parseStep(c, s, p);
@@ -44,6 +48,27 @@ export function parseRace(
       );
       ok = false;
       return;
+    }
+    if (step.op === "EENTER" || step.op === "ERESUME") {
+      // One entry per listed step, and the thread leaves: a race step's outcome is one report.
+      if (step.op === "EENTER" && step.pages !== undefined && step.pages !== 1) {
+        c.add(child(p, "pages"), "an enclave entry in a race runs once: pages is not allowed here");
+        ok = false;
+      }
+      if (step.stay === true) {
+        c.add(child(p, "stay"), "an enclave entry in a race leaves the enclave: stay is not allowed here");
+        ok = false;
+      }
+      const tcsKey = `${step.enclave}@${step.tcs}`;
+      const first = tcsOf.get(tcsKey);
+      if (first !== undefined) {
+        c.add(
+          child(p, "tcs"),
+          `TCS 0x${step.tcs.toString(16)} of ${step.enclave} is already entered by ${child(stepsPath, first)}: each enclave entry of a race uses its own TCS`,
+        );
+        ok = false;
+      }
+      tcsOf.set(tcsKey, i);
     }
     const cpu = step.cpu ?? 0;
     const other = cpuOf.get(cpu);

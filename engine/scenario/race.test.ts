@@ -70,7 +70,7 @@ describe("race: validation", () => {
 
   it("refuses ops whose kernel paths do not yield, too few steps, bad order entries, a CPU that does not exist", () => {
     expect(errors([read(), { op: "mmap", offset: 0, length: 4096, prot: "PROT_READ", cpu: 1 }])).toEqual([
-      "steps[0].steps[1].op: a race interleaves only access, ioctl steps (their kernel paths yield at lock boundaries), not mmap",
+      "steps[0].steps[1].op: a race interleaves only access, ioctl, EENTER, ERESUME steps (their kernel paths yield at lock boundaries), not mmap",
     ]);
     expect(errors([read()])[0]).toMatch(/^steps\[0\]\.steps: expected an array of 2 to 8 steps/);
     expect(errors([read(), read(1)], { order: [0, 2, "x"] })).toEqual([
@@ -315,5 +315,59 @@ describe("race: two ioctls on one enclave", () => {
       [0, undefined],
       [-1, "EAGAIN"],
     ]);
+  });
+});
+
+describe("race: enclave threads", () => {
+  it("two EACCEPTs of one unbacked page: on v6.0 the loser's VM_FAULT_SIGBUS comes back through the vDSO; fixed, it retries", () => {
+    const bad = raceStep(flow("eaccept-fault-race"));
+    expect(bad.schedule?.map((b) => b.step)).toEqual([0, 1, 0, 1]);
+    expect(bad.race?.map((p) => p.run?.function)).toEqual(["EEXIT", "ERESUME"]);
+    expect(bad.race?.[1].run?.exception_vector).toBe(14);
+    expect(bad.unmet).toBeUndefined();
+    const good = raceStep(flow("eaccept-fault-race-fixed"));
+    expect(good.race?.map((p) => [p.run?.function, p.call?.ret_name])).toEqual([
+      ["EEXIT", "SGX_SUCCESS"],
+      ["EEXIT", "SGX_PAGE_ATTRIBUTES_MISMATCH"],
+    ]);
+    expect(good.unmet).toBeUndefined();
+  });
+
+  it("--explore: the exception report shows up on v6.0 and never with the series", () => {
+    for (const [id, bug] of [
+      ["eaccept-fault-race", true],
+      ["eaccept-fault-race-fixed", false],
+    ] as const) {
+      const p = parseScenario(flow(id));
+      if (!p.ok) throw new Error(p.errors.join("\n"));
+      const [r] = exploreScenario(p.scenario);
+      expect(r.cut).toBe(false);
+      expect(
+        r.outcomes.some((o) => o.outcome.includes("ERESUME exception #PF")),
+        id,
+      ).toBe(bug);
+    }
+  });
+
+  it("refuses pages, stay and a TCS entered twice in one race", () => {
+    const enter = (tcs: number, cpu: number, extra: Record<string, unknown> = {}) => ({
+      op: "EENTER",
+      tcs,
+      call: "nop",
+      cpu,
+      ...extra,
+    });
+    const errs = (steps: unknown[]) => {
+      const r = parseScenario({ format: "epcm-scenario/1", steps: [{ op: "race", steps }] });
+      return r.ok ? [] : r.errors;
+    };
+    expect(errs([enter(0, 0), enter(0, 1)])).toEqual([
+      "steps[0].steps[1].tcs: TCS 0x0 of e0 is already entered by steps[0].steps[0]: each enclave entry of a race uses its own TCS",
+    ]);
+    expect(errs([enter(0, 0, { pages: 2 }), enter(4096, 1, { stay: true })])).toEqual([
+      "steps[0].steps[0].pages: an enclave entry in a race runs once: pages is not allowed here",
+      "steps[0].steps[1].stay: an enclave entry in a race leaves the enclave: stay is not allowed here",
+    ]);
+    expect(errs([enter(0, 0), { op: "ERESUME", tcs: 4096, cpu: 1 }])).toEqual([]);
   });
 });

@@ -108,9 +108,11 @@ export function runRace(h: RaceHost, race: Step & { op: "race" }, out: TraceStep
 /** At most this many pages of an ioctl's range are looked at for stale PTEs. */
 const STALE_CHECK_PAGES = 64;
 
-/** The page addresses a listed step touches: an access's page, an ioctl's range (its start). */
+/** The page addresses a listed step touches: an access's or a call's page, an ioctl's range (its start). */
 function pagesNamed(step: Step, encl: Encl): number[] {
   if (step.op === "access") return [encl.base + step.offset - (step.offset % 4096)];
+  if (step.op === "EENTER" && "addr" in step.call)
+    return [encl.base + step.call.addr - (step.call.addr % 4096)];
   if (step.op !== "ioctl" || !("offset" in step.arg) || !("length" in step.arg)) return [];
   const { offset, length } = step.arg as { offset: unknown; length: unknown };
   if (typeof offset !== "number" || typeof length !== "number") return [];

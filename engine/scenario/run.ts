@@ -426,11 +426,25 @@ export class Simulation {
     }
   }
 
-  /** A listed step of a race as a generator (scenario/race.ts): access and ioctl steps. */
+  /** A listed step of a race as a generator (scenario/race.ts): access, ioctl, EENTER and ERESUME steps. */
   private *participant(step: Step, encl: Encl, out: TraceStep): Generator<string, void> {
     const k = this.kernel;
     if (step.op === "ioctl") {
       yield* this.ioctlSteps(step, encl, out);
+      return;
+    }
+    if (step.op === "EENTER" || step.op === "ERESUME") {
+      // One entry (race-parse.ts refuses `pages` and `stay` here); its faults yield at the fault
+      // path's lock boundaries while the thread is out of the enclave after its AEX.
+      if (encl.released || !encl.created)
+        k.ev(
+          "kernel",
+          `${step.enclave} has no ${encl.released ? "mappings left" : "enclave yet"}.`,
+          "vsgx.S",
+        );
+      const call = step.op === "EENTER" ? step.call : undefined;
+      const report = yield* this.vdso.enterSteps(encl, step.tcs, call, k.cpu.lps[step.cpu ?? 0]);
+      this.report(report, encl, out);
       return;
     }
     if (step.op !== "access") throw new Error(`race: ${step.op} cannot take part (validated before)`);

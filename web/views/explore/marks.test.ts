@@ -33,6 +33,14 @@ describe("explored outcomes in words", () => {
     ).toEqual([{ kind: "bug", label: "Kernel bug: a PTE to a freed page" }]);
   });
 
+  it("marks an enclave entry whose fault came back to its caller", () => {
+    expect(
+      outcomeMarks(
+        "race[0] EEXIT SGX_SUCCESS; race[1] ERESUME exception #PF 0x4; EPCM changed: 0xc000:REG RW-",
+      ),
+    ).toEqual([{ kind: "signal", label: "Exception reported to the caller" }]);
+  });
+
   it("leaves a quiet outcome unmarked", () => {
     expect(outcomeMarks("race[0] value 0x0; race[1] value 0x0; EPCM changed: 0xc000:REG RW-")).toEqual([]);
   });

@@ -23,6 +23,9 @@ export function outcomeMarks(outcome: string): OutcomeMark[] {
   if (/(^|; )BUG: /.test(outcome)) marks.push({ kind: "bug", label: "Kernel bug: a PTE to a freed page" });
   const signals = [...new Set(outcome.match(/\bSIG(?:BUS|SEGV)\b/g) ?? [])];
   for (const s of signals) marks.push({ kind: "signal", label: `${s} to user space` });
+  // An enclave entry whose fault the kernel could not fix: the vDSO reports it to its caller.
+  if (/\bERESUME exception\b|\bEENTER exception\b/.test(outcome))
+    marks.push({ kind: "signal", label: "Exception reported to the caller" });
   if (/\bunmet\b|expected .+, got /.test(outcome))
     marks.push({ kind: "unmet", label: "Expectation not met" });
   return marks;
