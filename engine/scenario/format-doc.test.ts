@@ -159,7 +159,9 @@ describe("docs/scenario-format.md", () => {
   it("marks the planned additions as not implemented, and the validator indeed rejects them", () => {
     // A thread that stays inside, in a race, is planned: the validator refuses a run as a listed step.
     const run = { op: "run", call: "nop" };
-    for (const raw of [scenario([{ op: "race", steps: [run, { ...run, cpu: 1 }] }], { machine: { cpus: 2 } })])
+    for (const raw of [
+      scenario([{ op: "race", steps: [run, { ...run, cpu: 1 }] }], { machine: { cpus: 2 } }),
+    ])
       expect(errorsOf(raw).length, JSON.stringify(raw)).toBeGreaterThan(0);
     const enter = { op: "EENTER", call: "nop" };
     expect(errorsOf(scenario([{ op: "race", steps: [enter, { ...enter, tcs: 4096, cpu: 1 }] }]))).toEqual([]);
