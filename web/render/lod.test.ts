@@ -144,10 +144,6 @@ describe("summary pyramid", () => {
 function table(rows: Array<{ index: number; epc: number; type: number; flags: number }>): PageTable {
   const n = rows.length;
   const pages = n ? rows[n - 1].index + 1 : 0;
-  const rowOf = new Int32Array(pages).fill(-1);
-  rows.forEach((r, i) => {
-    rowOf[r.index] = i;
-  });
   return {
     n,
     pages,
@@ -156,7 +152,6 @@ function table(rows: Array<{ index: number; epc: number; type: number; flags: nu
     type: Uint8Array.from(rows.map((r) => r.type)),
     flags: Uint8Array.from(rows.map((r) => r.flags)),
     kernel: Int32Array.from(rows.map((_, i) => i)),
-    rowOf,
   };
 }
 
