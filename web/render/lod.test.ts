@@ -269,21 +269,45 @@ describe("pixels", () => {
     expect(changed[5 * 64 + 5]).toBe(0);
   });
 
-  it("tiles where cells are under a pixel: the colour of their cells averaged, a bar for PENDING", () => {
+  it("tiles where cells are under a pixel: their cells' colours averaged, PENDING as a tint", () => {
     // 64 x 64 cells in a 16 x 16 pixel area: 4 cells a pixel, tiles of 2^L >= MIN_TILE pixels.
     const count = 64 * 64;
     const half = runList([{ start: 0, length: count / 2, cat: 2, marks: MARK_PENDING }]);
     const p = buildPyramid(count, 64, half, [], 3);
     const L = levelFor(p, 0.25);
-    expect(2 ** L * 0.25).toBeGreaterThanOrEqual(2);
+    expect(2 ** L * 0.25).toBeGreaterThanOrEqual(1);
     const l = look();
     const out = new Uint32Array(16 * 16);
     rasterize(p, l, { ...view(1, 0.25), width: 16, height: 16 }, out, 16, 16);
-    // The top half is REG, the bottom half holes; at the top level both mix evenly.
-    expect(out[1 * 16 + 1]).toBe(l.cat[2]);
+    // The top half is REG (all PENDING: tinted towards the PENDING colour), the bottom half holes.
+    expect(out[1 * 16 + 1]).not.toBe(l.cat[2]);
+    expect(out[1 * 16 + 1]).not.toBe(l.pending);
     expect(out[14 * 16 + 14]).toBe(l.cat[0]);
+    // At the top level, REG and holes mix evenly.
     const top = p.levels[p.levels.length - 1];
     expect(mixColour(l, top?.counts ?? [], 0, 3)).not.toBe(l.cat[2]);
+  });
+
+  it("tiles of 4 pixels or more: a bar along the bottom with the PENDING share", () => {
+    const count = 64 * 64;
+    const runs = runList([
+      { start: 0, length: 4, cat: 2, marks: MARK_PENDING },
+      { start: 4, length: 4, cat: 2 },
+    ]);
+    // At most 64 tiles: the finest level has tiles of 8 x 8 cells, 4 pixels at half a pixel a cell.
+    const p = buildPyramid(count, 64, runs, [], 3, 0, 64);
+    expect(p.base).toBe(3);
+    const l = look();
+    const out = new Uint32Array(32 * 32);
+    rasterize(p, l, { ...view(1, 0.5), width: 32, height: 32 }, out, 32, 32);
+    // Tile (0, 0) holds 8 REG pages, 4 of them PENDING: its bottom pixel row is half PENDING.
+    const colour = out[0];
+    expect(colour).not.toBe(l.cat[2]);
+    expect(out[3 * 32 + 0]).toBe(l.pending);
+    expect(out[3 * 32 + 1]).toBe(l.pending);
+    expect(out[3 * 32 + 3]).toBe(colour);
+    // The next tile holds no pages: no bar.
+    expect(out[3 * 32 + 5]).toBe(l.cat[0]);
   });
 });
 

@@ -182,6 +182,7 @@ export function buildPyramid(
   changed: Iterable<number>,
   cats: number,
   background = 0,
+  maxBaseTiles = MAX_BASE_TILES,
 ): Pyramid {
   const rows = Math.max(1, Math.ceil(count / cols));
   const cell = new Uint8Array(count);
@@ -202,7 +203,7 @@ export function buildPyramid(
     }
   const changedCount = distinct.length;
   let base = 1;
-  while (tilesAt(cols, rows, base) > MAX_BASE_TILES) base++;
+  while (tilesAt(cols, rows, base) > maxBaseTiles) base++;
   const levels: Array<Level | undefined> = [];
   let level = baseLevel(count, cols, rows, base, runs, distinct, cats, background);
   levels[base] = level;
@@ -366,6 +367,8 @@ export interface Look {
   bg: number;
   /** Per level: each tile's colour, its cells' colours averaged by count (filled on demand). */
   tiles: Array<Uint32Array | undefined>;
+  /** The same, tinted by the share of PENDING, MODIFIED and PR pages (tiles too small for a bar). */
+  tinted: Array<Uint32Array | undefined>;
 }
 
 export function makeLook(p: Palette, vars: PaletteVar[]): Look {
@@ -378,6 +381,7 @@ export function makeLook(p: Palette, vars: PaletteVar[]): Look {
     line: packRgb(p.rgb["grid-line"]),
     bg: packRgb(p.rgb.bg),
     tiles: [],
+    tinted: [],
   };
 }
 
@@ -417,14 +421,38 @@ export function mixColour(look: Look, counts: ArrayLike<number>, offset: number,
   return n === 0 ? look.bg : pack(Math.round(r / n), Math.round(g / n), Math.round(b / n));
 }
 
-function tileColours(p: Pyramid, look: Look, L: number): Uint32Array {
-  const hit = look.tiles[L];
+/** Mixes packed colour `b` into `a` by `w` (0–1). */
+function blend(a: number, b: number, w: number): number {
+  const ch = (k: number) => Math.round(channel(a, k) * (1 - w) + channel(b, k) * w);
+  return pack(ch(0), ch(1), ch(2));
+}
+
+function tileColours(p: Pyramid, look: Look, L: number, tint: boolean): Uint32Array {
+  const hit = (tint ? look.tinted : look.tiles)[L];
   if (hit) return hit;
   const level = p.levels[L] as Level;
   const n = level.tcols * level.trows;
   const out = new Uint32Array(n);
   for (let t = 0; t < n; t++) out[t] = mixColour(look, level.counts, t * p.cats, p.cats);
-  look.tiles[L] = out;
+  if (tint)
+    for (let t = 0; t < n; t++) {
+      const m = t * MARKS;
+      const flagged = level.marks[m] + level.marks[m + 1] + level.marks[m + 2];
+      if (flagged === 0) continue;
+      const present = tileCells(level.counts, t, p.cats) - level.counts[t * p.cats + p.background];
+      // The most common of the three marks gives the tint, half strength at most.
+      const k =
+        level.marks[m] >= level.marks[m + 1]
+          ? level.marks[m] >= level.marks[m + 2]
+            ? 0
+            : 2
+          : level.marks[m + 1] >= level.marks[m + 2]
+            ? 1
+            : 2;
+      const colour = k === 0 ? look.pending : k === 1 ? look.modified : look.pr;
+      out[t] = blend(out[t], colour, 0.6 * Math.min(1, flagged / Math.max(1, present)));
+    }
+  (tint ? look.tinted : look.tiles)[L] = out;
   return out;
 }
 
@@ -444,7 +472,9 @@ export interface RasterView {
 }
 
 /** The smallest a tile is drawn, in device pixels. */
-export const MIN_TILE = 2;
+export const MIN_TILE = 1;
+/** Tiles at least this big (device pixels) show the PENDING/MODIFIED/PR bar; smaller ones a tint. */
+const BAR_TILE = 4;
 
 /** The level whose tiles a view shows (0: single cells), for `s` device pixels per cell. */
 export function levelFor(p: Pyramid, s: number): number {
@@ -508,10 +538,10 @@ export function rasterize(
   }
   const level = p.levels[L] as Level;
   if (changedOnly && p.changedCount === 0) return;
-  const colours = tileColours(p, look, L);
   const side = 2 ** L;
   const tilePx = side * s;
-  const bar = tilePx >= 4 ? Math.max(1, Math.round(tilePx * 0.22)) / tilePx : 0;
+  const colours = tileColours(p, look, L, tilePx < BAR_TILE);
+  const bar = tilePx >= BAR_TILE ? Math.max(1, Math.round(tilePx * 0.22)) / tilePx : 0;
   const edge = tilePx >= 6 ? 1 / tilePx : 0;
   const frame = Math.max(1, Math.min(3, Math.round(tilePx / 6))) / tilePx;
   const { tcols, marks, counts } = level;
