@@ -98,13 +98,16 @@ export async function openApp(browser: Browser, url: string, errors: string[]): 
   return page;
 }
 
-/** The page's JS heap in use (main thread), from the DevTools protocol, after a garbage collection. */
-export async function heapUsed(page: Page): Promise<number> {
+/**
+ * The page's JS heap in use (main thread), from the DevTools protocol, after a garbage
+ * collection, and the typed arrays' buffers outside it (`backing`, when the browser reports it).
+ */
+export async function heapUsed(page: Page): Promise<{ used: number; backing: number | null }> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send("HeapProfiler.collectGarbage");
-    const r = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
-    return r.usedSize;
+    const r = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; backingStorageSize?: number };
+    return { used: r.usedSize, backing: r.backingStorageSize ?? null };
   } finally {
     await cdp.detach();
   }

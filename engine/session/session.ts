@@ -242,10 +242,18 @@ export class Session {
         if (at > target && at > (this.parked?.steps.length ?? -1)) this.parked = this.live;
         this.live = (this.checkpoints.get(best) as Simulation).clone();
       }
-      while (this.live.steps.length < target) this.live.step();
+      // A replay may take seconds (a step of a million EAUGs): it reports that it is working.
+      this.live.onEntries = () => this.onReplay?.();
+      while (this.live.steps.length < target) {
+        this.live.step();
+        this.onReplay?.();
+      }
     }
     return this.live;
   }
+
+  /** Called while a view re-runs steps (per step, and per batch of entries inside a long one). */
+  onReplay: (() => void) | null = null;
 
   /** The state after `step` steps; with `event`, the state inside step `step` right after that event. */
   view(step: number, event: number | null = null): StateView {
