@@ -547,7 +547,9 @@ export function rasterize(
   const { tcols, marks, counts } = level;
   const cats = p.cats;
   const bgCat = p.background;
+  // Changed tiles: framed, lightly filled; too small for a frame, half covered (the type shows through).
   const fill = withAlpha(look.changed, 110);
+  const light = withAlpha(look.changed, 150);
   for (let py = y0; py < h; py++) {
     const r = ys[py];
     if (r < 0) continue;
@@ -565,7 +567,7 @@ export function rasterize(
       const fx = c / side - tc;
       if (changedOnly) {
         if (marks[t * MARKS + CHANGED] > 0)
-          out[o + px] = tilePx < 6 || onFrameY || fx < frame || fx >= 1 - frame ? look.changed : fill;
+          out[o + px] = tilePx < 6 ? light : onFrameY || fx < frame || fx >= 1 - frame ? look.changed : fill;
         continue;
       }
       if (onEdge || fx < edge) {
