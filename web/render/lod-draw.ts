@@ -76,7 +76,7 @@ export class LodDrawing {
   private state: LodState | null = null;
   private key: { src: object; changed: unknown; cols: number; count: number } | null = null;
   private look: Look | null = null;
-  private lookFor: { palette: Palette; state: LodState } | null = null;
+  private lookFor: { palette: Palette; vars: string } | null = null;
   private image: ImageData | null = null;
   private changedImage: { scratch: Scratch; key: string } | null = null;
   private strip: { scratch: Scratch; key: string } | null = null;
@@ -91,12 +91,16 @@ export class LodDrawing {
       k.cols !== layout.cols ||
       k.count !== layout.count
     ) {
-      this.state = pyramidOf(src, layout.cols, p);
+      const before = this.state?.pyramid ?? null;
+      this.state = pyramidOf(src, layout.cols, p, before);
       this.key = { src: src.key, changed: src.changed, cols: layout.cols, count: layout.count };
+      // The same counts (a step that changed nothing this grid shows): colours stay, marks are redone.
+      this.changedImage = null;
+      if (!before || this.state.pyramid.levels !== before.levels) this.look = null;
     }
-    if (!this.look || this.lookFor?.palette !== p || this.lookFor.state !== this.state) {
+    if (!this.look || this.lookFor?.palette !== p || this.lookFor.vars !== this.state.vars.join()) {
       this.look = makeLook(p, this.state.vars);
-      this.lookFor = { palette: p, state: this.state };
+      this.lookFor = { palette: p, vars: this.state.vars.join() };
       this.changedImage = null;
       this.strip = null;
     }

@@ -114,6 +114,36 @@ describe("summary pyramid", () => {
     );
   });
 
+  it("keeps the counts of the pyramid shown before when the runs are the same, and redoes the changed cells", () => {
+    const runs = () => runList([{ start: 3, length: 40, cat: 2, marks: MARK_PR }]);
+    const first = buildPyramid(200, 16, runs(), [1, 2, 150], 4);
+    const next = buildPyramid(200, 16, runs(), [5], 4, 0, undefined, first);
+    expect(next.levels).toBe(first.levels);
+    const changed = new Set([5]);
+    const placed = [{ start: 3, length: 40, cat: 2, marks: MARK_PR }];
+    for (let L = next.base; next.levels[L]; L++) {
+      const level = next.levels[L];
+      if (!level) break;
+      for (let tr = 0; tr < level.trows; tr++)
+        for (let tc = 0; tc < level.tcols; tc++)
+          expect(tileSummary(next, L, tc, tr)).toEqual(bruteTile(200, 16, placed, changed, 4, L, tc, tr));
+    }
+    expect([...next.changed].flatMap((v, i) => (v ? [i] : []))).toEqual([5]);
+    // Other runs: counted anew.
+    const other = buildPyramid(
+      200,
+      16,
+      runList([{ start: 0, length: 10, cat: 1 }]),
+      [],
+      4,
+      0,
+      undefined,
+      next,
+    );
+    expect(other.levels).not.toBe(first.levels);
+    expect(tileSummary(other, other.levels.length - 1, 0, 0).byCat).toEqual([190, 10, 0, 0]);
+  });
+
   it("builds 2^24 cells from a few runs: one committed range, holes elsewhere", () => {
     const count = 2 ** 24;
     const cols = 16_384;

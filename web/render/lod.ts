@@ -160,9 +160,12 @@ export interface Pyramid {
   runs: RunList;
   /** Each cell's category (level 0). */
   cell: Uint8Array;
-  /** Changed cells (level 0), 1 where changed. */
+  /** Changed cells (level 0), 1 where changed (empty when none changed). */
   changed: Uint8Array;
+  /** The changed cells, once each. */
+  changedList: number[];
   changedCount: number;
+  maxBaseTiles: number;
   /** levels[L] for L from `base` up to the level with one tile; undefined below `base`. */
   levels: Array<Level | undefined>;
   base: number;
@@ -174,7 +177,25 @@ export const MAX_BASE_TILES = 1 << 18;
 const tilesAt = (cols: number, rows: number, L: number) =>
   Math.ceil(cols / 2 ** L) * Math.ceil(rows / 2 ** L);
 
-/** Builds the summary pyramid of `count` cells laid out `cols` across from runs and changed cells. */
+/** Whether two run lists are the same ranges with the same categories and marks. */
+export function sameRuns(a: RunList, b: RunList): boolean {
+  if (a.n !== b.n) return false;
+  for (let k = 0; k < a.n; k++)
+    if (
+      a.start[k] !== b.start[k] ||
+      a.length[k] !== b.length[k] ||
+      a.cat[k] !== b.cat[k] ||
+      a.marks[k] !== b.marks[k]
+    )
+      return false;
+  return true;
+}
+
+/**
+ * Builds the summary pyramid of `count` cells laid out `cols` across from runs and changed cells.
+ * Given the pyramid shown before (`previous`) with the same layout and the same runs (a step that
+ * changed no EPCM entry the grid shows), its counts are kept and only the changed cells redone.
+ */
 export function buildPyramid(
   count: number,
   cols: number,
@@ -183,8 +204,36 @@ export function buildPyramid(
   cats: number,
   background = 0,
   maxBaseTiles = MAX_BASE_TILES,
+  previous: Pyramid | null = null,
 ): Pyramid {
   const rows = Math.max(1, Math.ceil(count / cols));
+  const list: number[] = [];
+  for (const i of changed) if (i >= 0 && i < count) list.push(i);
+  const reuse =
+    previous !== null &&
+    previous.count === count &&
+    previous.cols === cols &&
+    previous.cats === cats &&
+    previous.background === background &&
+    previous.maxBaseTiles === maxBaseTiles &&
+    sameRuns(previous.runs, runs);
+  // Changed cells, once each (the level-0 marks reuse the previous buffer, cleared).
+  let changedCells: Uint8Array;
+  if (reuse && previous.changed.length === count) {
+    changedCells = previous.changed;
+    for (const i of previous.changedList) changedCells[i] = 0;
+  } else changedCells = new Uint8Array(list.length > 0 ? count : 0);
+  if (list.length > 0 && changedCells.length === 0) changedCells = new Uint8Array(count);
+  const distinct: number[] = [];
+  for (const i of list)
+    if (!changedCells[i]) {
+      changedCells[i] = 1;
+      distinct.push(i);
+    }
+  if (reuse) {
+    countChanged(previous.levels, previous.base, cols, distinct);
+    return { ...previous, runs, changed: changedCells, changedList: distinct, changedCount: distinct.length };
+  }
   const cell = new Uint8Array(count);
   if (background !== 0) cell.fill(background);
   for (let k = 0; k < runs.n; k++) {
@@ -192,38 +241,61 @@ export function buildPyramid(
     const b = Math.min(count, runs.start[k] + runs.length[k]);
     if (b > a) cell.fill(runs.cat[k], a, b);
   }
-  const list: number[] = [];
-  for (const i of changed) if (i >= 0 && i < count) list.push(i);
-  const changedCells = new Uint8Array(list.length > 0 ? count : 0);
-  const distinct: number[] = [];
-  for (const i of list)
-    if (!changedCells[i]) {
-      changedCells[i] = 1;
-      distinct.push(i);
-    }
-  const changedCount = distinct.length;
   let base = 1;
   while (tilesAt(cols, rows, base) > maxBaseTiles) base++;
   const levels: Array<Level | undefined> = [];
-  let level = baseLevel(count, cols, rows, base, runs, distinct, cats, background);
+  let level = baseLevel(count, cols, rows, base, runs, cats, background);
   levels[base] = level;
   while (level.tcols > 1 || level.trows > 1) {
     level = coarser(level, cats);
     levels[level.L] = level;
   }
+  countChanged(levels, base, cols, distinct);
   return {
     count,
     cols,
     rows,
     cats,
     background,
+    maxBaseTiles,
     runs,
     cell,
     changed: changedCells,
-    changedCount,
+    changedList: distinct,
+    changedCount: distinct.length,
     levels,
     base,
   };
+}
+
+/**
+ * Sets the changed counts of every level: the finest from the changed cells, each coarser one by
+ * adding the four tiles below it.
+ */
+function countChanged(
+  levels: Array<Level | undefined>,
+  base: number,
+  cols: number,
+  changed: readonly number[],
+) {
+  const first = levels[base];
+  if (!first) return;
+  const { marks, tcols } = first;
+  for (let t = CHANGED; t < marks.length; t += MARKS) marks[t] = 0;
+  const side = 2 ** base;
+  for (const i of changed) {
+    const r = Math.floor(i / cols);
+    marks[(Math.floor(r / side) * tcols + Math.floor((i - r * cols) / side)) * MARKS + CHANGED]++;
+  }
+  for (let L = base + 1; levels[L]; L++) {
+    const f = levels[L - 1] as Level;
+    const to = levels[L] as Level;
+    for (let t = CHANGED; t < to.marks.length; t += MARKS) to.marks[t] = 0;
+    for (let r = 0; r < f.trows; r++)
+      for (let c = 0; c < f.tcols; c++)
+        to.marks[((r >> 1) * to.tcols + (c >> 1)) * MARKS + CHANGED] +=
+          f.marks[(r * f.tcols + c) * MARKS + CHANGED];
+  }
 }
 
 function baseLevel(
@@ -232,7 +304,6 @@ function baseLevel(
   rows: number,
   L: number,
   runs: RunList,
-  changed: readonly number[],
   cats: number,
   background: number,
 ): Level {
@@ -266,19 +337,19 @@ function baseLevel(
       i += c1 - c0;
     }
   }
-  // The background: what each tile holds of the grid's cells and no run covers.
-  for (let tr = 0; tr < trows; tr++)
+  // The background: what each tile holds of the grid's cells and no run covers. Every row is
+  // full but the last, which has `tail` cells.
+  const tail = count - (rows - 1) * cols;
+  for (let tr = 0; tr < trows; tr++) {
+    const h = Math.min(rows, (tr + 1) * side) - tr * side;
+    const holdsLast = (rows - 1) >> Math.log2(side) === tr;
     for (let tc = 0; tc < tcols; tc++) {
       const tile = tr * tcols + tc;
       const w = Math.min(cols, (tc + 1) * side) - tc * side;
-      let cap = 0;
-      for (let r = tr * side; r < Math.min(rows, (tr + 1) * side); r++)
-        cap += Math.max(0, Math.min(w, count - r * cols - tc * side));
+      let cap = w * h;
+      if (holdsLast) cap -= w - Math.max(0, Math.min(w, tail - tc * side));
       counts[tile * cats + background] += cap - used[tile];
     }
-  for (const i of changed) {
-    const r = Math.floor(i / cols);
-    marks[(Math.floor(r / side) * tcols + Math.floor((i - r * cols) / side)) * MARKS + CHANGED]++;
   }
   return { L, tcols, trows, counts, marks };
 }
@@ -606,13 +677,27 @@ export interface LodState {
   vars: PaletteVar[];
 }
 
-/** The pyramid of a grid's source, laid out `cols` across. */
-export function pyramidOf(src: LodSource, cols: number, p: Palette): LodState {
+/** The pyramid of a grid's source, laid out `cols` across (`previous`: the one shown before). */
+export function pyramidOf(
+  src: LodSource,
+  cols: number,
+  p: Palette,
+  previous: Pyramid | null = null,
+): LodState {
   if (src.kind === "enclave") {
     const vars = enclaveVars();
     return {
       vars,
-      pyramid: buildPyramid(src.count, cols, enclaveRuns(src.table), src.changed, vars.length, ENCLAVE_HOLE),
+      pyramid: buildPyramid(
+        src.count,
+        cols,
+        enclaveRuns(src.table),
+        src.changed,
+        vars.length,
+        ENCLAVE_HOLE,
+        MAX_BASE_TILES,
+        previous,
+      ),
     };
   }
   const vars = epcVars(p);
@@ -625,6 +710,8 @@ export function pyramidOf(src: LodSource, cols: number, p: Palette): LodState {
       Array.from(src.changed),
       vars.length,
       0,
+      MAX_BASE_TILES,
+      previous,
     ),
   };
 }
