@@ -99,6 +99,8 @@ function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
 const FLASH_MS = 900;
 /** Beyond this many changed cells, the changed layer is drawn from a bitmap instead of outlines. */
 const MANY_CHANGED = 1500;
+/** The largest one-pixel-per-cell bitmap a large grid keeps for drawing cells of a pixel or more. */
+const BITMAP_CELLS = 1 << 22;
 
 export class GridRenderer {
   layout: GridLayout;
@@ -190,6 +192,17 @@ export class GridRenderer {
   /** Whether this grid is drawn with summary tiles (large grids; the view supplies its columns, `lod`). */
   get lodMode(): boolean {
     return this.layout.count >= LOD_CELLS;
+  }
+
+  /**
+   * Whether the cells are drawn as summary tiles (or single cells) pixel by pixel now: a large
+   * grid whose cells are under a device pixel, or too many for the one-pixel-per-cell bitmap.
+   * Otherwise the bitmap drawn scaled is the cheapest way to draw them.
+   */
+  private tiled(t: Transform): boolean {
+    if (!this.lodMode) return false;
+    const dpr = this.base.width / Math.max(1, this.layout.width);
+    return this.layout.cell * t.k * dpr < 1 || this.layout.cols * this.layout.rows > BITMAP_CELLS;
   }
 
   /** The level-of-detail drawing, loading its module the first time (null until it is in). */
@@ -469,15 +482,17 @@ export class GridRenderer {
     const ctx = this.begin(this.base);
     if (!ctx) return;
     const p = palette();
-    const lod = this.lodMode ? this.lodDrawing() : null;
-    if (this.cellsDirty && !this.lodMode) this.rebuildBitmap(p);
-    const { left, top, width, height, cols, rows, cell, count } = this.layout;
     const t = this.transform;
+    const tiled = this.tiled(t);
+    const lod = this.lodMode ? this.lodDrawing() : null;
+    if (this.cellsDirty && !tiled) this.rebuildBitmap(p);
+    const { left, top, width, height, cols, rows, cell, count } = this.layout;
     ctx.clearRect(0, 0, width, height);
     if (lod) {
       const src = this.hooks.lod?.() ?? null;
       if (src) {
-        lod.cells(ctx, this.base, src, this.layout, t, p);
+        lod.prepare(src, this.layout, p);
+        if (tiled) lod.cells(ctx, this.base, this.layout, t);
         if (this.overview)
           lod.overview(
             this.overview,
@@ -488,14 +503,13 @@ export class GridRenderer {
             this.hooks.whole ?? "the grid",
           );
       }
-      this.cellsDirty = false;
     }
     ctx.save();
     this.clipGrid(ctx);
     const s = cell * t.k;
     const gx = left * t.k + t.x;
     const gy = top * t.k + t.y;
-    if (this.bitmap && count > 0 && !this.lodMode) {
+    if (this.bitmap && count > 0 && !tiled) {
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(this.bitmap.canvas as CanvasImageSource, 0, 0, cols, rows, gx, gy, cols * s, rows * s);
     }
@@ -544,7 +558,7 @@ export class GridRenderer {
 
     // Changed cells: outlined (and briefly flashed) in --changed.
     if (this.changed.length > 0) {
-      if (this.lodMode && s < DETAIL.borders) {
+      if (this.tiled(t) && s < DETAIL.borders) {
         ctx.globalAlpha = flashing ? 0.5 + 0.5 * flash : 0.85;
         this.lod?.changed(ctx, this.overlay, this.layout, t);
         ctx.globalAlpha = 1;

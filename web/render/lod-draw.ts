@@ -107,16 +107,16 @@ export class LodDrawing {
     return { state: this.state, look: this.look };
   }
 
-  /** Draws the cells (single or as tiles) over the whole canvas, in device pixels. */
-  cells(
-    ctx: CanvasRenderingContext2D,
-    canvas: HTMLCanvasElement,
-    src: LodSource,
-    layout: GridLayout,
-    t: Transform,
-    p: Palette,
-  ): void {
-    const { state, look } = this.ensure(src, layout, p);
+  /** Brings the summaries up to date with what the grid shows (the overview needs them too). */
+  prepare(src: LodSource, layout: GridLayout, p: Palette): void {
+    this.ensure(src, layout, p);
+  }
+
+  /** Draws the cells (single or as tiles) over the whole canvas, in device pixels (after prepare). */
+  cells(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, layout: GridLayout, t: Transform): void {
+    const state = this.state;
+    const look = this.look;
+    if (!state || !look) return;
     const w = canvas.width;
     const h = canvas.height;
     if (!this.image || this.image.width !== w || this.image.height !== h)
