@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
 import { position, watchErrors } from "./support.ts";
@@ -80,6 +81,8 @@ test("a 64 GiB ELRANGE: summary tiles, an overview, and the wheel zooms down to 
     "Shown: 0x0–0xffffff000, all of ELRANGE (0x0–0xffffff000, 16,777,216 pages).",
   );
   await expect(page.getByRole("img", { name: "EPC pages: overview of the whole range" })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).include(".grid-panel").analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 
   // Tiles: REG where the pages are (1/64 of ELRANGE), "no page" elsewhere, in that proportion.
   await expect
