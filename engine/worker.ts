@@ -139,9 +139,25 @@ const api = {
     return { ok: true, info: session.info };
   },
 
-  /** The state after `step` steps (and inside it, after `event`). */
-  view(step: number, event: number | null = null): StateView {
-    return transferView(requireSession().view(step, event));
+  /**
+   * The state after `step` steps (and inside it, after `event`). `onWorking` is called (at most
+   * every 100 ms) while reaching it re-runs steps, so a long replay is not taken for a hang.
+   */
+  view(step: number, event: number | null = null, onWorking?: () => void): StateView {
+    const s = requireSession();
+    let last = Date.now();
+    s.onReplay = () => {
+      const now = Date.now();
+      if (onWorking && now - last > 100) {
+        last = now;
+        void onWorking();
+      }
+    };
+    try {
+      return transferView(s.view(step, event));
+    } finally {
+      s.onReplay = null;
+    }
   },
 
   /** EPC pages by kind and pages evicted after every step of the loaded run (transferred). */

@@ -98,6 +98,21 @@ export async function openApp(browser: Browser, url: string, errors: string[]): 
   return page;
 }
 
+/**
+ * The page's JS heap in use (main thread), from the DevTools protocol, after a garbage
+ * collection, and the typed arrays' buffers outside it (`backing`, when the browser reports it).
+ */
+export async function heapUsed(page: Page): Promise<{ used: number; backing: number | null }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const r = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; backingStorageSize?: number };
+    return { used: r.usedSize, backing: r.backingStorageSize ?? null };
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Load a scenario through "Import scenario" (the file input), as a user choosing a file. */
 export async function importScenario(page: Page, name: string, json: string): Promise<void> {
   await page.setInputFiles('.scn-files input[type="file"]', {
@@ -144,18 +159,36 @@ export async function epcUsed(page: Page): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Gestures on the EPC grid.
+// Gestures on a grid.
+
+/** A grid to zoom and pan: its canvas's accessible name and its zoom buttons' names. */
+export interface GridTarget {
+  canvas: string;
+  zoomIn: string;
+  reset: string;
+}
+
+export const EPC_GRID: GridTarget = { canvas: "EPC pages", zoomIn: "Zoom in", reset: "Reset" };
+export const ENCLAVE_GRID: GridTarget = {
+  canvas: "Enclave pages",
+  zoomIn: "Enlarge enclave pages",
+  reset: "Fit enclave pages",
+};
+
+const panelOf = (g: GridTarget) => `section.grid-panel:has(canvas[aria-label="${g.canvas}"])`;
 
 type Box = { x: number; y: number; w: number; h: number };
 
-async function epcBox(page: Page): Promise<Box> {
-  const box = await page.locator('canvas[aria-label="EPC pages"]').boundingBox();
-  if (!box) throw new Error("the EPC grid is not visible");
+async function gridBox(page: Page, g: GridTarget): Promise<Box> {
+  const canvas = page.locator(`canvas[aria-label="${g.canvas}"]`);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error(`the grid "${g.canvas}" is not visible`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2, w: box.width, h: box.height };
 }
 
-async function resetZoom(page: Page): Promise<void> {
-  await page.click(`${EPC_PANEL} button[aria-label="Reset"]`);
+async function resetZoom(page: Page, g: GridTarget): Promise<void> {
+  await page.click(`${panelOf(g)} button[aria-label="${g.reset}"]`);
   await sleep(300);
 }
 
@@ -190,10 +223,13 @@ async function paced(
   return frameStats(page, t0, t1, interval);
 }
 
+/** A gesture on grid `g` for `seconds`, with the frame statistics over that time. */
+type Gesture = (page: Page, seconds: number, interval: number, g?: GridTarget) => Promise<FrameStats>;
+
 /** Wheel zoom over the grid's centre: 20 notches in (about 16x), 20 out, and again. */
-export async function wheelZoom(page: Page, seconds: number, interval: number): Promise<FrameStats> {
-  await resetZoom(page);
-  const c = await epcBox(page);
+export const wheelZoom: Gesture = async (page, seconds, interval, g = EPC_GRID) => {
+  await resetZoom(page, g);
+  const c = await gridBox(page, g);
   await page.mouse.move(c.x, c.y);
   await sleep(200);
   return paced(page, seconds, interval, (cdp, i) =>
@@ -205,13 +241,13 @@ export async function wheelZoom(page: Page, seconds: number, interval: number): 
       deltaY: Math.floor(i / 20) % 2 === 0 ? -100 : 100,
     }),
   );
-}
+};
 
 /** Drag pan, zoomed in 16x (four "Zoom in" clicks): one circle a second around the centre. */
-export async function dragPan(page: Page, seconds: number, interval: number): Promise<FrameStats> {
-  await resetZoom(page);
-  for (let i = 0; i < 4; i++) await page.click(`${EPC_PANEL} button[aria-label="Zoom in"]`);
-  const c = await epcBox(page);
+export const dragPan: Gesture = async (page, seconds, interval, g = EPC_GRID) => {
+  await resetZoom(page, g);
+  for (let i = 0; i < 4; i++) await page.click(`${panelOf(g)} button[aria-label="${g.zoomIn}"]`);
+  const c = await gridBox(page, g);
   const r = Math.min(120, c.h / 3);
   const at = (i: number) => {
     const a = (2 * Math.PI * i) / INPUT_HZ;
@@ -245,6 +281,6 @@ export async function dragPan(page: Page, seconds: number, interval: number): Pr
     clickCount: 1,
   });
   await cdp.detach();
-  await resetZoom(page);
+  await resetZoom(page, g);
   return stats;
-}
+};

@@ -16,11 +16,16 @@
 //   4. Zoom (wheel) and pan (drag) of the EPC grid, nearly full: frames per second, dropped
 //      frames, longest frame gap, grid repaints per second; at the end of the run and at the
 //      step that adds the pages (all of them outlined as changed).
+//   5. Real size (`large`): a 64 GiB ELRANGE (2^24 pages) with 2^20 pages committed by
+//      EACCEPT-driven EAUG on a 2^21-page EPC, imported from a file: time from choosing the
+//      file to the painted end state, step click → painted frame, zoom and pan of both grids
+//      (drawn as summary tiles), and the page's JS heap.
 //
 // Options: --pages N (65000)  --epc N (65536)  --port N (4310, else the next free one)
 //          --seconds S per gesture (2)  --rounds N per gesture (3)
 //          --dist DIR (serve an existing build instead of building one)  --headed
-//          --only steps,grid,cancel,link,hostile (a subset of the browser parts; sizes always print)
+//          --only steps,grid,cancel,link,hostile,large (a subset of the browser parts; sizes always print)
+//          --large-pages N (1048576 committed)  --large-epc N (2097152)  --large-elrange N (16777216 pages)
 //
 // Numbers on a loaded machine are pessimistic; the header prints the load average before and
 // after, and the idle frame rate of the headless browser (the ceiling for the fps rows).
@@ -38,12 +43,16 @@ import {
   callsSince,
   chromiumVersion,
   dragPan,
+  ENCLAVE_GRID,
+  EPC_GRID,
   EPC_PANEL,
   epcUsed,
   type FrameStats,
   findChromium,
   frameStats,
+  type GridTarget,
   goTo,
+  heapUsed,
   INPUT_HZ,
   importScenario,
   js,
@@ -79,11 +88,29 @@ const SECONDS = Number(option("seconds", "2"));
 const ROUNDS = Math.max(1, Number(option("rounds", "3")));
 const DIST = option("dist", "");
 /** Parts to run (comma-separated): steps, grid, cancel, link (the load runs for steps and grid). */
-const ONLY = new Set(option("only", "steps,grid,cancel,link,hostile").split(","));
+const ONLY = new Set(option("only", "steps,grid,cancel,link,hostile,large").split(","));
+const LARGE = {
+  pages: Number(option("large-pages", String(2 ** 20))),
+  epc: Number(option("large-epc", String(2 ** 21))),
+  elrange: Number(option("large-elrange", String(2 ** 24))),
+};
 const HEADED = process.argv.includes("--headed");
 
 /** The issue's targets (the frame-gap ones: "without freezing the page"). */
-const TARGET = { initialJsKb: 150, fps: 55, stepMs: 200, runGapMs: 100, hostileMs: 1000 };
+const TARGET = {
+  initialJsKb: 150,
+  fps: 55,
+  stepMs: 200,
+  /** The 65,000-page EPC: step → painted frame, median and worst. */
+  stepMedianMs: 50,
+  stepMaxMs: 100,
+  runGapMs: 100,
+  hostileMs: 1000,
+  /** Real size: the end state shown, a step's painted frame (median), the page's heap. */
+  largeEndMs: 5000,
+  largeStepMs: 100,
+  largeHeap: 2 ** 30,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The table.
@@ -259,8 +286,11 @@ async function stepClicks(page: Page, n: number, interval: number): Promise<void
     row(
       `click "${name}" → painted frame (${results.length} clicks)`,
       `median ${ms(median(lat))}, max ${ms(Math.max(...lat))}${failed.length ? `, ${failed.length} failed` : ""}; EPC grid repainted ${repainted}/${results.length}`,
-      `< ${TARGET.stepMs} ms`,
-      failed.length === 0 && lat.length > 0 && Math.max(...lat) < TARGET.stepMs,
+      `median ≤ ${TARGET.stepMedianMs} ms, max ≤ ${TARGET.stepMaxMs} ms`,
+      failed.length === 0 &&
+        lat.length > 0 &&
+        median(lat) <= TARGET.stepMedianMs &&
+        Math.max(...lat) <= TARGET.stepMaxMs,
     );
     for (const r of failed) notes.push(`"${name}" → ${r.expected}: ${r.error}`);
   }
@@ -271,8 +301,8 @@ async function stepClicks(page: Page, n: number, interval: number): Promise<void
     row(
       `all step clicks (${ok.length})`,
       `median ${ms(median(lat))}, p90 ${ms(p90)}, max ${ms(lat[lat.length - 1])}`,
-      `< ${TARGET.stepMs} ms`,
-      lat[lat.length - 1] < TARGET.stepMs,
+      `median ≤ ${TARGET.stepMedianMs} ms, max ≤ ${TARGET.stepMaxMs} ms`,
+      median(lat) <= TARGET.stepMedianMs && lat[lat.length - 1] <= TARGET.stepMaxMs,
     );
     const split = (r: StepResult) => {
       const reply = r.toReply ?? Number.NaN;
@@ -312,6 +342,43 @@ async function stepClicks(page: Page, n: number, interval: number): Promise<void
     );
 }
 
+/** ROUNDS of wheel zoom and drag pan on grid `g`, one row each (`what` names the grid, `when` the state). */
+async function gestures(page: Page, g: GridTarget, what: string, when: string): Promise<void> {
+  const zoom: FrameStats[] = [];
+  const pan: FrameStats[] = [];
+  const idle: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    // The frame rate with nothing moving, just before: what the browser can give right now.
+    const t0 = await pageNow(page);
+    await sleep(1000);
+    const still = await frameStats(page, t0, await pageNow(page), 1000 / 60);
+    idle.push(still.fps);
+    const interval = (await page.evaluate("uiBench.frameInterval(1000)")) as number;
+    zoom.push(await wheelZoom(page, SECONDS, interval, g));
+    pan.push(await dragPan(page, SECONDS, interval, g));
+  }
+  for (const [kind, xs] of [
+    ["zoom (wheel)", zoom],
+    ["pan (drag at 16x)", pan],
+  ] as const) {
+    const fps = median(xs.map((x) => x.fps));
+    const repaints =
+      g === EPC_GRID
+        ? `; grid repaints ${median(xs.map((x) => (x.epcBaseDraws * 1000) / x.ms)).toFixed(0)}/s`
+        : "";
+    row(
+      `${what} ${kind} ${when}`,
+      `${fps.toFixed(1)} fps (rounds ${xs.map((x) => x.fps.toFixed(0)).join(", ")}); dropped ${median(
+        xs.map((x) => x.droppedPct),
+      ).toFixed(0)}%; longest gap ${ms(Math.max(...xs.map((x) => x.maxGap)))}${repaints}; longest task ${ms(
+        Math.max(...xs.map((x) => x.longestTask)),
+      )}; idle before: ${idle.map((x) => x.toFixed(0)).join(", ")} fps`,
+      `≥ ${TARGET.fps} fps`,
+      fps >= TARGET.fps,
+    );
+  }
+}
+
 /**
  * Zoom and pan: at the end, and at the step that adds the pages (found walking back from the end
  * until the EPC empties), where all of them are outlined as changed.
@@ -335,39 +402,96 @@ async function zoomAndPan(page: Page, n: number): Promise<void> {
       `[...document.querySelectorAll(${js(`${EPC_PANEL} .grid-summary span`)})].map((e) => e.textContent).join(", ")`,
     )) as string;
     log(`zoom and pan ${st.label}`);
-    const zoom: FrameStats[] = [];
-    const pan: FrameStats[] = [];
-    const idle: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      // The frame rate with nothing moving, just before: what the browser can give right now.
-      const t0 = await pageNow(page);
-      await sleep(1000);
-      const still = await frameStats(page, t0, await pageNow(page), 1000 / 60);
-      idle.push(still.fps);
-      const interval = (await page.evaluate("uiBench.frameInterval(1000)")) as number;
-      zoom.push(await wheelZoom(page, SECONDS, interval));
-      pan.push(await dragPan(page, SECONDS, interval));
-    }
-    for (const [kind, xs] of [
-      ["zoom (wheel)", zoom],
-      ["pan (drag at 16x)", pan],
-    ] as const) {
-      const fps = median(xs.map((x) => x.fps));
-      row(
-        `EPC grid ${kind} ${st.label}`,
-        `${fps.toFixed(1)} fps (rounds ${xs.map((x) => x.fps.toFixed(0)).join(", ")}); dropped ${median(
-          xs.map((x) => x.droppedPct),
-        ).toFixed(0)}%; longest gap ${ms(Math.max(...xs.map((x) => x.maxGap)))}; grid repaints ${median(
-          xs.map((x) => (x.epcBaseDraws * 1000) / x.ms),
-        ).toFixed(0)}/s; longest task ${ms(Math.max(...xs.map((x) => x.longestTask)))}; idle before: ${idle
-          .map((x) => x.toFixed(0))
-          .join(", ")} fps`,
-        `≥ ${TARGET.fps} fps`,
-        fps >= TARGET.fps,
-      );
-    }
+    await gestures(page, EPC_GRID, `EPC grid`, st.label);
     notes.push(`EPC grid ${st.label}: ${summary}`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real size: a 64 GiB ELRANGE with 2^20 pages committed on a 2^21-page EPC.
+
+function largeScenario(): Big {
+  const raw = augmentViaEacceptLong(LARGE.pages, LARGE.epc);
+  // The same run in an ELRANGE of LARGE.elrange pages: ECREATE's size is the only change.
+  const create = (raw.steps as Array<{ cmd?: string; arg?: { size?: string } }>)[0];
+  if (create.cmd !== "SGX_IOC_ENCLAVE_CREATE" || !create.arg)
+    throw new Error("the flow no longer starts with ECREATE");
+  create.arg.size = `0x${(LARGE.elrange * 4096).toString(16)}`;
+  raw.title = `${count(LARGE.pages)} EACCEPT-driven EAUGs in a ${count(LARGE.elrange)}-page ELRANGE`;
+  const json = JSON.stringify(raw);
+  const parsed = parseScenario(JSON.parse(json));
+  if (!parsed.ok) throw new Error(`the large scenario is not valid:\n${parsed.errors.join("\n")}`);
+  return {
+    json,
+    file: "large.json",
+    hash: "",
+    title: parsed.scenario.title,
+    steps: parsed.scenario.steps.length,
+  };
+}
+
+async function large(browser: Browser, base: string): Promise<void> {
+  const s = largeScenario();
+  const gib = (LARGE.elrange * 4096) / 2 ** 30;
+  const what = `${gib} GiB ELRANGE, ${count(LARGE.pages)} pages EAUGed, ${count(LARGE.epc)}-page EPC`;
+  log(`loading the real-size scenario (${what})`);
+  const page = await openApp(browser, `${base}/`, pageErrors);
+  const n = s.steps;
+  const t0 = (await page.evaluate(`uiBench.watchLoad(${js(s.title)})`)) as number;
+  await importScenario(page, s.file, s.json);
+  const w = (await page.evaluate("uiBench.loadResult()")) as LoadWatch;
+  if (w.error || w.painted === null) {
+    row(`${what}: load`, `did not finish: ${w.error ?? "?"} (stepper: ${w.steps})`, "loads", false);
+    await page.close();
+    return;
+  }
+  const end = await timedClick(page, "Go to end", `Step ${n} of ${n}`);
+  const endMs = end.painted !== null ? end.painted - t0 : Number.NaN;
+  row(
+    `${what}: file chosen → end state painted`,
+    `${ms(endMs)} (run and Step 0 ${ms(w.painted - t0)}, then "Go to end" ${ms(end.latency)})`,
+    `≤ ${TARGET.largeEndMs} ms`,
+    endMs <= TARGET.largeEndMs,
+  );
+  // Step clicks: back to the start and forward to the end, one step at a time.
+  const lat: number[] = [];
+  let at = n;
+  const click = async (name: string, k: number) => {
+    const r = await timedClick(page, name, `Step ${k} of ${n}`);
+    if (r.latency !== null) lat.push(r.latency);
+    else notes.push(`real size: "${name}" → step ${k}: ${r.error}`);
+    at = k;
+    await sleep(100);
+  };
+  for (let k = n - 1; k >= 0; k--) await click("Step back", k);
+  for (let k = 1; k <= n; k++) await click("Step forward", k);
+  const sorted = [...lat].sort((a, b) => a - b);
+  row(
+    `${what}: step click → painted frame (${lat.length} clicks)`,
+    `median ${ms(median(lat))}, max ${ms(sorted[sorted.length - 1])}`,
+    `median ≤ ${TARGET.largeStepMs} ms`,
+    lat.length > 0 && median(lat) <= TARGET.largeStepMs,
+  );
+  if (at !== n) await goTo(page, n, n);
+  const summaries = (await page.evaluate(
+    `[...document.querySelectorAll(".grid-summary")].map((e) => e.textContent).join(" | ")`,
+  )) as string;
+  notes.push(`real size, at the end: ${summaries}`);
+  for (const g of [ENCLAVE_GRID, EPC_GRID]) {
+    log(`zoom and pan the ${g.canvas} at real size`);
+    await gestures(page, g, `${what}: ${g === EPC_GRID ? "EPC grid" : "enclave grid"}`, "at the end");
+  }
+  const heap = await heapUsed(page);
+  const total = heap.used + (heap.backing ?? 0);
+  row(
+    `${what}: the page's JS heap at the end (main thread, after GC)`,
+    heap.backing === null
+      ? `${mb(heap.used)} (typed arrays' buffers not reported by this browser)`
+      : `${mb(total)}: ${mb(heap.used)} objects + ${mb(heap.backing)} typed arrays' buffers`,
+    `≤ ${mb(TARGET.largeHeap)}`,
+    total <= TARGET.largeHeap,
+  );
+  await page.close();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,6 +692,7 @@ async function main(): Promise<void> {
     if (ONLY.has("cancel")) await cancel(browser, base, s);
     if (ONLY.has("link")) await shareLink(browser, base, s);
     if (ONLY.has("hostile")) await hostilePastes(browser, base);
+    if (ONLY.has("large")) await large(browser, base);
   } catch (e) {
     failed = e;
   } finally {

@@ -1,7 +1,7 @@
 // The session's views: any step, in any order, equals a fresh run stopped at that step; views
 // inside a step walk the events' EPCM deltas and end at the step's own state.
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { findFlow, flows } from "../flows/index.ts";
 import { parseScenario } from "../scenario/parse.ts";
 import { Simulation } from "../scenario/run.ts";
@@ -28,6 +28,26 @@ describe("Session", () => {
       const v = session.view(k);
       expect(v.step).toBe(k);
       expect([...v.epc.flags]).toEqual([...epcmAfter("tcs-create", k)]);
+    }
+  });
+
+  it("back at step 0 and on to the end again: the end of the run is resumed, not re-run", () => {
+    const session = new Session(scenarioOf("tcs-create"));
+    const n = session.info.steps.length;
+    const atEnd = [...epcmAfter("tcs-create", n)];
+    const atTwo = [...epcmAfter("tcs-create", 2)];
+    session.view(0);
+    const steps = vi.spyOn(Simulation.prototype, "step");
+    try {
+      expect([...session.view(n).epc.flags]).toEqual(atEnd);
+      expect(steps).not.toHaveBeenCalled();
+      // Further back and forward: exact, and the parked end is not lost.
+      expect([...session.view(2).epc.flags]).toEqual(atTwo);
+      steps.mockClear();
+      expect([...session.view(n).epc.flags]).toEqual(atEnd);
+      expect(steps).not.toHaveBeenCalled();
+    } finally {
+      steps.mockRestore();
     }
   });
 

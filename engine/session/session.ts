@@ -218,18 +218,42 @@ export class Session {
     return new Simulation(this.scenario, opts);
   }
 
-  /** Bring the live simulation to `k` completed steps, from itself or the nearest checkpoint. */
+  /**
+   * The live simulation as it was before the last seek backwards (the end of the run, after the
+   * first look at step 0): seeking forward again resumes it instead of re-running the steps
+   * between, which for a step of a million EAUGs is seconds. It holds the memory the live
+   * simulation held before; never cloned.
+   */
+  private parked: Simulation | null = null;
+
+  /** Bring the live simulation to `k` completed steps, from itself, the parked one or the nearest checkpoint. */
   private seek(k: number): Simulation {
     const target = Math.max(0, Math.min(k, this.scenario.steps.length));
     const at = this.live.steps.length;
     if (at !== target) {
       let best = 0;
       for (const c of this.checkpoints.keys()) if (c <= target && c > best) best = c;
-      if (at > target || best > at) this.live = (this.checkpoints.get(best) as Simulation).clone();
-      while (this.live.steps.length < target) this.live.step();
+      const parked = this.parked;
+      const p = parked ? parked.steps.length : -1;
+      if (parked && p <= target && p > best && (at > target || p > at)) {
+        this.parked = at > p ? this.live : null;
+        this.live = parked;
+      } else if (at > target || best > at) {
+        if (at > target && at > (this.parked?.steps.length ?? -1)) this.parked = this.live;
+        this.live = (this.checkpoints.get(best) as Simulation).clone();
+      }
+      // A replay may take seconds (a step of a million EAUGs): it reports that it is working.
+      this.live.onEntries = () => this.onReplay?.();
+      while (this.live.steps.length < target) {
+        this.live.step();
+        this.onReplay?.();
+      }
     }
     return this.live;
   }
+
+  /** Called while a view re-runs steps (per step, and per batch of entries inside a long one). */
+  onReplay: (() => void) | null = null;
 
   /** The state after `step` steps; with `event`, the state inside step `step` right after that event. */
   view(step: number, event: number | null = null): StateView {

@@ -1,7 +1,7 @@
 // The enclave grid's layout settings, in one place: the grid on screen (EnclaveGrid.tsx) and the
 // image export (web/export/svg.ts) pick the same column count from them.
 import { AXIS_TOP, axisWidth, enclaveRowLabel } from "./cells.ts";
-import { chooseLayout, type GridLayout } from "./layout.ts";
+import { chooseLayout, type GridLayout, wideCols } from "./layout.ts";
 
 /** The tallest the enclave grid is drawn outside an embed (an embed fits it to its frame). */
 export const ENCLAVE_MAX_HEIGHT = 440;
@@ -15,7 +15,7 @@ export function enclaveLayout(count: number, width: number, maxHeight = ENCLAVE_
     top: AXIS_TOP,
     maxHeight,
     maxCell: ENCLAVE_MAX_CELL,
-    maxCols: 2048,
+    maxCols: wideCols(count, 2048),
     minHeight: 56,
   });
 }

@@ -18,6 +18,8 @@ import {
   type Transform,
   visibleRange,
 } from "./layout.ts";
+import type { LodDrawing } from "./lod-draw.ts";
+import { LOD_CELLS, type LodSource } from "./lod-types.ts";
 import { cancelDraw, scheduleDraw } from "./scheduler.ts";
 import {
   cellBounds,
@@ -52,7 +54,18 @@ export interface GridHooks {
   detail?(ctx: CanvasRenderingContext2D, cells: VisibleCell[], p: Palette): void;
   /** Draw axes in the margins (screen space, unclipped). */
   axes?(ctx: CanvasRenderingContext2D, layout: GridLayout, t: Transform, p: Palette): void;
+  /**
+   * The engine's columns for a grid of LOD_CELLS cells or more: it is then drawn as summary
+   * tiles where cells are under a pixel (render/lod.ts, loaded on demand), not as a bitmap.
+   */
+  lod?(): LodSource | null;
+  /** A cell's position as the axis names it (the overview's ticks and text). */
+  label?(cell: number): string;
+  /** What the grid's cells are, for the overview's text ("ELRANGE", "the EPC"). */
+  whole?: string;
 }
+
+let lodModule: Promise<typeof import("./lod-draw.ts")> | null = null;
 
 type Bitmap = {
   canvas: HTMLCanvasElement | OffscreenCanvas;
@@ -86,6 +99,8 @@ function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
 const FLASH_MS = 900;
 /** Beyond this many changed cells, the changed layer is drawn from a bitmap instead of outlines. */
 const MANY_CHANGED = 1500;
+/** The largest one-pixel-per-cell bitmap a large grid keeps for drawing cells of a pixel or more. */
+const BITMAP_CELLS = 1 << 22;
 
 export class GridRenderer {
   layout: GridLayout;
@@ -130,6 +145,10 @@ export class GridRenderer {
     return out;
   }
   private zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown> | null = null;
+  /** The level-of-detail drawing, once its module has loaded (large grids only). */
+  private lod: LodDrawing | null = null;
+  /** The overview strip and its text alternative (large grids), set by the view. */
+  overview: { canvas: HTMLCanvasElement; text: HTMLElement } | null = null;
   private readonly baseKey = {};
   private readonly overlayKey = {};
   private readonly reducedMotion: boolean;
@@ -168,6 +187,34 @@ export class GridRenderer {
     select(this.overlay).on(".zoom", null);
     this.overlay.removeEventListener("wheel", this.stopPageZoom);
     this.zoomBehavior = null;
+  }
+
+  /** Whether this grid is drawn with summary tiles (large grids; the view supplies its columns, `lod`). */
+  get lodMode(): boolean {
+    return this.layout.count >= LOD_CELLS;
+  }
+
+  /**
+   * Whether the cells are drawn as summary tiles (or single cells) pixel by pixel now: a large
+   * grid whose cells are under a device pixel, or too many for the one-pixel-per-cell bitmap.
+   * Otherwise the bitmap drawn scaled is the cheapest way to draw them.
+   */
+  private tiled(t: Transform): boolean {
+    if (!this.lodMode) return false;
+    const dpr = this.base.width / Math.max(1, this.layout.width);
+    return this.layout.cell * t.k * dpr < 1 || this.layout.cols * this.layout.rows > BITMAP_CELLS;
+  }
+
+  /** The level-of-detail drawing, loading its module the first time (null until it is in). */
+  private lodDrawing(): LodDrawing | null {
+    if (this.lod) return this.lod;
+    lodModule ??= import("./lod-draw.ts");
+    void lodModule.then((m) => {
+      if (this.lod || !this.zoomBehavior) return;
+      this.lod = new m.LodDrawing();
+      this.requestAll();
+    });
+    return null;
   }
 
   /** A new layout (size or column count changed): the view goes back to zoom 1. */
@@ -435,16 +482,34 @@ export class GridRenderer {
     const ctx = this.begin(this.base);
     if (!ctx) return;
     const p = palette();
-    if (this.cellsDirty) this.rebuildBitmap(p);
-    const { left, top, width, height, cols, rows, cell, count } = this.layout;
     const t = this.transform;
+    const tiled = this.tiled(t);
+    const lod = this.lodMode ? this.lodDrawing() : null;
+    if (this.cellsDirty && !tiled) this.rebuildBitmap(p);
+    const { left, top, width, height, cols, rows, cell, count } = this.layout;
     ctx.clearRect(0, 0, width, height);
+    if (lod) {
+      const src = this.hooks.lod?.() ?? null;
+      if (src) {
+        lod.prepare(src, this.layout, p);
+        if (tiled) lod.cells(ctx, this.base, this.layout, t);
+        if (this.overview)
+          lod.overview(
+            this.overview,
+            this.layout,
+            t,
+            p,
+            this.hooks.label ?? String,
+            this.hooks.whole ?? "the grid",
+          );
+      }
+    }
     ctx.save();
     this.clipGrid(ctx);
     const s = cell * t.k;
     const gx = left * t.k + t.x;
     const gy = top * t.k + t.y;
-    if (this.bitmap && count > 0) {
+    if (this.bitmap && count > 0 && !tiled) {
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(this.bitmap.canvas as CanvasImageSource, 0, 0, cols, rows, gx, gy, cols * s, rows * s);
     }
@@ -493,7 +558,11 @@ export class GridRenderer {
 
     // Changed cells: outlined (and briefly flashed) in --changed.
     if (this.changed.length > 0) {
-      if (this.changed.length > MANY_CHANGED && s < DETAIL.borders) {
+      if (this.tiled(t) && s < DETAIL.borders) {
+        ctx.globalAlpha = flashing ? 0.5 + 0.5 * flash : 0.85;
+        this.lod?.changed(ctx, this.overlay, this.layout, t);
+        ctx.globalAlpha = 1;
+      } else if (this.changed.length > MANY_CHANGED && s < DETAIL.borders) {
         if (this.maskDirty) this.rebuildMask(p);
         if (this.mask) {
           const { left, top, cols, rows } = this.layout;

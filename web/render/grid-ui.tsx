@@ -1,8 +1,9 @@
 // Small pieces shared by the grid views: the zoom buttons and the hover tooltip.
 
-import type { ReactNode, RefObject } from "react";
+import { type ReactNode, type RefObject, useId } from "react";
 import type { FitControl, GridCanvas } from "./use-grid.ts";
 import "./grid-ui.css";
+import "./grid-overview.css";
 
 export interface TooltipState {
   /** Cell index. */
@@ -37,6 +38,26 @@ export function GridTooltip(props: {
 }
 
 /**
+ * Where the grid's view is in the whole range (large grids): a strip of everything, coloured by
+ * what each part holds, with the shown part boxed, and the same in words (its text alternative;
+ * the renderer writes both as the view moves).
+ */
+function GridOverview(props: Pick<GridCanvas, "overviewRef" | "overviewTextRef"> & { label: string }) {
+  const textId = useId();
+  return (
+    <div className="grid-overview">
+      <canvas
+        ref={props.overviewRef}
+        role="img"
+        aria-label={`${props.label}: overview of the whole range`}
+        aria-describedby={textId}
+      />
+      <p ref={props.overviewTextRef} id={textId} className="grid-overview-text" />
+    </div>
+  );
+}
+
+/**
  * A grid's two stacked canvases (cells below, hover/selection/changed above) with the tooltip.
  * The overlay carries the accessible name: it is the canvas users point at.
  */
@@ -53,31 +74,36 @@ export function GridCanvases(props: {
   onClick: (e: React.MouseEvent<HTMLCanvasElement>) => void;
   tip: TooltipState | null;
   tipContent: { title: string; lines: string[] } | null;
+  /** Large grids: the overview strip above the cells (GridCanvas's refs). */
+  overview?: Pick<GridCanvas, "overviewRef" | "overviewTextRef" | "large">;
 }) {
-  const { tip, tipContent } = props;
+  const { tip, tipContent, overview } = props;
   return (
-    <div className="grid-box" ref={props.boxRef} style={{ height: props.height }}>
-      <canvas ref={props.baseRef} className="grid-canvas" />
-      <canvas
-        ref={props.overlayRef}
-        className="grid-canvas grid-overlay"
-        role="img"
-        aria-label={props.label}
-        aria-describedby={props.describedBy}
-        onPointerMove={(e) => props.onHover(e)}
-        onPointerLeave={() => props.onHover(null)}
-        onClick={props.onClick}
-      />
-      <div ref={props.markerRef} className="grid-reveal" aria-hidden="true" />
-      {tip && tipContent && (
-        <GridTooltip tip={tip} width={props.width} height={props.height}>
-          <strong>{tipContent.title}</strong>
-          {tipContent.lines.map((l) => (
-            <span key={l}>{l}</span>
-          ))}
-        </GridTooltip>
-      )}
-    </div>
+    <>
+      {overview?.large && <GridOverview label={props.label} {...overview} />}
+      <div className="grid-box" ref={props.boxRef} style={{ height: props.height }}>
+        <canvas ref={props.baseRef} className="grid-canvas" />
+        <canvas
+          ref={props.overlayRef}
+          className="grid-canvas grid-overlay"
+          role="img"
+          aria-label={props.label}
+          aria-describedby={props.describedBy}
+          onPointerMove={(e) => props.onHover(e)}
+          onPointerLeave={() => props.onHover(null)}
+          onClick={props.onClick}
+        />
+        <div ref={props.markerRef} className="grid-reveal" aria-hidden="true" />
+        {tip && tipContent && (
+          <GridTooltip tip={tip} width={props.width} height={props.height}>
+            <strong>{tipContent.title}</strong>
+            {tipContent.lines.map((l) => (
+              <span key={l}>{l}</span>
+            ))}
+          </GridTooltip>
+        )}
+      </div>
+    </>
   );
 }
 

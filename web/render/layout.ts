@@ -78,6 +78,15 @@ export function chooseLayout(count: number, width: number, opts: LayoutOptions):
   return { count: n, cols, rows, cell, left, top, width, height };
 }
 
+/**
+ * The most columns a grid of `count` cells may have: `usual`, or, for a grid so large that it is
+ * drawn as summary tiles (no one-pixel-per-cell bitmap to keep within canvas limits), enough for
+ * a wide, short grid (2^24 cells fill the width instead of a narrow column).
+ */
+export function wideCols(count: number, usual: number): number {
+  return count >= 4 * usual * usual ? 16_384 : usual;
+}
+
 /** Top-left corner of cell `i` in world coordinates (CSS pixels at zoom 1). */
 export function cellOrigin(layout: GridLayout, i: number): [number, number] {
   const c = i % layout.cols;

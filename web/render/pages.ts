@@ -57,8 +57,6 @@ export interface PageTable {
   flags: Uint8Array;
   /** Index into EnclaveColumns arrays, -1 when the kernel has no record (yet). */
   kernel: Int32Array;
-  /** Row of each page index of ELRANGE, -1 where there is no page. */
-  rowOf: Int32Array;
 }
 
 export const EMPTY_TABLE: PageTable = {
@@ -69,7 +67,6 @@ export const EMPTY_TABLE: PageTable = {
   type: new Uint8Array(0),
   flags: new Uint8Array(0),
   kernel: new Int32Array(0),
-  rowOf: new Int32Array(0),
 };
 
 const tables = new WeakMap<StateView, Map<number, PageTable>>();
@@ -93,27 +90,47 @@ export function pageTable(view: StateView, enclave: number): PageTable {
   return t;
 }
 
+/** Whether the sorted `offsets` hold `offset` (binary search). */
+function hasOffset(offsets: Float64Array, offset: number): boolean {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (offsets[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length && offsets[lo] === offset;
+}
+
 function buildPageTable(view: StateView, enclave: number): PageTable {
   const cols = view.enclaves[enclave];
   if (!cols) return EMPTY_TABLE;
   const { flags, pt, encl, offset } = view.epc;
   const m = cols.offset.length;
   let pages = Math.ceil(cols.size / 4096);
-  for (let j = 0; j < m; j++) pages = Math.max(pages, Math.floor(cols.offset[j] / 4096) + 1);
-  for (let e = 0; e < flags.length; e++)
-    if (encl[e] === enclave && offset[e] >= 0) pages = Math.max(pages, Math.floor(offset[e] / 4096) + 1);
-  // rowOf first marks what each page index has: j >= 0 a kernel record, -2 - e an EPC entry only.
-  const rowOf = new Int32Array(pages).fill(-1);
-  for (let j = 0; j < m; j++) rowOf[Math.floor(cols.offset[j] / 4096)] = j;
-  let extra = 0;
-  for (let e = 0; e < flags.length; e++) {
-    if (encl[e] !== enclave || offset[e] < 0 || !(flags[e] & E_VALID)) continue;
-    const i = Math.floor(offset[e] / 4096);
-    if (rowOf[i] !== -1) continue;
-    rowOf[i] = -2 - e;
-    extra++;
+  if (m > 0) pages = Math.max(pages, Math.floor(cols.offset[m - 1] / 4096) + 1);
+  // EPC entries owned by the enclave at an offset the kernel has no record of (sorted by page).
+  // An EPC page a record points at is that record's page; only the others are looked up.
+  const recorded = new Uint8Array(flags.length);
+  for (let j = 0; j < m; j++) {
+    const e = cols.epc[j];
+    if (e >= 0 && e < flags.length && offset[e] === cols.offset[j]) recorded[e] = 1;
   }
-  const n = m + extra;
+  const extra: Array<[number, number]> = [];
+  for (let e = 0; e < flags.length; e++) {
+    if (encl[e] !== enclave || offset[e] < 0) continue;
+    const i = Math.floor(offset[e] / 4096);
+    if (i >= pages) pages = i + 1;
+    if (recorded[e] || !(flags[e] & E_VALID) || hasOffset(cols.offset, i * 4096)) continue;
+    extra.push([i, e]);
+  }
+  extra.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  // One entry per page: the first EPC page found for it.
+  let kept = 0;
+  for (let k = 0; k < extra.length; k++)
+    if (k === 0 || extra[k][0] !== extra[k - 1][0]) extra[kept++] = extra[k];
+  extra.length = kept;
+  const n = m + kept;
   const t: PageTable = {
     n,
     pages,
@@ -122,34 +139,46 @@ function buildPageTable(view: StateView, enclave: number): PageTable {
     type: new Uint8Array(n),
     flags: new Uint8Array(n),
     kernel: new Int32Array(n),
-    rowOf,
   };
-  const put = (r: number, i: number, mark: number) => {
+  const record = (r: number, j: number) => {
+    const e = cols.epc[j];
+    const valid = e >= 0 && e < flags.length && (flags[e] & E_VALID) !== 0;
+    t.index[r] = Math.floor(cols.offset[j] / 4096);
+    t.epc[r] = e;
+    t.type[r] = valid ? pt[e] : cols.type[j];
+    t.flags[r] = valid ? flags[e] : 0;
+    t.kernel[r] = j;
+  };
+  const entry = (r: number, i: number, e: number) => {
     t.index[r] = i;
-    if (mark >= 0) {
-      const e = cols.epc[mark];
-      const valid = e >= 0 && e < flags.length && (flags[e] & E_VALID) !== 0;
-      t.epc[r] = e;
-      t.type[r] = valid ? pt[e] : cols.type[mark];
-      t.flags[r] = valid ? flags[e] : 0;
-      t.kernel[r] = mark;
-    } else {
-      const e = -2 - mark;
-      t.epc[r] = e;
-      t.type[r] = pt[e];
-      t.flags[r] = flags[e];
-      t.kernel[r] = -1;
-    }
-    rowOf[i] = r;
+    t.epc[r] = e;
+    t.type[r] = pt[e];
+    t.flags[r] = flags[e];
+    t.kernel[r] = -1;
   };
-  if (extra === 0) {
-    // Kernel records only: already sorted by offset.
-    for (let j = 0; j < m; j++) put(j, Math.floor(cols.offset[j] / 4096), j);
-  } else {
-    let r = 0;
-    for (let i = 0; i < pages; i++) if (rowOf[i] !== -1) put(r++, i, rowOf[i]);
+  // Merge the kernel's records (sorted by offset) with the extra entries.
+  let j = 0;
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    if (k >= kept || (j < m && Math.floor(cols.offset[j] / 4096) < extra[k][0])) record(r, j++);
+    else {
+      entry(r, extra[k][0], extra[k][1]);
+      k++;
+    }
   }
   return t;
+}
+
+/** The row of page index `i`, or -1 when ELRANGE has no page there (binary search). */
+export function rowIndex(t: PageTable, i: number): number {
+  let lo = 0;
+  let hi = t.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.index[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t.n && t.index[lo] === i ? lo : -1;
 }
 
 /** Row `r` of a page table as an object. */
@@ -168,7 +197,7 @@ export function pageRow(t: PageTable, r: number): PageRow {
 
 /** The row of page index `i`, or undefined when ELRANGE has no page there. */
 export function rowAt(t: PageTable, i: number): PageRow | undefined {
-  const r = i >= 0 && i < t.pages ? t.rowOf[i] : -1;
+  const r = i >= 0 && i < t.pages ? rowIndex(t, i) : -1;
   return r >= 0 ? pageRow(t, r) : undefined;
 }
 

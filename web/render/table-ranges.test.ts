@@ -12,7 +12,6 @@ function table(n: number, odd = -1): PageTable {
     type: new Uint8Array(n).fill(3),
     flags: new Uint8Array(n).fill(7),
     kernel: new Int32Array(n).map((_, i) => i),
-    rowOf: new Int32Array(n).map((_, i) => i),
   };
   if (odd >= 0) t.flags[odd] = 5;
   return t;

@@ -5,6 +5,7 @@ import { type RefObject, useLayoutEffect, useMemo, useRef, useState } from "reac
 import { watchTheme } from "./colors.ts";
 import { type GridHooks, GridRenderer } from "./grid-renderer.ts";
 import type { GridLayout } from "./layout.ts";
+import { LOD_CELLS } from "./lod-types.ts";
 import { canFill, fillWidth } from "./zoom.ts";
 
 export interface GridCanvas {
@@ -15,12 +16,18 @@ export interface GridCanvas {
   renderer: RefObject<GridRenderer | null>;
   /** Whether the view is zoomed or panned away from the grid as laid out. */
   zoomed: boolean;
+  /** Large grids (drawn as summary tiles): the overview strip and its text. */
+  overviewRef: RefObject<HTMLCanvasElement | null>;
+  overviewTextRef: RefObject<HTMLParagraphElement | null>;
+  large: boolean;
 }
 
 export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanvas {
   const baseRef = useRef<HTMLCanvasElement | null>(null);
   const overlayRef = useRef<HTMLCanvasElement | null>(null);
   const markerRef = useRef<HTMLDivElement | null>(null);
+  const overviewRef = useRef<HTMLCanvasElement | null>(null);
+  const overviewTextRef = useRef<HTMLParagraphElement | null>(null);
   const renderer = useRef<GridRenderer | null>(null);
   const [zoomed, setZoomed] = useState(false);
   const hooksRef = useRef(hooks);
@@ -39,6 +46,9 @@ export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanva
         paint: (out, p) => hooksRef.current.paint(out, p),
         detail: (ctx, cells, p) => hooksRef.current.detail?.(ctx, cells, p),
         axes: (ctx, l, t, p) => hooksRef.current.axes?.(ctx, l, t, p),
+        lod: () => hooksRef.current.lod?.() ?? null,
+        label: (cell) => hooksRef.current.label?.(cell) ?? String(cell),
+        whole: hooksRef.current.whole,
       },
       layoutRef.current,
     );
@@ -58,7 +68,17 @@ export function useGridRenderer(layout: GridLayout, hooks: GridHooks): GridCanva
     renderer.current?.setLayout(layout);
   }, [layout]);
 
-  return { baseRef, overlayRef, markerRef, renderer, zoomed };
+  const large = hooks.lod !== undefined && layout.count >= LOD_CELLS;
+  useLayoutEffect(() => {
+    const r = renderer.current;
+    if (!r) return;
+    const canvas = overviewRef.current;
+    const text = overviewTextRef.current;
+    r.overview = large && canvas && text ? { canvas, text } : null;
+    r.redraw();
+  }, [large]);
+
+  return { baseRef, overlayRef, markerRef, renderer, zoomed, overviewRef, overviewTextRef, large };
 }
 
 /** Fit's state: whether the cells fill the width, and whether that would make them bigger. */

@@ -265,7 +265,10 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       let view: StateView;
       let changes: EpcmChanges;
       try {
-        [view, changes] = await Promise.all([engine().view(k, ev), changesAt(k, ev)]);
+        [view, changes] = await Promise.all([
+          engine().view(k, ev, Comlink.proxy(engineAlive)),
+          changesAt(k, ev),
+        ]);
       } catch (e) {
         if (e instanceof EngineFailure) return; // replayed by the failure listener
         throw e;

@@ -108,11 +108,20 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
 
   const model = useRef<EnclaveModel>({ cols, table, showPte });
   model.current = { cols, table, showPte };
+  /** The changed pages the grid marks (set with the renderer's, below): the tiles count them too. */
+  const changedNow = useRef<Set<number>>(new Set());
 
   const grid = useGridRenderer(layout, {
     paint: (out, p) => paintEnclave(out, count, model.current.table, p),
     detail: (ctx, cells, p) => drawEnclaveCells(ctx, cells, p, model.current),
     axes: (ctx, l, t, p) => drawAxes(ctx, l, t, p, enclaveRowLabel, enclaveColumnLabel),
+    lod: () => {
+      const m = model.current;
+      const n = Math.ceil(m.cols.size / 4096);
+      return { kind: "enclave", key: m.table, table: m.table, count: n, changed: changedNow.current };
+    },
+    label: enclaveRowLabel,
+    whole: "ELRANGE",
   });
 
   // New state (or another enclave): repaint the cells and mark what changed.
@@ -123,9 +132,13 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
     const sameEnclave = lastIdx.current === idx;
     lastIdx.current = idx;
     r.invalidateCells();
-    if (!view) return r.setChanged([], false);
+    if (!view) {
+      changedNow.current = new Set();
+      return r.setChanged([], false);
+    }
     const adjacent = sameEnclave && isPrevious(prevView, view);
-    r.setChanged([...changedPages(view, idx, adjacent ? prevView : null)], adjacent);
+    changedNow.current = changedPages(view, idx, adjacent ? prevView : null);
+    r.setChanged([...changedNow.current], adjacent);
   }, [view, idx, prevView, grid.renderer]);
 
   // Pages some CPU's TLB caches after this step (the engine's report, RunInfo.cpus).
@@ -244,6 +257,7 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
         onClick={onClick}
         tip={tip}
         tipContent={tipContent}
+        overview={grid}
       />
       <GridLegend kind="enclave" showPte={showPte} cached={Boolean(info?.cpus)} />
     </section>

@@ -8,8 +8,9 @@ import { E_VALID, hex, PT_SECS, PT_VA, pageTypeLabel, permsText } from "../../en
 import type { StateView } from "../../engine/vocabulary/view.ts";
 import { paintEpc } from "../render/bitmap.ts";
 import { AXIS_TOP, axisWidth, drawAxes, drawEpcCells, epcColumnLabel, epcRowLabel } from "../render/cells.ts";
+import { palette } from "../render/colors.ts";
 import { GridCanvases, type TooltipState, ZoomButtons } from "../render/grid-ui.tsx";
-import { cellRect, chooseLayout } from "../render/layout.ts";
+import { cellRect, chooseLayout, wideCols } from "../render/layout.ts";
 import { epcCounts, flagsText, isPrevious } from "../render/pages.ts";
 import { useFitLayout, useGridRenderer, useWidth } from "../render/use-grid.ts";
 import { useExplorer } from "../store/explorer.ts";
@@ -52,7 +53,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
         top: AXIS_TOP,
         maxHeight,
         maxCell: 56,
-        maxCols: 1024,
+        maxCols: wideCols(count, 1024),
         minHeight: 56,
       }),
     [count, width, maxHeight],
@@ -71,6 +72,14 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
       if (v) drawEpcCells(ctx, cells, p, v.epc);
     },
     axes: (ctx, l, t, p) => drawAxes(ctx, l, t, p, epcRowLabel, epcColumnLabel),
+    lod: () => {
+      const v = viewRef.current;
+      return v
+        ? { kind: "epc", key: v, epc: v.epc, changed: v.changed, owners: palette().enclaveColours }
+        : null;
+    },
+    label: (cell) => cell.toLocaleString("en-US"),
+    whole: "the EPC's pages",
   });
 
   const lastStep = useRef<{ step: number; event: number | null } | null>(null);
@@ -167,6 +176,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
         onClick={onClick}
         tip={tip}
         tipContent={tipContent}
+        overview={grid}
       />
       <GridLegend kind="epc" names={names} />
     </section>

@@ -17,6 +17,7 @@ import {
   type PageTable,
   pageRow,
   pageTable,
+  rowIndex,
 } from "../render/pages.ts";
 import { type DisplayRow, displayRows, rangeKey, runEnds } from "../render/table-ranges.ts";
 import { usePrevious } from "../render/use-grid.ts";
@@ -58,7 +59,7 @@ export function shownRows(t: PageTable, limit: number | null, keep: number | nul
   const out: TableRow[] = [];
   for (let r = 0; r < n; r++) out.push(tableRow(pageRow(t, r)));
   if (keep !== null && keep >= 0 && keep < t.pages) {
-    const r = t.rowOf[keep];
+    const r = rowIndex(t, keep);
     if (r >= n) out.push(tableRow(pageRow(t, r)));
   }
   return out;
@@ -113,7 +114,7 @@ export function EpcmTable() {
 
   const total = table.n;
   const ends = useMemo(() => runEnds(table), [table]);
-  const keepRow = selectedKey !== null && selectedKey < table.pages ? table.rowOf[selectedKey] : -1;
+  const keepRow = selectedKey !== null && selectedKey < table.pages ? rowIndex(table, selectedKey) : -1;
   const all = useMemo(
     () => itemsOf(table, displayRows(table, ends, expanded, keepRow >= 0 ? keepRow : null)),
     [table, ends, expanded, keepRow],
