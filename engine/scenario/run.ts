@@ -6,7 +6,7 @@ import { MODEL_REF } from "../arch/basis.ts";
 import { sgxCodeName } from "../arch/constants.ts";
 import { grown, NONE } from "../arch/epc.ts";
 import { reviewOf } from "../kernel/checks.ts";
-import type { Encl, EnclPage } from "../kernel/encl.ts";
+import type { Encl } from "../kernel/encl.ts";
 import {
   ioctlAddPages,
   ioctlCreate,
@@ -642,12 +642,8 @@ export class Simulation {
    * record (docs/scenario-format.md, Compact traces), not one object per page.
    */
   *pageRecords(runs = false): Generator<KernelPageJson & { count?: number }> {
-    for (const encl of this.kernel.enclaves) {
-      const pages = [...encl.pages.values()].sort((a, b) => a.index - b.index);
-      for (let i = 0; i < pages.length; ) {
-        const p = pages[i];
-        let j = i + 1;
-        if (runs && p.epc !== NONE) while (j < pages.length && pageRunHolds(p, pages[j], j - i)) j++;
+    for (const encl of this.kernel.enclaves)
+      for (const p of encl.pages.runs(runs)) {
         const rec: KernelPageJson & { count?: number } = {
           enclave: encl.name,
           offset: hex(p.index * 4096),
@@ -660,11 +656,9 @@ export class Simulation {
           rec.va_page = p.vaPage;
           rec.va_slot = p.vaSlot;
         }
-        if (j - i > 1) rec.count = j - i;
+        if (p.count > 1) rec.count = p.count;
         yield rec;
-        i = j;
       }
-    }
   }
 
   /** Whether the scenario names a CPU or keeps a thread inside (then the trace says more). */
@@ -832,9 +826,4 @@ function callJson(call: EnclaveCall): Record<string, unknown> {
     else o[key] = v;
   }
   return o;
-}
-
-/** Whether `q` is the page `k` places after resident page `p` in one final.pages range record. */
-function pageRunHolds(p: EnclPage, q: EnclPage, k: number): boolean {
-  return q.index === p.index + k && q.epc === p.epc + k && q.type === p.type && q.vmMaxProt === p.vmMaxProt;
 }

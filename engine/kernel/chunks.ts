@@ -1,0 +1,56 @@
+// Fixed-size chunks of a sparse index space by chunk number, with the last one looked up kept at
+// hand (a run of pages stays in one chunk hundreds of times). The page tables (pte-table.ts) and
+// the enclave page records (encl-pages.ts) are both stored this way.
+
+export class Chunks<T> {
+  /** Chunks by index / per, in the order they were created. */
+  readonly map = new Map<number, T>();
+  private lastKey = Number.NaN;
+  private last: T | undefined;
+  private readonly per: number;
+  private readonly make: () => T;
+
+  constructor(per: number, make: () => T) {
+    this.per = per;
+    this.make = make;
+  }
+
+  /** The chunk holding `index` (created when `create` and missing). */
+  find(index: number, create: boolean): T | undefined {
+    const key = Math.floor(index / this.per);
+    if (key === this.lastKey && this.last !== undefined) return this.last;
+    let c = this.map.get(key);
+    if (c === undefined && create) {
+      c = this.make();
+      this.map.set(key, c);
+    }
+    if (c !== undefined) {
+      this.lastKey = key;
+      this.last = c;
+    }
+    return c;
+  }
+
+  /** The position of `index` inside its chunk. */
+  slot(index: number): number {
+    return index - Math.floor(index / this.per) * this.per;
+  }
+
+  /** Free the chunk holding `index`. */
+  drop(index: number): void {
+    this.map.delete(Math.floor(index / this.per));
+    this.last = undefined;
+    this.lastKey = Number.NaN;
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.last = undefined;
+    this.lastKey = Number.NaN;
+  }
+
+  /** Chunk numbers in ascending order. */
+  sortedKeys(): number[] {
+    return [...this.map.keys()].sort((a, b) => a - b);
+  }
+}
