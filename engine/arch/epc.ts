@@ -61,6 +61,38 @@ export interface SealedPage {
   mac: number;
 }
 
+/**
+ * The words of each page by EPC index, with the last page looked up kept at hand: an enclave
+ * entry, its AEX and its ERESUME read and write the one TCS a dozen times.
+ */
+class PageWords extends Map<number, Map<number, bigint>> {
+  private lastEpc = NONE;
+  private lastPage: Map<number, bigint> | undefined;
+
+  /** The page's words (undefined: all zero), as get() but remembered. */
+  page(epc: number): Map<number, bigint> | undefined {
+    if (epc === this.lastEpc) return this.lastPage;
+    this.lastPage = super.get(epc);
+    this.lastEpc = epc;
+    return this.lastPage;
+  }
+
+  override set(epc: number, words: Map<number, bigint>): this {
+    if (epc === this.lastEpc) this.lastEpc = NONE;
+    return super.set(epc, words);
+  }
+
+  override delete(epc: number): boolean {
+    if (epc === this.lastEpc) this.lastEpc = NONE;
+    return super.delete(epc);
+  }
+
+  override clear(): void {
+    this.lastEpc = NONE;
+    super.clear();
+  }
+}
+
 /** A column grown to `length` (new entries 0). */
 export function grown<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
   a: A,
@@ -85,12 +117,15 @@ export class Epc {
   owner: Int32Array;
   /** ENCLAVEADDRESS: the linear address the page must be accessed at. */
   linaddr: Float64Array;
-  /** SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none pending. */
-  modEpoch: Float64Array;
+  /**
+   * SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none
+   * pending. Epochs count ETRACKs, so 32 bits hold them.
+   */
+  modEpoch: Int32Array;
   /** SECS epoch recorded by EBLOCK, checked by EWB's tracking rule. */
-  blockEpoch: Float64Array;
+  blockEpoch: Int32Array;
   /** Non-zero 8-byte words of each page's contents, keyed by byte offset (sparse). */
-  readonly words = new Map<number, Map<number, bigint>>();
+  readonly words = new PageWords();
   /** SECS control state, keyed by the SECS page's EPC index. */
   readonly secs = new Map<number, SecsState>();
   /** VA pages: the version stored in each of the 512 slots (0 = empty). */
@@ -115,8 +150,8 @@ export class Epc {
     this.pt = new Uint8Array(capacity);
     this.owner = new Int32Array(capacity);
     this.linaddr = new Float64Array(capacity);
-    this.modEpoch = new Float64Array(capacity);
-    this.blockEpoch = new Float64Array(capacity);
+    this.modEpoch = new Int32Array(capacity);
+    this.blockEpoch = new Int32Array(capacity);
     this.reached = new Uint8Array(Math.ceil(size / 2 ** CHUNK_BITS));
   }
 
@@ -136,7 +171,9 @@ export class Epc {
   }
 
   private grow(atLeast: number): void {
-    const cap = Math.min(this.size, Math.max(atLeast, 2 * this.capacity));
+    // By half again, not double: a run that just passes a power of two does not pay for twice
+    // the pages it uses (the copies still amortize to a constant per page).
+    const cap = Math.min(this.size, Math.max(atLeast, Math.ceil(1.5 * this.capacity)));
     this.capacity = cap;
     this.flags = grown(this.flags, cap);
     this.pt = grown(this.pt, cap);
@@ -223,11 +260,11 @@ export class Epc {
   }
 
   readWord(epc: number, offset: number): bigint {
-    return this.words.get(epc)?.get(offset) ?? 0n;
+    return this.words.page(epc)?.get(offset) ?? 0n;
   }
 
   writeWord(epc: number, offset: number, value: bigint): void {
-    let page = this.words.get(epc);
+    let page = this.words.page(epc);
     // A word once written stays in the map even when it becomes 0 (the TCS's STATE and CSSA
     // flip on every entry and exit; readers skip zero words).
     if (page?.get(offset) === value) return;

@@ -116,7 +116,8 @@ export class Simulation {
   private readonly bases: Map<string, number>;
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
   private stamp: Uint32Array;
-  private dirty: number[] = [];
+  private dirty = new Int32Array(64);
+  private dirtyN = 0;
   /** Events are numbered so eventStamp adds each changed page to the event recorder once. */
   private eventSeq = 1;
   private eventStamp: Uint32Array;
@@ -157,7 +158,8 @@ export class Simulation {
       }
       if (this.stamp[epc] !== this.stepNo + 1) {
         this.stamp[epc] = this.stepNo + 1;
-        this.dirty.push(epc);
+        if (this.dirtyN === this.dirty.length) this.dirty = grown(this.dirty, 2 * this.dirtyN);
+        this.dirty[this.dirtyN++] = epc;
       }
     };
   }
@@ -175,7 +177,8 @@ export class Simulation {
       vdso: this.vdso.clone(kernel),
       stamp: this.stamp.slice(),
       eventStamp: this.eventStamp.slice(),
-      dirty: [],
+      dirty: new Int32Array(64),
+      dirtyN: 0,
       eventRec: new EventDiffRecorder(),
       diffs: [...this.diffs],
       eventDiffs: [...this.eventDiffs],
@@ -247,7 +250,9 @@ export class Simulation {
     const index = this.stepNo;
     const step = this.scenario.steps[index];
     const k = this.kernel;
-    this.dirty = [];
+    // A list that grew for a huge step is not kept for the small ones after it.
+    if (this.dirty.length > 4096) this.dirty = new Int32Array(64);
+    this.dirtyN = 0;
     this.eventSeq++;
     this.eventRec.finish();
     k.cpu.log.on = true;
@@ -286,7 +291,7 @@ export class Simulation {
       this.threadSteps.push(this.threadsNow());
     }
     out.events = k.cpu.log.take();
-    const diff = this.diffOf(this.dirty.sort((a, b) => a - b));
+    const diff = this.diffOf(this.dirty.subarray(0, this.dirtyN).sort());
     this.diffs.push(diff);
     this.eventDiffs.push(this.eventRec.finish());
     if (this.materialize) out.epcm = this.diffEntries(diff);
@@ -515,12 +520,12 @@ export class Simulation {
     return undefined;
   }
 
-  private diffOf(pages: number[]): StepDiff {
+  private diffOf(pages: Int32Array): StepDiff {
     const k = this.kernel;
     const e = k.cpu.epc;
     const n = pages.length;
     const d: StepDiff = {
-      epc: Int32Array.from(pages),
+      epc: pages.slice(),
       flags: new Uint8Array(n),
       pt: new Uint8Array(n),
       encl: new Int32Array(n),

@@ -52,18 +52,31 @@ import { NONE } from "../epc.ts";
 import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
 import { logLeaf } from "./log.ts";
 
-/** CSSA and NSSA share the TCS word at offset 24. */
+/**
+ * CSSA and NSSA share the TCS word at offset 24. A word in [0, 2^53) (NSSA below 2^21, every real
+ * TCS) is split as a plain number: the entry path reads it a few times per entry, and BigInt
+ * arithmetic allocates.
+ */
+const EXACT = 2n ** 53n;
+const LOW32 = 2 ** 32;
+
 export function tcsCssa(cpu: Cpu, tcs: number): number {
-  return Number(cpu.epc.readWord(tcs, TCS_CSSA_NSSA) & 0xffffffffn);
+  const w = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
+  return w >= 0n && w < EXACT ? Number(w) % LOW32 : Number(w & 0xffffffffn);
 }
 
 export function tcsNssa(cpu: Cpu, tcs: number): number {
-  return Number(cpu.epc.readWord(tcs, TCS_CSSA_NSSA) >> 32n);
+  const w = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
+  return w >= 0n && w < EXACT ? Math.floor(Number(w) / LOW32) : Number(w >> 32n);
 }
 
 function setCssa(cpu: Cpu, tcs: number, cssa: number): void {
   const w = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
-  cpu.epc.writeWord(tcs, TCS_CSSA_NSSA, (w & 0xffffffff00000000n) | BigInt(cssa));
+  const next =
+    w >= 0n && w < EXACT && cssa >= 0 && cssa < LOW32
+      ? BigInt(Math.floor(Number(w) / LOW32) * LOW32 + cssa)
+      : (w & 0xffffffff00000000n) | BigInt(cssa);
+  cpu.epc.writeWord(tcs, TCS_CSSA_NSSA, next);
 }
 
 /** Translate an operand; an ordinary #PF or a non-EPC page becomes the leaf's fault. */
