@@ -57,12 +57,61 @@ const MAX_RETRIES = 64;
 
 const VSGX = "vsgx.S: __vdso_sgx_enter_enclave()";
 
+/**
+ * A few values by TCS address. A Map keyed by user addresses (above 2^31, so not small
+ * integers) costs a boxed-number hash on every set and delete, and every enclave entry does one
+ * of each; a process has a handful of TCSs, so a linear scan is cheaper.
+ */
+class ByTcs<V> {
+  /** The first `n` slots are in use (kept allocated: an entry is added and removed per fault). */
+  private readonly keys: number[] = [];
+  private readonly values: Array<V | undefined> = [];
+  private n = 0;
+
+  private find(tcs: number): number {
+    for (let i = 0; i < this.n; i++) if (this.keys[i] === tcs) return i;
+    return -1;
+  }
+
+  get(tcs: number): V | undefined {
+    const i = this.find(tcs);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  has(tcs: number): boolean {
+    return this.find(tcs) >= 0;
+  }
+
+  set(tcs: number, v: V): void {
+    let i = this.find(tcs);
+    if (i < 0) i = this.n++;
+    this.keys[i] = tcs;
+    this.values[i] = v;
+  }
+
+  /** Remove, keeping the others in the order they were added. */
+  delete(tcs: number): void {
+    const i = this.find(tcs);
+    if (i < 0) return;
+    this.n--;
+    for (let j = i; j < this.n; j++) {
+      this.keys[j] = this.keys[j + 1];
+      this.values[j] = this.values[j + 1];
+    }
+    this.values[this.n] = undefined;
+  }
+
+  *[Symbol.iterator](): Generator<[number, V]> {
+    for (let i = 0; i < this.n; i++) yield [this.keys[i], this.values[i] as V];
+  }
+}
+
 export class Vdso {
   private readonly k: Kernel;
   /** Calls interrupted by an AEX, by TCS address: ERESUME continues them. */
-  private readonly interrupted = new Map<number, { call: EnclaveCall; base: number }>();
+  private readonly interrupted = new ByTcs<{ call: EnclaveCall; base: number }>();
   /** Threads whose AEX hit the fetch of their first instruction: ERESUME fetches it again. */
-  private readonly atEntry = new Set<number>();
+  private readonly atEntry = new ByTcs<true>();
   /** The thread that stayed inside on each CPU (also while an interrupt holds it at the AEP). */
   readonly threads: Array<Thread | undefined> = [];
   /** CPUs whose thread took an interrupt's AEX and must still ERESUME (end of the step). */
@@ -77,7 +126,7 @@ export class Vdso {
   clone(k: Kernel): Vdso {
     const c = new Vdso(k);
     for (const [t, saved] of this.interrupted) c.interrupted.set(t, saved);
-    for (const t of this.atEntry) c.atEntry.add(t);
+    for (const [t] of this.atEntry) c.atEntry.set(t, true);
     const map = new Map(this.k.enclaves.map((e, i) => [e, k.enclaves[i]] as const));
     this.threads.forEach((t, i) => {
       if (t) c.threads[i] = { ...t, encl: map.get(t.encl) ?? t.encl };
@@ -109,10 +158,9 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "vdso",
-        () =>
-          resume
-            ? `ERESUME on TCS ${k.label(tcs)}.`
-            : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
+        resume
+          ? `ERESUME on TCS ${k.label(tcs)}.`
+          : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
         VSGX,
       );
     // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
@@ -135,8 +183,7 @@ export class Vdso {
     if (this.k.cpu.log.on)
       this.k.ev(
         "vdso",
-        () =>
-          `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
+        `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
         "scenario: run",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
@@ -175,7 +222,7 @@ export class Vdso {
     log.on = true;
     log.cpu = cpu;
     if (log.on)
-      k.ev("kernel", () => `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", {
+      k.ev("kernel", `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", {
         basis: "model",
         basis_ref: "engine/MODEL.md: Many CPUs",
       });
@@ -221,7 +268,7 @@ export class Vdso {
       const e = enterEnclave(k.cpu, lp, th.tcs, k.mm, true);
       if (!isFault(e)) {
         if (k.cpu.log.on)
-          k.ev("vdso", () => `CPU ${lp.id}: the thread is inside again; user space saw nothing.`, VSGX, {
+          k.ev("vdso", `CPU ${lp.id}: the thread is inside again; user space saw nothing.`, VSGX, {
             basis: "kernel",
           });
         return true;
@@ -236,7 +283,7 @@ export class Vdso {
         if (k.cpu.log.on)
           k.ev(
             "kernel",
-            () => `CPU ${lp.id} cannot ERESUME yet; it retries once the kernel code running now is done.`,
+            `CPU ${lp.id} cannot ERESUME yet; it retries once the kernel code running now is done.`,
             "vsgx.S / encl.c: sgx_vma_fault()",
             { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
           );
@@ -290,7 +337,7 @@ export class Vdso {
         const f = enclaveAccess(k.cpu, lp, entry, "fetch", k.mm);
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
-          this.atEntry.add(tcs);
+          this.atEntry.set(tcs, true);
           const r = this.aex(lp, f, tcs, work as EnclaveCall, base);
           if (r === "retry" && ++retries <= MAX_RETRIES) {
             resume = true;
@@ -326,8 +373,7 @@ export class Vdso {
       if (k.cpu.log.on)
         k.ev(
           "vdso",
-          () =>
-            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
+          `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
           VSGX,
           // The selftests assert this report on hardware (EXPECT_EEXIT: run.function == EEXIT, and
           // ENCL_CALL() returning 0); what the enclave saw or read depends on the scenario.
@@ -350,8 +396,7 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "vdso",
-        () =>
-          `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex(r.value)})` : ""}: the vDSO has not returned.`,
+        `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex(r.value)})` : ""}: the vDSO has not returned.`,
         "scenario: stay",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
@@ -416,8 +461,7 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "vdso",
-        () =>
-          `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
+        `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
         "extable.c: fixup_vdso_exception() / vsgx.S",
         reportedBasis(k, f),
       );
@@ -441,10 +485,9 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "access",
-        () =>
-          kind === "write"
-            ? `The write to ${k.label(addr)} is outside ELRANGE and lands on EPC memory: dropped (abort page).`
-            : `The read of ${k.label(addr)} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
+        kind === "write"
+          ? `The write to ${k.label(addr)} is outside ELRANGE and lands on EPC memory: dropped (abort page).`
+          : `The read of ${k.label(addr)} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
         "SDM §38.1: non-enclave access to EPC",
       );
     return kind === "write" ? { out: 0 } : { out: 0, value: 0xffffffffffffffffn };
@@ -458,43 +501,42 @@ export class Vdso {
   ): { out: Outcome; rax?: number; value?: bigint } {
     const k = this.k;
     const { cpu, mm } = k;
-    const at = (off: number) => base + off;
     switch (c.call) {
       case "nop":
         return { out: 0 };
       case "write": {
-        const t = this.dataAccess(lp, at(c.addr), "write");
+        const t = this.dataAccess(lp, base + c.addr, "write");
         if (typeof t !== "number") return t;
         cpu.epc.writeWord(t, (c.addr % 4096) - (c.addr % 8), c.value);
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave writes ${hex(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
+            `The enclave writes ${hex(c.value)} to ${k.label(base + c.addr)} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
         return { out: 0 };
       }
       case "read": {
-        const t = this.dataAccess(lp, at(c.addr), "read");
+        const t = this.dataAccess(lp, base + c.addr, "read");
         if (typeof t !== "number") return t;
         const value = cpu.epc.readWord(t, (c.addr % 4096) - (c.addr % 8));
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave reads ${hex(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
+            `The enclave reads ${hex(value)} from ${k.label(base + c.addr)} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
         return { out: 0, value };
       }
       case "exec": {
-        const t = enclaveAccess(cpu, lp, at(c.addr), "fetch", mm);
+        const t = enclaveAccess(cpu, lp, base + c.addr, "fetch", mm);
         if (isFault(t)) return { out: t };
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave executes code at ${k.label(at(c.addr))}.`,
+            `The enclave executes code at ${k.label(base + c.addr)}.`,
             "SDM: EPCM access check",
             { epc: t },
           );
@@ -502,7 +544,7 @@ export class Vdso {
       }
       case "init_tcs": {
         // ENCL_OP_INIT_TCS_PAGE: plain stores of a TCS image into a REG page (the page must be writable).
-        const t = enclaveAccess(cpu, lp, at(c.addr), "write", mm);
+        const t = enclaveAccess(cpu, lp, base + c.addr, "write", mm);
         if (isFault(t)) return { out: t };
         if (t === ABORT_PAGE) return { out: 0 }; // outside ELRANGE on EPC memory: the stores are dropped
         cpu.epc.zeroPage(t);
@@ -513,8 +555,7 @@ export class Vdso {
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () =>
-              `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(at(c.addr))}.`,
+            `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(base + c.addr)}.`,
             "selftests: encl_init_tcs_page()",
             // The selftest enclave's own code (tools/testing/selftests/sgx/test_encl.c) states it.
             { epc: t, basis: "kernel" },
@@ -522,15 +563,15 @@ export class Vdso {
         return { out: 0 };
       }
       case "EACCEPT": {
-        const out = EACCEPT(cpu, lp, c.secinfo, at(c.addr), mm);
+        const out = EACCEPT(cpu, lp, c.secinfo, base + c.addr, mm);
         return isFault(out) ? { out } : { out: 0, rax: out };
       }
       case "EACCEPTCOPY": {
-        const out = EACCEPTCOPY(cpu, lp, c.secinfo, at(c.addr), at(c.src), mm);
+        const out = EACCEPTCOPY(cpu, lp, c.secinfo, base + c.addr, base + c.src, mm);
         return isFault(out) ? { out } : { out: 0, rax: out };
       }
       case "EMODPE": {
-        const out = EMODPE(cpu, lp, c.secinfo, at(c.addr), mm);
+        const out = EMODPE(cpu, lp, c.secinfo, base + c.addr, mm);
         return { out };
       }
     }
