@@ -1,12 +1,15 @@
-// Fixed-size chunks of a sparse index space by chunk number, with the last one looked up kept at
+// Fixed-size chunks of a sparse index space by chunk number, with the last two looked up kept at
 // hand (a run of pages stays in one chunk hundreds of times). The page tables (pte-table.ts) and
 // the enclave page records (encl-pages.ts) are both stored this way.
 
 export class Chunks<T> {
   /** Chunks by index / per, in the order they were created. */
   readonly map = new Map<number, T>();
+  /** The two chunks looked up last: an enclave entry alternates between its TCS's and its target's. */
   private lastKey = Number.NaN;
   private last: T | undefined;
+  private prevKey = Number.NaN;
+  private prev: T | undefined;
   private readonly per: number;
   private readonly make: () => T;
 
@@ -19,12 +22,22 @@ export class Chunks<T> {
   find(index: number, create: boolean): T | undefined {
     const key = Math.floor(index / this.per);
     if (key === this.lastKey && this.last !== undefined) return this.last;
+    if (key === this.prevKey && this.prev !== undefined) {
+      const c = this.prev;
+      this.prevKey = this.lastKey;
+      this.prev = this.last;
+      this.lastKey = key;
+      this.last = c;
+      return c;
+    }
     let c = this.map.get(key);
     if (c === undefined && create) {
       c = this.make();
       this.map.set(key, c);
     }
     if (c !== undefined) {
+      this.prevKey = this.lastKey;
+      this.prev = this.last;
       this.lastKey = key;
       this.last = c;
     }
@@ -39,14 +52,17 @@ export class Chunks<T> {
   /** Free the chunk holding `index`. */
   drop(index: number): void {
     this.map.delete(Math.floor(index / this.per));
-    this.last = undefined;
-    this.lastKey = Number.NaN;
+    this.forget();
   }
 
   clear(): void {
     this.map.clear();
-    this.last = undefined;
-    this.lastKey = Number.NaN;
+    this.forget();
+  }
+
+  private forget(): void {
+    this.last = this.prev = undefined;
+    this.lastKey = this.prevKey = Number.NaN;
   }
 
   /** Chunk numbers in ascending order. */

@@ -503,7 +503,7 @@ export class Vdso {
     const { cpu, mm } = k;
     switch (c.call) {
       case "nop":
-        return { out: 0 };
+        return DONE;
       case "write": {
         const t = this.dataAccess(lp, base + c.addr, "write");
         if (typeof t !== "number") return t;
@@ -515,7 +515,7 @@ export class Vdso {
             "SDM: EPCM access check",
             { epc: t },
           );
-        return { out: 0 };
+        return DONE;
       }
       case "read": {
         const t = this.dataAccess(lp, base + c.addr, "read");
@@ -540,13 +540,13 @@ export class Vdso {
             "SDM: EPCM access check",
             { epc: t },
           );
-        return { out: 0 };
+        return DONE;
       }
       case "init_tcs": {
         // ENCL_OP_INIT_TCS_PAGE: plain stores of a TCS image into a REG page (the page must be writable).
         const t = enclaveAccess(cpu, lp, base + c.addr, "write", mm);
         if (isFault(t)) return { out: t };
-        if (t === ABORT_PAGE) return { out: 0 }; // outside ELRANGE on EPC memory: the stores are dropped
+        if (t === ABORT_PAGE) return DONE; // outside ELRANGE on EPC memory: the stores are dropped
         cpu.epc.zeroPage(t);
         cpu.epc.writeWord(t, TCS_OSSA, BigInt(c.ssa));
         cpu.epc.writeWord(t, TCS_CSSA_NSSA, 1n << 32n);
@@ -560,15 +560,15 @@ export class Vdso {
             // The selftest enclave's own code (tools/testing/selftests/sgx/test_encl.c) states it.
             { epc: t, basis: "kernel" },
           );
-        return { out: 0 };
+        return DONE;
       }
       case "EACCEPT": {
         const out = EACCEPT(cpu, lp, c.secinfo, base + c.addr, mm);
-        return isFault(out) ? { out } : { out: 0, rax: out };
+        return isFault(out) ? { out } : returned(out);
       }
       case "EACCEPTCOPY": {
         const out = EACCEPTCOPY(cpu, lp, c.secinfo, base + c.addr, base + c.src, mm);
-        return isFault(out) ? { out } : { out: 0, rax: out };
+        return isFault(out) ? { out } : returned(out);
       }
       case "EMODPE": {
         const out = EMODPE(cpu, lp, c.secinfo, base + c.addr, mm);
@@ -629,9 +629,26 @@ function reportedBasis(k: Kernel, f: Fault): Provenance {
   return { basis: "kernel" };
 }
 
+/** What exec() answers for a call that completed: shared, frozen objects (one entry per page runs millions). */
+const DONE: { out: Outcome } = Object.freeze({ out: 0 });
+const RETURNED = new Map<number, { out: Outcome; rax: number }>();
+
+/** A completed ENCLU leaf's call with its RAX. */
+function returned(rax: number): { out: Outcome; rax: number } {
+  let r = RETURNED.get(rax);
+  if (!r) {
+    r = Object.freeze({ out: 0, rax });
+    RETURNED.set(rax, r);
+  }
+  return r;
+}
+
+/** run.function = EEXIT, no exception: one frozen object for every entry that ends so. */
+const EEXIT_RUN: RunReport = Object.freeze({ function: "EEXIT", vector: 0, code: 0, addr: 0 });
+
 /** The report of a call that ended in EEXIT: run.function = EEXIT, with what the enclave saw or read. */
 function eexitReport(r: { rax?: number; value?: bigint }, stayed = false): CallReport {
-  const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
+  const rep: CallReport = { run: EEXIT_RUN };
   if (stayed) rep.stayed = true;
   if (r.rax !== undefined) rep.ret = r.rax;
   if (r.value !== undefined) rep.value = r.value;

@@ -593,17 +593,40 @@ export class Simulation {
   private ownerOf(epc: number): { encl: number; offset: number } {
     const k = this.kernel;
     const e = k.cpu.epc;
-    if (!e.isValid(epc)) return { encl: NONE, offset: NONE };
+    // One answer object reused (read at once by every caller): the event diff of a step that
+    // EAUGs millions of pages asks once per page.
+    const o = this.owner;
+    o.encl = NONE;
+    o.offset = NONE;
+    if (!e.isValid(epc)) return o;
     const pt = e.pt[epc];
     if (pt === PT_SECS) {
       const base = e.secs.get(epc)?.baseaddr;
-      const x = k.enclaves.find((y) => y.secsEpc === epc || (y.secsEpc === NONE && y.base === base));
-      return { encl: x ? x.id : NONE, offset: NONE };
+      for (const y of k.enclaves)
+        if (y.secsEpc === epc || (y.secsEpc === NONE && y.base === base)) {
+          o.encl = y.id;
+          break;
+        }
+      return o;
     }
-    if (pt === PT_VA) return { encl: k.pageOf(epc)?.encl.id ?? NONE, offset: NONE };
-    const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
-    return x ? { encl: x.id, offset: e.linaddr[epc] - x.base } : { encl: NONE, offset: NONE };
+    if (pt === PT_VA) {
+      o.encl = k.pageOf(epc)?.encl.id ?? NONE;
+      return o;
+    }
+    let x: Encl | undefined;
+    for (const y of k.enclaves)
+      if (y.secsEpc === e.owner[epc]) {
+        x = y;
+        break;
+      }
+    x ??= k.pageOf(epc)?.encl;
+    if (x) {
+      o.encl = x.id;
+      o.offset = e.linaddr[epc] - x.base;
+    }
+    return o;
   }
+  private readonly owner = { encl: NONE, offset: NONE };
 
   /** The trace's view of one EPCM entry. */
   entryJson(epc: number): EpcmEntryJson {
