@@ -1,6 +1,6 @@
 // The Enclave Page Cache and its map (EPCM), stored as typed arrays so that millions of pages
 // stay cheap (one EPCM entry costs 31 bytes here). The arrays cover the pages reached so far
-// (`capacity`, grown by doubling; reading past it gives undefined, which every reader treats as
+// (`capacity`, grown fourfold; reading past it gives undefined, which every reader treats as
 // a free page) and only the 4096-entry chunks a page of which has been reached (`reach()`) are
 // filled with their initial values, so a small enclave on a 512 GiB EPC costs what it costs on
 // 128 pages. The columns are replaced when they grow: hold the Epc, never a column. SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
@@ -171,9 +171,10 @@ export class Epc {
   }
 
   private grow(atLeast: number): void {
-    // By half again, not double: a run that just passes a power of two does not pay for twice
-    // the pages it uses (the copies still amortize to a constant per page).
-    const cap = Math.min(this.size, Math.max(atLeast, Math.ceil(1.5 * this.capacity)));
+    // Four times over: every growth copies the columns, and a fresh array costs only the memory
+    // written into it (the operating system backs a page of it when it is first touched), so
+    // growing far ahead costs address space, not memory, and saves copies.
+    const cap = Math.min(this.size, Math.max(atLeast, 4 * this.capacity));
     this.capacity = cap;
     this.flags = grown(this.flags, cap);
     this.pt = grown(this.pt, cap);
