@@ -53,30 +53,38 @@ import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
 import { logLeaf } from "./log.ts";
 
 /**
- * CSSA and NSSA share the TCS word at offset 24. A word in [0, 2^53) (NSSA below 2^21, every real
- * TCS) is split as a plain number: the entry path reads it a few times per entry, and BigInt
- * arithmetic allocates.
+ * CSSA and NSSA share the TCS word at offset 24. A word in [0, 2^53) (NSSA below 2^21, every
+ * real TCS) is split as a plain number: the entry path reads it a few times per entry, and BigInt
+ * arithmetic allocates. Number() is exact there and lands at or above 2^53 (or below 0) exactly
+ * for the words outside, so the range is tested on the number.
  */
-const EXACT = 2n ** 53n;
+const EXACT = 2 ** 53;
 const LOW32 = 2 ** 32;
 
+function cssaOf(w: bigint): number {
+  const n = Number(w);
+  return n >= 0 && n < EXACT ? n % LOW32 : Number(w & 0xffffffffn);
+}
+
+function nssaOf(w: bigint): number {
+  const n = Number(w);
+  return n >= 0 && n < EXACT ? Math.floor(n / LOW32) : Number(w >> 32n);
+}
+
+/** The word `w` with CSSA replaced. */
+function withCssa(w: bigint, cssa: number): bigint {
+  const n = Number(w);
+  return n >= 0 && n < EXACT && cssa >= 0 && cssa < LOW32
+    ? BigInt(Math.floor(n / LOW32) * LOW32 + cssa)
+    : (w & 0xffffffff00000000n) | BigInt(cssa);
+}
+
 export function tcsCssa(cpu: Cpu, tcs: number): number {
-  const w = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
-  return w >= 0n && w < EXACT ? Number(w) % LOW32 : Number(w & 0xffffffffn);
+  return cssaOf(cpu.epc.readWord(tcs, TCS_CSSA_NSSA));
 }
 
 export function tcsNssa(cpu: Cpu, tcs: number): number {
-  const w = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
-  return w >= 0n && w < EXACT ? Math.floor(Number(w) / LOW32) : Number(w >> 32n);
-}
-
-function setCssa(cpu: Cpu, tcs: number, cssa: number): void {
-  const w = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
-  const next =
-    w >= 0n && w < EXACT && cssa >= 0 && cssa < LOW32
-      ? BigInt(Math.floor(Number(w) / LOW32) * LOW32 + cssa)
-      : (w & 0xffffffff00000000n) | BigInt(cssa);
-  cpu.epc.writeWord(tcs, TCS_CSSA_NSSA, next);
+  return nssaOf(cpu.epc.readWord(tcs, TCS_CSSA_NSSA));
 }
 
 /**
@@ -165,8 +173,9 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
   const flags = epc.readWord(t, TCS_FLAGS);
   if (flags !== 0n && flags !== 1n) return gp("TCS.FLAGS has reserved bits set");
   if (!secs?.initialized) return gp("the enclave is not initialized");
-  const cssa = tcsCssa(cpu, t);
-  const nssa = tcsNssa(cpu, t);
+  const cssaNssa = epc.readWord(t, TCS_CSSA_NSSA);
+  const cssa = cssaOf(cssaNssa);
+  const nssa = nssaOf(cssaNssa);
   if (!resume && cssa >= nssa)
     return gp(`TCS.CSSA (${cssa}) ≥ TCS.NSSA (${nssa}): no free SSA frame; ERESUME first`);
   if (resume && cssa === 0) return gp("TCS.CSSA is 0: there is no interrupted state to resume");
@@ -189,7 +198,7 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
   }
   if (epc.readWord(t, TCS_STATE) !== 0n) return gp("the TCS is already ACTIVE (one thread per TCS)");
   epc.writeWord(t, TCS_STATE, 1n);
-  if (resume) setCssa(cpu, t, cssa - 1);
+  if (resume) epc.writeWord(t, TCS_CSSA_NSSA, withCssa(cssaNssa, cssa - 1));
   lp.secs = secsEpc;
   lp.tcs = t;
   lp.tcsLinaddr = tcsLinaddr;
@@ -225,8 +234,9 @@ export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
  */
 export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault | null): void {
   const tcs = lp.tcs;
-  const cssa = tcsCssa(cpu, tcs);
-  setCssa(cpu, tcs, cssa + 1);
+  const cssaNssa = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
+  const cssa = cssaOf(cssaNssa);
+  cpu.epc.writeWord(tcs, TCS_CSSA_NSSA, withCssa(cssaNssa, cssa + 1));
   cpu.epc.writeWord(tcs, TCS_STATE, 0n);
   cpu.leave(lp);
   if (cpu.log.on)
