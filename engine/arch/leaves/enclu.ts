@@ -27,6 +27,7 @@ import { type AccessKind, isPageFault, type Mmu, NON_EPC, pagingFault } from "..
 import {
   ATTR_MODE64BIT,
   PAGE_SIZE,
+  pageOffset,
   SGX_NOT_TRACKED,
   SGX_PAGE_ATTRIBUTES_MISMATCH,
   TCS_AEP,
@@ -140,7 +141,7 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
   const { epc } = cpu;
   const leaf = resume ? "ERESUME" : "EENTER";
   if (lp.secs !== NONE) return gp(`${leaf} while already in enclave mode`);
-  if (tcsLinaddr % PAGE_SIZE !== 0) return gp("the TCS address is not 4 KiB aligned");
+  if (pageOffset(tcsLinaddr) !== 0) return gp("the TCS address is not 4 KiB aligned");
   const t = operand(cpu, tcsLinaddr, "read", mmu, "the TCS");
   if (isFault(t)) return t;
   reached = t;
@@ -296,7 +297,7 @@ function accept(cpu: Cpu, lp: LogicalProcessor, secinfo: number, target: number,
   if (lp.secs === NONE) return gp("EACCEPT outside enclave mode");
   // The SECINFO operand lives in the enclave's own stack page (as in the selftest enclave) and passes its checks.
   if (secinfo & SECINFO_RESERVED_MASK) return gp("SECINFO reserved bits are set");
-  if (target % PAGE_SIZE !== 0) return gp("the target address is not 4 KiB aligned");
+  if (pageOffset(target) !== 0) return gp("the target address is not 4 KiB aligned");
   if (!inElrange(cpu, lp, target)) return gp("the target is outside ELRANGE");
   const r = operand(cpu, target, "read", mmu, "the target page");
   if (isFault(r)) return r;

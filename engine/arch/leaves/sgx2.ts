@@ -18,7 +18,7 @@ import {
   secinfoPageType,
 } from "../../vocabulary/epcm.ts";
 import { hex } from "../../vocabulary/hex.ts";
-import { PAGE_SIZE, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
+import { pageOffset, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
 import { type Cpu, gp, type Outcome, pfEncls } from "../cpu.ts";
 import { logLeaf } from "./log.ts";
 
@@ -41,7 +41,7 @@ export function EAUG(cpu: Cpu, target: number, linaddr: number, secsEpc: number)
 function eaug(cpu: Cpu, target: number, linaddr: number, secsEpc: number): Outcome {
   const { epc } = cpu;
   if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-  if (linaddr % PAGE_SIZE !== 0) return gp("PAGEINFO.LINADDR is not 4 KiB aligned");
+  if (pageOffset(linaddr) !== 0) return gp("PAGEINFO.LINADDR is not 4 KiB aligned");
   if (!epc.inEpc(secsEpc)) return pfEncls(secsEpc, "PAGEINFO.SECS is not in the EPC");
   if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
   const secs = cpu.secsOf(secsEpc);
