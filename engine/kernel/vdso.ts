@@ -648,6 +648,20 @@ const EEXIT_RUN: RunReport = Object.freeze({ function: "EEXIT", vector: 0, code:
 
 /** The report of a call that ended in EEXIT: run.function = EEXIT, with what the enclave saw or read. */
 function eexitReport(r: { rax?: number; value?: bigint }, stayed = false): CallReport {
+  if (r.value !== undefined) return newEexitReport(r, stayed);
+  // Without a value read, one frozen report per RAX (and stayed) serves every entry.
+  const key = (r.rax ?? -1) * 2 + (stayed ? 1 : 0);
+  let rep = EEXIT_REPORTS.get(key);
+  if (!rep) {
+    rep = Object.freeze(newEexitReport(r, stayed));
+    EEXIT_REPORTS.set(key, rep);
+  }
+  return rep;
+}
+
+const EEXIT_REPORTS = new Map<number, CallReport>();
+
+function newEexitReport(r: { rax?: number; value?: bigint }, stayed: boolean): CallReport {
   const rep: CallReport = { run: EEXIT_RUN };
   if (stayed) rep.stayed = true;
   if (r.rax !== undefined) rep.ret = r.rax;
