@@ -357,7 +357,8 @@ export class Vdso {
       }
       const r = this.exec(lp, base, work);
       if (isFault(r.out)) {
-        this.logFault(r.out, `running ${work.call}`);
+        // The text is built only for the log (every EACCEPT-driven EAUG passes here).
+        if (k.cpu.log.on) this.logFault(r.out, `running ${work.call}`);
         const a = this.aex(lp, r.out, tcs, work, base);
         if (a === "retry" && ++retries <= MAX_RETRIES) {
           resume = true;
