@@ -76,8 +76,25 @@ function nssaOf(w: bigint): number {
 function withCssa(w: bigint, cssa: number): bigint {
   const n = Number(w);
   return n >= 0 && n < EXACT && cssa >= 0 && cssa < LOW32
-    ? BigInt(Math.floor(n / LOW32) * LOW32 + cssa)
+    ? wordOf(Math.floor(n / LOW32) * LOW32 + cssa)
     : (w & 0xffffffff00000000n) | BigInt(cssa);
+}
+
+/**
+ * BigInt(n) for the last few CSSA/NSSA words made: an entry, its AEX and its ERESUME flip one
+ * TCS's word between two values, and a BigInt is immutable, so one object serves each value.
+ */
+const madeN = [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
+const madeW = [0n, 0n, 0n, 0n];
+let madeAt = 0;
+
+function wordOf(n: number): bigint {
+  for (let i = 0; i < madeN.length; i++) if (madeN[i] === n) return madeW[i];
+  const w = BigInt(n);
+  madeN[madeAt] = n;
+  madeW[madeAt] = w;
+  madeAt = (madeAt + 1) % madeN.length;
+  return w;
 }
 
 export function tcsCssa(cpu: Cpu, tcs: number): number {
