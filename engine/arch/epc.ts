@@ -68,6 +68,10 @@ export interface SealedPage {
 class PageWords extends Map<number, Map<number, bigint>> {
   private lastEpc = NONE;
   private lastPage: Map<number, bigint> | undefined;
+  /** Number() of the words read as numbers, per page; dropped when the word or the page changes. */
+  private readonly numbers = new Map<number, Map<number, number>>();
+  private lastNumEpc = NONE;
+  private lastNums: Map<number, number> | undefined;
 
   /** The page's words (undefined: all zero), as get() but remembered. */
   page(epc: number): Map<number, bigint> | undefined {
@@ -77,18 +81,52 @@ class PageWords extends Map<number, Map<number, bigint>> {
     return this.lastPage;
   }
 
+  /** Number() of a word, remembered: a BigInt's Number() costs several times the lookup. */
+  number(epc: number, offset: number): number {
+    let nums = epc === this.lastNumEpc ? this.lastNums : this.numbers.get(epc);
+    if (!nums) {
+      nums = new Map();
+      this.numbers.set(epc, nums);
+    }
+    this.lastNumEpc = epc;
+    this.lastNums = nums;
+    let n = nums.get(offset);
+    if (n === undefined) {
+      n = Number(this.page(epc)?.get(offset) ?? 0n);
+      nums.set(offset, n);
+    }
+    return n;
+  }
+
+  /** A word of a page's map was written in place (`n`: its Number(), when the writer knows it). */
+  changed(epc: number, offset: number, n: number | undefined): void {
+    const nums = epc === this.lastNumEpc ? this.lastNums : this.numbers.get(epc);
+    if (!nums) return;
+    if (n === undefined) nums.delete(offset);
+    else nums.set(offset, n);
+  }
+
+  private dropNumbers(epc: number): void {
+    this.numbers.delete(epc);
+    if (epc === this.lastNumEpc) this.lastNumEpc = NONE;
+  }
+
   override set(epc: number, words: Map<number, bigint>): this {
     if (epc === this.lastEpc) this.lastEpc = NONE;
+    this.dropNumbers(epc);
     return super.set(epc, words);
   }
 
   override delete(epc: number): boolean {
     if (epc === this.lastEpc) this.lastEpc = NONE;
+    this.dropNumbers(epc);
     return super.delete(epc);
   }
 
   override clear(): void {
     this.lastEpc = NONE;
+    this.numbers.clear();
+    this.lastNumEpc = NONE;
     super.clear();
   }
 }
@@ -264,7 +302,13 @@ export class Epc {
     return this.words.page(epc)?.get(offset) ?? 0n;
   }
 
-  writeWord(epc: number, offset: number, value: bigint): void {
+  /** Number(readWord(epc, offset)), kept from one read to the next until the word changes. */
+  readNumber(epc: number, offset: number): number {
+    return this.words.number(epc, offset);
+  }
+
+  /** Write a word; `asNumber`, when given, is Number(value) (kept for readNumber()). */
+  writeWord(epc: number, offset: number, value: bigint, asNumber?: number): void {
     let page = this.words.page(epc);
     // A word once written stays in the map even when it becomes 0 (the TCS's STATE and CSSA
     // flip on every entry and exit; readers skip zero words).
@@ -275,6 +319,7 @@ export class Epc {
       this.words.set(epc, page);
     }
     page.set(offset, value);
+    this.words.changed(epc, offset, asNumber);
   }
 
   zeroPage(epc: number): void {

@@ -333,7 +333,7 @@ export class Vdso {
         // The thread starts at OENTRY: fetch its first instruction (the text page must be present and executable).
         // OENTRY is an offset from the entered enclave's own base (SECS.BASEADDR).
         const secsBase = k.cpu.epc.secs.get(lp.secs)?.baseaddr ?? encl.base;
-        const entry = secsBase + Number(k.cpu.epc.readWord(lp.tcs, TCS_OENTRY));
+        const entry = secsBase + k.cpu.epc.readNumber(lp.tcs, TCS_OENTRY);
         const f = enclaveAccess(k.cpu, lp, entry, "fetch", k.mm);
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");

@@ -49,7 +49,7 @@ import {
   pfEnclu,
   tlbFlush,
 } from "../cpu.ts";
-import { NONE } from "../epc.ts";
+import { type Epc, NONE } from "../epc.ts";
 import { fsGsLimitsOk, TCS_RESERVED } from "./build.ts";
 import { logLeaf } from "./log.ts";
 
@@ -62,22 +62,27 @@ import { logLeaf } from "./log.ts";
 const EXACT = 2 ** 53;
 const LOW32 = 2 ** 32;
 
-function cssaOf(w: bigint): number {
-  const n = Number(w);
-  return n >= 0 && n < EXACT ? n % LOW32 : Number(w & 0xffffffffn);
+function cssaAt(epc: Epc, tcs: number): number {
+  const n = epc.readNumber(tcs, TCS_CSSA_NSSA);
+  return n >= 0 && n < EXACT ? n % LOW32 : Number(epc.readWord(tcs, TCS_CSSA_NSSA) & 0xffffffffn);
 }
 
-function nssaOf(w: bigint): number {
-  const n = Number(w);
-  return n >= 0 && n < EXACT ? Math.floor(n / LOW32) : Number(w >> 32n);
+function nssaAt(epc: Epc, tcs: number): number {
+  const n = epc.readNumber(tcs, TCS_CSSA_NSSA);
+  return n >= 0 && n < EXACT ? Math.floor(n / LOW32) : Number(epc.readWord(tcs, TCS_CSSA_NSSA) >> 32n);
 }
 
-/** The word `w` with CSSA replaced. */
-function withCssa(w: bigint, cssa: number): bigint {
-  const n = Number(w);
-  return n >= 0 && n < EXACT && cssa >= 0 && cssa < LOW32
-    ? wordOf(Math.floor(n / LOW32) * LOW32 + cssa)
-    : (w & 0xffffffff00000000n) | BigInt(cssa);
+function setCssa(epc: Epc, tcs: number, cssa: number): void {
+  const n = epc.readNumber(tcs, TCS_CSSA_NSSA);
+  if (n >= 0 && n < EXACT && cssa >= 0 && cssa < LOW32) {
+    const next = Math.floor(n / LOW32) * LOW32 + cssa;
+    epc.writeWord(tcs, TCS_CSSA_NSSA, wordOf(next), next);
+  } else
+    epc.writeWord(
+      tcs,
+      TCS_CSSA_NSSA,
+      (epc.readWord(tcs, TCS_CSSA_NSSA) & 0xffffffff00000000n) | BigInt(cssa),
+    );
 }
 
 /**
@@ -98,11 +103,11 @@ function wordOf(n: number): bigint {
 }
 
 export function tcsCssa(cpu: Cpu, tcs: number): number {
-  return cssaOf(cpu.epc.readWord(tcs, TCS_CSSA_NSSA));
+  return cssaAt(cpu.epc, tcs);
 }
 
 export function tcsNssa(cpu: Cpu, tcs: number): number {
-  return nssaOf(cpu.epc.readWord(tcs, TCS_CSSA_NSSA));
+  return nssaAt(cpu.epc, tcs);
 }
 
 /**
@@ -179,11 +184,11 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
     );
   const secsEpc = epc.owner[t];
   const secs = epc.secs.get(secsEpc);
-  const ossa = Number(epc.readWord(t, TCS_OSSA));
+  const ossa = epc.readNumber(t, TCS_OSSA);
   if (
     ossa % PAGE_SIZE !== 0 ||
-    Number(epc.readWord(t, TCS_OFSBASE)) % PAGE_SIZE !== 0 ||
-    Number(epc.readWord(t, TCS_OGSBASE)) % PAGE_SIZE !== 0
+    epc.readNumber(t, TCS_OFSBASE) % PAGE_SIZE !== 0 ||
+    epc.readNumber(t, TCS_OGSBASE) % PAGE_SIZE !== 0
   )
     return gp("TCS.OSSA, OFSBASE or OGSBASE is not page aligned");
   // SDM EENTER/ERESUME (SDM: EENTER/ERESUME): TCS.FLAGS bits 63:1 are reserved (bit 0 is
@@ -191,9 +196,8 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
   const flags = epc.readWord(t, TCS_FLAGS);
   if (flags !== 0n && flags !== 1n) return gp("TCS.FLAGS has reserved bits set");
   if (!secs?.initialized) return gp("the enclave is not initialized");
-  const cssaNssa = epc.readWord(t, TCS_CSSA_NSSA);
-  const cssa = cssaOf(cssaNssa);
-  const nssa = nssaOf(cssaNssa);
+  const cssa = cssaAt(epc, t);
+  const nssa = nssaAt(epc, t);
   if (!resume && cssa >= nssa)
     return gp(`TCS.CSSA (${cssa}) ≥ TCS.NSSA (${nssa}): no free SSA frame; ERESUME first`);
   if (resume && cssa === 0) return gp("TCS.CSSA is 0: there is no interrupted state to resume");
@@ -216,7 +220,7 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
   }
   if (epc.readWord(t, TCS_STATE) !== 0n) return gp("the TCS is already ACTIVE (one thread per TCS)");
   epc.writeWord(t, TCS_STATE, 1n);
-  if (resume) epc.writeWord(t, TCS_CSSA_NSSA, withCssa(cssaNssa, cssa - 1));
+  if (resume) setCssa(epc, t, cssa - 1);
   lp.secs = secsEpc;
   lp.tcs = t;
   lp.tcsLinaddr = tcsLinaddr;
@@ -252,9 +256,8 @@ export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
  */
 export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault | null): void {
   const tcs = lp.tcs;
-  const cssaNssa = cpu.epc.readWord(tcs, TCS_CSSA_NSSA);
-  const cssa = cssaOf(cssaNssa);
-  cpu.epc.writeWord(tcs, TCS_CSSA_NSSA, withCssa(cssaNssa, cssa + 1));
+  const cssa = cssaAt(cpu.epc, tcs);
+  setCssa(cpu.epc, tcs, cssa + 1);
   cpu.epc.writeWord(tcs, TCS_STATE, 0n);
   cpu.leave(lp);
   if (cpu.log.on)
