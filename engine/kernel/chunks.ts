@@ -2,25 +2,26 @@
 // hand (a run of pages stays in one chunk hundreds of times). The page tables (pte-table.ts) and
 // the enclave page records (encl-pages.ts) are both stored this way.
 
+/** Entries per chunk: 512, as a page table holds (a constant: the hot lookups divide by it). */
+export const CHUNK = 512;
+
 export class Chunks<T> {
-  /** Chunks by index / per, in the order they were created. */
+  /** Chunks by index / CHUNK, in the order they were created. */
   readonly map = new Map<number, T>();
   /** The two chunks looked up last: an enclave entry alternates between its TCS's and its target's. */
   private lastKey = Number.NaN;
   private last: T | undefined;
   private prevKey = Number.NaN;
   private prev: T | undefined;
-  private readonly per: number;
   private readonly make: () => T;
 
-  constructor(per: number, make: () => T) {
-    this.per = per;
+  constructor(make: () => T) {
     this.make = make;
   }
 
   /** The chunk holding `index` (created when `create` and missing). */
   find(index: number, create: boolean): T | undefined {
-    const key = Math.floor(index / this.per);
+    const key = Math.floor(index / CHUNK);
     if (key === this.lastKey && this.last !== undefined) return this.last;
     if (key === this.prevKey && this.prev !== undefined) {
       const c = this.prev;
@@ -46,12 +47,12 @@ export class Chunks<T> {
 
   /** The position of `index` inside its chunk. */
   slot(index: number): number {
-    return index - Math.floor(index / this.per) * this.per;
+    return index - Math.floor(index / CHUNK) * CHUNK;
   }
 
   /** Free the chunk holding `index`. */
   drop(index: number): void {
-    this.map.delete(Math.floor(index / this.per));
+    this.map.delete(Math.floor(index / CHUNK));
     this.forget();
   }
 

@@ -21,10 +21,10 @@ export interface EnclPage {
   vaSlot: number;
 }
 
-import { Chunks } from "./chunks.ts";
+import { CHUNK, Chunks } from "./chunks.ts";
 
 /** Pages per chunk. */
-const PER_CHUNK = 512;
+const PER_CHUNK = CHUNK;
 /**
  * Int32 words per record, at these offsets: the EPC page (NONE while evicted), the VA page of an
  * evicted page's version, vaSlot | type << 16 | vmMaxProt << 24, and the insertion number that
@@ -92,7 +92,7 @@ export interface PageRun extends EnclPage {
 }
 
 export class EnclPages {
-  private readonly chunks = new Chunks<Chunk>(PER_CHUNK, () => ({
+  private readonly chunks = new Chunks<Chunk>(() => ({
     w: new Int32Array(PER_CHUNK * W),
     n: 0,
   }));

@@ -4,10 +4,10 @@
 // addresses above 2^43 make virtual page numbers too large for small integers).
 // Map-like: get, set, delete, has, size, keys() and entries, so readers of Mm.ptes stay as they are.
 
-import { Chunks } from "./chunks.ts";
+import { CHUNK, Chunks } from "./chunks.ts";
 
 /** PTEs per page table. */
-const PER_TABLE = 512;
+const PER_TABLE = CHUNK;
 /** Marks an empty slot (values are epc * 2 + Accessed bit, epc ≥ -1). */
 const NONE = -0x80000000;
 
@@ -19,7 +19,7 @@ interface Table {
 
 export class PteTable {
   /** Page tables by vpn / 512, in the order they were first needed. */
-  private readonly tables = new Chunks<Table>(PER_TABLE, () => ({
+  private readonly tables = new Chunks<Table>(() => ({
     v: new Int32Array(PER_TABLE).fill(NONE),
     n: 0,
   }));

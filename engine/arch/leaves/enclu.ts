@@ -64,7 +64,10 @@ const LOW32 = 2 ** 32;
 
 function cssaAt(epc: Epc, tcs: number): number {
   const n = epc.readNumber(tcs, TCS_CSSA_NSSA);
-  return n >= 0 && n < EXACT ? n % LOW32 : Number(epc.readWord(tcs, TCS_CSSA_NSSA) & 0xffffffffn);
+  // n - floor(n / 2^32) * 2^32 is n % 2^32 here; % on a double is a libm call.
+  return n >= 0 && n < EXACT
+    ? n - Math.floor(n / LOW32) * LOW32
+    : Number(epc.readWord(tcs, TCS_CSSA_NSSA) & 0xffffffffn);
 }
 
 function nssaAt(epc: Epc, tcs: number): number {
