@@ -19,9 +19,13 @@ export class Chunks<T> {
     this.make = make;
   }
 
-  /** The chunk holding `index` (created when `create` and missing). */
+  /** The position inside its chunk of the index find() was last asked for. */
+  at = 0;
+
+  /** The chunk holding `index` (created when `create` and missing); its position is left in `at`. */
   find(index: number, create: boolean): T | undefined {
     const key = Math.floor(index / CHUNK);
+    this.at = index - key * CHUNK;
     if (key === this.lastKey && this.last !== undefined) return this.last;
     if (key === this.prevKey && this.prev !== undefined) {
       const c = this.prev;
@@ -43,11 +47,6 @@ export class Chunks<T> {
       this.last = c;
     }
     return c;
-  }
-
-  /** The position of `index` inside its chunk. */
-  slot(index: number): number {
-    return index - Math.floor(index / CHUNK) * CHUNK;
   }
 
   /** Free the chunk holding `index`. */

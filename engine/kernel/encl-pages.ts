@@ -109,13 +109,13 @@ export class EnclPages {
 
   has(index: number): boolean {
     const c = this.chunks.find(index, false);
-    return c !== undefined && c.w[this.chunks.slot(index) * W + F.seq] !== 0;
+    return c !== undefined && c.w[this.chunks.at * W + F.seq] !== 0;
   }
 
   get(index: number): EnclPage | undefined {
     const c = this.chunks.find(index, false);
     if (!c) return undefined;
-    const at = this.chunks.slot(index) * W;
+    const at = this.chunks.at * W;
     return c.w[at + F.seq] === 0 ? undefined : new PageRef(c.w, at, index);
   }
 
@@ -123,7 +123,7 @@ export class EnclPages {
   set(index: number, p: EnclPage): this {
     const c = this.chunks.find(index, true) as Chunk;
     const w = c.w;
-    const at = this.chunks.slot(index) * W;
+    const at = this.chunks.at * W;
     if (w[at + F.seq] === 0) {
       if (this.count > 0 && index < this.maxIndex) this.ascending = false;
       if (index > this.maxIndex) this.maxIndex = index;
@@ -140,7 +140,7 @@ export class EnclPages {
   delete(index: number): boolean {
     const c = this.chunks.find(index, false);
     if (!c) return false;
-    const at = this.chunks.slot(index) * W;
+    const at = this.chunks.at * W;
     if (c.w[at + F.seq] === 0) return false;
     // Zeroed: a view still held of the deleted page reads an empty record.
     c.w.fill(0, at, at + W);

@@ -32,7 +32,7 @@ export class PteTable {
   get(vpn: number): number | undefined {
     const t = this.tables.find(vpn, false);
     if (!t) return undefined;
-    const v = t.v[this.tables.slot(vpn)];
+    const v = t.v[this.tables.at];
     return v === NONE ? undefined : v;
   }
 
@@ -42,7 +42,7 @@ export class PteTable {
 
   set(vpn: number, value: number): this {
     const t = this.tables.find(vpn, true) as Table;
-    const i = this.tables.slot(vpn);
+    const i = this.tables.at;
     if (t.v[i] === NONE) {
       t.n++;
       this.count++;
@@ -54,7 +54,7 @@ export class PteTable {
   delete(vpn: number): boolean {
     const t = this.tables.find(vpn, false);
     if (!t) return false;
-    const i = this.tables.slot(vpn);
+    const i = this.tables.at;
     if (t.v[i] === NONE) return false;
     t.v[i] = NONE;
     this.count--;
