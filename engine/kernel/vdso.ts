@@ -66,6 +66,8 @@ class ByTcs<V> {
   /** The first `n` slots are in use (kept allocated: an entry is added and removed per fault). */
   private readonly keys: number[] = [];
   private readonly values: Array<V | undefined> = [];
+  /** A number stored beside each value (a second field without an object per entry). */
+  private readonly numbers: number[] = [];
   private n = 0;
 
   private find(tcs: number): number {
@@ -78,15 +80,22 @@ class ByTcs<V> {
     return i < 0 ? undefined : this.values[i];
   }
 
+  /** The number stored with `tcs`'s value (0 when none). */
+  numberOf(tcs: number): number {
+    const i = this.find(tcs);
+    return i < 0 ? 0 : this.numbers[i];
+  }
+
   has(tcs: number): boolean {
     return this.find(tcs) >= 0;
   }
 
-  set(tcs: number, v: V): void {
+  set(tcs: number, v: V, n = 0): void {
     let i = this.find(tcs);
     if (i < 0) i = this.n++;
     this.keys[i] = tcs;
     this.values[i] = v;
+    this.numbers[i] = n;
   }
 
   /** Remove, keeping the others in the order they were added. */
@@ -97,19 +106,20 @@ class ByTcs<V> {
     for (let j = i; j < this.n; j++) {
       this.keys[j] = this.keys[j + 1];
       this.values[j] = this.values[j + 1];
+      this.numbers[j] = this.numbers[j + 1];
     }
     this.values[this.n] = undefined;
   }
 
-  *[Symbol.iterator](): Generator<[number, V]> {
-    for (let i = 0; i < this.n; i++) yield [this.keys[i], this.values[i] as V];
+  *[Symbol.iterator](): Generator<[number, V, number]> {
+    for (let i = 0; i < this.n; i++) yield [this.keys[i], this.values[i] as V, this.numbers[i]];
   }
 }
 
 export class Vdso {
   private readonly k: Kernel;
-  /** Calls interrupted by an AEX, by TCS address: ERESUME continues them. */
-  private readonly interrupted = new ByTcs<{ call: EnclaveCall; base: number }>();
+  /** Calls interrupted by an AEX, with the base they ran at, by TCS address: ERESUME continues them. */
+  private readonly interrupted = new ByTcs<EnclaveCall>();
   /** Threads whose AEX hit the fetch of their first instruction: ERESUME fetches it again. */
   private readonly atEntry = new ByTcs<true>();
   /** The thread that stayed inside on each CPU (also while an interrupt holds it at the AEP). */
@@ -125,7 +135,7 @@ export class Vdso {
   /** A copy bound to a cloned kernel (for checkpoints). */
   clone(k: Kernel): Vdso {
     const c = new Vdso(k);
-    for (const [t, saved] of this.interrupted) c.interrupted.set(t, saved);
+    for (const [t, call, base] of this.interrupted) c.interrupted.set(t, call, base);
     for (const [t] of this.atEntry) c.atEntry.set(t, true);
     const map = new Map(this.k.enclaves.map((e, i) => [e, k.enclaves[i]] as const));
     this.threads.forEach((t, i) => {
@@ -152,9 +162,9 @@ export class Vdso {
     const tcs = encl.base + tcsOffset;
     const resume = call === undefined;
     const saved = this.interrupted.get(tcs);
-    const work = call ?? saved?.call;
+    const work = call ?? saved;
     // The interrupted instruction keeps the linear addresses it was started with (SDM ERESUME).
-    const base = call ? encl.base : (saved?.base ?? encl.base);
+    const base = call || !saved ? encl.base : this.interrupted.numberOf(tcs);
     if (k.cpu.log.on)
       k.ev(
         "vdso",
@@ -412,7 +422,7 @@ export class Vdso {
     work: EnclaveCall,
     base: number,
   ): "retry" | "report" {
-    this.interrupted.set(tcs, { call: work, base });
+    this.interrupted.set(tcs, work, base);
     AEX(this.k.cpu, lp, f);
     return this.fixable(f) ? "retry" : "report";
   }
