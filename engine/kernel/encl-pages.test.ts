@@ -43,6 +43,11 @@ describe("EnclPages", () => {
       [high, 9],
       [600, 7],
     ]);
+    const seen: number[] = [];
+    m.forEach((p, k) => {
+      seen.push(k, p.epc);
+    });
+    expect(seen).toEqual([3, 1, high, 9, 600, 7]);
     m.clear();
     expect(m.size).toBe(0);
     expect([...m.values()]).toEqual([]);

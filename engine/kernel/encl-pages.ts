@@ -41,7 +41,8 @@ interface Chunk {
 
 /**
  * A live view of one record: reads and writes go to the chunk. Like an object taken out of a
- * Map, a view of a page that was deleted no longer reaches the store.
+ * Map, a view of a page that was deleted no longer reaches the store. Its fields are accessors:
+ * `{ ...page }` copies none of them, so copy a record field by field.
  */
 class PageRef implements EnclPage {
   private readonly w: Int32Array;
@@ -194,6 +195,10 @@ export class EnclPages {
 
   [Symbol.iterator](): Generator<[number, EnclPage]> {
     return this.entries();
+  }
+
+  forEach(f: (page: EnclPage, index: number) => void): void {
+    for (const [index, page] of this.entries()) f(page, index);
   }
 
   /**
