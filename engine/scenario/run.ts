@@ -102,6 +102,11 @@ const EVENT_EPCM_LISTED = 64;
 export interface SimulationOptions {
   /** Build each TraceStep's `epcm` JSON as the step runs (default true; the worker and benchmarks keep diffs only). */
   materialize?: boolean;
+  /**
+   * Keep every entry each event changed (`eventDiffs`, the session's per-event views; default
+   * true). The CLI writes only the trace, whose events list their first entries either way.
+   */
+  eventDiffs?: boolean;
 }
 
 export class Simulation {
@@ -111,6 +116,7 @@ export class Simulation {
   readonly eventDiffs: EventDiffs[] = [];
   private eventRec = new EventDiffRecorder();
   private readonly materialize: boolean;
+  private readonly keepEventDiffs: boolean;
   readonly kernel: Kernel;
   private readonly vdso: Vdso;
   private readonly bases: Map<string, number>;
@@ -129,6 +135,7 @@ export class Simulation {
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
     this.materialize = options.materialize ?? true;
+    this.keepEventDiffs = options.eventDiffs ?? true;
     this.kernel = new Kernel(
       scenario.machine.epcPages,
       scenario.machine.sgx2,
@@ -554,13 +561,15 @@ export class Simulation {
       e.epcm = listed.map((p) => this.entryJson(p));
       if (changed > listed.length) e.epcm_more = changed - listed.length;
       const epc = this.kernel.cpu.epc;
-      this.eventRec.record((p, row) => {
-        const o = this.ownerOf(p);
-        row.flags = epc.flags[p];
-        row.pt = epc.pt[p];
-        row.encl = o.encl;
-        row.offset = o.offset;
-      });
+      if (this.keepEventDiffs)
+        this.eventRec.record((p, row) => {
+          const o = this.ownerOf(p);
+          row.flags = epc.flags[p];
+          row.pt = epc.pt[p];
+          row.encl = o.encl;
+          row.offset = o.offset;
+        });
+      else this.eventRec.skip();
       this.eventSeq++;
     }
     this.eventRec.endEvent();
