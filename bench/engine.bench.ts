@@ -6,8 +6,10 @@
 //   4. The CLI end to end (`cli21`): the 2^21-page augment run through the bundled `npm run sim`
 //      in its own process, trace written to a file: time against the bare loop, its peak RSS and
 //      the trace's size.
-//   5. EPC size (`epc128`, `epc2_27`): a small enclave (the standard build plus 64 EAUGs) on a
-//      128-page EPC and on the largest accepted EPC: time and memory.
+//   5. EPC size (`epc128`, `epcmax`): a small enclave (the standard build plus 64 EAUGs) on a
+//      128-page EPC and on the largest accepted EPC (2^27 pages): time and memory.
+// Rows with one of the issue's targets say it and whether it was met. Times are wall clock (the
+// targets are); the CPU-time ratio beside them shows how much a busy machine slowed a run.
 // bench/run.mjs bundles this file (as Vite bundles the engine for the browser) and runs each case
 // in its own process: `node --expose-gc bundle.mjs CASE` prints that case's rows as JSON.
 
@@ -45,22 +47,46 @@ function runAll(s: Scenario): Simulation {
   return sim;
 }
 
-function bareLoop(n: number): number {
-  const t0 = performance.now();
-  const arr = new Uint8Array(n);
-  const map = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    arr[i] = 1;
-    map.set(i, i);
-  }
-  if (map.size !== n) throw new Error("bare loop");
-  return performance.now() - t0;
+/**
+ * The issue's yardstick: one typed-array write and one Map insert per page. Wall and CPU ms, the
+ * best of three (the smaller yardstick makes every ratio against it stricter, never looser).
+ */
+function bareLoop(n: number): { ms: number; cpuMs: number } {
+  const runs = [bareLoopOnce(n), bareLoopOnce(n), bareLoopOnce(n)];
+  return { ms: Math.min(...runs.map((r) => r.ms)), cpuMs: Math.min(...runs.map((r) => r.cpuMs)) };
+}
+
+function bareLoopOnce(n: number): { ms: number; cpuMs: number } {
+  return timed(() => {
+    const arr = new Uint8Array(n);
+    const map = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      arr[i] = 1;
+      map.set(i, i);
+    }
+    if (map.size !== n) throw new Error("bare loop");
+  });
 }
 
 interface Row {
   what: string;
   value: string;
+  /** The issue's target for this row, if it has one ("≤ 5x"), and whether it was met. */
+  target?: string;
+  verdict?: "met" | "NOT met";
   note: string;
+}
+
+const verdict = (ok: boolean): Row["verdict"] => (ok ? "met" : "NOT met");
+
+/** CPU time (user + system) of `f` in ms, next to its wall time: the machine may be shared. */
+function timed<T>(f: () => T): { value: T; ms: number; cpuMs: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = f();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { value, ms, cpuMs: (c.user + c.system) / 1000 };
 }
 const rows: Row[] = [];
 let peakRss = 0;
@@ -76,17 +102,18 @@ for (const exp of [17, 19, 21]) {
   if (which !== `eaug${exp}` && which !== "all") continue;
   const n = 2 ** exp;
   const s = scenarioOf(augmentViaEacceptLong(n, 2 * n));
-  const t0 = performance.now();
-  const sim = runAll(s);
-  const ms = performance.now() - t0;
+  const run = timed(() => runAll(s));
+  const ms = run.ms;
   sample();
   const bare = bareLoop(n);
-  const eaug = sim.kernel.stats.eaug;
+  const eaug = run.value.kernel.stats.eaug;
   if (eaug < n) throw new Error(`expected ${n} EAUGs, saw ${eaug}`);
   rows.push({
-    what: `EACCEPT-driven EAUG, 2^${exp} pages`,
-    value: `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} pages/s`,
-    note: `${ms.toFixed(0)} ms; ${((ms * 1e6) / n).toFixed(0)} ns/page; bare loop ${bare.toFixed(0)} ms → ${(ms / bare).toFixed(1)}x; target ≤ 5x`,
+    what: `engine in process, 2^${exp}-page EACCEPT-driven augment`,
+    value: `${(ms / bare.ms).toFixed(1)}x bare loop`,
+    target: "≤ 5x",
+    verdict: verdict(ms / bare.ms <= 5),
+    note: `${ms.toFixed(0)} ms, ${((ms * 1e6) / n).toFixed(0)} ns/page, ${Math.round(n / (ms / 1000)).toLocaleString("en-US")} pages/s; bare loop ${bare.ms.toFixed(0)} ms; CPU time ${(run.cpuMs / bare.cpuMs).toFixed(1)}x`,
   });
 }
 
@@ -241,22 +268,29 @@ if (which === "cli21") {
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`CLI exited ${r.status}: ${r.stderr}`);
   const maxRss = Number(r.stderr.match(/MAXRSS (\d+)/)?.[1] ?? 0) * 1024;
+  const childCpuMs = Number(r.stderr.match(/CPU (\d+)/)?.[1] ?? 0) / 1000;
   const bytes = statSync(output).size;
   const bare = bareLoop(n);
   rows.push({
-    what: "CLI end to end, 2^21-page augment",
-    value: `${(ms / bare).toFixed(1)}x bare loop`,
-    note: `${ms.toFixed(0)} ms (${((ms * 1e6) / n).toFixed(0)} ns/page, bare loop ${bare.toFixed(0)} ms); target ≤ 10x`,
+    what: "CLI end to end, 2^21-page augment (trace written)",
+    value: `${(ms / bare.ms).toFixed(1)}x bare loop`,
+    target: "≤ 10x",
+    verdict: verdict(ms / bare.ms <= 10),
+    note: `${ms.toFixed(0)} ms (${((ms * 1e6) / n).toFixed(0)} ns/page, bare loop ${bare.ms.toFixed(0)} ms); CPU time ${(childCpuMs / bare.cpuMs).toFixed(1)}x`,
   });
   rows.push({
     what: "CLI peak RSS, 2^21-page augment",
     value: `${(maxRss / 2 ** 20).toFixed(0)} MiB`,
-    note: "target ≤ 512 MiB",
+    target: "≤ 512 MiB",
+    verdict: verdict(maxRss <= 512 * 2 ** 20),
+    note: "the CLI process's own maxRSS",
   });
   rows.push({
     what: "CLI trace size, 2^21-page augment",
     value: `${(bytes / 2 ** 20).toFixed(2)} MiB`,
-    note: `${bytes.toLocaleString("en-US")} bytes; target ≤ 1 MiB`,
+    target: "≤ 1 MiB",
+    verdict: verdict(bytes <= 2 ** 20),
+    note: `${bytes.toLocaleString("en-US")} bytes, epcm-trace/2`,
   });
 }
 
@@ -268,18 +302,24 @@ for (const [name, epcPages] of [
   if (which !== name) continue;
   heap();
   const before = process.memoryUsage().rss;
-  const t0 = performance.now();
-  const sim = runAll(scenarioOf(augmentViaEacceptLong(64, epcPages)));
-  const ms = performance.now() - t0;
+  const scenario = scenarioOf(augmentViaEacceptLong(64, epcPages));
+  const first = timed(() => runAll(scenario));
   heap();
   // Resident set: the EPC's arrays are sparse, their length is not what they cost.
   const bytes = process.memoryUsage().rss - before;
+  void first.value;
+  // A run of a few ms: the best of 20 (the first ones compile the engine), so that neither the
+  // compiler nor one slow moment decides the ratio.
+  let ms = first.ms;
+  for (let i = 0; i < 19; i++) ms = Math.min(ms, timed(() => runAll(scenario)).ms);
   sample();
-  void sim;
   rows.push({
     what: `small enclave (64 EAUGs) on a ${epcPages.toLocaleString("en-US")}-page EPC`,
-    value: `${ms.toFixed(0)} ms`,
-    note: `resident set +${(bytes / 2 ** 20).toFixed(1)} MiB; target on 2^27 pages: ≤ 256 MiB, ≤ 2x the 128-page time`,
+    value: `${ms.toFixed(2)} ms`,
+    ...(epcPages === LIMITS.maxEpcPages
+      ? { target: "≤ 256 MiB", verdict: verdict(bytes <= 256 * 2 ** 20) }
+      : {}),
+    note: `resident set +${(bytes / 2 ** 20).toFixed(1)} MiB; best of 20 runs`,
   });
 }
 
@@ -288,6 +328,6 @@ sample();
 rows.push({
   what: `peak RSS (${which})`,
   value: `${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)} MiB`,
-  note: "target: under 1 GiB",
+  note: "the benchmark process",
 });
 console.log(JSON.stringify(rows));

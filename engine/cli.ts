@@ -105,7 +105,8 @@ function main(argv: string[]): void {
     return;
   }
   // JSON is streamed from compact per-step diffs; the text log needs them as objects.
-  const sim = new Simulation(parsed.scenario, { materialize: format === "text" });
+  // Nothing here reads the per-event diffs (the session's views): they are not kept.
+  const sim = new Simulation(parsed.scenario, { materialize: format === "text", eventDiffs: false });
   try {
     while (!sim.done) sim.step();
   } catch (e) {

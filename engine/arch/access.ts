@@ -3,7 +3,7 @@
 // #PF with the SGX bit (0x8000) | P | U, plus W for a write and I/D for a fetch.
 
 import { E_BLOCKED, E_MODIFIED, E_PENDING, E_R, E_RWX, E_W, E_X, PT_REG } from "../vocabulary/epcm.ts";
-import { PF_I, PF_P, PF_SGX, PF_U, PF_W, VEC_PF } from "./constants.ts";
+import { PF_I, PF_P, PF_SGX, PF_U, PF_W, pageOffset, VEC_PF } from "./constants.ts";
 import { type Cpu, type Fault, gp, type LogicalProcessor, tlbFill, tlbFind } from "./cpu.ts";
 
 export type AccessKind = "read" | "write" | "fetch";
@@ -114,7 +114,7 @@ export function enclaveAccess(
   // Inside ELRANGE the address must map to an EPC page (SDM §38.1; modelled as #PF with SGX set).
   if (t === NON_EPC) return epcmFault(linaddr, kind, "an ELRANGE address maps to memory outside the EPC");
   const { epc } = cpu;
-  const page = linaddr - (linaddr % 4096);
+  const page = linaddr - pageOffset(linaddr);
   const f = epc.flags[t];
   if (!epc.isValid(t)) return epcmFault(linaddr, kind, "the EPCM entry is not VALID");
   if (epc.owner[t] !== lp.secs) return epcmFault(linaddr, kind, "the page belongs to another enclave");

@@ -2,6 +2,15 @@
 
 export const PAGE_SIZE = 4096;
 
+/**
+ * `x % PAGE_SIZE` for the 4 KiB pages of linear addresses: the same value for every finite x,
+ * without the floating-point remainder `%` needs above 2^31, where user addresses live (an
+ * enclave entry checks a few per entry).
+ */
+export function pageOffset(x: number): number {
+  return x - Math.trunc(x / PAGE_SIZE) * PAGE_SIZE;
+}
+
 // Page types, SECINFO.FLAGS bits and EPCM flag bits: ../vocabulary/epcm.ts.
 
 /** SECS.ATTRIBUTES bits (asm/sgx.h). */

@@ -80,3 +80,24 @@ describe("sparse EPC", () => {
     expect(k.freeList()).toHaveLength(1002);
   });
 });
+
+describe("Epc.readNumber", () => {
+  it("follows every way a word changes: in place, with its number, a page replaced or zeroed", () => {
+    const e = new Epc(16);
+    expect(e.readNumber(3, 8)).toBe(0);
+    e.writeWord(3, 8, 0x1000n);
+    expect(e.readNumber(3, 8)).toBe(0x1000);
+    e.writeWord(3, 8, 0x2000n);
+    expect(e.readNumber(3, 8)).toBe(0x2000);
+    e.writeWord(3, 8, 0x3000n, 0x3000);
+    expect(e.readNumber(3, 8)).toBe(0x3000);
+    e.words.set(3, new Map([[8, 2n ** 60n + 1n]]));
+    expect(e.readNumber(3, 8)).toBe(Number(2n ** 60n + 1n));
+    e.zeroPage(3);
+    expect(e.readNumber(3, 8)).toBe(0);
+    e.writeWord(4, 0, 7n);
+    expect([e.readNumber(4, 0), e.readNumber(3, 8)]).toEqual([7, 0]);
+    e.invalidate(4);
+    expect(e.readNumber(4, 0)).toBe(0);
+  });
+});

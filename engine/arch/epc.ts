@@ -1,6 +1,6 @@
 // The Enclave Page Cache and its map (EPCM), stored as typed arrays so that millions of pages
 // stay cheap (one EPCM entry costs 31 bytes here). The arrays cover the pages reached so far
-// (`capacity`, grown by doubling; reading past it gives undefined, which every reader treats as
+// (`capacity`, grown fourfold; reading past it gives undefined, which every reader treats as
 // a free page) and only the 4096-entry chunks a page of which has been reached (`reach()`) are
 // filled with their initial values, so a small enclave on a 512 GiB EPC costs what it costs on
 // 128 pages. The columns are replaced when they grow: hold the Epc, never a column. SDM Vol. 3D "Enclave Page Cache Map (EPCM)":
@@ -61,6 +61,76 @@ export interface SealedPage {
   mac: number;
 }
 
+/**
+ * The words of each page by EPC index, with the last page looked up kept at hand: an enclave
+ * entry, its AEX and its ERESUME read and write the one TCS a dozen times.
+ */
+class PageWords extends Map<number, Map<number, bigint>> {
+  private lastEpc = NONE;
+  private lastPage: Map<number, bigint> | undefined;
+  /** Number() of the words read as numbers, per page; dropped when the word or the page changes. */
+  private readonly numbers = new Map<number, Map<number, number>>();
+  private lastNumEpc = NONE;
+  private lastNums: Map<number, number> | undefined;
+
+  /** The page's words (undefined: all zero), as get() but remembered. */
+  page(epc: number): Map<number, bigint> | undefined {
+    if (epc === this.lastEpc) return this.lastPage;
+    this.lastPage = super.get(epc);
+    this.lastEpc = epc;
+    return this.lastPage;
+  }
+
+  /** Number() of a word, remembered: a BigInt's Number() costs several times the lookup. */
+  number(epc: number, offset: number): number {
+    let nums = epc === this.lastNumEpc ? this.lastNums : this.numbers.get(epc);
+    if (!nums) {
+      nums = new Map();
+      this.numbers.set(epc, nums);
+    }
+    this.lastNumEpc = epc;
+    this.lastNums = nums;
+    let n = nums.get(offset);
+    if (n === undefined) {
+      n = Number(this.page(epc)?.get(offset) ?? 0n);
+      nums.set(offset, n);
+    }
+    return n;
+  }
+
+  /** A word of a page's map was written in place (`n`: its Number(), when the writer knows it). */
+  changed(epc: number, offset: number, n: number | undefined): void {
+    const nums = epc === this.lastNumEpc ? this.lastNums : this.numbers.get(epc);
+    if (!nums) return;
+    if (n === undefined) nums.delete(offset);
+    else nums.set(offset, n);
+  }
+
+  private dropNumbers(epc: number): void {
+    this.numbers.delete(epc);
+    if (epc === this.lastNumEpc) this.lastNumEpc = NONE;
+  }
+
+  override set(epc: number, words: Map<number, bigint>): this {
+    if (epc === this.lastEpc) this.lastEpc = NONE;
+    this.dropNumbers(epc);
+    return super.set(epc, words);
+  }
+
+  override delete(epc: number): boolean {
+    if (epc === this.lastEpc) this.lastEpc = NONE;
+    this.dropNumbers(epc);
+    return super.delete(epc);
+  }
+
+  override clear(): void {
+    this.lastEpc = NONE;
+    this.numbers.clear();
+    this.lastNumEpc = NONE;
+    super.clear();
+  }
+}
+
 /** A column grown to `length` (new entries 0). */
 export function grown<A extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
   a: A,
@@ -85,12 +155,15 @@ export class Epc {
   owner: Int32Array;
   /** ENCLAVEADDRESS: the linear address the page must be accessed at. */
   linaddr: Float64Array;
-  /** SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none pending. */
-  modEpoch: Float64Array;
+  /**
+   * SECS epoch recorded by EMODPR/EMODT, checked by EACCEPT's tracking rule; NONE when none
+   * pending. Epochs count ETRACKs, so 32 bits hold them.
+   */
+  modEpoch: Int32Array;
   /** SECS epoch recorded by EBLOCK, checked by EWB's tracking rule. */
-  blockEpoch: Float64Array;
+  blockEpoch: Int32Array;
   /** Non-zero 8-byte words of each page's contents, keyed by byte offset (sparse). */
-  readonly words = new Map<number, Map<number, bigint>>();
+  readonly words = new PageWords();
   /** SECS control state, keyed by the SECS page's EPC index. */
   readonly secs = new Map<number, SecsState>();
   /** VA pages: the version stored in each of the 512 slots (0 = empty). */
@@ -115,8 +188,8 @@ export class Epc {
     this.pt = new Uint8Array(capacity);
     this.owner = new Int32Array(capacity);
     this.linaddr = new Float64Array(capacity);
-    this.modEpoch = new Float64Array(capacity);
-    this.blockEpoch = new Float64Array(capacity);
+    this.modEpoch = new Int32Array(capacity);
+    this.blockEpoch = new Int32Array(capacity);
     this.reached = new Uint8Array(Math.ceil(size / 2 ** CHUNK_BITS));
   }
 
@@ -136,7 +209,10 @@ export class Epc {
   }
 
   private grow(atLeast: number): void {
-    const cap = Math.min(this.size, Math.max(atLeast, 2 * this.capacity));
+    // Four times over: every growth copies the columns, and a fresh array costs only the memory
+    // written into it (the operating system backs a page of it when it is first touched), so
+    // growing far ahead costs address space, not memory, and saves copies.
+    const cap = Math.min(this.size, Math.max(atLeast, 4 * this.capacity));
     this.capacity = cap;
     this.flags = grown(this.flags, cap);
     this.pt = grown(this.pt, cap);
@@ -223,11 +299,17 @@ export class Epc {
   }
 
   readWord(epc: number, offset: number): bigint {
-    return this.words.get(epc)?.get(offset) ?? 0n;
+    return this.words.page(epc)?.get(offset) ?? 0n;
   }
 
-  writeWord(epc: number, offset: number, value: bigint): void {
-    let page = this.words.get(epc);
+  /** Number(readWord(epc, offset)), kept from one read to the next until the word changes. */
+  readNumber(epc: number, offset: number): number {
+    return this.words.number(epc, offset);
+  }
+
+  /** Write a word; `asNumber`, when given, is Number(value) (kept for readNumber()). */
+  writeWord(epc: number, offset: number, value: bigint, asNumber?: number): void {
+    let page = this.words.page(epc);
     // A word once written stays in the map even when it becomes 0 (the TCS's STATE and CSSA
     // flip on every entry and exit; readers skip zero words).
     if (page?.get(offset) === value) return;
@@ -237,6 +319,7 @@ export class Epc {
       this.words.set(epc, page);
     }
     page.set(offset, value);
+    this.words.changed(epc, offset, asNumber);
   }
 
   zeroPage(epc: number): void {

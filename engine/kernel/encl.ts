@@ -8,23 +8,11 @@ import { VA_SLOT_COUNT } from "../arch/constants.ts";
 import { isFault } from "../arch/cpu.ts";
 import { NONE, type SealedPage } from "../arch/epc.ts";
 import { ELDU, EPA } from "../arch/leaves/paging.ts";
+import { type EnclPage, EnclPages } from "./encl-pages.ts";
 import type { Kernel } from "./kernel.ts";
 import { type AllocError, allocEpcPage } from "./main.ts";
 
-/** struct sgx_encl_page: one enclave page as the kernel knows it. */
-export interface EnclPage {
-  /** Page index inside ELRANGE (offset / 4096). */
-  index: number;
-  /** The kernel's `type` (SGX_PAGE_TYPE_*): mirrors the EPCM only after an ioctl completes. */
-  type: number;
-  /** vm_max_prot_bits: VM_READ 1, VM_WRITE 2, VM_EXEC 4 (same bits as PROT_*). */
-  vmMaxProt: number;
-  /** EPC page while resident, else NONE. */
-  epc: number;
-  /** While evicted: the VA page (EPC index) and slot of its version. */
-  vaPage: number;
-  vaSlot: number;
-}
+export type { EnclPage } from "./encl-pages.ts";
 
 /** struct sgx_va_page: a VA page and which of its 512 slots are in use. */
 export interface VaPage {
@@ -57,7 +45,8 @@ export class Encl {
   secsChildCnt = 0;
   /** page_cnt: the SECS plus every added page (drives VA page allocation). */
   pageCnt = 0;
-  readonly pages = new Map<number, EnclPage>();
+  /** encl->page_array: the page records by index (typed arrays, ./encl-pages.ts). */
+  pages = new EnclPages();
   /** encl->va_pages: the head is used first. */
   readonly vaPages: VaPage[] = [];
   /** The shmem backing store: sealed contents of evicted pages (the SECS under index size/4096). */
@@ -83,7 +72,7 @@ export class Encl {
     const { pages, vaPages, backing, busy, ...scalars } = this;
     Object.assign(c, scalars);
     c.busy = new Set(busy);
-    for (const [k, p] of pages) c.pages.set(k, { ...p });
+    c.pages = pages.clone();
     for (const v of vaPages) c.vaPages.push({ epc: v.epc, used: v.used.slice(), count: v.count });
     for (const [k, b] of backing) c.backing.set(k, b);
     return c;

@@ -875,12 +875,14 @@ function* removeOne(
     return err;
   }
   const page = err;
+  // The page as this ioctl knows it: its record may be gone when the lock is taken again.
+  const { index, epc } = page;
   // "Do not keep encl->lock because of dependency on mmap_lock acquired in sgx_zap_enclave_ptes()."
   markBusy(k, encl, page);
   yield REMOVE_ZAP_UNLOCK;
-  if (k.mm.zapPte(encl.addrOf(page))) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);
+  if (k.mm.zapPte(encl.base + index * 4096)) k.ev("mm", `PTE of ${encl.name}+${hex(offset)} zapped.`, src);
   yield REMOVE_ZAP_RELOCK;
-  if (encl.pages.get(page.index) !== page)
+  if (encl.pages.get(index)?.epc !== epc)
     // Only "no-ioctl-busy" reaches this: another REMOVE_PAGES freed the entry in the window.
     oops(
       k,
@@ -889,7 +891,6 @@ function* removeOne(
       "Another REMOVE_PAGES on this enclave removed the page and kfree()d its sgx_encl_page while this one had dropped encl->lock; the SGX_ENCL_IOCTL bit that would have refused the second ioctl with EBUSY is what the no-ioctl-busy what-if took away.",
       src,
     );
-  const epc = page.epc;
   if (EREMOVE(k.cpu, epc) === 0) k.freePage(epc);
   else
     k.ev(
@@ -898,8 +899,8 @@ function* removeOne(
       "encl.c: sgx_encl_free_epc_page()",
     );
   encl.secsChildCnt--;
-  encl.busy.delete(page.index);
-  encl.pages.delete(page.index);
+  encl.busy.delete(index);
+  encl.pages.delete(index);
   encl.pageCnt--;
   yield REMOVE_UNLOCK;
   return undefined;

@@ -42,7 +42,36 @@ export class Mm implements Mmu {
     return c;
   }
 
+  /**
+   * The two VMAs found last (the kernel's vmacache did the same for find_vma()): an enclave
+   * entry's walks alternate between its TCS's mapping and its target's. Forgotten whenever the
+   * VMA list changes (VMAs are replaced, never changed in place).
+   */
+  private hit0: Vma | undefined;
+  private hit1: Vma | undefined;
+
+  private forgetVmas(): void {
+    this.hit0 = this.hit1 = undefined;
+  }
+
   findVma(addr: number): Vma | undefined {
+    const h0 = this.hit0;
+    if (h0 && addr >= h0.start && addr < h0.end) return h0;
+    const h1 = this.hit1;
+    if (h1 && addr >= h1.start && addr < h1.end) {
+      this.hit1 = h0;
+      this.hit0 = h1;
+      return h1;
+    }
+    const v = this.searchVma(addr);
+    if (v) {
+      this.hit1 = h0;
+      this.hit0 = v;
+    }
+    return v;
+  }
+
+  private searchVma(addr: number): Vma | undefined {
     // Binary search: the last VMA whose start ≤ addr.
     let lo = 0;
     let hi = this.vmas.length - 1;
@@ -122,6 +151,7 @@ export class Mm implements Mmu {
       if (v.end > end) next.push({ ...v, start: end });
     }
     this.vmas.splice(0, this.vmas.length, ...next);
+    this.forgetVmas();
   }
 
   /** Remove [start, end) from every VMA (splitting as needed) and zap the PTEs there. */
@@ -149,6 +179,7 @@ export class Mm implements Mmu {
     let i = 0;
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
+    this.forgetVmas();
   }
 
   /** mprotect: change the protection of [start, end), splitting VMAs. */

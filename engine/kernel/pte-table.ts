@@ -4,8 +4,10 @@
 // addresses above 2^43 make virtual page numbers too large for small integers).
 // Map-like: get, set, delete, has, size, keys() and entries, so readers of Mm.ptes stay as they are.
 
+import { CHUNK, Chunks } from "./chunks.ts";
+
 /** PTEs per page table. */
-const PER_TABLE = 512;
+const PER_TABLE = CHUNK;
 /** Marks an empty slot (values are epc * 2 + Accessed bit, epc ≥ -1). */
 const NONE = -0x80000000;
 
@@ -17,35 +19,20 @@ interface Table {
 
 export class PteTable {
   /** Page tables by vpn / 512, in the order they were first needed. */
-  private readonly tables = new Map<number, Table>();
+  private readonly tables = new Chunks<Table>(() => ({
+    v: new Int32Array(PER_TABLE).fill(NONE),
+    n: 0,
+  }));
   private count = 0;
-  /** The last table looked up: a run of pages walks one table 512 times. */
-  private lastKey = Number.NaN;
-  private last: Table | undefined;
 
   get size(): number {
     return this.count;
   }
 
-  private table(vpn: number, create: boolean): Table | undefined {
-    const key = Math.floor(vpn / PER_TABLE);
-    if (key === this.lastKey && this.last) return this.last;
-    let t = this.tables.get(key);
-    if (!t && create) {
-      t = { v: new Int32Array(PER_TABLE).fill(NONE), n: 0 };
-      this.tables.set(key, t);
-    }
-    if (t) {
-      this.lastKey = key;
-      this.last = t;
-    }
-    return t;
-  }
-
   get(vpn: number): number | undefined {
-    const t = this.table(vpn, false);
+    const t = this.tables.find(vpn, false);
     if (!t) return undefined;
-    const v = t.v[vpn - Math.floor(vpn / PER_TABLE) * PER_TABLE];
+    const v = t.v[this.tables.at];
     return v === NONE ? undefined : v;
   }
 
@@ -54,8 +41,8 @@ export class PteTable {
   }
 
   set(vpn: number, value: number): this {
-    const t = this.table(vpn, true) as Table;
-    const i = vpn - Math.floor(vpn / PER_TABLE) * PER_TABLE;
+    const t = this.tables.find(vpn, true) as Table;
+    const i = this.tables.at;
     if (t.v[i] === NONE) {
       t.n++;
       this.count++;
@@ -65,17 +52,15 @@ export class PteTable {
   }
 
   delete(vpn: number): boolean {
-    const t = this.table(vpn, false);
+    const t = this.tables.find(vpn, false);
     if (!t) return false;
-    const i = vpn - Math.floor(vpn / PER_TABLE) * PER_TABLE;
+    const i = this.tables.at;
     if (t.v[i] === NONE) return false;
     t.v[i] = NONE;
     this.count--;
     if (--t.n === 0) {
       // free_pte_range(): an empty page table is freed.
-      this.tables.delete(Math.floor(vpn / PER_TABLE));
-      this.last = undefined;
-      this.lastKey = Number.NaN;
+      this.tables.drop(vpn);
     }
     return true;
   }
@@ -86,7 +71,7 @@ export class PteTable {
   }
 
   *entries(): Generator<[number, number]> {
-    for (const [key, t] of this.tables)
+    for (const [key, t] of this.tables.map)
       for (let i = 0; i < PER_TABLE; i++) if (t.v[i] !== NONE) yield [key * PER_TABLE + i, t.v[i]];
   }
 
@@ -97,7 +82,7 @@ export class PteTable {
   /** A copy (for checkpoints). */
   clone(): PteTable {
     const c = new PteTable();
-    for (const [key, t] of this.tables) c.tables.set(key, { v: t.v.slice(), n: t.n });
+    for (const [key, t] of this.tables.map) c.tables.map.set(key, { v: t.v.slice(), n: t.n });
     c.count = this.count;
     return c;
   }

@@ -58,12 +58,71 @@ const MAX_RETRIES = 64;
 
 const VSGX = "vsgx.S: __vdso_sgx_enter_enclave()";
 
+/**
+ * A few values by TCS address. A Map keyed by user addresses (above 2^31, so not small
+ * integers) costs a boxed-number hash on every set and delete, and every enclave entry does one
+ * of each; a process has a handful of TCSs, so a linear scan is cheaper.
+ */
+class ByTcs<V> {
+  /** The first `n` slots are in use (kept allocated: an entry is added and removed per fault). */
+  private readonly keys: number[] = [];
+  private readonly values: Array<V | undefined> = [];
+  /** A number stored beside each value (a second field without an object per entry). */
+  private readonly numbers: number[] = [];
+  private n = 0;
+
+  private find(tcs: number): number {
+    for (let i = 0; i < this.n; i++) if (this.keys[i] === tcs) return i;
+    return -1;
+  }
+
+  get(tcs: number): V | undefined {
+    const i = this.find(tcs);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  /** The number stored with `tcs`'s value (0 when none). */
+  numberOf(tcs: number): number {
+    const i = this.find(tcs);
+    return i < 0 ? 0 : this.numbers[i];
+  }
+
+  has(tcs: number): boolean {
+    return this.find(tcs) >= 0;
+  }
+
+  set(tcs: number, v: V, n = 0): void {
+    let i = this.find(tcs);
+    if (i < 0) i = this.n++;
+    this.keys[i] = tcs;
+    this.values[i] = v;
+    this.numbers[i] = n;
+  }
+
+  /** Remove, keeping the others in the order they were added. */
+  delete(tcs: number): void {
+    const i = this.find(tcs);
+    if (i < 0) return;
+    this.n--;
+    for (let j = i; j < this.n; j++) {
+      this.keys[j] = this.keys[j + 1];
+      this.values[j] = this.values[j + 1];
+      this.numbers[j] = this.numbers[j + 1];
+    }
+    this.values[this.n] = undefined;
+  }
+
+  *[Symbol.iterator](): Generator<[number, V, number]> {
+    for (let i = 0; i < this.n; i++) yield [this.keys[i], this.values[i] as V, this.numbers[i]];
+  }
+}
+
 export class Vdso {
   private readonly k: Kernel;
-  /** Calls interrupted by an AEX, by TCS address: ERESUME continues them. */
-  private readonly interrupted = new Map<number, { call: EnclaveCall; base: number }>();
+  /** Calls interrupted by an AEX, with the base they ran at, by TCS address: ERESUME continues them. */
+  private readonly interrupted = new ByTcs<EnclaveCall>();
   /** Threads whose AEX hit the fetch of their first instruction: ERESUME fetches it again. */
-  private readonly atEntry = new Set<number>();
+  private readonly atEntry = new ByTcs<true>();
   /** The thread that stayed inside on each CPU (also while an interrupt holds it at the AEP). */
   readonly threads: Array<Thread | undefined> = [];
   /** CPUs whose thread took an interrupt's AEX and must still ERESUME (end of the step). */
@@ -77,8 +136,8 @@ export class Vdso {
   /** A copy bound to a cloned kernel (for checkpoints). */
   clone(k: Kernel): Vdso {
     const c = new Vdso(k);
-    for (const [t, saved] of this.interrupted) c.interrupted.set(t, saved);
-    for (const t of this.atEntry) c.atEntry.add(t);
+    for (const [t, call, base] of this.interrupted) c.interrupted.set(t, call, base);
+    for (const [t] of this.atEntry) c.atEntry.set(t, true);
     const map = new Map(this.k.enclaves.map((e, i) => [e, k.enclaves[i]] as const));
     this.threads.forEach((t, i) => {
       if (t) c.threads[i] = { ...t, encl: map.get(t.encl) ?? t.encl };
@@ -118,16 +177,15 @@ export class Vdso {
     const tcs = encl.base + tcsOffset;
     const resume = call === undefined;
     const saved = this.interrupted.get(tcs);
-    const work = call ?? saved?.call;
+    const work = call ?? saved;
     // The interrupted instruction keeps the linear addresses it was started with (SDM ERESUME).
-    const base = call ? encl.base : (saved?.base ?? encl.base);
+    const base = call || !saved ? encl.base : this.interrupted.numberOf(tcs);
     if (k.cpu.log.on)
       k.ev(
         "vdso",
-        () =>
-          resume
-            ? `ERESUME on TCS ${k.label(tcs)}.`
-            : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
+        resume
+          ? `ERESUME on TCS ${k.label(tcs)}.`
+          : `EENTER on TCS ${k.label(tcs)} to run ${describeCall(k, encl, work as EnclaveCall)}.`,
         VSGX,
       );
     // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
@@ -150,8 +208,7 @@ export class Vdso {
     if (this.k.cpu.log.on)
       this.k.ev(
         "vdso",
-        () =>
-          `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
+        `The thread inside on CPU ${lp.id} (TCS ${this.k.label(th.tcs)}) runs ${describeCall(this.k, th.encl, call)}.`,
         "scenario: run",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
@@ -190,7 +247,7 @@ export class Vdso {
     log.on = true;
     log.cpu = cpu;
     if (log.on)
-      k.ev("kernel", () => `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", {
+      k.ev("kernel", `CPU ${cpu} is interrupted by ${why}.`, "arch/x86: interrupt entry", {
         basis: "model",
         basis_ref: "engine/MODEL.md: Many CPUs",
       });
@@ -236,7 +293,7 @@ export class Vdso {
       const e = enterEnclave(k.cpu, lp, th.tcs, k.mm, true);
       if (!isFault(e)) {
         if (k.cpu.log.on)
-          k.ev("vdso", () => `CPU ${lp.id}: the thread is inside again; user space saw nothing.`, VSGX, {
+          k.ev("vdso", `CPU ${lp.id}: the thread is inside again; user space saw nothing.`, VSGX, {
             basis: "kernel",
           });
         return true;
@@ -251,7 +308,7 @@ export class Vdso {
         if (k.cpu.log.on)
           k.ev(
             "kernel",
-            () => `CPU ${lp.id} cannot ERESUME yet; it retries once the kernel code running now is done.`,
+            `CPU ${lp.id} cannot ERESUME yet; it retries once the kernel code running now is done.`,
             "vsgx.S / encl.c: sgx_vma_fault()",
             { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
           );
@@ -301,11 +358,11 @@ export class Vdso {
         // The thread starts at OENTRY: fetch its first instruction (the text page must be present and executable).
         // OENTRY is an offset from the entered enclave's own base (SECS.BASEADDR).
         const secsBase = k.cpu.epc.secs.get(lp.secs)?.baseaddr ?? encl.base;
-        const entry = secsBase + Number(k.cpu.epc.readWord(lp.tcs, TCS_OENTRY));
+        const entry = secsBase + k.cpu.epc.readNumber(lp.tcs, TCS_OENTRY);
         const f = enclaveAccess(k.cpu, lp, entry, "fetch", k.mm);
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
-          this.atEntry.add(tcs);
+          this.atEntry.set(tcs, true);
           const r = yield* this.aexSteps(lp, f, tcs, work as EnclaveCall, base);
           if (r === "retry" && ++retries <= MAX_RETRIES) {
             resume = true;
@@ -325,7 +382,8 @@ export class Vdso {
       }
       const r = this.exec(lp, base, work);
       if (isFault(r.out)) {
-        this.logFault(r.out, `running ${work.call}`);
+        // The text is built only for the log (every EACCEPT-driven EAUG passes here).
+        if (k.cpu.log.on) this.logFault(r.out, `running ${work.call}`);
         const a = yield* this.aexSteps(lp, r.out, tcs, work, base);
         if (a === "retry" && ++retries <= MAX_RETRIES) {
           resume = true;
@@ -341,8 +399,7 @@ export class Vdso {
       if (k.cpu.log.on)
         k.ev(
           "vdso",
-          () =>
-            `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
+          `EEXIT: the vDSO sets run.function = EEXIT and returns 0${r.rax !== undefined ? `; the enclave saw RAX = ${sgxCodeName(r.rax)}` : ""}${r.value !== undefined ? `; it read ${hex(r.value)}` : ""}.`,
           VSGX,
           // The selftests assert this report on hardware (EXPECT_EEXIT: run.function == EEXIT, and
           // ENCL_CALL() returning 0); what the enclave saw or read depends on the scenario.
@@ -365,8 +422,7 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "vdso",
-        () =>
-          `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex(r.value)})` : ""}: the vDSO has not returned.`,
+        `The thread stays inside the enclave on CPU ${lp.id}${r.rax !== undefined ? ` (RAX = ${sgxCodeName(r.rax)})` : ""}${r.value !== undefined ? ` (it read ${hex(r.value)})` : ""}: the vDSO has not returned.`,
         "scenario: stay",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
@@ -381,7 +437,7 @@ export class Vdso {
     work: EnclaveCall,
     base: number,
   ): Generator<string, "retry" | "report"> {
-    this.interrupted.set(tcs, { call: work, base });
+    this.interrupted.set(tcs, work, base);
     AEX(this.k.cpu, lp, f);
     return (yield* this.fixableSteps(f)) ? "retry" : "report";
   }
@@ -441,8 +497,7 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "vdso",
-        () =>
-          `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
+        `The exception is reported to the caller: run.function = ${fn}, exception_vector = ${f.vector}, exception_error_code = ${hex(f.code)}${addr ? `, exception_addr = ${k.label(addr)}` : ""}; the vDSO returns 0.`,
         "extable.c: fixup_vdso_exception() / vsgx.S",
         reportedBasis(k, f),
       );
@@ -466,10 +521,9 @@ export class Vdso {
     if (k.cpu.log.on)
       k.ev(
         "access",
-        () =>
-          kind === "write"
-            ? `The write to ${k.label(addr)} is outside ELRANGE and lands on EPC memory: dropped (abort page).`
-            : `The read of ${k.label(addr)} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
+        kind === "write"
+          ? `The write to ${k.label(addr)} is outside ELRANGE and lands on EPC memory: dropped (abort page).`
+          : `The read of ${k.label(addr)} is outside ELRANGE and lands on EPC memory: all ones (abort page).`,
         "SDM §38.1: non-enclave access to EPC",
       );
     return kind === "write" ? { out: 0 } : { out: 0, value: 0xffffffffffffffffn };
@@ -483,53 +537,52 @@ export class Vdso {
   ): { out: Outcome; rax?: number; value?: bigint } {
     const k = this.k;
     const { cpu, mm } = k;
-    const at = (off: number) => base + off;
     switch (c.call) {
       case "nop":
-        return { out: 0 };
+        return DONE;
       case "write": {
-        const t = this.dataAccess(lp, at(c.addr), "write");
+        const t = this.dataAccess(lp, base + c.addr, "write");
         if (typeof t !== "number") return t;
         cpu.epc.writeWord(t, (c.addr % 4096) - (c.addr % 8), c.value);
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave writes ${hex(c.value)} to ${k.label(at(c.addr))} (EPC page ${t}).`,
+            `The enclave writes ${hex(c.value)} to ${k.label(base + c.addr)} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
-        return { out: 0 };
+        return DONE;
       }
       case "read": {
-        const t = this.dataAccess(lp, at(c.addr), "read");
+        const t = this.dataAccess(lp, base + c.addr, "read");
         if (typeof t !== "number") return t;
         const value = cpu.epc.readWord(t, (c.addr % 4096) - (c.addr % 8));
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave reads ${hex(value)} from ${k.label(at(c.addr))} (EPC page ${t}).`,
+            `The enclave reads ${hex(value)} from ${k.label(base + c.addr)} (EPC page ${t}).`,
             "SDM: EPCM access check",
             { epc: t },
           );
         return { out: 0, value };
       }
       case "exec": {
-        const t = enclaveAccess(cpu, lp, at(c.addr), "fetch", mm);
+        const t = enclaveAccess(cpu, lp, base + c.addr, "fetch", mm);
         if (isFault(t)) return { out: t };
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () => `The enclave executes code at ${k.label(at(c.addr))}.`,
+            `The enclave executes code at ${k.label(base + c.addr)}.`,
             "SDM: EPCM access check",
             { epc: t },
           );
-        return { out: 0 };
+        return DONE;
       }
       case "init_tcs": {
         // ENCL_OP_INIT_TCS_PAGE: plain stores of a TCS image into a REG page (the page must be writable).
-        const t = enclaveAccess(cpu, lp, at(c.addr), "write", mm);
+        const t = enclaveAccess(cpu, lp, base + c.addr, "write", mm);
         if (isFault(t)) return { out: t };
-        if (t === ABORT_PAGE) return { out: 0 }; // outside ELRANGE on EPC memory: the stores are dropped
+        if (t === ABORT_PAGE) return DONE; // outside ELRANGE on EPC memory: the stores are dropped
         cpu.epc.zeroPage(t);
         cpu.epc.writeWord(t, TCS_OSSA, BigInt(c.ssa));
         cpu.epc.writeWord(t, TCS_CSSA_NSSA, 1n << 32n);
@@ -538,24 +591,23 @@ export class Vdso {
         if (k.cpu.log.on)
           k.ev(
             "access",
-            () =>
-              `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(at(c.addr))}.`,
+            `The enclave writes a TCS image (OSSA ${hex(c.ssa)}, NSSA 1, OENTRY ${hex(c.entry)}) into the REG page ${k.label(base + c.addr)}.`,
             "selftests: encl_init_tcs_page()",
             // The selftest enclave's own code (tools/testing/selftests/sgx/test_encl.c) states it.
             { epc: t, basis: "kernel" },
           );
-        return { out: 0 };
+        return DONE;
       }
       case "EACCEPT": {
-        const out = EACCEPT(cpu, lp, c.secinfo, at(c.addr), mm);
-        return isFault(out) ? { out } : { out: 0, rax: out };
+        const out = EACCEPT(cpu, lp, c.secinfo, base + c.addr, mm);
+        return isFault(out) ? { out } : returned(out);
       }
       case "EACCEPTCOPY": {
-        const out = EACCEPTCOPY(cpu, lp, c.secinfo, at(c.addr), at(c.src), mm);
-        return isFault(out) ? { out } : { out: 0, rax: out };
+        const out = EACCEPTCOPY(cpu, lp, c.secinfo, base + c.addr, base + c.src, mm);
+        return isFault(out) ? { out } : returned(out);
       }
       case "EMODPE": {
-        const out = EMODPE(cpu, lp, c.secinfo, at(c.addr), mm);
+        const out = EMODPE(cpu, lp, c.secinfo, base + c.addr, mm);
         return { out };
       }
     }
@@ -613,9 +665,40 @@ function reportedBasis(k: Kernel, f: Fault): Provenance {
   return { basis: "kernel" };
 }
 
+/** What exec() answers for a call that completed: shared, frozen objects (one entry per page runs millions). */
+const DONE: { out: Outcome } = Object.freeze({ out: 0 });
+const RETURNED = new Map<number, { out: Outcome; rax: number }>();
+
+/** A completed ENCLU leaf's call with its RAX. */
+function returned(rax: number): { out: Outcome; rax: number } {
+  let r = RETURNED.get(rax);
+  if (!r) {
+    r = Object.freeze({ out: 0, rax });
+    RETURNED.set(rax, r);
+  }
+  return r;
+}
+
+/** run.function = EEXIT, no exception: one frozen object for every entry that ends so. */
+const EEXIT_RUN: RunReport = Object.freeze({ function: "EEXIT", vector: 0, code: 0, addr: 0 });
+
 /** The report of a call that ended in EEXIT: run.function = EEXIT, with what the enclave saw or read. */
 function eexitReport(r: { rax?: number; value?: bigint }, stayed = false): CallReport {
-  const rep: CallReport = { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
+  if (r.value !== undefined) return newEexitReport(r, stayed);
+  // Without a value read, one frozen report per RAX (and stayed) serves every entry.
+  const key = (r.rax ?? -1) * 2 + (stayed ? 1 : 0);
+  let rep = EEXIT_REPORTS.get(key);
+  if (!rep) {
+    rep = Object.freeze(newEexitReport(r, stayed));
+    EEXIT_REPORTS.set(key, rep);
+  }
+  return rep;
+}
+
+const EEXIT_REPORTS = new Map<number, CallReport>();
+
+function newEexitReport(r: { rax?: number; value?: bigint }, stayed: boolean): CallReport {
+  const rep: CallReport = { run: EEXIT_RUN };
   if (stayed) rep.stayed = true;
   if (r.rax !== undefined) rep.ret = r.rax;
   if (r.value !== undefined) rep.value = r.value;

@@ -115,6 +115,11 @@ export class EventDiffRecorder {
     this.pendingCount = 0;
   }
 
+  /** The pending pages are dropped, not recorded (a run that keeps no event diffs). */
+  skip(): void {
+    this.pendingCount = 0;
+  }
+
   /** Closes the current event (call once per event, with or without rows). */
   endEvent(): void {
     this.end.push(this.n);

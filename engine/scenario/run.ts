@@ -6,7 +6,7 @@ import { MODEL_REF } from "../arch/basis.ts";
 import { sgxCodeName } from "../arch/constants.ts";
 import { grown, NONE } from "../arch/epc.ts";
 import { reviewOf } from "../kernel/checks.ts";
-import type { Encl, EnclPage } from "../kernel/encl.ts";
+import type { Encl } from "../kernel/encl.ts";
 import {
   ioctlAddPages,
   ioctlCreate,
@@ -105,6 +105,11 @@ const EVENT_EPCM_LISTED = 64;
 export interface SimulationOptions {
   /** Build each TraceStep's `epcm` JSON as the step runs (default true; the worker and benchmarks keep diffs only). */
   materialize?: boolean;
+  /**
+   * Keep every entry each event changed (`eventDiffs`, the session's per-event views; default
+   * true). The CLI writes only the trace, whose events list their first entries either way.
+   */
+  eventDiffs?: boolean;
 }
 
 export class Simulation {
@@ -114,12 +119,14 @@ export class Simulation {
   readonly eventDiffs: EventDiffs[] = [];
   private eventRec = new EventDiffRecorder();
   private readonly materialize: boolean;
+  private readonly keepEventDiffs: boolean;
   readonly kernel: Kernel;
   private readonly vdso: Vdso;
   private readonly bases: Map<string, number>;
   /** EPC pages changed during the current step (deduplicated by a per-page stamp). */
   private stamp: Uint32Array;
-  private dirty: number[] = [];
+  private dirty = new Int32Array(64);
+  private dirtyN = 0;
   /** Events are numbered so eventStamp adds each changed page to the event recorder once. */
   private eventSeq = 1;
   private eventStamp: Uint32Array;
@@ -131,6 +138,7 @@ export class Simulation {
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = scenario;
     this.materialize = options.materialize ?? true;
+    this.keepEventDiffs = options.eventDiffs ?? true;
     this.kernel = new Kernel(
       scenario.machine.epcPages,
       scenario.machine.sgx2,
@@ -160,7 +168,8 @@ export class Simulation {
       }
       if (this.stamp[epc] !== this.stepNo + 1) {
         this.stamp[epc] = this.stepNo + 1;
-        this.dirty.push(epc);
+        if (this.dirtyN === this.dirty.length) this.dirty = grown(this.dirty, 2 * this.dirtyN);
+        this.dirty[this.dirtyN++] = epc;
       }
     };
   }
@@ -178,7 +187,8 @@ export class Simulation {
       vdso: this.vdso.clone(kernel),
       stamp: this.stamp.slice(),
       eventStamp: this.eventStamp.slice(),
-      dirty: [],
+      dirty: new Int32Array(64),
+      dirtyN: 0,
       eventRec: new EventDiffRecorder(),
       diffs: [...this.diffs],
       eventDiffs: [...this.eventDiffs],
@@ -250,7 +260,9 @@ export class Simulation {
     const index = this.stepNo;
     const step = this.scenario.steps[index];
     const k = this.kernel;
-    this.dirty = [];
+    // A list that grew for a huge step is not kept for the small ones after it.
+    if (this.dirty.length > 4096) this.dirty = new Int32Array(64);
+    this.dirtyN = 0;
     this.eventSeq++;
     this.eventRec.finish();
     k.cpu.log.on = true;
@@ -289,7 +301,7 @@ export class Simulation {
       this.threadSteps.push(this.threadsNow());
     }
     out.events = k.cpu.log.take();
-    const diff = this.diffOf(this.dirty.sort((a, b) => a - b));
+    const diff = this.diffOf(this.dirty.subarray(0, this.dirtyN).sort());
     this.diffs.push(diff);
     this.eventDiffs.push(this.eventRec.finish());
     if (this.materialize) out.epcm = this.diffEntries(diff);
@@ -607,12 +619,12 @@ export class Simulation {
     return undefined;
   }
 
-  private diffOf(pages: number[]): StepDiff {
+  private diffOf(pages: Int32Array): StepDiff {
     const k = this.kernel;
     const e = k.cpu.epc;
     const n = pages.length;
     const d: StepDiff = {
-      epc: Int32Array.from(pages),
+      epc: pages.slice(),
       flags: new Uint8Array(n),
       pt: new Uint8Array(n),
       encl: new Int32Array(n),
@@ -641,13 +653,15 @@ export class Simulation {
       e.epcm = listed.map((p) => this.entryJson(p));
       if (changed > listed.length) e.epcm_more = changed - listed.length;
       const epc = this.kernel.cpu.epc;
-      this.eventRec.record((p, row) => {
-        const o = this.ownerOf(p);
-        row.flags = epc.flags[p];
-        row.pt = epc.pt[p];
-        row.encl = o.encl;
-        row.offset = o.offset;
-      });
+      if (this.keepEventDiffs)
+        this.eventRec.record((p, row) => {
+          const o = this.ownerOf(p);
+          row.flags = epc.flags[p];
+          row.pt = epc.pt[p];
+          row.encl = o.encl;
+          row.offset = o.offset;
+        });
+      else this.eventRec.skip();
       this.eventSeq++;
     }
     this.eventRec.endEvent();
@@ -680,17 +694,40 @@ export class Simulation {
   private ownerOf(epc: number): { encl: number; offset: number } {
     const k = this.kernel;
     const e = k.cpu.epc;
-    if (!e.isValid(epc)) return { encl: NONE, offset: NONE };
+    // One answer object reused (read at once by every caller): the event diff of a step that
+    // EAUGs millions of pages asks once per page.
+    const o = this.owner;
+    o.encl = NONE;
+    o.offset = NONE;
+    if (!e.isValid(epc)) return o;
     const pt = e.pt[epc];
     if (pt === PT_SECS) {
       const base = e.secs.get(epc)?.baseaddr;
-      const x = k.enclaves.find((y) => y.secsEpc === epc || (y.secsEpc === NONE && y.base === base));
-      return { encl: x ? x.id : NONE, offset: NONE };
+      for (const y of k.enclaves)
+        if (y.secsEpc === epc || (y.secsEpc === NONE && y.base === base)) {
+          o.encl = y.id;
+          break;
+        }
+      return o;
     }
-    if (pt === PT_VA) return { encl: k.pageOf(epc)?.encl.id ?? NONE, offset: NONE };
-    const x = k.enclaves.find((y) => y.secsEpc === e.owner[epc]) ?? k.pageOf(epc)?.encl;
-    return x ? { encl: x.id, offset: e.linaddr[epc] - x.base } : { encl: NONE, offset: NONE };
+    if (pt === PT_VA) {
+      o.encl = k.pageOf(epc)?.encl.id ?? NONE;
+      return o;
+    }
+    let x: Encl | undefined;
+    for (const y of k.enclaves)
+      if (y.secsEpc === e.owner[epc]) {
+        x = y;
+        break;
+      }
+    x ??= k.pageOf(epc)?.encl;
+    if (x) {
+      o.encl = x.id;
+      o.offset = e.linaddr[epc] - x.base;
+    }
+    return o;
   }
+  private readonly owner = { encl: NONE, offset: NONE };
 
   /** The trace's view of one EPCM entry. */
   entryJson(epc: number): EpcmEntryJson {
@@ -734,12 +771,8 @@ export class Simulation {
    * record (docs/scenario-format.md, Compact traces), not one object per page.
    */
   *pageRecords(runs = false): Generator<KernelPageJson & { count?: number }> {
-    for (const encl of this.kernel.enclaves) {
-      const pages = [...encl.pages.values()].sort((a, b) => a.index - b.index);
-      for (let i = 0; i < pages.length; ) {
-        const p = pages[i];
-        let j = i + 1;
-        if (runs && p.epc !== NONE) while (j < pages.length && pageRunHolds(p, pages[j], j - i)) j++;
+    for (const encl of this.kernel.enclaves)
+      for (const p of encl.pages.runs(runs)) {
         const rec: KernelPageJson & { count?: number } = {
           enclave: encl.name,
           offset: hex(p.index * 4096),
@@ -752,11 +785,9 @@ export class Simulation {
           rec.va_page = p.vaPage;
           rec.va_slot = p.vaSlot;
         }
-        if (j - i > 1) rec.count = j - i;
+        if (p.count > 1) rec.count = p.count;
         yield rec;
-        i = j;
       }
-    }
   }
 
   /** Whether the scenario names a CPU or keeps a thread inside (then the trace says more). */
@@ -924,9 +955,4 @@ function callJson(call: EnclaveCall): Record<string, unknown> {
     else o[key] = v;
   }
   return o;
-}
-
-/** Whether `q` is the page `k` places after resident page `p` in one final.pages range record. */
-function pageRunHolds(p: EnclPage, q: EnclPage, k: number): boolean {
-  return q.index === p.index + k && q.epc === p.epc + k && q.type === p.type && q.vmMaxProt === p.vmMaxProt;
 }

@@ -26,7 +26,19 @@ const MIN_REPEAT = 3;
 /** How far the writer keeps records it has passed before dropping them. */
 const KEEP = 4096;
 
-const num = (v: unknown): number => (typeof v === "string" ? Number(v) : (v as number));
+/** Hex offsets parsed once: the fold compares the same group against thousands of copies. */
+const parsed = new Map<string, number>();
+
+function num(v: unknown): number {
+  if (typeof v !== "string") return v as number;
+  let n = parsed.get(v);
+  if (n === undefined) {
+    if (parsed.size >= 4096) parsed.clear();
+    n = Number(v);
+    parsed.set(v, n);
+  }
+  return n;
+}
 
 export function isRepeatRecord(r: unknown): r is RepeatRecord {
   return typeof r === "object" && r !== null && "repeat" in r && Array.isArray((r as Rec).records);

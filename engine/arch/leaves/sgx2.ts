@@ -18,36 +18,41 @@ import {
   secinfoPageType,
 } from "../../vocabulary/epcm.ts";
 import { hex } from "../../vocabulary/hex.ts";
-import { PAGE_SIZE, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
+import { pageOffset, SGX_PAGE_NOT_MODIFIABLE } from "../constants.ts";
 import { type Cpu, gp, type Outcome, pfEncls } from "../cpu.ts";
 import { logLeaf } from "./log.ts";
 
 /** ENCLS[EAUG]: add a zeroed, PENDING page (REG, RW-) to an initialized enclave. */
 export function EAUG(cpu: Cpu, target: number, linaddr: number, secsEpc: number): Outcome {
-  const { epc } = cpu;
-  const out = ((): Outcome => {
-    if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
-    if (linaddr % PAGE_SIZE !== 0) return gp("PAGEINFO.LINADDR is not 4 KiB aligned");
-    if (!epc.inEpc(secsEpc)) return pfEncls(secsEpc, "PAGEINFO.SECS is not in the EPC");
-    if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
-    const secs = cpu.secsOf(secsEpc);
-    if (!secs) return pfEncls(secsEpc, "PAGEINFO.SECS is not a valid PT_SECS page");
-    if (!secs.initialized) return gp("the enclave is not initialized");
-    if (linaddr < secs.baseaddr || linaddr >= secs.baseaddr + secs.size)
-      return gp("PAGEINFO.LINADDR is outside the enclave's ELRANGE");
-    epc.zeroPage(target);
-    epc.set(target, E_R | E_W | E_PENDING, PT_REG, secsEpc, linaddr);
-    secs.childCount++;
-    return 0;
-  })();
-  logLeaf(
-    cpu,
-    "EAUG",
-    target,
-    out,
-    () => `adds a zeroed page at ${cpu.label(linaddr)}: REG, RW-, PENDING until the enclave EACCEPTs it`,
-  );
+  const out = eaug(cpu, target, linaddr, secsEpc);
+  // A function of its own, not a closure: with the log off, an EAUG allocates nothing.
+  if (cpu.log.on)
+    logLeaf(
+      cpu,
+      "EAUG",
+      target,
+      out,
+      `adds a zeroed page at ${cpu.label(linaddr)}: REG, RW-, PENDING until the enclave EACCEPTs it`,
+    );
   return out;
+}
+
+/** EAUG's checks and effect, in the SDM's order. */
+function eaug(cpu: Cpu, target: number, linaddr: number, secsEpc: number): Outcome {
+  const { epc } = cpu;
+  if (!epc.inEpc(target)) return pfEncls(target, "target page is not in the EPC");
+  if (pageOffset(linaddr) !== 0) return gp("PAGEINFO.LINADDR is not 4 KiB aligned");
+  if (!epc.inEpc(secsEpc)) return pfEncls(secsEpc, "PAGEINFO.SECS is not in the EPC");
+  if (epc.isValid(target)) return pfEncls(target, "target EPCM entry is already VALID");
+  const secs = cpu.secsOf(secsEpc);
+  if (!secs) return pfEncls(secsEpc, "PAGEINFO.SECS is not a valid PT_SECS page");
+  if (!secs.initialized) return gp("the enclave is not initialized");
+  if (linaddr < secs.baseaddr || linaddr >= secs.baseaddr + secs.size)
+    return gp("PAGEINFO.LINADDR is outside the enclave's ELRANGE");
+  epc.zeroPage(target);
+  epc.set(target, E_R | E_W | E_PENDING, PT_REG, secsEpc, linaddr);
+  secs.childCount++;
+  return 0;
 }
 
 /** ENCLS[EMODPR]: restrict a REG page's EPCM permissions (AND with SECINFO R/W/X) and set PR. */
