@@ -27,7 +27,7 @@ const FAR = 60 * 2 ** 30;
 export const lazyHeapAtScale: BuiltInFlow = flow(
   "lazy-heap-at-scale",
   "At scale: a 64 GiB enclave commits 256 MiB on demand in a 128 MiB EPC",
-  "A runtime reserves 64 GiB of ELRANGE and commits 65,536 pages on demand, each by an EACCEPT whose fault makes the kernel EAUG the page. The EPC holds only 32,768 pages, so the reclaimer evicts the oldest with EWB; reading the first page back loads it with ELDU. Zoom out on the grids to see the whole range.",
+  "A runtime reserves 64 GiB of ELRANGE and commits 65,536 pages on demand, each by an EACCEPT whose fault makes the kernel EAUG the page. The EPC holds only 32,768 pages, so the reclaimer evicts the oldest with EWB; reading the first page back loads it with ELDU. The enclave view starts on the whole 64 GiB range, where the heap is the thin band at the top: zoom in there to reach single pages.",
   {
     machine: { epcPages: EPC_PAGES },
     steps: [
