@@ -19,7 +19,7 @@ import type { Provenance } from "../arch/events.ts";
 import { AEX, EACCEPT, EACCEPTCOPY, EEXIT, EMODPE, enterEnclave, tcsCssa } from "../arch/leaves/enclu.ts";
 import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
-import { type FaultResult, faultLocked, handlePageFault, sgxVmaFault } from "./fault.ts";
+import { type FaultPending, type FaultResult, faultLocked, handlePageFault, sgxVmaFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
 import { drain, faultLockBoundary, faultUnlockBoundary } from "./locks.ts";
 import { runKsgxd } from "./main.ts";
@@ -348,7 +348,9 @@ export class Vdso {
         const leaf = resume ? "ERESUME" : "EENTER";
         if (isFault(e)) {
           // A fault on ENCLU itself: no AEX (the thread never got in); the kernel may fix it and the vDSO's ENCLU runs again.
-          if ((yield* this.fixableSteps(e)) && ++retries <= MAX_RETRIES) continue;
+          let fix = this.faultStart(e);
+          if (typeof fix !== "string") fix = yield* this.faultLockedSteps(fix);
+          if (this.fixed(fix) && ++retries <= MAX_RETRIES) continue;
           this.threads[lp.id] = undefined;
           return this.report(leaf, e, retries > MAX_RETRIES);
         }
@@ -363,8 +365,9 @@ export class Vdso {
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
           this.atEntry.set(tcs, true);
-          const r = yield* this.aexSteps(lp, f, tcs, work as EnclaveCall, base);
-          if (r === "retry" && ++retries <= MAX_RETRIES) {
+          let fix = this.aex(lp, f, tcs, work as EnclaveCall, base);
+          if (typeof fix !== "string") fix = yield* this.faultLockedSteps(fix);
+          if (this.fixed(fix) && ++retries <= MAX_RETRIES) {
             resume = true;
             continue;
           }
@@ -384,8 +387,9 @@ export class Vdso {
       if (isFault(r.out)) {
         // The text is built only for the log (every EACCEPT-driven EAUG passes here).
         if (k.cpu.log.on) this.logFault(r.out, `running ${work.call}`);
-        const a = yield* this.aexSteps(lp, r.out, tcs, work, base);
-        if (a === "retry" && ++retries <= MAX_RETRIES) {
+        let fix = this.aex(lp, r.out, tcs, work, base);
+        if (typeof fix !== "string") fix = yield* this.faultLockedSteps(fix);
+        if (this.fixed(fix) && ++retries <= MAX_RETRIES) {
           resume = true;
           continue;
         }
@@ -429,33 +433,38 @@ export class Vdso {
     return rep;
   }
 
-  /** After an AEX the kernel handles the fault. "retry": fixed, the AEP's ERESUME retries; "report": delivered to the vDSO. */
-  private *aexSteps(
+  /** An AEX, then the kernel's fault handling up to encl->lock (faultStart()). */
+  private aex(
     lp: LogicalProcessor,
     f: Fault,
     tcs: number,
     work: EnclaveCall,
     base: number,
-  ): Generator<string, "retry" | "report"> {
+  ): FaultResult | FaultPending {
     this.interrupted.set(tcs, work, base);
     AEX(this.k.cpu, lp, f);
-    return (yield* this.fixableSteps(f)) ? "retry" : "report";
+    return this.faultStart(f);
   }
 
   /**
-   * Ask the kernel's #PF handler; BUSY lets ksgxd reclaim before the retry. The handler's locked
-   * part sits between two lock boundaries (encl.c: sgx_vma_fault(); kernel/locks.ts).
+   * The kernel's #PF handler up to taking encl->lock (encl.c: sgx_vma_fault()); anything but a
+   * #PF is not the kernel's to fix. The locked part follows in faultLockedSteps(), between two
+   * lock boundaries (kernel/locks.ts), so a race can interleave it. Plain functions here, one
+   * generator per entry: every EACCEPT-driven EAUG passes this way.
    */
-  private *fixableSteps(f: Fault): Generator<string, boolean> {
-    if (f.vector !== VEC_PF) return false;
-    const pending = sgxVmaFault(this.k, f.addr, f.code);
-    let r: FaultResult;
-    if (typeof pending === "string") r = pending;
-    else {
-      yield faultLockBoundary(pending.eaug);
-      r = faultLocked(this.k, pending);
-      yield faultUnlockBoundary(pending.eaug, r);
-    }
+  private faultStart(f: Fault): FaultResult | FaultPending {
+    return f.vector === VEC_PF ? sgxVmaFault(this.k, f.addr, f.code) : "BAD_AREA";
+  }
+
+  private *faultLockedSteps(p: FaultPending): Generator<string, FaultResult> {
+    yield faultLockBoundary(p.eaug);
+    const r = faultLocked(this.k, p);
+    yield faultUnlockBoundary(p.eaug, r);
+    return r;
+  }
+
+  /** Did the handler fix the fault (the access is retried)? BUSY lets ksgxd reclaim first. */
+  private fixed(r: FaultResult): boolean {
     if (r === "BUSY") {
       runKsgxd(this.k);
       return true;
