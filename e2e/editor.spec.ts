@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { ENCLAVE_CALLS, STEP_OPS } from "../engine/scenario/parse.ts";
 import { editorText, expectEditorText, fillEditor, scenarioEditor, watchErrors } from "./support.ts";
 
 // The scenario editor: CodeMirror with JSON highlighting, completion from the scenario's JSON
@@ -102,21 +103,7 @@ test("completion offers the ops, ioctl commands, calls and SECINFO flags, as a l
   const list = page.getByRole("listbox");
   await expect(list).toBeVisible();
   const ops = await list.getByRole("option").allTextContents();
-  expect(ops).toEqual([
-    "ioctl",
-    "mmap",
-    "mprotect",
-    "munmap",
-    "close",
-    "reclaim",
-    "EENTER",
-    "ERESUME",
-    "run",
-    "EEXIT",
-    "interrupt",
-    "access",
-    "race",
-  ]);
+  expect(ops).toEqual([...STEP_OPS]);
   await page.keyboard.type("EEN");
   await expect(list.getByRole("option")).toHaveText(["EENTER"]);
   await acceptWithEnter(page);
@@ -188,16 +175,7 @@ test("completion offers the calls, the machine's CPU and kernel fields, and is d
   );
   await cursorAfter(page, '"call": "');
   await page.keyboard.press("Control+Space");
-  await expect(list.getByRole("option")).toHaveText([
-    "write",
-    "read",
-    "exec",
-    "nop",
-    "EACCEPT",
-    "EACCEPTCOPY",
-    "EMODPE",
-    "init_tcs",
-  ]);
+  await expect(list.getByRole("option")).toHaveText([...ENCLAVE_CALLS]);
   await page.keyboard.press("Escape");
   await expect(list).toHaveCount(0);
 

@@ -66,7 +66,8 @@ export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors
 // ---------------------------------------------------------------------------------------------
 // Steps (docs/scenario-format.md, Driver calls and Enclave calls).
 
-const OPS = [
+/** Every step op the validator accepts, in the contract's order (the editor offers them so). */
+export const STEP_OPS = [
   "ioctl",
   "mmap",
   "mprotect",
@@ -81,7 +82,7 @@ const OPS = [
   "access",
   "race",
 ] as const;
-type Op = (typeof OPS)[number];
+type Op = (typeof STEP_OPS)[number];
 
 const COMMON_FIELDS = ["op", "enclave", "note", "expect", "cpu"] as const;
 
@@ -101,8 +102,18 @@ const OP_FIELDS: Record<Op, readonly string[]> = {
   race: ["steps", "order"],
 };
 
-const CALLS = ["write", "read", "exec", "nop", "EACCEPT", "EACCEPTCOPY", "EMODPE", "init_tcs"] as const;
-type CallName = (typeof CALLS)[number];
+/** Every enclave call the validator accepts, in the contract's order. */
+export const ENCLAVE_CALLS = [
+  "write",
+  "read",
+  "exec",
+  "nop",
+  "EACCEPT",
+  "EACCEPTCOPY",
+  "EMODPE",
+  "init_tcs",
+] as const;
+type CallName = (typeof ENCLAVE_CALLS)[number];
 
 /** Fields of each enclave call, written at the step level next to `call`. */
 const CALL_FIELDS: Record<CallName, readonly string[]> = {
@@ -425,9 +436,9 @@ function parseCallStep(
   const callValue = get(raw, "call");
   let call: CallName | undefined;
   if (callValue === undefined) {
-    c.add(child(path, "call"), `required field is missing (one of ${CALLS.join(", ")})`);
+    c.add(child(path, "call"), `required field is missing (one of ${ENCLAVE_CALLS.join(", ")})`);
   } else {
-    const r = oneOf(callValue, CALLS, "call");
+    const r = oneOf(callValue, ENCLAVE_CALLS, "call");
     if (r.ok) call = r.value;
     else c.add(child(path, "call"), r.message);
   }
@@ -449,9 +460,9 @@ function parseStep(c: Collector, raw: unknown, path: string): Step | undefined {
   const opValue = get(raw, "op");
   let op: Op | undefined;
   if (opValue === undefined) {
-    c.add(child(path, "op"), `required field is missing (one of ${OPS.join(", ")})`);
+    c.add(child(path, "op"), `required field is missing (one of ${STEP_OPS.join(", ")})`);
   } else {
-    const r = oneOf(opValue, OPS, "op");
+    const r = oneOf(opValue, STEP_OPS, "op");
     if (r.ok) op = r.value;
     else c.add(child(path, "op"), r.message);
   }
