@@ -40,7 +40,7 @@ export type LoadSource = { flow: string } | { scenario: unknown };
 export type Progress = (stepsDone: number, stepsTotal: number, entries?: [number, number]) => void;
 export type { Basis } from "./arch/events.ts";
 export type { TraceEvent, TraceStep } from "./scenario/trace-types.ts";
-export type { ExploreOutcome } from "./whatif/explore-step.ts";
+export type { ExploreOutcome, OutcomeFacts } from "./whatif/explore-step.ts";
 export type {
   ChangeScope,
   EnclaveColumns,

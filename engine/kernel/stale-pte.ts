@@ -11,6 +11,11 @@ import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
 import type { Kernel } from "./kernel.ts";
 
+/** A bug message's first clause ("BUG: the PTE of e0+0x5000 still maps EPC page 7"), for summaries. */
+export function bugHeadline(text: string): string {
+  return text.split(", but")[0];
+}
+
 /** Look at the PTEs of `addrs` (page addresses in `encl`); return one message per stale PTE. */
 export function checkStalePtes(k: Kernel, encl: Encl, addrs: Iterable<number>): string[] {
   const found: string[] = [];

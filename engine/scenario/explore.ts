@@ -7,6 +7,7 @@
 // finished is one complete interleaving. Deterministic: children are tried in list order.
 
 import { WAIT_BOUNDARIES } from "../kernel/locks.ts";
+import { bugHeadline } from "../kernel/stale-pte.ts";
 import { runScenario } from "./run.ts";
 import type { TraceStep } from "./trace-types.ts";
 import type { Scenario, Step } from "./types.ts";
@@ -14,9 +15,24 @@ import type { Scenario, Step } from "./types.ts";
 /** At most this many replays per race step; the report says when the bound cut the search. */
 export const EXPLORE_BOUND = 2000;
 
+/** What a reviewer looks for in an outcome, as facts (the explorer words them). */
+export interface OutcomeFacts {
+  /** The kernel function that oopsed. */
+  oops?: string;
+  /** The race left a kernel bug behind without crashing (the trace step's `bugs`). */
+  bug: boolean;
+  /** The signals user space got, each once, in the listed steps' order. */
+  signals: string[];
+  /** An enclave entry whose fault the kernel could not fix: the vDSO reported it to its caller. */
+  exception: boolean;
+}
+
 export interface ExploreOutcome {
-  /** One line per listed step: what it ended with; and the oops or unmet expectations, if any. */
+  /** `parts` joined by "; " (the key outcomes are grouped by). */
   outcome: string;
+  /** One part per listed step (what it ended with), then the oops and bugs, then the EPCM changes. */
+  parts: string[];
+  facts: OutcomeFacts;
   /** An `order` that reproduces it (the first found), and how many interleavings end so. */
   order: number[];
   count: number;
@@ -47,15 +63,22 @@ function endedWith(p: TraceStep): string {
   return p.errno ? `ret ${p.ret} ${p.errno}` : `ret ${p.ret}`;
 }
 
-function outcomeOf(st: TraceStep): string {
-  const parts = (st.race ?? []).map((p) => `race[${p.index}] ${endedWith(p)}`);
+function outcomeOf(st: TraceStep): { parts: string[]; facts: OutcomeFacts } {
+  const race = st.race ?? [];
+  const parts = race.map((p) => `race[${p.index}] ${endedWith(p)}`);
   if (st.oops) parts.push(`KERNEL OOPS in ${st.oops.function}()`);
-  for (const b of st.bugs ?? []) parts.push(b.split(", but")[0]);
+  for (const b of st.bugs ?? []) parts.push(bugHeadline(b));
   const pages = st.epcm.map((e) =>
     e.valid ? `${e.offset ?? e.type}:${e.type} ${e.perms}` : `EPC ${e.epc} freed`,
   );
   parts.push(`EPCM changed: ${pages.length ? pages.join(", ") : "nothing"}`);
-  return parts.join("; ");
+  const facts: OutcomeFacts = {
+    bug: (st.bugs?.length ?? 0) > 0,
+    signals: [...new Set(race.flatMap((p) => (p.signal ? [p.signal] : [])))],
+    exception: race.some((p) => p.run !== undefined && p.run.function !== "EEXIT"),
+  };
+  if (st.oops) facts.oops = st.oops.function;
+  return { parts, facts };
 }
 
 /** Enumerate the interleavings of the race at `scenario.steps[index]`. */
@@ -93,10 +116,11 @@ export function exploreRace(scenario: Scenario, index: number, bound = EXPLORE_B
     }
     if (open.length === 0) {
       interleavings++;
-      const key = outcomeOf(st);
+      const { parts, facts } = outcomeOf(st);
+      const key = parts.join("; ");
       const seen = byOutcome.get(key);
       if (seen) seen.count++;
-      else byOutcome.set(key, { outcome: key, order: prefix, count: 1 });
+      else byOutcome.set(key, { outcome: key, parts, facts, order: prefix, count: 1 });
       return;
     }
     for (const i of open) visit([...prefix, i]);

@@ -262,6 +262,23 @@ describe("race: REMOVE_PAGES and a fault on the page being removed", () => {
     }
   });
 
+  it("--explore reports each outcome's parts and what a reviewer looks for in it", () => {
+    const p = parseScenario(removeRace(undefined, "v6.6"));
+    if (!p.ok) throw new Error(p.errors.join("\n"));
+    const [r] = exploreScenario(p.scenario);
+    for (const o of r.outcomes) expect(o.parts.join("; ")).toBe(o.outcome);
+    expect(r.outcomes.map((o) => o.facts)).toEqual([
+      { bug: false, signals: [], exception: false },
+      { bug: false, signals: ["SIGBUS"], exception: false },
+      { bug: true, signals: [], exception: false },
+      { bug: false, signals: [], exception: false },
+    ]);
+    const e = parseScenario(flow("eaccept-fault-race"));
+    if (!e.ok) throw new Error(e.errors.join("\n"));
+    const [entries] = exploreScenario(e.scenario);
+    expect(entries.outcomes.some((o) => o.facts.exception)).toBe(true);
+  });
+
   it("--explore: some interleaving shows the bug on v6.0 and v6.6, none on v6.6+edmm-races", () => {
     for (const kernel of ["v6.0", "v6.6", "v6.6+edmm-races"]) {
       const p = parseScenario(removeRace(undefined, kernel));

@@ -1,6 +1,7 @@
 // The plain-text step log with EPCM tables: readable in a terminal and fit to paste into a
 // mailing-list reply (ASCII, lines kept under 80 columns where the content allows).
 
+import { bugHeadline } from "../kernel/stale-pte.ts";
 import type { EpcmEntryJson, KernelPageJson, Trace, TraceEvent, TraceStep } from "./trace-types.ts";
 
 const WIDTH = 78;
@@ -215,7 +216,7 @@ export function formatTraceText(trace: Trace, opts: { events?: boolean } = {}): 
     for (const u of s.unmet ?? []) out.push(...wrap(`!! expectation not met: ${u}`, "    "));
     if (s.oops) out.push(...wrap(`!! KERNEL OOPS in ${s.oops.function}(): ${s.oops.text}`, "    "));
     // docs/scenario-format.md, Races: a kernel bug the step left behind without crashing.
-    for (const b of s.bugs ?? []) out.push(...wrap(`!! ${b.split(", but")[0]}`, "    "));
+    for (const b of s.bugs ?? []) out.push(...wrap(`!! ${bugHeadline(b)}`, "    "));
   }
   // docs/scenario-format.md, Kernel bugs that crash.
   if (trace.stopped) {

@@ -6,7 +6,7 @@ import { EXPLORE_BOUND, type ExploreReport, exploreRace } from "../scenario/expl
 import { parseScenario } from "../scenario/parse.ts";
 import { applyMachineChoice, type MachineChoice } from "./machine-choice.ts";
 
-export type { ExploreOutcome, ExploreReport } from "../scenario/explore.ts";
+export type { ExploreOutcome, ExploreReport, OutcomeFacts } from "../scenario/explore.ts";
 
 export type ExploreResult =
   | {

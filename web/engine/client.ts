@@ -22,6 +22,7 @@ export type {
   LoadSource,
   MachineChoice,
   MachineOptions,
+  OutcomeFacts,
   PageDetail,
   RunInfo,
   StateView,

@@ -10,7 +10,7 @@ import { useEffect, useId, useState } from "react";
 import type { ExploreReport, TraceStep } from "../../engine/client.ts";
 import { explorationAt, useExplore } from "../../store/explore.ts";
 import { useExplorer } from "../../store/explorer.ts";
-import { orderText, outcomeMarks, outcomeParts } from "./marks.ts";
+import { orderText, outcomeMarks } from "./marks.ts";
 import "./explore.css";
 
 /** An exploration answered sooner than this shows no progress row (no flicker). */
@@ -61,7 +61,7 @@ function Outcomes({ report, step, busy }: { report: ExploreReport; step: TraceSt
   return (
     <ol className="explore-outcomes" aria-label="Distinct outcomes">
       {report.outcomes.map((o, i) => {
-        const marks = outcomeMarks(o.outcome);
+        const marks = outcomeMarks(o.facts);
         const order = orderText(o.order);
         return (
           <li key={o.outcome} className={marks.length > 0 ? "explore-outcome is-marked" : "explore-outcome"}>
@@ -79,7 +79,7 @@ function Outcomes({ report, step, busy }: { report: ExploreReport; step: TraceSt
               {order === shown && <span className="explore-shown">shown now</span>}
             </p>
             <ul className="explore-parts">
-              {outcomeParts(o.outcome).map((p) => (
+              {o.parts.map((p) => (
                 <li key={p}>
                   <code>{p}</code>
                 </li>
