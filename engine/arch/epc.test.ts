@@ -89,8 +89,11 @@ describe("Epc.readNumber", () => {
     expect(e.readNumber(3, 8)).toBe(0x1000);
     e.writeWord(3, 8, 0x2000n);
     expect(e.readNumber(3, 8)).toBe(0x2000);
-    e.writeWord(3, 8, 0x3000n, 0x3000);
-    expect(e.readNumber(3, 8)).toBe(0x3000);
+    e.writeNumber(3, 8, 0x3000);
+    expect([e.readNumber(3, 8), e.readWord(3, 8)]).toEqual([0x3000, 0x3000n]);
+    expect(() => e.writeNumber(3, 8, 2 ** 53)).toThrow(RangeError);
+    e.writeWord(3, 8, 2n ** 53n);
+    expect(e.readWord(3, 8)).toBe(2n ** 53n);
     e.words.set(3, new Map([[8, 2n ** 60n + 1n]]));
     expect(e.readNumber(3, 8)).toBe(Number(2n ** 60n + 1n));
     e.zeroPage(3);
@@ -99,5 +102,26 @@ describe("Epc.readNumber", () => {
     expect([e.readNumber(4, 0), e.readNumber(3, 8)]).toEqual([7, 0]);
     e.invalidate(4);
     expect(e.readNumber(4, 0)).toBe(0);
+  });
+
+  it("gives whole pages out as BigInts however the words were written, and clones them apart", () => {
+    const e = new Epc(16);
+    e.writeNumber(5, 0, 1);
+    e.writeWord(5, 8, 2n ** 63n);
+    e.writeNumber(5, 16, 0);
+    expect(e.words.get(5)).toEqual(
+      new Map([
+        [0, 1n],
+        [8, 2n ** 63n],
+        [16, 0n],
+      ]),
+    );
+    expect([...e.words].map(([p, m]) => [p, [...m.values()]])).toEqual([[5, [1n, 2n ** 63n, 0n]]]);
+    const c = e.clone();
+    e.writeNumber(5, 0, 9);
+    expect([c.readWord(5, 0), e.readWord(5, 0)]).toEqual([1n, 9n]);
+    // A zero word on a page with no words stores nothing.
+    e.writeNumber(6, 0, 0);
+    expect(e.words.has(6)).toBe(false);
   });
 });

@@ -62,72 +62,102 @@ export interface SealedPage {
 }
 
 /**
- * The words of each page by EPC index, with the last page looked up kept at hand: an enclave
- * entry, its AEX and its ERESUME read and write the one TCS a dozen times.
+ * A stored word: a number where the value is below 2^53 (every TCS field the entry path reads and
+ * writes, every real address), else the BigInt. An enclave entry, its AEX and its ERESUME read
+ * and write one TCS's STATE and CSSA a dozen times: as numbers they cost no BigInt arithmetic
+ * and no allocation.
  */
-class PageWords extends Map<number, Map<number, bigint>> {
-  private lastEpc = NONE;
-  private lastPage: Map<number, bigint> | undefined;
-  /** Number() of the words read as numbers, per page; dropped when the word or the page changes. */
-  private readonly numbers = new Map<number, Map<number, number>>();
-  private lastNumEpc = NONE;
-  private lastNums: Map<number, number> | undefined;
+type Word = number | bigint;
 
-  /** The page's words (undefined: all zero), as get() but remembered. */
-  page(epc: number): Map<number, bigint> | undefined {
+const EXACT = 2 ** 53;
+const EXACT_BIG = 2n ** 53n;
+
+/** The stored form of a BigInt word: a number in [0, 2^53). */
+function stored(value: bigint): Word {
+  return value >= 0n && value < EXACT_BIG ? Number(value) : value;
+}
+
+/** A page's words as BigInts (a copy). */
+function bigWords(page: Map<number, Word>): Map<number, bigint> {
+  const out = new Map<number, bigint>();
+  for (const [off, w] of page) out.set(off, typeof w === "number" ? BigInt(w) : w);
+  return out;
+}
+
+/**
+ * The non-zero 8-byte words of each page by EPC index (a word once written stays even when it
+ * becomes 0: the TCS's STATE and CSSA flip on every entry and exit; readers skip zero words),
+ * with the last page looked up kept at hand. Whole pages go in and out as Maps of BigInts.
+ */
+class PageWords {
+  private readonly pages = new Map<number, Map<number, Word>>();
+  private lastEpc = NONE;
+  private lastPage: Map<number, Word> | undefined;
+
+  /** The page's stored words (undefined: all zero), remembered. */
+  private page(epc: number): Map<number, Word> | undefined {
     if (epc === this.lastEpc) return this.lastPage;
-    this.lastPage = super.get(epc);
+    this.lastPage = this.pages.get(epc);
     this.lastEpc = epc;
     return this.lastPage;
   }
 
-  /** Number() of a word, remembered: a BigInt's Number() costs several times the lookup. */
-  number(epc: number, offset: number): number {
-    let nums = epc === this.lastNumEpc ? this.lastNums : this.numbers.get(epc);
-    if (!nums) {
-      nums = new Map();
-      this.numbers.set(epc, nums);
-    }
-    this.lastNumEpc = epc;
-    this.lastNums = nums;
-    let n = nums.get(offset);
-    if (n === undefined) {
-      n = Number(this.page(epc)?.get(offset) ?? 0n);
-      nums.set(offset, n);
-    }
-    return n;
+  /** A page's words (undefined: all zero), as a copy. */
+  get(epc: number): Map<number, bigint> | undefined {
+    const page = this.page(epc);
+    return page && bigWords(page);
   }
 
-  /** A word of a page's map was written in place (`n`: its Number(), when the writer knows it). */
-  changed(epc: number, offset: number, n: number | undefined): void {
-    const nums = epc === this.lastNumEpc ? this.lastNums : this.numbers.get(epc);
-    if (!nums) return;
-    if (n === undefined) nums.delete(offset);
-    else nums.set(offset, n);
+  has(epc: number): boolean {
+    return this.page(epc) !== undefined;
   }
 
-  private dropNumbers(epc: number): void {
-    this.numbers.delete(epc);
-    if (epc === this.lastNumEpc) this.lastNumEpc = NONE;
-  }
-
-  override set(epc: number, words: Map<number, bigint>): this {
+  /** Replace a page's words. */
+  set(epc: number, words: Map<number, bigint>): void {
+    const page = new Map<number, Word>();
+    for (const [off, w] of words) page.set(off, stored(w));
+    this.pages.set(epc, page);
     if (epc === this.lastEpc) this.lastEpc = NONE;
-    this.dropNumbers(epc);
-    return super.set(epc, words);
   }
 
-  override delete(epc: number): boolean {
+  delete(epc: number): boolean {
     if (epc === this.lastEpc) this.lastEpc = NONE;
-    this.dropNumbers(epc);
-    return super.delete(epc);
+    return this.pages.delete(epc);
   }
 
-  override clear(): void {
-    this.lastEpc = NONE;
-    this.numbers.clear();
-    this.lastNumEpc = NONE;
-    super.clear();
+  /** Pages with words, as copies. */
+  *[Symbol.iterator](): Generator<[number, Map<number, bigint>]> {
+    for (const [epc, page] of this.pages) yield [epc, bigWords(page)];
+  }
+
+  /** A deep copy. */
+  clone(): PageWords {
+    const c = new PageWords();
+    for (const [epc, page] of this.pages) c.pages.set(epc, new Map(page));
+    return c;
+  }
+
+  read(epc: number, offset: number): bigint {
+    const w = this.page(epc)?.get(offset);
+    return w === undefined ? 0n : typeof w === "number" ? BigInt(w) : w;
+  }
+
+  /** Number() of a word, without making a BigInt where the word is below 2^53. */
+  readNumber(epc: number, offset: number): number {
+    const w = this.page(epc)?.get(offset);
+    return w === undefined ? 0 : typeof w === "number" ? w : Number(w);
+  }
+
+  write(epc: number, offset: number, w: Word): void {
+    let page = this.page(epc);
+    if (!page) {
+      if (w === 0 || w === 0n) return;
+      page = new Map();
+      this.pages.set(epc, page);
+      this.lastEpc = epc;
+      this.lastPage = page;
+    }
+    page.set(offset, w);
   }
 }
 
@@ -163,7 +193,7 @@ export class Epc {
   /** SECS epoch recorded by EBLOCK, checked by EWB's tracking rule. */
   blockEpoch: Int32Array;
   /** Non-zero 8-byte words of each page's contents, keyed by byte offset (sparse). */
-  readonly words = new PageWords();
+  words = new PageWords();
   /** SECS control state, keyed by the SECS page's EPC index. */
   readonly secs = new Map<number, SecsState>();
   /** VA pages: the version stored in each of the 512 slots (0 = empty). */
@@ -249,7 +279,7 @@ export class Epc {
     this.copyReached(this.linaddr, c.linaddr);
     this.copyReached(this.modEpoch, c.modEpoch);
     this.copyReached(this.blockEpoch, c.blockEpoch);
-    for (const [k, v] of this.words) c.words.set(k, new Map(v));
+    c.words = this.words.clone();
     for (const [k, v] of this.secs) c.secs.set(k, cloneSecs(v));
     for (const [k, v] of this.vaSlots) c.vaSlots.set(k, v.slice());
     return c;
@@ -299,27 +329,22 @@ export class Epc {
   }
 
   readWord(epc: number, offset: number): bigint {
-    return this.words.page(epc)?.get(offset) ?? 0n;
+    return this.words.read(epc, offset);
   }
 
-  /** Number(readWord(epc, offset)), kept from one read to the next until the word changes. */
+  /** Number(readWord(epc, offset)), without a BigInt for a word below 2^53. */
   readNumber(epc: number, offset: number): number {
-    return this.words.number(epc, offset);
+    return this.words.readNumber(epc, offset);
   }
 
-  /** Write a word; `asNumber`, when given, is Number(value) (kept for readNumber()). */
-  writeWord(epc: number, offset: number, value: bigint, asNumber?: number): void {
-    let page = this.words.page(epc);
-    // A word once written stays in the map even when it becomes 0 (the TCS's STATE and CSSA
-    // flip on every entry and exit; readers skip zero words).
-    if (page?.get(offset) === value) return;
-    if (!page) {
-      if (value === 0n) return;
-      page = new Map();
-      this.words.set(epc, page);
-    }
-    page.set(offset, value);
-    this.words.changed(epc, offset, asNumber);
+  writeWord(epc: number, offset: number, value: bigint): void {
+    this.words.write(epc, offset, stored(value));
+  }
+
+  /** writeWord() of a whole number below 2^53, without making a BigInt (TCS fields). */
+  writeNumber(epc: number, offset: number, n: number): void {
+    if (!(Number.isInteger(n) && n >= 0 && n < EXACT)) throw new RangeError(`not a word below 2^53: ${n}`);
+    this.words.write(epc, offset, n);
   }
 
   zeroPage(epc: number): void {

@@ -21,7 +21,7 @@ import { hex } from "../vocabulary/hex.ts";
 import type { Encl } from "./encl.ts";
 import { type FaultPending, type FaultResult, faultLocked, handlePageFault, sgxVmaFault } from "./fault.ts";
 import type { Kernel } from "./kernel.ts";
-import { drain, faultLockBoundary, faultUnlockBoundary } from "./locks.ts";
+import { faultLockBoundary, faultUnlockBoundary } from "./locks.ts";
 import { runKsgxd } from "./main.ts";
 import type { EnclaveCall } from "./uapi.ts";
 
@@ -52,6 +52,56 @@ export interface Thread {
   /** The linear base the thread's calls use (the interrupted instruction keeps its addresses). */
   base: number;
 }
+
+/** A thread's run through the vDSO, kept between two calls of Vdso.drive() (a race suspends it). */
+interface Drive {
+  lp: LogicalProcessor;
+  encl: Encl;
+  tcsOffset: number;
+  work: EnclaveCall | undefined;
+  base: number;
+  /** ENCLU runs ERESUME (else EENTER) when the thread (re-)enters. */
+  resume: boolean;
+  /** The thread is outside: ENCLU runs first ("inside": it stayed in). */
+  enter: boolean;
+  /** The first instruction at OENTRY is still to be fetched. */
+  fetchEntry: boolean;
+  stay: boolean;
+  retries: number;
+  /** In a race: the fault whose locked part is pending, and the leaf it is reported as. */
+  fault: Fault | undefined;
+  fn: "EENTER" | "ERESUME";
+}
+
+function newDrive(
+  lp: LogicalProcessor,
+  encl: Encl,
+  tcsOffset: number,
+  work: EnclaveCall | undefined,
+  base: number,
+  how: "EENTER" | "ERESUME" | "inside",
+  fetchEntry: boolean,
+  stay: boolean,
+): Drive {
+  const resume = how === "ERESUME";
+  return {
+    lp,
+    encl,
+    tcsOffset,
+    work,
+    base,
+    resume,
+    enter: how !== "inside",
+    fetchEntry,
+    stay,
+    retries: 0,
+    fault: undefined,
+    fn: resume ? "ERESUME" : "EENTER",
+  };
+}
+
+/** What drive() does next after a fixed fault: go round again. */
+const AGAIN = 0;
 
 /** A retry bound: beyond it the access cannot make progress (working set larger than the EPC). */
 const MAX_RETRIES = 64;
@@ -159,7 +209,9 @@ export class Vdso {
     lp: LogicalProcessor = this.k.cpu.lps[0],
     stay = false,
   ): CallReport {
-    return drain(this.enterSteps(encl, tcsOffset, call, lp, stay));
+    // Outside a race nothing interleaves: the fault's locked part runs at once, and no generator
+    // is made (every EACCEPT-driven EAUG passes here).
+    return this.drive(this.entry(encl, tcsOffset, call, lp, stay), false) as CallReport;
   }
 
   /**
@@ -173,6 +225,17 @@ export class Vdso {
     lp: LogicalProcessor,
     stay = false,
   ): Generator<string, CallReport> {
+    return yield* this.driveSteps(this.entry(encl, tcsOffset, call, lp, stay));
+  }
+
+  /** Log the vDSO's entry and say where the thread starts. */
+  private entry(
+    encl: Encl,
+    tcsOffset: number,
+    call: EnclaveCall | undefined,
+    lp: LogicalProcessor,
+    stay: boolean,
+  ): Drive {
     const k = this.k;
     const tcs = encl.base + tcsOffset;
     const resume = call === undefined;
@@ -190,7 +253,7 @@ export class Vdso {
       );
     // EENTER starts at OENTRY; an ERESUME re-executes the instruction that faulted, which is that
     // first fetch if the AEX happened there (its retry sets the PTE's Accessed bit, as on hardware).
-    return yield* this.driveSteps(
+    return newDrive(
       lp,
       encl,
       tcsOffset,
@@ -212,7 +275,10 @@ export class Vdso {
         "scenario: run",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
-    return drain(this.driveSteps(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true));
+    return this.drive(
+      newDrive(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true),
+      false,
+    ) as CallReport;
   }
 
   /** `EEXIT`: the thread inside on this CPU leaves; the vDSO returns 0. */
@@ -321,42 +387,29 @@ export class Vdso {
   }
 
   /**
-   * Run `work` on `lp`: enter first ("EENTER"/"ERESUME") or not ("inside": a thread that stayed).
-   * Faults AEX; the kernel may fix them and the AEP's ERESUME retries; unfixable ones are
-   * reported and the vDSO returns. Without `stay` a completed call EEXITs.
+   * Run the thread `d` describes: enter first ("EENTER"/"ERESUME") or not ("inside": a thread that
+   * stayed). Faults AEX; the kernel may fix them and the AEP's ERESUME retries; unfixable ones are
+   * reported and the vDSO returns. Without `stay` a completed call EEXITs. With `locks` (a race)
+   * a fault's locked part is not run: the fault is returned pending, for driveSteps() to run it
+   * between its lock boundaries and call drive() again.
    */
-  private *driveSteps(
-    lp: LogicalProcessor,
-    encl: Encl,
-    tcsOffset: number,
-    work: EnclaveCall | undefined,
-    base: number,
-    how: "EENTER" | "ERESUME" | "inside",
-    fetchFirst: boolean,
-    stay: boolean,
-  ): Generator<string, CallReport> {
+  private drive(d: Drive, locks: boolean): CallReport | FaultPending {
     const k = this.k;
-    const tcs = encl.base + tcsOffset;
-    let resume = how === "ERESUME";
-    let enter = how !== "inside";
-    let fetchEntry = fetchFirst;
-    let retries = 0;
+    const { lp, encl, work, base } = d;
+    const tcs = encl.base + d.tcsOffset;
     for (;;) {
-      if (enter) {
+      if (d.enter) {
         // ENCLU[EENTER] / ENCLU[ERESUME] at the vDSO's ENCLU instruction.
-        const e = enterEnclave(k.cpu, lp, tcs, k.mm, resume);
-        const leaf = resume ? "ERESUME" : "EENTER";
+        const e = enterEnclave(k.cpu, lp, tcs, k.mm, d.resume);
         if (isFault(e)) {
           // A fault on ENCLU itself: no AEX (the thread never got in); the kernel may fix it and the vDSO's ENCLU runs again.
-          let fix = this.faultStart(e);
-          if (typeof fix !== "string") fix = yield* this.faultLockedSteps(fix);
-          if (this.fixed(fix) && ++retries <= MAX_RETRIES) continue;
-          this.threads[lp.id] = undefined;
-          return this.report(leaf, e, retries > MAX_RETRIES);
+          const next = this.afterFault(d, e, d.resume ? "ERESUME" : "EENTER", this.faultStart(e), locks);
+          if (next === AGAIN) continue;
+          return next;
         }
       }
-      enter = true;
-      if (fetchEntry) {
+      d.enter = true;
+      if (d.fetchEntry) {
         // The thread starts at OENTRY: fetch its first instruction (the text page must be present and executable).
         // OENTRY is an offset from the entered enclave's own base (SECS.BASEADDR).
         const secsBase = k.cpu.epc.secs.get(lp.secs)?.baseaddr ?? encl.base;
@@ -365,21 +418,22 @@ export class Vdso {
         if (isFault(f)) {
           this.logFault(f, "fetching the first instruction at OENTRY");
           this.atEntry.set(tcs, true);
-          let fix = this.aex(lp, f, tcs, work as EnclaveCall, base);
-          if (typeof fix !== "string") fix = yield* this.faultLockedSteps(fix);
-          if (this.fixed(fix) && ++retries <= MAX_RETRIES) {
-            resume = true;
-            continue;
-          }
-          this.threads[lp.id] = undefined;
-          return this.report("ERESUME", f, retries > MAX_RETRIES);
+          const next = this.afterFault(
+            d,
+            f,
+            "ERESUME",
+            this.aex(lp, f, tcs, work as EnclaveCall, base),
+            locks,
+          );
+          if (next === AGAIN) continue;
+          return next;
         }
         this.atEntry.delete(tcs);
-        fetchEntry = false;
+        d.fetchEntry = false;
       }
       if (!work) {
         // ERESUME with no interrupted call recorded: the resumed thread simply finishes and exits (or stays).
-        if (stay) return this.stayInside(lp, encl, tcsOffset, base, {});
+        if (d.stay) return this.stayInside(lp, encl, d.tcsOffset, base, {});
         EEXIT(k.cpu, lp);
         return { run: { function: "EEXIT", vector: 0, code: 0, addr: 0 } };
       }
@@ -387,17 +441,12 @@ export class Vdso {
       if (isFault(r.out)) {
         // The text is built only for the log (every EACCEPT-driven EAUG passes here).
         if (k.cpu.log.on) this.logFault(r.out, `running ${work.call}`);
-        let fix = this.aex(lp, r.out, tcs, work, base);
-        if (typeof fix !== "string") fix = yield* this.faultLockedSteps(fix);
-        if (this.fixed(fix) && ++retries <= MAX_RETRIES) {
-          resume = true;
-          continue;
-        }
-        this.threads[lp.id] = undefined;
-        return this.report("ERESUME", r.out, retries > MAX_RETRIES);
+        const next = this.afterFault(d, r.out, "ERESUME", this.aex(lp, r.out, tcs, work, base), locks);
+        if (next === AGAIN) continue;
+        return next;
       }
       this.interrupted.delete(tcs);
-      if (stay) return this.stayInside(lp, encl, tcsOffset, base, r);
+      if (d.stay) return this.stayInside(lp, encl, d.tcsOffset, base, r);
       EEXIT(k.cpu, lp);
       const rep = eexitReport(r);
       if (k.cpu.log.on)
@@ -411,6 +460,55 @@ export class Vdso {
         );
       return rep;
     }
+  }
+
+  /** drive() in a race: a fault's locked part runs between two lock boundaries (kernel/locks.ts). */
+  private *driveSteps(d: Drive): Generator<string, CallReport> {
+    for (;;) {
+      const r = this.drive(d, true);
+      if (!("eaug" in r)) return r;
+      yield faultLockBoundary(r.eaug);
+      const fix = faultLocked(this.k, r);
+      yield faultUnlockBoundary(r.eaug, fix);
+      const next = this.settle(d, d.fault as Fault, d.fn, fix);
+      if (next !== AGAIN) return next;
+    }
+  }
+
+  /**
+   * The kernel has started on a fault (faultStart()): run its locked part, unless in a race (then
+   * the fault is left pending in `d`), and settle what the vDSO does next.
+   */
+  private afterFault(
+    d: Drive,
+    f: Fault,
+    fn: "EENTER" | "ERESUME",
+    fix: FaultResult | FaultPending,
+    locks: boolean,
+  ): CallReport | FaultPending | typeof AGAIN {
+    if (typeof fix !== "string") {
+      if (locks) {
+        d.fault = f;
+        d.fn = fn;
+        return fix;
+      }
+      fix = faultLocked(this.k, fix);
+    }
+    return this.settle(d, f, fn, fix);
+  }
+
+  /**
+   * A fixed fault is retried: ENCLU runs again (the AEP's ERESUME after an AEX, the same leaf after
+   * a fault on ENCLU itself); anything else, or too many retries, is reported to the caller as a
+   * run of `fn`.
+   */
+  private settle(d: Drive, f: Fault, fn: "EENTER" | "ERESUME", fix: FaultResult): CallReport | typeof AGAIN {
+    if (this.fixed(fix) && ++d.retries <= MAX_RETRIES) {
+      if (fn === "ERESUME") d.resume = true;
+      return AGAIN;
+    }
+    this.threads[d.lp.id] = undefined;
+    return this.report(fn, f, d.retries > MAX_RETRIES);
   }
 
   private stayInside(
@@ -448,19 +546,12 @@ export class Vdso {
 
   /**
    * The kernel's #PF handler up to taking encl->lock (encl.c: sgx_vma_fault()); anything but a
-   * #PF is not the kernel's to fix. The locked part follows in faultLockedSteps(), between two
+   * #PF is not the kernel's to fix. The locked part follows in afterFault() or, in a race, driveSteps(), between two
    * lock boundaries (kernel/locks.ts), so a race can interleave it. Plain functions here, one
    * generator per entry: every EACCEPT-driven EAUG passes this way.
    */
   private faultStart(f: Fault): FaultResult | FaultPending {
     return f.vector === VEC_PF ? sgxVmaFault(this.k, f.addr, f.code) : "BAD_AREA";
-  }
-
-  private *faultLockedSteps(p: FaultPending): Generator<string, FaultResult> {
-    yield faultLockBoundary(p.eaug);
-    const r = faultLocked(this.k, p);
-    yield faultUnlockBoundary(p.eaug, r);
-    return r;
   }
 
   /** Did the handler fix the fault (the access is retried)? BUSY lets ksgxd reclaim first. */

@@ -560,11 +560,18 @@ export class Simulation {
     const before = { ...k.stats };
     let report: CallReport | undefined;
     let done = 0;
+    // Page i's call is the step's with addr moved on by i pages: one copy, moved on in place (the
+    // vDSO keeps a call only while its thread is interrupted, and the loop stops there).
+    const moving =
+      call && pages > 1 && "addr" in call ? ({ ...call } as EnclaveCall & { addr: number }) : undefined;
     for (let i = 0; i < pages; i++) {
       if (i === 1) k.cpu.log.on = false;
       if (i % 1024 === 1023) this.onEntries(i + 1, pages);
-      const c =
-        call && i > 0 && "addr" in call ? ({ ...call, addr: call.addr + i * 4096 } as EnclaveCall) : call;
+      let c = call;
+      if (moving && i > 0) {
+        moving.addr = (call as { addr: number }).addr + i * 4096;
+        c = moving;
+      }
       report = this.vdso.enter(encl, step.tcs, c, k.cpu.lps[step.cpu ?? 0], stay);
       const clean = report.run.function === "EEXIT" && (report.ret === undefined || report.ret === 0);
       if (!clean) break;

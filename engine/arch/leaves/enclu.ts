@@ -56,8 +56,8 @@ import { logLeaf } from "./log.ts";
 /**
  * CSSA and NSSA share the TCS word at offset 24. A word in [0, 2^53) (NSSA below 2^21, every
  * real TCS) is split as a plain number: the entry path reads it a few times per entry, and BigInt
- * arithmetic allocates. Number() is exact there and lands at or above 2^53 (or below 0) exactly
- * for the words outside, so the range is tested on the number.
+ * arithmetic allocates. Number() is exact there and lands at or above 2^53 exactly for the words
+ * outside (or below 0), so the range is tested on the number.
  */
 const EXACT = 2 ** 53;
 const LOW32 = 2 ** 32;
@@ -77,32 +77,14 @@ function nssaAt(epc: Epc, tcs: number): number {
 
 function setCssa(epc: Epc, tcs: number, cssa: number): void {
   const n = epc.readNumber(tcs, TCS_CSSA_NSSA);
-  if (n >= 0 && n < EXACT && cssa >= 0 && cssa < LOW32) {
-    const next = Math.floor(n / LOW32) * LOW32 + cssa;
-    epc.writeWord(tcs, TCS_CSSA_NSSA, wordOf(next), next);
-  } else
+  if (n >= 0 && n < EXACT && cssa >= 0 && cssa < LOW32)
+    epc.writeNumber(tcs, TCS_CSSA_NSSA, Math.floor(n / LOW32) * LOW32 + cssa);
+  else
     epc.writeWord(
       tcs,
       TCS_CSSA_NSSA,
       (epc.readWord(tcs, TCS_CSSA_NSSA) & 0xffffffff00000000n) | BigInt(cssa),
     );
-}
-
-/**
- * BigInt(n) for the last few CSSA/NSSA words made: an entry, its AEX and its ERESUME flip one
- * TCS's word between two values, and a BigInt is immutable, so one object serves each value.
- */
-const madeN = [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
-const madeW = [0n, 0n, 0n, 0n];
-let madeAt = 0;
-
-function wordOf(n: number): bigint {
-  for (let i = 0; i < madeN.length; i++) if (madeN[i] === n) return madeW[i];
-  const w = BigInt(n);
-  madeN[madeAt] = n;
-  madeW[madeAt] = w;
-  madeAt = (madeAt + 1) % madeN.length;
-  return w;
 }
 
 export function tcsCssa(cpu: Cpu, tcs: number): number {
@@ -195,9 +177,9 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
   )
     return gp("TCS.OSSA, OFSBASE or OGSBASE is not page aligned");
   // SDM EENTER/ERESUME (SDM: EENTER/ERESUME): TCS.FLAGS bits 63:1 are reserved (bit 0 is
-  // DBGOPTIN), so FLAGS must be 0 or 1 (compared, not masked: a BigInt mask allocates).
-  const flags = epc.readWord(t, TCS_FLAGS);
-  if (flags !== 0n && flags !== 1n) return gp("TCS.FLAGS has reserved bits set");
+  // DBGOPTIN), so FLAGS must be 0 or 1 (Number() of any other word is neither).
+  const flags = epc.readNumber(t, TCS_FLAGS);
+  if (flags !== 0 && flags !== 1) return gp("TCS.FLAGS has reserved bits set");
   if (!secs?.initialized) return gp("the enclave is not initialized");
   const cssa = cssaAt(epc, t);
   const nssa = nssaAt(epc, t);
@@ -221,8 +203,8 @@ function enter(cpu: Cpu, lp: LogicalProcessor, tcsLinaddr: number, mmu: Mmu, res
     )
       return pfEnclu(ssa, true, "the SSA frame is not a valid, accepted, RW REG page of this enclave");
   }
-  if (epc.readWord(t, TCS_STATE) !== 0n) return gp("the TCS is already ACTIVE (one thread per TCS)");
-  epc.writeWord(t, TCS_STATE, 1n);
+  if (epc.readNumber(t, TCS_STATE) !== 0) return gp("the TCS is already ACTIVE (one thread per TCS)");
+  epc.writeNumber(t, TCS_STATE, 1);
   if (resume) setCssa(epc, t, cssa - 1);
   lp.secs = secsEpc;
   lp.tcs = t;
@@ -239,7 +221,7 @@ export function EEXIT(cpu: Cpu, lp: LogicalProcessor): Outcome {
   // SDM ENCLU (SDM: ENCLU): EEXIT outside enclave mode is #GP(0).
   const out: Outcome = lp.secs === NONE ? gp("EEXIT outside enclave mode") : 0;
   if (out === 0) {
-    cpu.epc.writeWord(tcs, TCS_STATE, 0n);
+    cpu.epc.writeNumber(tcs, TCS_STATE, 0);
     cpu.leave(lp);
   }
   logLeaf(
@@ -261,7 +243,7 @@ export function AEX(cpu: Cpu, lp: LogicalProcessor, fault: Fault | null): void {
   const tcs = lp.tcs;
   const cssa = cssaAt(cpu.epc, tcs);
   setCssa(cpu.epc, tcs, cssa + 1);
-  cpu.epc.writeWord(tcs, TCS_STATE, 0n);
+  cpu.epc.writeNumber(tcs, TCS_STATE, 0);
   cpu.leave(lp);
   if (cpu.log.on)
     cpu.log.push({
