@@ -1,26 +1,17 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { findFlow, simulate } from "../engine/index.ts";
-import { rowClaimText } from "../web/tours/claims.ts";
-import { TOURS } from "../web/tours/tours.ts";
 import { openRun, position, watchErrors } from "./support.ts";
+import { rowAt } from "./tour-claims.ts";
 
 // A first lesson on the explorer, as a student new to SGX and a teacher preparing a demo would
 // take it, at a laptop's 1366x768: Predict keeps the answer hidden, a first tour starts from
-// nothing, every tour stop agrees with the grids, the Inspector opens in view, nothing jumps
+// nothing, the Inspector opens in view, nothing jumps
 // between steps, and flows open by the name their card shows.
 test.describe.configure({ timeout: 90_000 });
 test.use({ viewport: { width: 1366, height: 768 } });
 
 const timeline = (page: Page) => page.getByRole("region", { name: "Timeline" });
 const tourRegion = (page: Page) => page.getByRole("region", { name: "Tour" });
-const epcmTable = (page: Page) => page.getByRole("table", { name: "EPCM" });
-
-/** The EPCM table's row whose Offset cell is exactly `offset`. */
-function rowAt(page: Page, offset: string): Locator {
-  return epcmTable(page)
-    .locator("tbody tr")
-    .filter({ has: page.getByRole("cell", { name: offset, exact: true }) });
-}
 
 /** Where cell `i` of a grid canvas is, from the layout the canvas publishes (zoom 1). */
 async function cellPoint(canvas: Locator, i: number): Promise<{ x: number; y: number }> {
@@ -160,37 +151,6 @@ test("explanations say it in words before the name", async ({ page }) => {
   await expect(card).not.toContainText("ENCLS/ENCLU leaves");
   expect(errors).toEqual([]);
 });
-
-// What each stop says is on screen (its claims) is what the EPCM table and the grids show there.
-for (const tour of TOURS)
-  test(`every stop of the tour "${tour.id}" agrees with the table and the grids`, async ({ page }) => {
-    const errors = watchErrors(page);
-    for (const [i, stop] of tour.stops.entries()) {
-      const at = `${tour.id} stop ${i + 1} (step ${stop.step})`;
-      await page.goto(`/?tour=${tour.id}&stop=${i + 1}`);
-      await expect(position(page), at).toHaveText(new RegExp(`^Step ${stop.step} of \\d+`));
-      await expect(tourRegion(page), at).toContainText(`Stop ${i + 1} of ${tour.stops.length}`);
-      const c = stop.claims;
-      for (const [offset, want] of Object.entries(c.pages ?? {})) {
-        const row = rowAt(page, offset);
-        if (want === "none") {
-          await expect(row, `${at}: ${offset}`).toHaveCount(0);
-          continue;
-        }
-        await expect(row, `${at}: ${offset}`).toHaveCount(1);
-        const [, type, perms, flags, epc] = (await row.getByRole("cell").allInnerTexts()).map((t) =>
-          t.trim(),
-        );
-        expect(rowClaimText({ type, perms, flags, epc }), `${at}: ${offset}`).toBe(want);
-      }
-      const summaries = page.locator(".grid-summary");
-      if (c.epcUsed !== undefined) await expect(summaries.nth(1), at).toContainText(`used ${c.epcUsed}`);
-      if (c.inEpc !== undefined)
-        await expect(summaries.nth(0), at).toContainText(`· ${c.inEpc} of its pages in the EPC ·`);
-      if (c.evicted !== undefined) await expect(summaries.nth(0), at).toContainText(`· ${c.evicted} evicted`);
-    }
-    expect(errors).toEqual([]);
-  });
 
 test("the removal tour starts from the build, and its accept stop says what the grid shows", async ({
   page,

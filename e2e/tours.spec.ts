@@ -1,10 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { segments, TOURS } from "../web/tours/tours.ts";
 import { openRun, position, watchErrors } from "./support.ts";
+import { expectStopClaims } from "./tour-claims.ts";
 
 // Every guided tour, end to end in the production build: each Next lands the stepper (driven
-// by the engine in its worker) on the stop's step, the stop's text is shown, a glossary entry
-// opens and closes, and Back returns to the previous stop.
+// by the engine in its worker) on the stop's step, the stop's text is shown, what it says is on
+// screen (its claims) is what the EPCM table and the grids show, a glossary entry opens and
+// closes, and Back returns to the previous stop.
 
 const tourRegion = (page: import("@playwright/test").Page) => page.getByRole("region", { name: "Tour" });
 
@@ -25,6 +27,7 @@ for (const tour of TOURS) {
       await expect(page.getByRole("article", { name: `Stop ${i + 1}: ${stop.title}` })).toBeVisible();
       await expect(page.getByRole("heading", { name: stop.title })).toBeVisible();
       await expect(tourRegion(page).getByText("You left the tour")).toHaveCount(0);
+      await expectStopClaims(page, stop, `${tour.id} stop ${i + 1} (step ${stop.step})`);
 
       // At the first stop with a glossary link: the entry opens in the panel, Escape closes it.
       const term = segments(stop.text).find((s) => "term" in s);
