@@ -71,6 +71,9 @@ function sourceInput(source: LoadSource): { ok: true; input: unknown } | { ok: f
   return { ok: false, errors: [`No built-in flow named "${source.flow}" (known flows: ${known}).`] };
 }
 
+/** How long after answering a view the worker builds the next one ahead (Session.warm()). */
+const WARM_DELAY_MS = 20;
+
 function transferView(v: StateView): StateView {
   const buffers: ArrayBuffer[] = [v.epc.flags, v.epc.pt, v.epc.encl, v.epc.offset, v.changed].map(
     (a) => a.buffer as ArrayBuffer,
@@ -157,6 +160,9 @@ const api = {
       return transferView(s.view(step, event));
     } finally {
       s.onReplay = null;
+      // While the reader looks at this step, the next one is built (when cheap): the usual next
+      // click is Step forward. A message already waiting runs first (a task of its own after it).
+      if (event === null) setTimeout(() => session === s && s.warm(step + 1), WARM_DELAY_MS);
     }
   },
 

@@ -67,6 +67,28 @@ describe("Session", () => {
     expect(again.epc.flags).not.toBe(first.epc.flags);
   });
 
+  it("builds the next step's view ahead (warm), and Step forward then runs nothing", () => {
+    const session = new Session(scenarioOf("tcs-create"));
+    const n = session.info.steps.length;
+    session.view(0);
+    session.view(5);
+    // Only the step right after the live run, once.
+    expect(session.warm(9)).toBe(false);
+    expect(session.warm(6)).toBe(true);
+    expect(session.warm(6)).toBe(false);
+    expect(session.warm(n + 1)).toBe(false);
+    const steps = vi.spyOn(Simulation.prototype, "step");
+    try {
+      const v = session.view(6);
+      expect(steps).not.toHaveBeenCalled();
+      expect(v.step).toBe(6);
+      expect([...v.epc.flags]).toEqual([...epcmAfter("tcs-create", 6)]);
+      expect([...v.changed]).toEqual([...new Session(scenarioOf("tcs-create")).view(6).changed]);
+    } finally {
+      steps.mockRestore();
+    }
+  });
+
   it("reports the pages a step changed, and the enclave's kernel records", () => {
     const session = new Session(scenarioOf("augment"));
     const fault = session.info.steps.findIndex((s) => s.run?.exception_error_code === "0x8007");

@@ -70,6 +70,11 @@ function copyView(v: StateView): StateView {
 /** Recently returned views kept for stepping back and forth without re-running (bytes). */
 const VIEW_CACHE_BUDGET = 64 * 2 ** 20;
 
+/** Session.warm() builds the next view ahead only for a step that changed at most this many pages… */
+const WARM_PAGES = 2 ** 17;
+/** …on an EPC of at most this many pages (a view of the EPC costs its size, changed or not). */
+const WARM_EPC = 2 ** 18;
+
 // The view columns' layout (EpcColumns, EnclaveColumns, StateView) is part of the vocabulary.
 export type { EnclaveColumns, EpcColumns, StateView } from "../vocabulary/view.ts";
 
@@ -265,18 +270,36 @@ export class Session {
       return copyView(hit.view);
     }
     const view = this.buildView(step, event);
+    return this.remember(key, view) ? copyView(view) : view;
+  }
+
+  /** Keep a view among the recent ones if it fits the budget (oldest dropped first). */
+  private remember(key: string, view: StateView): boolean {
     const bytes = viewBytes(view);
-    if (bytes <= VIEW_CACHE_BUDGET / 4) {
-      this.recentViews.set(key, { view, bytes });
-      this.recentBytes += bytes;
-      for (const [k, old] of this.recentViews) {
-        if (this.recentBytes <= VIEW_CACHE_BUDGET) break;
-        this.recentViews.delete(k);
-        this.recentBytes -= old.bytes;
-      }
-      return copyView(view);
+    if (bytes > VIEW_CACHE_BUDGET / 4) return false;
+    this.recentViews.set(key, { view, bytes });
+    this.recentBytes += bytes;
+    for (const [k, old] of this.recentViews) {
+      if (this.recentBytes <= VIEW_CACHE_BUDGET) break;
+      this.recentViews.delete(k);
+      this.recentBytes -= old.bytes;
     }
-    return view;
+    return true;
+  }
+
+  /**
+   * Build the view of step `step` ahead of time, while the reader looks at the one before: the
+   * next Step forward is then answered from the recent views. Only where it is cheap and fits
+   * the cache: the step changed at most WARM_PAGES pages, the EPC is at most WARM_EPC pages, and
+   * the live run is one step short of it (no checkpoint cloned). Returns whether it built one.
+   */
+  warm(step: number): boolean {
+    if (step < 1 || step > this.diffs.length || this.recentViews.has(`${step}:null`)) return false;
+    if (this.live.steps.length !== step - 1) return false;
+    if (this.diffs[step - 1].epc.length > WARM_PAGES || this.scenario.machine.epcPages > WARM_EPC)
+      return false;
+    this.remember(`${step}:null`, this.buildView(step, null));
+    return true;
   }
 
   private buildView(step: number, event: number | null): StateView {

@@ -491,7 +491,7 @@ export class GridRenderer {
     if (lod) {
       const src = this.hooks.lod?.() ?? null;
       if (src) {
-        lod.prepare(src, this.layout, p);
+        lod.prepare(src, this.layout, p, tiled);
         if (tiled) lod.cells(ctx, this.base, this.layout, t);
         if (this.overview)
           lod.overview(
@@ -560,6 +560,9 @@ export class GridRenderer {
     if (this.changed.length > 0) {
       if (this.tiled(t) && s < DETAIL.borders) {
         ctx.globalAlpha = flashing ? 0.5 + 0.5 * flash : 0.85;
+        // The overlay may be drawn before the base has built the summary levels for this view.
+        const src = this.lod ? (this.hooks.lod?.() ?? null) : null;
+        if (src) this.lod?.prepare(src, this.layout, p, true);
         this.lod?.changed(ctx, this.overlay, this.layout, t);
         ctx.globalAlpha = 1;
       } else if (this.changed.length > MANY_CHANGED && s < DETAIL.borders) {

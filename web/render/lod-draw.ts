@@ -8,6 +8,7 @@ import type { Palette } from "./colors.ts";
 import type { GridLayout, Transform } from "./layout.ts";
 import {
   binRuns,
+  isFull,
   type LodState,
   type Look,
   makeLook,
@@ -81,7 +82,12 @@ export class LodDrawing {
   private changedImage: { scratch: Scratch; key: string } | null = null;
   private strip: { scratch: Scratch; key: string } | null = null;
 
-  private ensure(src: LodSource, layout: GridLayout, p: Palette): { state: LodState; look: Look } {
+  private ensure(
+    src: LodSource,
+    layout: GridLayout,
+    p: Palette,
+    full: boolean,
+  ): { state: LodState; look: Look } {
     const k = this.key;
     if (
       !this.state ||
@@ -89,10 +95,11 @@ export class LodDrawing {
       k.src !== src.key ||
       k.changed !== src.changed ||
       k.cols !== layout.cols ||
-      k.count !== layout.count
+      k.count !== layout.count ||
+      (full && !isFull(this.state.pyramid))
     ) {
       const before = this.state?.pyramid ?? null;
-      this.state = pyramidOf(src, layout.cols, p, before);
+      this.state = pyramidOf(src, layout.cols, p, before, full);
       this.key = { src: src.key, changed: src.changed, cols: layout.cols, count: layout.count };
       // The same counts (a step that changed nothing this grid shows): colours stay, marks are redone.
       this.changedImage = null;
@@ -107,16 +114,19 @@ export class LodDrawing {
     return { state: this.state, look: this.look };
   }
 
-  /** Brings the summaries up to date with what the grid shows (the overview needs them too). */
-  prepare(src: LodSource, layout: GridLayout, p: Palette): void {
-    this.ensure(src, layout, p);
+  /**
+   * Brings the pyramid up to date with what the grid shows: `full` (summary tiles drawn) builds
+   * its cells and levels; else the overview's runs are enough.
+   */
+  prepare(src: LodSource, layout: GridLayout, p: Palette, full: boolean): void {
+    this.ensure(src, layout, p, full);
   }
 
   /** Draws the cells (single or as tiles) over the whole canvas, in device pixels (after prepare). */
   cells(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, layout: GridLayout, t: Transform): void {
     const state = this.state;
     const look = this.look;
-    if (!state || !look) return;
+    if (!state || !look || !isFull(state.pyramid)) return;
     const w = canvas.width;
     const h = canvas.height;
     if (!this.image || this.image.width !== w || this.image.height !== h)
@@ -130,7 +140,7 @@ export class LodDrawing {
   changed(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, layout: GridLayout, t: Transform): void {
     const state = this.state;
     const look = this.look;
-    if (!state || !look || state.pyramid.changedCount === 0) return;
+    if (!state || !look || !isFull(state.pyramid) || state.pyramid.changedCount === 0) return;
     const w = canvas.width;
     const h = canvas.height;
     const key = `${t.k},${t.x},${t.y},${w},${h}`;

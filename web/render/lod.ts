@@ -168,8 +168,35 @@ export interface Pyramid {
   maxBaseTiles: number;
   /** levels[L] for L from `base` up to the level with one tile; undefined below `base`. */
   levels: Array<Level | undefined>;
+  /** The finest summary level; -1 for a pyramid of runs only (runsOnly()). */
   base: number;
 }
+
+/**
+ * A pyramid with its runs and nothing else (no cells, no changed marks, no summary levels): what
+ * the overview strip draws from while the grid's cells are big enough to draw one by one. A
+ * step then costs the runs, not a pyramid of the whole grid.
+ */
+export function runsOnly(count: number, cols: number, runs: RunList, cats: number, background = 0): Pyramid {
+  return {
+    count,
+    cols,
+    rows: Math.max(1, Math.ceil(count / cols)),
+    cats,
+    background,
+    maxBaseTiles: MAX_BASE_TILES,
+    runs,
+    cell: new Uint8Array(0),
+    changed: new Uint8Array(0),
+    changedList: [],
+    changedCount: 0,
+    levels: [],
+    base: -1,
+  };
+}
+
+/** Whether a pyramid has its cells and summary levels (not runsOnly()). */
+export const isFull = (p: Pyramid): boolean => p.base >= 0;
 
 /** The most tiles the finest summary level may have (its counters' memory). */
 export const MAX_BASE_TILES = 1 << 18;
@@ -677,41 +704,34 @@ export interface LodState {
   vars: PaletteVar[];
 }
 
-/** The pyramid of a grid's source, laid out `cols` across (`previous`: the one shown before). */
+/**
+ * The pyramid of a grid's source, laid out `cols` across (`previous`: the one shown before);
+ * with `full` false, its runs only (runsOnly()).
+ */
 export function pyramidOf(
   src: LodSource,
   cols: number,
   p: Palette,
   previous: Pyramid | null = null,
+  full = true,
 ): LodState {
-  if (src.kind === "enclave") {
-    const vars = enclaveVars();
-    return {
-      vars,
-      pyramid: buildPyramid(
-        src.count,
-        cols,
-        enclaveRuns(src.table),
-        src.changed,
-        vars.length,
-        ENCLAVE_HOLE,
-        MAX_BASE_TILES,
-        previous,
-      ),
-    };
-  }
-  const vars = epcVars(p);
+  const enclave = src.kind === "enclave";
+  const vars = enclave ? enclaveVars() : epcVars(p);
+  const count = enclave ? src.count : src.epc.flags.length;
+  const runs = enclave ? enclaveRuns(src.table) : epcRuns(src.epc, src.owners);
+  const background = enclave ? ENCLAVE_HOLE : 0;
+  if (!full) return { vars, pyramid: runsOnly(count, cols, runs, vars.length, background) };
   return {
     vars,
     pyramid: buildPyramid(
-      src.epc.flags.length,
+      count,
       cols,
-      epcRuns(src.epc, src.owners),
-      Array.from(src.changed),
+      runs,
+      enclave ? src.changed : Array.from(src.changed),
       vars.length,
-      0,
+      background,
       MAX_BASE_TILES,
-      previous,
+      previous && isFull(previous) ? previous : null,
     ),
   };
 }

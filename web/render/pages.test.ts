@@ -6,6 +6,8 @@ import {
   flagsText,
   indexOfEpc,
   isPrevious,
+  NO_PAGES,
+  PageSet,
   pageTable,
   pteInfo,
   rowAt,
@@ -142,5 +144,17 @@ describe("changed pages", () => {
 describe("EPC counts", () => {
   it("counts used, SECS and VA pages and reports the kernel's free count", () => {
     expect(epcCounts(augmentAfterFault())).toEqual({ total: 128, used: 15, secs: 1, va: 1, free: 113 });
+  });
+});
+
+describe("PageSet", () => {
+  it("holds each index once, in the order found, and answers has() for any index", () => {
+    const s = new PageSet([5, 3, 5, 100_000, -1, 3, 0, 2 ** 24 - 1]);
+    expect([...s]).toEqual([5, 3, 100_000, 0, 2 ** 24 - 1]);
+    expect(s.size).toBe(5);
+    for (const i of [0, 3, 5, 100_000, 2 ** 24 - 1]) expect(s.has(i)).toBe(true);
+    for (const i of [-1, 1, 4, 31, 32, 99_999, 2 ** 24, 2 ** 30]) expect(s.has(i)).toBe(false);
+    expect(NO_PAGES.size).toBe(0);
+    expect(NO_PAGES.has(0)).toBe(false);
   });
 });

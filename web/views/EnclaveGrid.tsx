@@ -23,7 +23,9 @@ import {
   flagsText,
   indexOfEpc,
   isPrevious,
+  NO_PAGES,
   type PageRow,
+  type PageSet,
   pageTable,
   pteInfo,
   rowAt,
@@ -109,7 +111,7 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
   const model = useRef<EnclaveModel>({ cols, table, showPte });
   model.current = { cols, table, showPte };
   /** The changed pages the grid marks (set with the renderer's, below): the tiles count them too. */
-  const changedNow = useRef<Set<number>>(new Set());
+  const changedNow = useRef<PageSet>(NO_PAGES);
 
   const grid = useGridRenderer(layout, {
     paint: (out, p) => paintEnclave(out, count, model.current.table, p),
@@ -133,12 +135,12 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
     lastIdx.current = idx;
     r.invalidateCells();
     if (!view) {
-      changedNow.current = new Set();
+      changedNow.current = NO_PAGES;
       return r.setChanged([], false);
     }
     const adjacent = sameEnclave && isPrevious(prevView, view);
     changedNow.current = changedPages(view, idx, adjacent ? prevView : null);
-    r.setChanged([...changedNow.current], adjacent);
+    r.setChanged(Array.from(changedNow.current.list), adjacent);
   }, [view, idx, prevView, grid.renderer]);
 
   // Pages some CPU's TLB caches after this step (the engine's report, RunInfo.cpus).

@@ -13,6 +13,7 @@ import {
   flagsText,
   indexOfEpc,
   isPrevious,
+  NO_PAGES,
   type PageRow,
   type PageTable,
   pageRow,
@@ -100,7 +101,7 @@ export function EpcmTable() {
   const table = view ? pageTable(view, idx) : EMPTY_TABLE;
   const prevView = usePrevious<StateView | null>(view);
   const changed = useMemo(
-    () => (view ? changedPages(view, idx, isPrevious(prevView, view) ? prevView : null) : new Set<number>()),
+    () => (view ? changedPages(view, idx, isPrevious(prevView, view) ? prevView : null) : NO_PAGES),
     [view, idx, prevView],
   );
 
