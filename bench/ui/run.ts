@@ -598,13 +598,13 @@ const HOSTILE: Array<[string, string]> = [
   ],
 ];
 
-/** Runs in the page (as text, so no build helper leaks into it): paste `t`, time the message. */
+/**
+ * Runs in the page (as text, so no build helper leaks into it): paste `t` into the scenario
+ * editor (CodeMirror, which reads a paste event's clipboard data), time the message.
+ */
 const PASTE_PROBE = `async (t) => {
-  const area = document.querySelector(".scn-editor textarea");
-  const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
-  setValue.call(area, "");
-  area.dispatchEvent(new Event("input", { bubbles: true }));
-  await new Promise((done) => setTimeout(done, 600));
+  // CodeMirror lives in the host's shadow root.
+  const content = document.querySelector(".scn-code-host").shadowRoot.querySelector(".cm-content");
   let gap = 0;
   let last = performance.now();
   let watching = true;
@@ -615,8 +615,9 @@ const PASTE_PROBE = `async (t) => {
   };
   requestAnimationFrame(tick);
   const t0 = performance.now();
-  setValue.call(area, t);
-  area.dispatchEvent(new Event("input", { bubbles: true }));
+  const data = new DataTransfer();
+  data.setData("text/plain", t);
+  content.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
   while (!document.querySelector(".scn-editor [role=alert]") && performance.now() - t0 < 10000)
     await new Promise((done) => setTimeout(done, 5));
   const ms = performance.now() - t0;
@@ -628,7 +629,14 @@ const PASTE_PROBE = `async (t) => {
 async function hostilePastes(browser: Browser, base: string): Promise<void> {
   log("pasting hostile scenarios into the editor");
   const page = await openApp(browser, `${base}/`, pageErrors);
+  await page.locator(".scn-code[data-ready]").waitFor({ state: "attached" });
+  const editor = page.getByLabel("Scenario JSON");
   for (const [name, text] of HOSTILE) {
+    // Empty the editor (its own select-all: it draws only the lines in view), let it settle.
+    await editor.focus();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.press("Delete");
+    await sleep(600);
     const r = (await page.evaluate(`(${PASTE_PROBE})(${js(text)})`)) as { ms: number; gap: number };
     row(
       `paste ${name} → message naming the problem`,
