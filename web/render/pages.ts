@@ -267,18 +267,23 @@ export class PageSet implements Iterable<number> {
 
   /** From page indices (non-negative; repeats are dropped). */
   constructor(indices: ArrayLike<number>) {
+    const n = indices.length;
     let max = -1;
-    for (let k = 0; k < indices.length; k++) if (indices[k] > max) max = indices[k];
-    this.bits = new Uint32Array((max >> 5) + 1);
-    const list = new Int32Array(indices.length);
-    let n = 0;
-    for (let k = 0; k < indices.length; k++) {
+    for (let k = 0; k < n; k++) if (indices[k] > max) max = indices[k];
+    const bits = new Uint32Array((max >> 5) + 1);
+    const list = new Int32Array(n);
+    let m = 0;
+    for (let k = 0; k < n; k++) {
       const i = indices[k];
-      if (i < 0 || this.has(i)) continue;
-      this.bits[i >> 5] |= 1 << (i & 31);
-      list[n++] = i;
+      if (i < 0) continue;
+      const w = i >> 5;
+      const bit = 1 << (i & 31);
+      if ((bits[w] & bit) !== 0) continue;
+      bits[w] |= bit;
+      list[m++] = i;
     }
-    this.list = n === list.length ? list : list.slice(0, n);
+    this.bits = bits;
+    this.list = m === n ? list : list.slice(0, m);
   }
 
   get size(): number {
@@ -312,13 +317,16 @@ export function changedPages(view: StateView, enclave: number, prev: StateView |
   }
   const hit = byKey.get(key);
   if (hit && hit.prev === prev) return hit.pages;
-  const found = new Int32Array(view.changed.length);
+  const changed = view.changed;
+  const found = new Int32Array(changed.length);
   let n = 0;
   const { encl, offset } = view.epc;
-  for (const e of view.changed) {
+  const before = prev?.epc;
+  for (let k = 0; k < changed.length; k++) {
+    const e = changed[k];
     if (encl[e] === enclave && offset[e] >= 0) found[n++] = Math.floor(offset[e] / 4096);
-    else if (prev && e < prev.epc.encl.length && prev.epc.encl[e] === enclave && prev.epc.offset[e] >= 0)
-      found[n++] = Math.floor(prev.epc.offset[e] / 4096);
+    else if (before && e < before.encl.length && before.encl[e] === enclave && before.offset[e] >= 0)
+      found[n++] = Math.floor(before.offset[e] / 4096);
   }
   const out = new PageSet(found.subarray(0, n));
   byKey.set(key, { prev, pages: out });
