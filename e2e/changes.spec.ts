@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
 import { TOTAL_SIZE } from "../engine/flows/standard-build.ts";
-import { position, watchErrors } from "./support.ts";
+import { position, tableSettled, watchErrors } from "./support.ts";
 
 // "What changed" comes from the engine's exact before/after (Session.changes), however many
 // pages a step or an event changed: the trace's per-event lists stop at 64 entries, and a view
@@ -87,6 +87,7 @@ test("restricting 200 pages in one ioctl: every page's earlier state, and all pa
   const table = page.getByRole("table", { name: "EPCM" });
   // Pages that share an entry are grouped into range rows: open them down to single pages.
   const closed = table.locator('button[aria-expanded="false"]');
+  await tableSettled(page);
   while ((await closed.count()) > 0) await closed.first().click();
   const lastRow = table.getByRole("row").filter({ has: page.getByRole("cell", { name: LAST, exact: true }) });
   await expect(lastRow.getByRole("cell").nth(2)).toHaveText("R--");

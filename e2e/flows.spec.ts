@@ -4,6 +4,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { flows } from "../engine/flows/index.ts";
 import { parseScenario } from "../engine/scenario/parse.ts";
 import { Simulation } from "../engine/scenario/run.ts";
+import { tableSettled } from "./support.ts";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -59,6 +60,7 @@ function engineSide(scenario: unknown): {
 
 async function tableRows(page: Page): Promise<string[][]> {
   const table = page.getByRole("table", { name: "EPCM" });
+  await tableSettled(page);
   // Open every range row (long runs of pages that share an entry) down to single pages.
   const closed = table.locator('button[aria-expanded="false"]');
   const all = page.getByRole("button", { name: /show all/i });
@@ -86,6 +88,7 @@ async function expectTable(page: Page, expected: string[][]): Promise<void> {
     expect(await tableRows(page)).toEqual(expected);
     return;
   }
+  await tableSettled(page);
   const panel = page.locator(".epcm-panel");
   await expect(panel.locator(".grid-summary")).toHaveText(`${expected.length.toLocaleString("en-US")} pages`);
   const singles = await panel

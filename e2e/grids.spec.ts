@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
+import { tableSettled } from "./support.ts";
 
 // The grids and the EPCM table, against the production build: every row and cell below comes
 // from the engine running in its Web Worker. The machine running them may be busy: each test
@@ -26,6 +27,7 @@ function rowAt(page: Page, offset: string): Locator {
 }
 
 async function cellsOf(row: Locator): Promise<string[]> {
+  await tableSettled(row.page());
   return (await row.getByRole("cell").allInnerTexts()).map((t) => t.trim());
 }
 

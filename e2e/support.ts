@@ -85,3 +85,12 @@ export async function fillEditor(page: Page, text: string): Promise<void> {
   else await page.keyboard.insertText(text);
   await expect.poll(() => editorText(page)).toBe(text);
 }
+
+/**
+ * Waits until the EPCM table shows the step the stepper shows: it renders after the grids (a
+ * step that rewrites hundreds of rows does not hold up the frame), aria-busy while it catches up.
+ * Call before reading rows with a call that does not retry (allInnerTexts, evaluateAll, count).
+ */
+export async function tableSettled(page: Page): Promise<void> {
+  await expect(page.getByRole("table", { name: "EPCM" })).not.toHaveAttribute("aria-busy", "true");
+}

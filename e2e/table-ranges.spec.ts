@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { openRun, position, watchErrors } from "./support.ts";
+import { openRun, position, tableSettled, watchErrors } from "./support.ts";
 
 // The EPCM table's range rows: at the end of augment_via_eaccept_long the data pages (0x4000 on)
 // and the first 500 EAUGed pages are RW- REG pages on consecutive EPC pages (a VA page follows),
@@ -17,6 +17,7 @@ test("a run of 508 pages is one range row that opens by keyboard down to single 
   const table = page.getByRole("table", { name: "EPCM" });
   const range = table.locator("tbody tr.range").filter({ hasText: "0x4000–0x200000" });
   await expect(range).toHaveCount(1);
+  await tableSettled(page);
   const cells = (await range.getByRole("cell").allInnerTexts()).map((t) => t.trim());
   expect(cells).toEqual(["0x4000–0x200000 ×508", "REG", "RW-", "", "6–513"]);
   const button = range.getByRole("button", { name: "Expand the 508 pages 0x4000–0x200000" });

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import { rowClaimText } from "../web/tours/claims.ts";
 import type { TourStop } from "../web/tours/tours.ts";
+import { tableSettled } from "./support.ts";
 
 /** The EPCM table's row whose Offset cell is exactly `offset`. */
 export function rowAt(page: Page, offset: string): Locator {
@@ -20,6 +21,7 @@ export async function expectStopClaims(page: Page, stop: TourStop, at: string): 
       continue;
     }
     await expect(row, `${at}: ${offset}`).toHaveCount(1);
+    await tableSettled(page);
     const [, type, perms, flags, epc] = (await row.getByRole("cell").allInnerTexts()).map((t) => t.trim());
     expect(rowClaimText({ type, perms, flags, epc }), `${at}: ${offset}`).toBe(want);
   }

@@ -3,7 +3,7 @@
 // (click, or Enter/Space; ArrowUp/ArrowDown move between rows). Long runs of pages that share an
 // entry are one range row (render/table-ranges.ts) that expands with its button or Enter/Space.
 
-import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, useDeferredValue, useId, useMemo, useRef, useState } from "react";
 import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { StateView } from "../../engine/vocabulary/view.ts";
 
@@ -85,7 +85,11 @@ const indent = (depth: number) => (depth > 0 ? { paddingInlineStart: `${depth}em
 const itemKey = (it: Item): string => (it.kind === "page" ? String(it.key) : it.id);
 
 export function EpcmTable() {
-  const view = useExplorer((s) => s.view);
+  const current = useExplorer((s) => s.view);
+  // The table follows the grids: a step that rewrites hundreds of rows renders them after the
+  // frame that shows the step, not in it (aria-busy says the table is catching up meanwhile).
+  const view = useDeferredValue(current);
+  const catchingUp = view !== current;
   const enclaveIndex = useExplorer((s) => s.enclave);
   const selection = useExplorer((s) => s.selection);
   const select = useExplorer((s) => s.select);
@@ -183,7 +187,7 @@ export function EpcmTable() {
       </div>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll it by keyboard */}
       <section className="epcm-scroll" aria-label="EPCM table" tabIndex={0}>
-        <table className="epcm-table" aria-label="EPCM">
+        <table className="epcm-table" aria-label="EPCM" aria-busy={catchingUp || undefined}>
           <thead>
             <tr>
               <th scope="col">Offset</th>
