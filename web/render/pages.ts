@@ -306,9 +306,10 @@ const changedCache = new WeakMap<StateView, Map<string, { prev: StateView | null
 /**
  * The enclave pages that changed in this view: the changed EPC pages mapped to page indices of
  * `enclave`. A page that left the EPC in this view (evicted, removed) is found through `prev`,
- * the view just before this one, when given.
+ * the view just before this one, when given. No view: none.
  */
-export function changedPages(view: StateView, enclave: number, prev: StateView | null): PageSet {
+export function changedPages(view: StateView | null, enclave: number, prev: StateView | null): PageSet {
+  if (!view) return NO_PAGES;
   const key = `${enclave}:${prev ? "p" : "-"}`;
   let byKey = changedCache.get(view);
   if (!byKey) {

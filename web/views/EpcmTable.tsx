@@ -13,7 +13,6 @@ import {
   flagsText,
   indexOfEpc,
   isPrevious,
-  NO_PAGES,
   type PageRow,
   type PageTable,
   pageRow,
@@ -105,7 +104,7 @@ export function EpcmTable() {
   const table = view ? pageTable(view, idx) : EMPTY_TABLE;
   const prevView = usePrevious<StateView | null>(view);
   const changed = useMemo(
-    () => (view ? changedPages(view, idx, isPrevious(prevView, view) ? prevView : null) : NO_PAGES),
+    () => changedPages(view, idx, view && isPrevious(prevView, view) ? prevView : null),
     [view, idx, prevView],
   );
 
