@@ -211,7 +211,7 @@ export class Vdso {
   ): CallReport {
     // Outside a race nothing interleaves: the fault's locked part runs at once, and no generator
     // is made (every EACCEPT-driven EAUG passes here).
-    return this.drive(this.entry(encl, tcsOffset, call, lp, stay), false) as CallReport;
+    return this.drive(this.entry(encl, tcsOffset, call, lp, stay), false);
   }
 
   /**
@@ -275,10 +275,7 @@ export class Vdso {
         "scenario: run",
         { basis: "model", basis_ref: "engine/MODEL.md: Many CPUs" },
       );
-    return this.drive(
-      newDrive(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true),
-      false,
-    ) as CallReport;
+    return this.drive(newDrive(lp, th.encl, th.tcsOffset, call, th.base, "inside", false, true), false);
   }
 
   /** `EEXIT`: the thread inside on this CPU leaves; the vDSO returns 0. */
@@ -393,6 +390,8 @@ export class Vdso {
    * a fault's locked part is not run: the fault is returned pending, for driveSteps() to run it
    * between its lock boundaries and call drive() again.
    */
+  private drive(d: Drive, locks: false): CallReport;
+  private drive(d: Drive, locks: true): CallReport | FaultPending;
   private drive(d: Drive, locks: boolean): CallReport | FaultPending {
     const k = this.k;
     const { lp, encl, work, base } = d;
