@@ -172,6 +172,8 @@ test("REMOVE_PAGES racing a fault: exploring finds the stale-PTE bug on v6.6, an
   await expect(page.locator(".race-lanes").getByRole("note")).toContainText(
     "Kernel bug: the PTE of e0+0x5000",
   );
+  // The stepper read "Step 14 of 15" before the load too: wait for the link to carry the scenario.
+  await expect(page).toHaveURL(/#s=1\.[A-Za-z0-9_-]+&step=14$/);
   expect(linkedScenario(page).steps[13].order).toEqual([0, 0, 0, 1, 1, 0, 0, 1]);
   expect(errors).toEqual([]);
 });
