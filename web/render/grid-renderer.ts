@@ -101,13 +101,16 @@ const FLASH_MS = 900;
 const MANY_CHANGED = 1500;
 /** The largest one-pixel-per-cell bitmap a large grid keeps for drawing cells of a pixel or more. */
 const BITMAP_CELLS = 1 << 22;
+/** No changed cells. */
+const NO_CELLS = new Int32Array(0);
 
 export class GridRenderer {
   layout: GridLayout;
   transform: Transform = IDENTITY;
   hover = -1;
   selected = -1;
-  changed: number[] = [];
+  /** The cells this step changed (the engine's typed array as it came, never copied). */
+  changed: ArrayLike<number> & Iterable<number> = NO_CELLS;
   /** Cells whose page some CPU's TLB caches (engine-reported: RunInfo.cpus), marked by a corner. */
   cached: number[] = [];
   private flashUntil = 0;
@@ -128,7 +131,11 @@ export class GridRenderer {
     const { left, top, cell, cols, count } = this.layout;
     if (!this.changedSet || this.changedSet.length !== count) {
       this.changedSet = new Uint8Array(count);
-      for (const i of this.changed) if (i >= 0 && i < count) this.changedSet[i] = 1;
+      const changed = this.changed;
+      for (let k = 0; k < changed.length; k++) {
+        const i = changed[k];
+        if (i >= 0 && i < count) this.changedSet[i] = 1;
+      }
     }
     const set = this.changedSet;
     const rows = Math.ceil(count / cols);
@@ -281,7 +288,7 @@ export class GridRenderer {
     this.requestOverlay();
   }
 
-  setChanged(cells: number[], flash: boolean): void {
+  setChanged(cells: ArrayLike<number> & Iterable<number>, flash: boolean): void {
     this.changed = cells;
     this.changedSet = null;
     this.maskDirty = true;
@@ -442,7 +449,11 @@ export class GridRenderer {
     const image = this.mask.ctx.createImageData(cols, Math.max(1, rows));
     const out = new Uint32Array(image.data.buffer);
     const colour = packRgb(p.rgb.changed);
-    for (const i of this.changed) if (i >= 0 && i < out.length) out[i] = colour;
+    const changed = this.changed;
+    for (let k = 0; k < changed.length; k++) {
+      const i = changed[k];
+      if (i >= 0 && i < out.length) out[i] = colour;
+    }
     this.mask.ctx.putImageData(image, 0, 0);
     this.maskDirty = false;
   }

@@ -157,4 +157,12 @@ describe("PageSet", () => {
     expect(NO_PAGES.size).toBe(0);
     expect(NO_PAGES.has(0)).toBe(false);
   });
+
+  it("given the maximum (as changedPages() finds it on the way), is the same set", () => {
+    const xs = [5, 3, 5, 100_000, 3, 0, 2 ** 24 - 1];
+    const a = new PageSet(xs);
+    const b = new PageSet(xs, 2 ** 24 - 1);
+    expect([...b]).toEqual([...a]);
+    for (const i of [0, 3, 5, 100_000, 2 ** 24 - 1, 2 ** 24, 1]) expect(b.has(i)).toBe(a.has(i));
+  });
 });

@@ -265,11 +265,10 @@ export class PageSet implements Iterable<number> {
   readonly list: Int32Array;
   private readonly bits: Uint32Array;
 
-  /** From page indices (non-negative; repeats are dropped). */
-  constructor(indices: ArrayLike<number>) {
+  /** From page indices (non-negative; repeats are dropped), with their maximum when known. */
+  constructor(indices: ArrayLike<number>, max = -1) {
     const n = indices.length;
-    let max = -1;
-    for (let k = 0; k < n; k++) if (indices[k] > max) max = indices[k];
+    if (max < 0) for (let k = 0; k < n; k++) if (indices[k] > max) max = indices[k];
     const bits = new Uint32Array((max >> 5) + 1);
     const list = new Int32Array(n);
     let m = 0;
@@ -321,15 +320,21 @@ export function changedPages(view: StateView | null, enclave: number, prev: Stat
   const changed = view.changed;
   const found = new Int32Array(changed.length);
   let n = 0;
+  let max = -1;
   const { encl, offset } = view.epc;
   const before = prev?.epc;
   for (let k = 0; k < changed.length; k++) {
     const e = changed[k];
-    if (encl[e] === enclave && offset[e] >= 0) found[n++] = Math.floor(offset[e] / 4096);
+    let page = -1;
+    if (encl[e] === enclave && offset[e] >= 0) page = Math.floor(offset[e] / 4096);
     else if (before && e < before.encl.length && before.encl[e] === enclave && before.offset[e] >= 0)
-      found[n++] = Math.floor(before.offset[e] / 4096);
+      page = Math.floor(before.offset[e] / 4096);
+    if (page < 0) continue;
+    found[n++] = page;
+    if (page > max) max = page;
   }
-  const out = new PageSet(found.subarray(0, n));
+  // The maximum found on the way: one pass less over a step of many pages.
+  const out = new PageSet(found.subarray(0, n), max);
   byKey.set(key, { prev, pages: out });
   return out;
 }

@@ -140,7 +140,7 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
     }
     const adjacent = sameEnclave && isPrevious(prevView, view);
     changedNow.current = changedPages(view, idx, adjacent ? prevView : null);
-    r.setChanged(Array.from(changedNow.current.list), adjacent);
+    r.setChanged(changedNow.current.list, adjacent);
   }, [view, idx, prevView, grid.renderer]);
 
   // Pages some CPU's TLB caches after this step (the engine's report, RunInfo.cpus).

@@ -91,7 +91,7 @@ export function EpcGrid({ maxHeight = 440 }: { maxHeight?: number } = {}) {
     const prev = lastStep.current;
     lastStep.current = { step: view.step, event: view.event };
     // Flash only when moving by one step or one event, not on a jump.
-    r.setChanged(Array.from(view.changed), isPrevious(prev, view));
+    r.setChanged(view.changed, isPrevious(prev, view));
   }, [view, grid.renderer]);
 
   // Selection: an EPC page, or the page of an enclave that lives in one.
