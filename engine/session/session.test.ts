@@ -67,6 +67,37 @@ describe("Session", () => {
     expect(again.epc.flags).not.toBe(first.epc.flags);
   });
 
+  it("keeps a view that was slow to build even when it is too large for the recent views", () => {
+    // On a 2^21-page EPC a view's EPC columns alone are 24 MB, over the recent views' share.
+    const raw = { ...(findFlow("augment")?.scenario as object), machine: { epcPages: 2 ** 21 } };
+    const parsed = parseScenario(raw);
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    const session = new Session(parsed.scenario);
+    const k = session.info.steps.length - 2;
+    // Every build looks slow (as re-running a step of a million EAUGs is).
+    let clock = 0;
+    session.now = () => (clock += 1000);
+    const first = session.view(k);
+    expect(first.epc.flags.byteLength).toBe(2 ** 21);
+    const expected = [...first.epc.flags.subarray(0, 4096)];
+    session.view(k - 1); // the live run moves back: view(k) again would re-run a step
+    const steps = vi.spyOn(Simulation.prototype, "step");
+    try {
+      const again = session.view(k);
+      expect(steps).not.toHaveBeenCalled();
+      expect([...again.epc.flags.subarray(0, 4096)]).toEqual(expected);
+      // (not .not.toBe(): on 2^21-entry arrays its message is seconds of formatting)
+      expect(again.epc.flags === first.epc.flags).toBe(false);
+      // Only the last two slow views are kept: after k + 1, k - 1 is built again.
+      session.view(k + 1);
+      steps.mockClear();
+      session.view(k - 1);
+      expect(steps).toHaveBeenCalled();
+    } finally {
+      steps.mockRestore();
+    }
+  });
+
   it("builds the next step's view ahead (warm), and Step forward then runs nothing", () => {
     const session = new Session(scenarioOf("tcs-create"));
     const n = session.info.steps.length;

@@ -69,6 +69,13 @@ function copyView(v: StateView): StateView {
 
 /** Recently returned views kept for stepping back and forth without re-running (bytes). */
 const VIEW_CACHE_BUDGET = 64 * 2 ** 20;
+/**
+ * A view that took at least this long to build (it ran a long step, e.g. a million EAUGs) is
+ * kept whatever its size, among the last SLOW_VIEWS such views: stepping back to it again must
+ * not run that step again. On a 2^21-page EPC a view is ~50 MB, so this costs the worker ~100 MB.
+ */
+const SLOW_VIEW_MS = 200;
+const SLOW_VIEWS = 2;
 
 /** Session.warm() builds the next view ahead only for a step that changed at most this many pages… */
 const WARM_PAGES = 2 ** 17;
@@ -165,6 +172,10 @@ export class Session {
    */
   private readonly recentViews = new Map<string, { view: StateView; bytes: number }>();
   private recentBytes = 0;
+  /** Views that were slow to build (SLOW_VIEW_MS), kept whatever their size, most recent last. */
+  private readonly slowViews = new Map<string, StateView>();
+  /** The clock the slow-view rule reads (tests replace it). */
+  now: () => number = () => Date.now();
   /** EPC pages by kind after every step, counted from the diffs while the run is made. */
   private readonly usage: UsageCounter;
 
@@ -269,7 +280,22 @@ export class Session {
       this.recentViews.set(key, hit);
       return copyView(hit.view);
     }
+    const slow = this.slowViews.get(key);
+    if (slow) {
+      this.slowViews.delete(key);
+      this.slowViews.set(key, slow);
+      return copyView(slow);
+    }
+    const t0 = this.now();
     const view = this.buildView(step, event);
+    if (this.now() - t0 >= SLOW_VIEW_MS) {
+      this.slowViews.set(key, view);
+      for (const k of this.slowViews.keys()) {
+        if (this.slowViews.size <= SLOW_VIEWS) break;
+        this.slowViews.delete(k);
+      }
+      return copyView(view);
+    }
     return this.remember(key, view) ? copyView(view) : view;
   }
 
@@ -294,11 +320,13 @@ export class Session {
    * the live run is one step short of it (no checkpoint cloned). Returns whether it built one.
    */
   warm(step: number): boolean {
-    if (step < 1 || step > this.diffs.length || this.recentViews.has(`${step}:null`)) return false;
+    const key = `${step}:null`;
+    if (step < 1 || step > this.diffs.length || this.recentViews.has(key) || this.slowViews.has(key))
+      return false;
     if (this.live.steps.length !== step - 1) return false;
     if (this.diffs[step - 1].epc.length > WARM_PAGES || this.scenario.machine.epcPages > WARM_EPC)
       return false;
-    this.remember(`${step}:null`, this.buildView(step, null));
+    this.remember(key, this.buildView(step, null));
     return true;
   }
 
