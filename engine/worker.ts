@@ -13,6 +13,7 @@ import {
   type EpcColumns,
   type EpcmChanges,
   type PageDetail,
+  type ReplayProgress,
   type RunInfo,
   Session,
   type StateView,
@@ -143,17 +144,18 @@ const api = {
   },
 
   /**
-   * The state after `step` steps (and inside it, after `event`). `onWorking` is called (at most
-   * every 100 ms) while reaching it re-runs steps, so a long replay is not taken for a hang.
+   * The state after `step` steps (and inside it, after `event`). `onWorking` is told how far it
+   * is (at most every 100 ms, the first time after 100 ms) while reaching it re-runs steps, so a
+   * long replay shows its progress and is not taken for a hang.
    */
-  view(step: number, event: number | null = null, onWorking?: () => void): StateView {
+  view(step: number, event: number | null = null, onWorking?: (p: ReplayProgress) => void): StateView {
     const s = requireSession();
     let last = Date.now();
-    s.onReplay = () => {
+    s.onReplay = (p) => {
       const now = Date.now();
       if (onWorking && now - last > 100) {
         last = now;
-        void onWorking();
+        void onWorking(p);
       }
     };
     try {

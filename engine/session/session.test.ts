@@ -2,6 +2,7 @@
 // inside a step walk the events' EPCM deltas and end at the step's own state.
 
 import { describe, expect, it, vi } from "vitest";
+import { augmentViaEacceptLong } from "../flows/augment-via-eaccept-long.ts";
 import { findFlow, flows } from "../flows/index.ts";
 import { parseScenario } from "../scenario/parse.ts";
 import { Simulation } from "../scenario/run.ts";
@@ -96,6 +97,32 @@ describe("Session", () => {
     } finally {
       steps.mockRestore();
     }
+  });
+
+  it("says how far a replay is: steps towards the target, and the entries of a long step", () => {
+    // 4,096 entries: progress comes every 1,024 of them.
+    const parsed = parseScenario(augmentViaEacceptLong(4096));
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    const session = new Session(parsed.scenario);
+    const n = session.info.steps.length;
+    const long = session.info.steps.findIndex((st) => st.repeated !== undefined) + 1;
+    // Only the checkpoint at step 0 (one after a step that ran slowly would skip the replay).
+    const checkpoints = (session as unknown as { checkpoints: Map<number, unknown> }).checkpoints;
+    for (const k of [...checkpoints.keys()]) if (k > 0) checkpoints.delete(k);
+    session.view(0); // the end of the run is parked; reaching `long` re-runs from step 0
+    const seen: Array<{ stepsDone: number; target: number; entries?: [number, number] }> = [];
+    session.onReplay = (p) => seen.push(p);
+    session.view(long);
+    session.onReplay = null;
+    const steps = seen.filter((p) => !p.entries).map((p) => p.stepsDone);
+    expect(steps).toEqual(Array.from({ length: long }, (_, i) => i + 1));
+    expect(seen.every((p) => p.target === long)).toBe(true);
+    // The long step's entries, in batches, while steps done is still the step before it.
+    const entries = seen.filter((p) => p.entries);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((p) => p.stepsDone === long - 1 && p.entries?.[1] === 4096)).toBe(true);
+    expect(entries.map((p) => p.entries?.[0])).toEqual([1024, 2048, 3072, 4096]);
+    expect(long).toBeLessThan(n);
   });
 
   it("builds the next step's view ahead (warm), and Step forward then runs nothing", () => {

@@ -150,6 +150,16 @@ export interface PageDetail {
   vaSlotsUsed?: number;
 }
 
+/**
+ * How far a replay is (Session.onReplay): steps completed towards `target`, and inside a long
+ * step its entries done of all.
+ */
+export interface ReplayProgress {
+  stepsDone: number;
+  target: number;
+  entries?: [number, number];
+}
+
 /** Memory the session may spend on checkpoints (estimated). */
 const CHECKPOINT_BUDGET = 256 * 2 ** 20;
 
@@ -258,18 +268,20 @@ export class Session {
         if (at > target && at > (this.parked?.steps.length ?? -1)) this.parked = this.live;
         this.live = (this.checkpoints.get(best) as Simulation).clone();
       }
-      // A replay may take seconds (a step of a million EAUGs): it reports that it is working.
-      this.live.onEntries = () => this.onReplay?.();
-      while (this.live.steps.length < target) {
-        this.live.step();
-        this.onReplay?.();
+      // A replay may take seconds (a step of a million EAUGs): it reports how far it is.
+      const live = this.live;
+      live.onEntries = (done, of) =>
+        this.onReplay?.({ stepsDone: live.steps.length, target, entries: [done, of] });
+      while (live.steps.length < target) {
+        live.step();
+        this.onReplay?.({ stepsDone: live.steps.length, target });
       }
     }
     return this.live;
   }
 
   /** Called while a view re-runs steps (per step, and per batch of entries inside a long one). */
-  onReplay: (() => void) | null = null;
+  onReplay: ((p: ReplayProgress) => void) | null = null;
 
   /** The state after `step` steps; with `event`, the state inside step `step` right after that event. */
   view(step: number, event: number | null = null): StateView {

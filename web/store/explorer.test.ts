@@ -56,6 +56,45 @@ describe("explorer store", () => {
     expect([...(more?.epc.slice(0, 12) ?? [])]).toEqual([...(c?.epc ?? [])]);
   });
 
+  it("shows a long seek's replay progress, and Cancel keeps what is shown and loads the run again to it", async () => {
+    const st = useExplorer.getState();
+    await st.seek(12);
+    const shown = useExplorer.getState().view;
+    const { testEngine } = await import("../share/test-engine.ts");
+    const view = testEngine.view;
+    // A seek that re-runs steps in the worker: it reports its progress and does not answer.
+    testEngine.view = (async (_step: number, _event: number | null, onWorking?: (p: unknown) => void) => {
+      onWorking?.({ stepsDone: 3, target: 5, entries: [2048, 65536] });
+      return new Promise(() => {});
+    }) as typeof testEngine.view;
+    try {
+      void st.seek(5);
+      await vi.waitFor(() => expect(useExplorer.getState().seeking).not.toBeNull());
+      expect(useExplorer.getState().seeking).toEqual({
+        to: { step: 5, event: null },
+        stepsDone: 3,
+        target: 5,
+        entries: [2048, 65536],
+      });
+      // Still showing step 12 meanwhile.
+      expect(useExplorer.getState()).toMatchObject({ step: 12, view: shown });
+      testEngine.view = view;
+      testEngine.calls.length = 0;
+      useExplorer.getState().cancelSeek();
+      expect(useExplorer.getState().seeking).toBeNull();
+      expect(useExplorer.getState().notice).toMatch(/Going to step 5 was cancelled.*up to step 12/);
+      expect(testEngine.calls).toContain("load flow augment");
+      await vi.waitFor(() => expect(useExplorer.getState()).toMatchObject({ step: 12, loading: null }));
+      expect([...(useExplorer.getState().view?.epc.flags ?? [])]).toEqual([...(shown?.epc.flags ?? [])]);
+      // A cancel with no long seek in flight does nothing.
+      testEngine.calls.length = 0;
+      useExplorer.getState().cancelSeek();
+      expect(testEngine.calls).toEqual([]);
+    } finally {
+      testEngine.view = view;
+    }
+  });
+
   it("walks the events of a step and steps out", async () => {
     const st = useExplorer.getState();
     await st.seek(11);

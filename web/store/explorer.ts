@@ -34,10 +34,22 @@ export interface LoadProgress {
   entries?: [number, number];
 }
 
+/** A seek that re-runs steps to reach its step (reported after 100 ms, then every 100 ms). */
+export interface SeekProgress {
+  /** The step (and event) being reached. */
+  to: { step: number; event: number | null };
+  /** Steps of the replay completed, towards `target`; inside a long step, its entries. */
+  stepsDone: number;
+  target: number;
+  entries?: [number, number];
+}
+
 export interface ExplorerState {
   source: Source | null;
   /** Set while a scenario runs in the worker. */
   loading: LoadProgress | null;
+  /** Set while a seek re-runs steps in the worker (a long one: stepping back over a big step). */
+  seeking: SeekProgress | null;
   /** Validation or load errors of the last load (shown with role="alert"). */
   errors: string[] | null;
   /** A message about the app itself (worker restarted, link not understood...). */
@@ -66,6 +78,8 @@ export interface ExplorerState {
   /** Re-run what is loaded with this kernel/mutation choice, at the same step (or at `step`). */
   setMachine(machine: MachineChoice, step?: number): Promise<void>;
   cancelLoad(): void;
+  /** Stop a long seek: what is shown stays, and the run is loaded again to it in a new worker. */
+  cancelSeek(): void;
   seek(step: number, event?: number | null): Promise<void>;
   stepForward(): Promise<void>;
   stepBack(): Promise<void>;
@@ -114,6 +128,8 @@ function position(s: ExplorerState): { step: number; event: number | null } {
 export const useExplorer = create<ExplorerState>((set, get) => {
   /** Finishes the load in flight when it is cancelled. */
   let cancelCurrent: (() => void) | null = null;
+  /** Finishes the seek in flight when it is cancelled. */
+  let cancelSeeking: (() => void) | null = null;
 
   /** What was shown before the current load started (a cancelled load goes back to it). */
   let previous: { source: Source; step: number; event: number | null } | null = null;
@@ -216,6 +232,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
   return {
     source: null,
     loading: null,
+    seeking: null,
     errors: null,
     notice: null,
     info: null,
@@ -262,22 +279,53 @@ export const useExplorer = create<ExplorerState>((set, get) => {
           : null;
       const seq = ++seekSeq;
       wanted = { step: k, event: ev };
-      let view: StateView;
-      let changes: EpcmChanges;
+      // A seek that re-runs steps says how far it is (the worker reports after 100 ms).
+      const onWorking = (p: { stepsDone: number; target: number; entries?: [number, number] }) => {
+        engineAlive();
+        if (seq === seekSeq) set({ seeking: { to: { step: k, event: ev }, ...p } });
+      };
+      // A cancelled seek's worker is terminated and never answers: the race lets this call finish.
+      const cancelled = new Promise<null>((resolve) => {
+        cancelSeeking = () => resolve(null);
+      });
+      let answer: [StateView, EpcmChanges] | null;
       try {
-        [view, changes] = await Promise.all([
-          engine().view(k, ev, Comlink.proxy(engineAlive)),
-          changesAt(k, ev),
+        answer = await Promise.race([
+          Promise.all([engine().view(k, ev, Comlink.proxy(onWorking)), changesAt(k, ev)]),
+          cancelled,
         ]);
       } catch (e) {
         if (e instanceof EngineFailure) return; // replayed by the failure listener
         throw e;
       } finally {
-        if (seq === seekSeq) wanted = null;
+        if (seq === seekSeq) {
+          wanted = null;
+          cancelSeeking = null;
+          if (get().seeking) set({ seeking: null });
+        }
       }
-      if (seq !== seekSeq) return;
+      if (!answer || seq !== seekSeq) return;
+      const [view, changes] = answer;
       set({ step: k, event: ev, view, changes });
       void refreshDetail();
+    },
+
+    cancelSeek() {
+      const s = get();
+      if (!s.seeking || !cancelSeeking) return;
+      s.pause();
+      // The replay in the worker cannot be interrupted: replace the worker; what is shown stays,
+      // and the new worker runs the scenario again up to it (a load, with its own progress).
+      restartEngine();
+      cancelSeeking();
+      ++seekSeq;
+      wanted = null;
+      cancelSeeking = null;
+      set({
+        seeking: null,
+        notice: `Going to step ${s.seeking.to.step} was cancelled. The engine runs the scenario again up to step ${s.step}, where you are.`,
+      });
+      if (s.source) void load(s.source, s.step, s.event);
     },
 
     stepForward: () => get().seek(position(get()).step + 1),
