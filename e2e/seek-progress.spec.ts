@@ -3,20 +3,36 @@ import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.
 import { position, watchErrors } from "./support.ts";
 
 // A seek that re-runs a long step shows how far it is, with Cancel. 2^20 EACCEPT-driven EAUGs on
-// a 2^21-page EPC: a copy of the run after that step is over the session's checkpoint budget, so
-// stepping back from the end re-runs it (a second or more). Cancel keeps the step shown and loads
-// the run again up to it in a new worker.
+// a 2^21-page EPC, in two steps of 600,000 and 448,576 entries: the session keeps a copy of the
+// run after the first, and the copy after the second would take its checkpoint budget past
+// 256 MB, so stepping back from the end re-runs the second (about a second). Cancel keeps the
+// step shown and loads the run again up to it in a new worker.
 test.describe.configure({ timeout: 120_000 });
 
 const PAGES = 2 ** 20;
+const FIRST = 600_000;
 
-test("stepping back over a step of a million EAUGs shows the replay's progress, and Cancel stays where you are", async ({
+function twoLongSteps() {
+  const raw = augmentViaEacceptLong(PAGES, 2 * PAGES);
+  const steps = raw.steps as Array<Record<string, unknown>>;
+  const i = steps.findIndex((st) => st.pages === PAGES);
+  const { expect: _, ...long } = steps[i];
+  const second = {
+    ...long,
+    addr: `0x${(Number(long.addr) + FIRST * 4096).toString(16)}`,
+    pages: PAGES - FIRST,
+  };
+  steps.splice(i, 1, { ...long, pages: FIRST }, second);
+  return raw;
+}
+
+test("stepping back over a long step shows the replay's progress, and Cancel stays where you are", async ({
   page,
 }) => {
   const errors = watchErrors(page);
   await page.goto("/?flow=augment");
   await expect(position(page)).toHaveText(/^Step 0 of 16/);
-  const scenario = augmentViaEacceptLong(PAGES, 2 * PAGES);
+  const scenario = twoLongSteps();
   const steps = (scenario.steps as unknown[]).length;
   await page.getByLabel("Import scenario").setInputFiles({
     name: "million.json",

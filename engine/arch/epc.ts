@@ -112,6 +112,11 @@ class PageWords {
     return this.page(epc) !== undefined;
   }
 
+  /** Pages with words. */
+  get size(): number {
+    return this.pages.size;
+  }
+
   /** Replace a page's words. */
   set(epc: number, words: Map<number, bigint>): void {
     const page = new Map<number, Word>();

@@ -125,6 +125,17 @@ describe("Session", () => {
     expect(long).toBeLessThan(n);
   });
 
+  it("keeps a checkpoint after a long step on a large EPC: its cost follows the pages reached, not the EPC's size", () => {
+    // 2^17 EAUGs on a 2^23-page (32 GiB) EPC: the copy holds ~20 MB; counted by the EPC's size it
+    // looked like 335 MB, over the budget, and stepping back over the step ran it again.
+    const parsed = parseScenario(augmentViaEacceptLong(2 ** 17, 2 ** 23));
+    if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+    const session = new Session(parsed.scenario);
+    const long = session.info.steps.findIndex((st) => st.repeated !== undefined) + 1;
+    const checkpoints = (session as unknown as { checkpoints: Map<number, unknown> }).checkpoints;
+    expect(checkpoints.has(long)).toBe(true);
+  });
+
   it("builds the next step's view ahead (warm), and Step forward then runs nothing", () => {
     const session = new Session(scenarioOf("tcs-create"));
     const n = session.info.steps.length;
