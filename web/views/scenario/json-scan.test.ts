@@ -1,7 +1,8 @@
 // The tolerant JSON scan behind the editor's marks and completion: where a validation message's
 // JSON path sits in the text, and what the cursor is on, on whole and half-written text.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { contextAt, marksFor, splitMessage } from "./json-scan.ts";
+import { contextAt, locatePaths, marksFor, type PathSegment, splitMessage } from "./json-scan.ts";
 
 const text = JSON.stringify(
   {
@@ -78,6 +79,58 @@ describe("marksFor", () => {
     const t0 = performance.now();
     expect(marksFor(deep, ['scenario: expected an object with "format", got an array'])).toHaveLength(1);
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe("locatePaths", () => {
+  // Scenario-like JSON (keys a wanted path names, strings with escaped quotes, backslashes and
+  // newlines, nesting past the scan's depth of 64), then damaged as users paste or half write it:
+  // cut short, or with a piece spliced in.
+  const key = fc.constantFrom("steps", "arg", "op", "data", "0x11", 'a"b');
+  const str = fc.constantFrom("x", 'q"uote', "back\\slash", "new\nline", "{[", "]}", "\\");
+  const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      str,
+      fc.integer(),
+      fc.constant(null),
+      fc.constant("deep"),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+    ),
+  }));
+  const damage = fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\n", "[".repeat(70));
+  const doc = fc
+    .tuple(value, fc.nat(), fc.nat(), damage, fc.boolean())
+    .map(([v, cut, at, piece, truncate]) => {
+      const deep = `[${"[".repeat(70)}1${"]".repeat(70)}]`;
+      const json = JSON.stringify(v).replaceAll('"deep"', deep);
+      if (truncate) return json.slice(0, cut % (json.length + 1));
+      const i = at % (json.length + 1);
+      return json.slice(0, i) + piece + json.slice(i);
+    });
+  const segment: fc.Arbitrary<PathSegment> = fc.oneof(key, fc.integer({ min: 0, max: 3 }));
+  const paths = fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 });
+
+  it("finds what a scan of every token finds, while skipping the containers no path lies in", () => {
+    fc.assert(
+      fc.property(doc, paths, (text, wanted) => {
+        expect([...locatePaths(text, wanted)]).toEqual([...locatePaths(text, wanted, false)]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("locates a pasted array of a million steps (passed over; its time is in bench:ui's hostile pastes)", () => {
+    const big = `{"format":"epcm-scenario/1","title":"big","steps":[${"{},".repeat(999_999)}{}]}`;
+    const from = big.indexOf("[");
+    expect(locatePaths(big, [["steps"]]).get(JSON.stringify(["steps"]))).toEqual({
+      from,
+      to: big.length - 1,
+      keyFrom: big.indexOf('"steps"'),
+      keyTo: big.indexOf('"steps"') + 7,
+      container: true,
+    });
   });
 });
 

@@ -54,47 +54,87 @@ function decode(raw: string): string {
   }
 }
 
-function* tokens(text: string): Generator<Token> {
+/** The tokens of `text`, one at a time; `pos` may be moved on past a skipped container. */
+class Tokenizer {
+  pos = 0;
+  constructor(private readonly text: string) {}
+
+  next(): Token | undefined {
+    const text = this.text;
+    const n = text.length;
+    let i = this.pos;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) {
+        i++;
+        continue;
+      }
+      const ch = text[i];
+      if (ch === "{" || ch === "}" || ch === "[" || ch === "]" || ch === ":" || ch === ",") {
+        this.pos = i + 1;
+        return { type: ch, from: i, to: i + 1, text: ch };
+      }
+      if (ch === '"') {
+        const end = stringEnd(text, i);
+        const open = end >= n || text[end] !== '"';
+        this.pos = open ? end : end + 1;
+        return { type: "string", from: i, to: this.pos, text: decode(text.slice(i + 1, end)), open };
+      }
+      let j = i + 1;
+      while (j < n && !WORD_END.test(text[j])) j++;
+      this.pos = j;
+      return { type: "word", from: i, to: j, text: text.slice(i, j) };
+    }
+    this.pos = n;
+    return undefined;
+  }
+}
+
+/**
+ * Where the string starting at `i` (a quote) stops: its closing quote, the newline that ends it
+ * unclosed, or the end of the text.
+ */
+function stringEnd(text: string, i: number): number {
   const n = text.length;
-  let i = 0;
+  let j = i + 1;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d === 92) {
+      j += 2; // a backslash escapes the next character
+      continue;
+    }
+    if (d === 34 || d === 10) break; // the closing quote, or a newline: the string ends unclosed
+    j++;
+  }
+  return Math.min(j, n);
+}
+
+/**
+ * Past the container whose opener ends at `from` (nested `depth` deep once opened), as the scan
+ * would go through it token by token: the end of its closer, or -1 where the scan would stop
+ * first (nesting reaches MAX_DEPTH, or the text ends with the container still open).
+ */
+function containerEnd(text: string, from: number, depth: number): number {
+  const n = text.length;
+  let inner = 0;
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 13 || c === 9) {
-      i++;
+    if (c === 34) {
+      const end = stringEnd(text, i);
+      i = end < n && text.charCodeAt(end) === 34 ? end + 1 : end;
       continue;
     }
-    const ch = text[i];
-    if (ch === "{" || ch === "}" || ch === "[" || ch === "]" || ch === ":" || ch === ",") {
-      yield { type: ch, from: i, to: i + 1, text: ch };
-      i++;
-      continue;
+    if (c === 123 || c === 91) {
+      if (depth + inner >= MAX_DEPTH) return -1;
+      inner++;
+    } else if (c === 125 || c === 93) {
+      if (inner === 0) return i + 1;
+      inner--;
     }
-    if (ch === '"') {
-      let j = i + 1;
-      let open = true;
-      while (j < n) {
-        const d = text[j];
-        if (d === "\\") {
-          j += 2;
-          continue;
-        }
-        if (d === '"') {
-          open = false;
-          break;
-        }
-        if (d === "\n") break;
-        j++;
-      }
-      const end = Math.min(j, n);
-      yield { type: "string", from: i, to: open ? end : end + 1, text: decode(text.slice(i + 1, end)), open };
-      i = open ? end : end + 1;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && !WORD_END.test(text[j])) j++;
-    yield { type: "word", from: i, to: j, text: text.slice(i, j) };
-    i = j;
+    i++;
   }
+  return -1;
 }
 
 function wordValue(w: string): number | boolean | null | undefined {
@@ -119,6 +159,11 @@ export interface ScanHooks {
   ): void;
   /** A value at `path` ends. */
   valueEnd?(path: PathSegment[], to: number, container: boolean): void;
+  /**
+   * Whether the scan must look inside the object or array at `path`; where it need not, it
+   * skips to the container's end (only without `at`: completion sees every member).
+   */
+  enter?(path: PathSegment[]): boolean;
   /** Called once the scan passes `at` (before the token that ends after it is handled). */
   at?: number;
   atPosition?(stack: Frame[], token: Token | undefined): void;
@@ -158,7 +203,9 @@ function scan(text: string, hooks: ScanHooks): void {
       f.expectKey = false;
     }
   };
-  for (const t of tokens(text)) {
+  const tokens = new Tokenizer(text);
+  const skips = hooks.enter !== undefined && hooks.at === undefined;
+  for (let t = tokens.next(); t !== undefined; t = tokens.next()) {
     // The cursor is in (or at the end of) a word or string; or before a punctuation token.
     const at = hooks.at;
     const reaches =
@@ -173,6 +220,15 @@ function scan(text: string, hooks: ScanHooks): void {
       case "[": {
         if (stack.length >= MAX_DEPTH) return;
         const path = startValue(t.from) ?? [...(f?.path ?? []), "?"];
+        if (skips && !hooks.enter?.(path)) {
+          // Nothing wanted inside: on to its closer, as the tokens would have gone.
+          const end = containerEnd(text, t.to, stack.length + 1);
+          if (end < 0) return;
+          hooks.valueEnd?.(path, end, true);
+          endMember();
+          tokens.pos = end;
+          break;
+        }
         const frame: Frame = {
           kind: t.type === "{" ? "object" : "array",
           from: t.from,
@@ -236,17 +292,35 @@ function scan(text: string, hooks: ScanHooks): void {
   if (!reported) hooks.atPosition?.(stack.slice(), undefined);
 }
 
-/** Where each of `paths` sits in `text` (paths not found are absent from the map). */
-export function locatePaths(text: string, paths: readonly (readonly PathSegment[])[]): Map<string, Span> {
+/**
+ * Where each of `paths` sits in `text` (paths not found are absent from the map). `skip`: pass
+ * over the containers no wanted path lies in (the tests compare it with a scan of every token).
+ */
+export function locatePaths(
+  text: string,
+  paths: readonly (readonly PathSegment[])[],
+  skip = true,
+): Map<string, Span> {
   const wanted = new Set(paths.map(pathKey));
+  // The containers a wanted path lies inside: the scan skips every other one (a pasted array of
+  // a million steps is passed over at the speed of a character loop).
+  const inside = new Set<string>();
+  let longest = 0;
+  for (const p of paths) {
+    longest = Math.max(longest, p.length);
+    for (let n = 0; n < p.length; n++) inside.add(pathKey(p.slice(0, n)));
+  }
   const open = new Map<string, Span>();
   const found = new Map<string, Span>();
   scan(text, {
+    ...(skip ? { enter: (path: PathSegment[]) => path.length < longest && inside.has(pathKey(path)) } : {}),
     valueStart(path, from, keyFrom, keyTo) {
+      if (path.length > longest) return;
       const k = pathKey(path);
       if (wanted.has(k) && !found.has(k)) open.set(k, { from, to: from, keyFrom, keyTo, container: false });
     },
     valueEnd(path, to, container) {
+      if (path.length > longest || open.size === 0) return;
       const k = pathKey(path);
       const span = open.get(k);
       if (span) {
