@@ -32,7 +32,7 @@ export type { ChangeScope, EpcmChanges };
  * 2^20 EAUGed pages on a 2^21-page EPC holds 133 MiB (estimated 176 MiB), so a run at real size
  * keeps a checkpoint after its big step and stepping back over it does not run it again.
  */
-export function checkpointCost(sim: Simulation): number {
+function checkpointCost(sim: Simulation): number {
   const k = sim.kernel;
   let pages = 0;
   let sealed = 0;
