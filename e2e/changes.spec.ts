@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
 import { TOTAL_SIZE } from "../engine/flows/standard-build.ts";
-import { position, tableSettled, watchErrors } from "./support.ts";
+import { importScenarioFile, position, tableSettled, watchErrors } from "./support.ts";
 
 // "What changed" comes from the engine's exact before/after (Session.changes), however many
 // pages a step or an event changed: the trace's per-event lists stop at 64 entries, and a view
@@ -49,11 +49,7 @@ test("restricting 200 pages in one ioctl: every page's earlier state, and all pa
   const errors = watchErrors(page);
   await page.goto("/?flow=augment");
   await expect(position(page)).toHaveText(/^Step 0 of 16/);
-  await page.getByLabel("Import scenario").setInputFiles({
-    name: "restrict-200.json",
-    mimeType: "application/json",
-    buffer: Buffer.from(JSON.stringify(restrict200())),
-  });
+  await importScenarioFile(page, "restrict-200.json", JSON.stringify(restrict200()));
   await expect(position(page)).toHaveText(/^Step 0 of 13/);
 
   // The RESTRICT_PERMISSIONS step: each page was REG RW- and is now REG R-- PR.

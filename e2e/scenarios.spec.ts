@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { editorJson, expectEditorText, fillEditor } from "./support.ts";
+import { editorJson, expectEditorText, fillEditor, importScenarioFile } from "./support.ts";
 
 // Scenarios, share links and the theme, against the production build: the flows, validation
 // messages and step counts all come from the engine in its Web Worker.
@@ -153,21 +153,13 @@ test("import a scenario file, and export the editor's scenario", async ({ page }
   const json = await editorJson(page);
   json.title = "imported augment";
   json.steps = json.steps.slice(0, 10);
-  await page.getByLabel("Import scenario").setInputFiles({
-    name: "imported.json",
-    mimeType: "application/json",
-    buffer: Buffer.from(JSON.stringify(json)),
-  });
+  await importScenarioFile(page, "imported.json", JSON.stringify(json));
   await expect(scenarios(page).getByText("Imported “imported.json”.")).toBeVisible();
   await expect(page.getByText("Step 0 of 10")).toBeVisible();
   await expect(page.locator(".app-title")).toHaveText("imported augment");
 
   // A file that is not a scenario changes nothing.
-  await page.getByLabel("Import scenario").setInputFiles({
-    name: "notes.json",
-    mimeType: "application/json",
-    buffer: Buffer.from('{"format": "epcm-scenario/9", "steps": []}'),
-  });
+  await importScenarioFile(page, "notes.json", '{"format": "epcm-scenario/9", "steps": []}');
   const alert = scenarios(page).getByRole("alert");
   await expect(alert).toContainText("“notes.json” is not a scenario EPCM Explorer can run");
   await expect(alert).toContainText("written by a newer version?");

@@ -16,6 +16,15 @@ export function position(page: Page) {
   return page.locator(".stepper-position");
 }
 
+/** Chooses a file of this `name` and `text` in "Import scenario", as a user picking it. */
+export async function importScenarioFile(page: Page, name: string, text: string): Promise<void> {
+  await page.getByLabel("Import scenario").setInputFiles({
+    name,
+    mimeType: "application/json",
+    buffer: Buffer.from(text),
+  });
+}
+
 /** Opens `url` and waits until a run is shown. */
 export async function openRun(page: Page, url: string, steps: number): Promise<void> {
   await page.goto(url);
