@@ -3,7 +3,17 @@
 // (click, or Enter/Space; ArrowUp/ArrowDown move between rows). Long runs of pages that share an
 // entry are one range row (render/table-ranges.ts) that expands with its button or Enter/Space.
 
-import { type KeyboardEvent, useDeferredValue, useId, useMemo, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  memo,
+  type RefObject,
+  useCallback,
+  useDeferredValue,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { hex, pageTypeLabel, permsText } from "../../engine/vocabulary/index.ts";
 import type { StateView } from "../../engine/vocabulary/view.ts";
 
@@ -14,6 +24,7 @@ import {
   indexOfEpc,
   isPrevious,
   type PageRow,
+  type PageSet,
   type PageTable,
   pageRow,
   pageTable,
@@ -140,111 +151,28 @@ export function EpcmTable() {
           ? itemKey(shown[0])
           : null;
 
-  // The rows as one memoized element: while the table catches up (the urgent render after a
-  // step, with the deferred view unchanged), React skips them instead of re-creating hundreds of
-  // rows in the frame that shows the step.
-  const body = useMemo(() => {
-    const choose = (it: Item) => {
+  // The rows are their own memoized component: in the urgent render after a step the deferred
+  // view has not changed, so React skips them instead of re-creating hundreds of rows in the
+  // frame that shows the step.
+  const choose = useCallback(
+    (it: Item) => {
       setFocusKey(itemKey(it));
       if (it.kind === "page") void select({ kind: "page", enclave: name, offset: it.row.page.offset });
-    };
+    },
+    [name, select],
+  );
 
-    const toggle = (it: Item) => {
-      if (it.kind !== "range") return;
-      setFocusKey(itemKey(it));
-      setExpanded((old) => {
-        const next = new Set(old);
-        const k = rangeKey(it.from, it.to);
-        if (next.has(k)) next.delete(k);
-        else next.add(k);
-        return next;
-      });
-    };
-
-    const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>, at: number) => {
-      if (e.key === "Enter" || e.key === " ") {
-        e.preventDefault();
-        e.stopPropagation();
-        if (shown[at].kind === "range") toggle(shown[at]);
-        else choose(shown[at]);
-        return;
-      }
-      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-      e.preventDefault();
-      const next = shown[at + (e.key === "ArrowDown" ? 1 : -1)];
-      if (!next) return;
-      choose(next);
-      const tr = bodyRef.current?.querySelector<HTMLTableRowElement>(`tr[data-key="${itemKey(next)}"]`);
-      tr?.focus();
-    };
-
-    return (
-      <tbody ref={bodyRef}>
-        {shown.map((it, at) => {
-          if (it.kind === "range") {
-            const count = it.to - it.from;
-            const open = it.open;
-            const { first, last } = it;
-            return (
-              <tr
-                key={it.id}
-                data-key={it.id}
-                className="range"
-                tabIndex={it.id === tabKey ? 0 : -1}
-                onKeyDown={(e) => onKeyDown(e, at)}
-              >
-                <td className="mono" style={indent(it.depth)}>
-                  {hex(first.offset)}–{hex(last.offset + 4096)}{" "}
-                  <button
-                    type="button"
-                    className="epcm-range"
-                    tabIndex={-1}
-                    aria-expanded={open}
-                    aria-label={`${open ? "Collapse" : "Expand"} the ${count.toLocaleString("en-US")} pages ${hex(first.offset)}–${hex(last.offset + 4096)}`}
-                    onClick={() => toggle(it)}
-                  >
-                    ×{count.toLocaleString("en-US")}
-                  </button>
-                </td>
-                <td>{pageTypeLabel(first.type)}</td>
-                <td className="mono">{first.evicted ? "---" : permsText(first.flags)}</td>
-                <td>{flagsText(first.flags)}</td>
-                <td className="mono">{first.evicted ? "evicted" : `${first.epc}–${last.epc}`}</td>
-              </tr>
-            );
-          }
-          const r = it.row;
-          const selected = r.key === selectedKey;
-          const cls = [
-            selected ? "selected" : "",
-            changed.has(r.key) ? "changed" : "",
-            r.page.evicted ? "evicted" : "",
-          ]
-            .filter(Boolean)
-            .join(" ");
-          return (
-            <tr
-              key={r.key}
-              data-key={r.key}
-              className={cls || undefined}
-              tabIndex={String(r.key) === tabKey ? 0 : -1}
-              aria-current={selected ? "true" : undefined}
-              onClick={() => choose(it)}
-              onKeyDown={(e) => onKeyDown(e, at)}
-            >
-              <td className="mono" style={indent(it.depth)}>
-                {r.offset}
-              </td>
-              <td>{r.type}</td>
-              <td className="mono">{r.perms}</td>
-              <td>{r.flags}</td>
-              <td className="mono">{r.epc}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    );
-  }, [shown, tabKey, selectedKey, changed, name, select]);
+  const toggle = useCallback((it: Item) => {
+    if (it.kind !== "range") return;
+    setFocusKey(itemKey(it));
+    setExpanded((old) => {
+      const next = new Set(old);
+      const k = rangeKey(it.from, it.to);
+      if (next.has(k)) next.delete(k);
+      else next.add(k);
+      return next;
+    });
+  }, []);
 
   return (
     <section className="epcm-panel" aria-labelledby={headingId}>
@@ -268,7 +196,15 @@ export function EpcmTable() {
               <th scope="col">EPC</th>
             </tr>
           </thead>
-          {body}
+          <Rows
+            shown={shown}
+            tabKey={tabKey}
+            selectedKey={selectedKey}
+            changed={changed}
+            bodyRef={bodyRef}
+            choose={choose}
+            toggle={toggle}
+          />
         </table>
         {total === 0 && (
           <p className="epcm-empty">{view ? "No pages in this enclave yet." : "Nothing loaded yet."}</p>
@@ -287,3 +223,100 @@ export function EpcmTable() {
     </section>
   );
 }
+
+interface RowsProps {
+  shown: Item[];
+  tabKey: string | null;
+  selectedKey: number | null;
+  changed: PageSet;
+  bodyRef: RefObject<HTMLTableSectionElement | null>;
+  choose(it: Item): void;
+  toggle(it: Item): void;
+}
+
+/** The table's rows, with keyboard moves between them (Enter/Space, ArrowUp/ArrowDown). */
+const Rows = memo(function Rows({ shown, tabKey, selectedKey, changed, bodyRef, choose, toggle }: RowsProps) {
+  const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>, at: number) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      e.stopPropagation();
+      if (shown[at].kind === "range") toggle(shown[at]);
+      else choose(shown[at]);
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    e.preventDefault();
+    const next = shown[at + (e.key === "ArrowDown" ? 1 : -1)];
+    if (!next) return;
+    choose(next);
+    const tr = bodyRef.current?.querySelector<HTMLTableRowElement>(`tr[data-key="${itemKey(next)}"]`);
+    tr?.focus();
+  };
+
+  return (
+    <tbody ref={bodyRef}>
+      {shown.map((it, at) => {
+        if (it.kind === "range") {
+          const count = it.to - it.from;
+          const open = it.open;
+          const { first, last } = it;
+          return (
+            <tr
+              key={it.id}
+              data-key={it.id}
+              className="range"
+              tabIndex={it.id === tabKey ? 0 : -1}
+              onKeyDown={(e) => onKeyDown(e, at)}
+            >
+              <td className="mono" style={indent(it.depth)}>
+                {hex(first.offset)}–{hex(last.offset + 4096)}{" "}
+                <button
+                  type="button"
+                  className="epcm-range"
+                  tabIndex={-1}
+                  aria-expanded={open}
+                  aria-label={`${open ? "Collapse" : "Expand"} the ${count.toLocaleString("en-US")} pages ${hex(first.offset)}–${hex(last.offset + 4096)}`}
+                  onClick={() => toggle(it)}
+                >
+                  ×{count.toLocaleString("en-US")}
+                </button>
+              </td>
+              <td>{pageTypeLabel(first.type)}</td>
+              <td className="mono">{first.evicted ? "---" : permsText(first.flags)}</td>
+              <td>{flagsText(first.flags)}</td>
+              <td className="mono">{first.evicted ? "evicted" : `${first.epc}–${last.epc}`}</td>
+            </tr>
+          );
+        }
+        const r = it.row;
+        const selected = r.key === selectedKey;
+        const cls = [
+          selected ? "selected" : "",
+          changed.has(r.key) ? "changed" : "",
+          r.page.evicted ? "evicted" : "",
+        ]
+          .filter(Boolean)
+          .join(" ");
+        return (
+          <tr
+            key={r.key}
+            data-key={r.key}
+            className={cls || undefined}
+            tabIndex={String(r.key) === tabKey ? 0 : -1}
+            aria-current={selected ? "true" : undefined}
+            onClick={() => choose(it)}
+            onKeyDown={(e) => onKeyDown(e, at)}
+          >
+            <td className="mono" style={indent(it.depth)}>
+              {r.offset}
+            </td>
+            <td>{r.type}</td>
+            <td className="mono">{r.perms}</td>
+            <td>{r.flags}</td>
+            <td className="mono">{r.epc}</td>
+          </tr>
+        );
+      })}
+    </tbody>
+  );
+});
