@@ -101,8 +101,10 @@ const FLASH_MS = 900;
 const MANY_CHANGED = 1500;
 /** The largest one-pixel-per-cell bitmap a large grid keeps for drawing cells of a pixel or more. */
 const BITMAP_CELLS = 1 << 22;
+/** Cell indices as the engine sends them (an Int32Array), or any list of numbers. */
+type Cells = ArrayLike<number> & Iterable<number>;
 /** No changed cells. */
-const NO_CELLS = new Int32Array(0);
+const NO_CELLS: Cells = new Int32Array(0);
 
 export class GridRenderer {
   layout: GridLayout;
@@ -110,7 +112,7 @@ export class GridRenderer {
   hover = -1;
   selected = -1;
   /** The cells this step changed (the engine's typed array as it came, never copied). */
-  changed: ArrayLike<number> & Iterable<number> = NO_CELLS;
+  changed: Cells = NO_CELLS;
   /** Cells whose page some CPU's TLB caches (engine-reported: RunInfo.cpus), marked by a corner. */
   cached: number[] = [];
   private flashUntil = 0;
@@ -288,7 +290,7 @@ export class GridRenderer {
     this.requestOverlay();
   }
 
-  setChanged(cells: ArrayLike<number> & Iterable<number>, flash: boolean): void {
+  setChanged(cells: Cells, flash: boolean): void {
     this.changed = cells;
     this.changedSet = null;
     this.maskDirty = true;
