@@ -92,4 +92,28 @@ describe("EnclPages", () => {
     expect(m.get(5)?.epc).toBe(55);
     expect(c.size).toBe(1032);
   });
+
+  it("visits every record in index order with its fields, whatever order they were added in", () => {
+    const m = new EnclPages();
+    const high = 2 ** 35 - 1;
+    m.set(high, rec(high, 9))
+      .set(600, rec(600, -1, { vaPage: 4, vaSlot: 511, type: 1, vmMaxProt: 3 }))
+      .set(3, rec(3, 1))
+      .set(601, rec(601, 2));
+    m.delete(601);
+    const seen: number[][] = [];
+    m.forEachInIndexOrder((index, epc, vaPage, vaSlot, type, vmMaxProt) => {
+      seen.push([index, epc, vaPage, vaSlot, type, vmMaxProt]);
+    });
+    expect(seen).toEqual([
+      [3, 1, -1, 0, 2, 7],
+      [600, -1, 4, 511, 1, 3],
+      [high, 9, -1, 0, 2, 7],
+    ]);
+    // The same records as the Map-like view, sorted by index.
+    const viaMap = [...m.values()]
+      .map((p) => [p.index, p.epc, p.vaPage, p.vaSlot, p.type, p.vmMaxProt])
+      .sort((a, b) => a[0] - b[0]);
+    expect(seen).toEqual(viaMap);
+  });
 });

@@ -202,6 +202,38 @@ export class EnclPages {
   }
 
   /**
+   * Every record in index order, as plain numbers: no object per page (a view of a million pages
+   * would otherwise make a million). `visit` must not add or delete records.
+   */
+  forEachInIndexOrder(
+    visit: (
+      index: number,
+      epc: number,
+      vaPage: number,
+      vaSlot: number,
+      type: number,
+      vmMaxProt: number,
+    ) => void,
+  ): void {
+    for (const key of this.chunks.sortedKeys()) {
+      const w = (this.chunks.map.get(key) as Chunk).w;
+      for (let s = 0; s < PER_CHUNK; s++) {
+        const at = s * W;
+        if (w[at + F.seq] === 0) continue;
+        const packed = w[at + F.packed];
+        visit(
+          key * PER_CHUNK + s,
+          w[at + F.epc],
+          w[at + F.vaPage],
+          packed & 0xffff,
+          (packed >>> 16) & 0xff,
+          (packed >>> 24) & 0xff,
+        );
+      }
+    }
+  }
+
+  /**
    * The records in index order as runs: with `merge`, resident pages whose index and EPC page
    * advance by one with equal type and vm_max_prot form one run; otherwise every run is one page.
    * One object per run, none per page.

@@ -172,6 +172,27 @@ describe("Session", () => {
     expect(e0.pte[row]).toBe(3);
   });
 
+  it("lists an enclave's pages by offset in a view, though the kernel added them out of order", () => {
+    const raw = augmentViaEacceptLong(4, 64) as { steps: Array<Record<string, unknown>> };
+    const big = raw.steps.findIndex((st) => st.pages === 4);
+    const accept = (addr: string) => ({ ...raw.steps[big], addr, pages: undefined, expect: undefined });
+    // A 16 MiB ELRANGE, 8 MiB of it mapped past the heap; then page 1024 (a later chunk of
+    // records) is added before page 600 (an earlier one).
+    (raw.steps[0].arg as Record<string, unknown>).size = "0x1000000";
+    raw.steps[big - 1].length = "0x800000";
+    raw.steps.splice(big + 1, 0, accept("0x400000"), accept("0x258000"));
+    const r = parseScenario(raw);
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    const session = new Session(r.scenario);
+    const v = session.view(big + 3);
+    const offsets = [...v.enclaves[0].offset];
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(offsets).toContain(0x400000);
+    expect(offsets).toContain(0x258000);
+    const row = offsets.indexOf(0x258000);
+    expect(v.epc.offset[v.enclaves[0].epc[row]]).toBe(0x258000);
+  });
+
   it("inside a step, the EPCM changes event by event and the last event shows the step's result", () => {
     const session = new Session(scenarioOf("augment"));
     const k = session.info.steps.findIndex((s) => s.run?.exception_error_code === "0x8007") + 1;

@@ -397,8 +397,7 @@ export class Session {
     for (let i = 0; i < n; i++) if (encl[i] >= 0) encl[i] = remap[encl[i]];
     const enclaves: EnclaveColumns[] = names.map((name) => {
       const x = k.enclaves.find((y) => y.name === name);
-      const pages = x ? [...x.pages.values()].sort((a, b) => a.index - b.index) : [];
-      const m = pages.length;
+      const m = x ? x.pages.size : 0;
       const cols: EnclaveColumns = {
         name,
         base: x?.base ?? 0,
@@ -420,17 +419,19 @@ export class Session {
           : [],
         secsEpc: x?.secsEpc ?? -1,
       };
-      pages.forEach((p, j) => {
-        const addr = (x?.base ?? 0) + p.index * 4096;
-        cols.offset[j] = p.index * 4096;
-        cols.type[j] = p.type;
-        cols.vmMaxProt[j] = p.vmMaxProt;
-        cols.epc[j] = p.epc;
-        cols.vaPage[j] = p.epc === NONE ? p.vaPage : -1;
-        cols.vaSlot[j] = p.epc === NONE ? p.vaSlot : -1;
+      let j = 0;
+      x?.pages.forEachInIndexOrder((index, epc, vaPage, vaSlot, type, vmMaxProt) => {
+        const addr = x.base + index * 4096;
+        cols.offset[j] = index * 4096;
+        cols.type[j] = type;
+        cols.vmMaxProt[j] = vmMaxProt;
+        cols.epc[j] = epc;
+        cols.vaPage[j] = epc === NONE ? vaPage : -1;
+        cols.vaSlot[j] = epc === NONE ? vaSlot : -1;
         const pte = k.mm.ptes.get(Math.floor(addr / 4096));
         cols.pte[j] = pte === undefined ? PTE_NONE : pte & 1 ? PTE_PRESENT | PTE_ACCESSED : PTE_PRESENT;
         cols.vmaProt[j] = k.mm.findVma(addr)?.prot ?? -1;
+        j++;
       });
       return cols;
     });
