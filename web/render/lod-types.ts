@@ -16,6 +16,6 @@ export type LodSource =
       count: number;
       table: PageTable;
       /** Cells (page indices) changed at this position. */
-      changed: Iterable<number>;
+      changed: ArrayLike<number>;
     }
   | { kind: "epc"; key: object; epc: EpcColumns; changed: ArrayLike<number>; owners: number };

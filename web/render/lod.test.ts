@@ -95,7 +95,9 @@ describe("summary pyramid", () => {
         (spec, count, cols, changedList) => {
           const runs = place(spec);
           const changed = new Set(changedList.filter((i) => i < count));
-          const p = buildPyramid(count, cols, runList(runs), changedList, 5);
+          // As the grids pass them: a typed array, repeats and cells past the end included.
+          const p = buildPyramid(count, cols, runList(runs), Int32Array.from(changedList), 5);
+          expect([...p.changedList]).toEqual([...changed]);
           for (let L = p.base; p.levels[L]; L++) {
             const level = p.levels[L];
             if (!level) break;

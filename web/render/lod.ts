@@ -163,7 +163,7 @@ export interface Pyramid {
   /** Changed cells (level 0), 1 where changed (empty when none changed). */
   changed: Uint8Array;
   /** The changed cells, once each. */
-  changedList: number[];
+  changedList: Int32Array;
   changedCount: number;
   maxBaseTiles: number;
   /** levels[L] for L from `base` up to the level with one tile; undefined below `base`. */
@@ -188,7 +188,7 @@ export function runsOnly(count: number, cols: number, runs: RunList, cats: numbe
     runs,
     cell: new Uint8Array(0),
     changed: new Uint8Array(0),
-    changedList: [],
+    changedList: new Int32Array(0),
     changedCount: 0,
     levels: [],
     base: -1,
@@ -227,15 +227,20 @@ export function buildPyramid(
   count: number,
   cols: number,
   runs: RunList,
-  changed: Iterable<number>,
+  changed: ArrayLike<number>,
   cats: number,
   background = 0,
   maxBaseTiles = MAX_BASE_TILES,
   previous: Pyramid | null = null,
 ): Pyramid {
   const rows = Math.max(1, Math.ceil(count / cols));
-  const list: number[] = [];
-  for (const i of changed) if (i >= 0 && i < count) list.push(i);
+  // Typed arrays and index loops: a step that changed a million pages passes a million cells.
+  const list = new Int32Array(changed.length);
+  let listed = 0;
+  for (let k = 0; k < changed.length; k++) {
+    const i = changed[k];
+    if (i >= 0 && i < count) list[listed++] = i;
+  }
   const reuse =
     previous !== null &&
     previous.count === count &&
@@ -248,15 +253,19 @@ export function buildPyramid(
   let changedCells: Uint8Array;
   if (reuse && previous.changed.length === count) {
     changedCells = previous.changed;
-    for (const i of previous.changedList) changedCells[i] = 0;
-  } else changedCells = new Uint8Array(list.length > 0 ? count : 0);
-  if (list.length > 0 && changedCells.length === 0) changedCells = new Uint8Array(count);
-  const distinct: number[] = [];
-  for (const i of list)
+    const old = previous.changedList;
+    for (let k = 0; k < old.length; k++) changedCells[old[k]] = 0;
+  } else changedCells = new Uint8Array(listed > 0 ? count : 0);
+  if (listed > 0 && changedCells.length === 0) changedCells = new Uint8Array(count);
+  let kept = 0;
+  for (let k = 0; k < listed; k++) {
+    const i = list[k];
     if (!changedCells[i]) {
       changedCells[i] = 1;
-      distinct.push(i);
+      list[kept++] = i;
     }
+  }
+  const distinct = list.subarray(0, kept);
   if (reuse) {
     countChanged(previous.levels, previous.base, cols, distinct);
     return { ...previous, runs, changed: changedCells, changedList: distinct, changedCount: distinct.length };
@@ -299,18 +308,14 @@ export function buildPyramid(
  * Sets the changed counts of every level: the finest from the changed cells, each coarser one by
  * adding the four tiles below it.
  */
-function countChanged(
-  levels: Array<Level | undefined>,
-  base: number,
-  cols: number,
-  changed: readonly number[],
-) {
+function countChanged(levels: Array<Level | undefined>, base: number, cols: number, changed: Int32Array) {
   const first = levels[base];
   if (!first) return;
   const { marks, tcols } = first;
   for (let t = CHANGED; t < marks.length; t += MARKS) marks[t] = 0;
   const side = 2 ** base;
-  for (const i of changed) {
+  for (let k = 0; k < changed.length; k++) {
+    const i = changed[k];
     const r = Math.floor(i / cols);
     marks[(Math.floor(r / side) * tcols + Math.floor((i - r * cols) / side)) * MARKS + CHANGED]++;
   }
@@ -727,7 +732,7 @@ export function pyramidOf(
       count,
       cols,
       runs,
-      enclave ? src.changed : Array.from(src.changed),
+      src.changed,
       vars.length,
       background,
       MAX_BASE_TILES,

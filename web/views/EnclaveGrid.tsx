@@ -120,7 +120,7 @@ export function EnclaveGrid({ maxHeight = ENCLAVE_MAX_HEIGHT }: { maxHeight?: nu
     lod: () => {
       const m = model.current;
       const n = Math.ceil(m.cols.size / 4096);
-      return { kind: "enclave", key: m.table, table: m.table, count: n, changed: changedNow.current };
+      return { kind: "enclave", key: m.table, table: m.table, count: n, changed: changedNow.current.list };
     },
     label: enclaveRowLabel,
     whole: "ELRANGE",
