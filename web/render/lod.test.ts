@@ -116,6 +116,95 @@ describe("summary pyramid", () => {
     );
   });
 
+  it("brought up to date in place from the pyramid shown before, equals one built anew", () => {
+    const NONE = -1;
+    /** Each cell's [category, marks] under `runs` (NONE: no run, the background). */
+    const cellsOf = (count: number, runs: ReturnType<typeof place>) => {
+      const cat = new Array<number>(count).fill(NONE);
+      const marks = new Array<number>(count).fill(0);
+      for (const r of runs)
+        for (let i = r.start; i < Math.min(count, r.start + r.length); i++) {
+          cat[i] = r.cat;
+          marks[i] = r.marks;
+        }
+      return { cat, marks };
+    };
+    /** Runs of equal cells (cells of no run make none). */
+    const runsOf = (c: { cat: number[]; marks: number[] }) => {
+      const out: ReturnType<typeof place> = [];
+      for (let i = 0; i < c.cat.length; i++) {
+        if (c.cat[i] === NONE) continue;
+        const last = out[out.length - 1];
+        if (last && last.start + last.length === i && last.cat === c.cat[i] && last.marks === c.marks[i])
+          last.length++;
+        else out.push({ start: i, length: 1, cat: c.cat[i], marks: c.marks[i] });
+      }
+      return out;
+    };
+    const edit = fc.record({
+      at: fc.integer({ min: 0, max: 700 }),
+      length: fc.integer({ min: 1, max: 80 }),
+      cat: fc.integer({ min: NONE, max: 4 }),
+      marks: fc.integer({ min: 0, max: 7 }),
+    });
+    fc.assert(
+      fc.property(
+        runsArb(5),
+        fc.oneof(fc.array(edit, { maxLength: 4 }), runsArb(5)),
+        fc.integer({ min: 1, max: 700 }),
+        fc.constantFrom(1, 4, 16, 32),
+        fc.constantFrom(4, 16, 1 << 18),
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.integer({ min: 0, max: 800 }), { maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: 800 }), { maxLength: 20 }),
+        (specA, change, count, cols, maxBaseTiles, background, changedA, changedB) => {
+          const a = place(specA);
+          const before = cellsOf(count, a);
+          let b: ReturnType<typeof place>;
+          if (change.length > 0 && "at" in change[0]) {
+            // A few stretches of cells edited (a step that changed some pages).
+            const c = { cat: [...before.cat], marks: [...before.marks] };
+            for (const e of change as Array<{ at: number; length: number; cat: number; marks: number }>)
+              for (let i = e.at; i < Math.min(count, e.at + e.length); i++) {
+                c.cat[i] = e.cat;
+                c.marks[i] = e.cat === NONE ? 0 : e.marks;
+              }
+            b = runsOf(c);
+          } else b = place(change as Parameters<typeof place>[0]);
+          const after = cellsOf(count, b);
+          let differ = 0;
+          for (let i = 0; i < count; i++) {
+            const o = before.cat[i] === NONE ? background : before.cat[i];
+            const n = after.cat[i] === NONE ? background : after.cat[i];
+            if (o !== n || before.marks[i] !== after.marks[i]) differ++;
+          }
+          const fresh = buildPyramid(count, cols, runList(b), changedB, 5, background, maxBaseTiles);
+          const first = buildPyramid(count, cols, runList(a), changedA, 5, background, maxBaseTiles);
+          const baseLevel = first.levels[first.base];
+          const next = buildPyramid(count, cols, runList(b), changedB, 5, background, maxBaseTiles, first);
+          // Patched in place while under half the cells differ, else built anew; after any
+          // change a new levels array, so colours drawn from the old counts are not reused.
+          expect(next.levels[next.base] === baseLevel).toBe(differ < count / 2);
+          if (differ > 0) expect(next.levels).not.toBe(first.levels);
+          expect(next.base).toBe(fresh.base);
+          expect([...next.cell]).toEqual([...fresh.cell]);
+          expect([...next.changedList]).toEqual([...fresh.changedList]);
+          expect([...next.changed].flatMap((v, i) => (v ? [i] : []))).toEqual(
+            [...fresh.changed].flatMap((v, i) => (v ? [i] : [])),
+          );
+          for (let L = fresh.base; fresh.levels[L]; L++) {
+            const x = next.levels[L] as NonNullable<(typeof next.levels)[number]>;
+            const y = fresh.levels[L] as NonNullable<(typeof fresh.levels)[number]>;
+            expect([x.tcols, x.trows]).toEqual([y.tcols, y.trows]);
+            expect([...x.counts]).toEqual([...y.counts]);
+            expect([...x.marks]).toEqual([...y.marks]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("keeps the counts of the pyramid shown before when the runs are the same, and redoes the changed cells", () => {
     const runs = () => runList([{ start: 3, length: 40, cat: 2, marks: MARK_PR }]);
     const first = buildPyramid(200, 16, runs(), [1, 2, 150], 4);

@@ -220,8 +220,11 @@ export function sameRuns(a: RunList, b: RunList): boolean {
 
 /**
  * Builds the summary pyramid of `count` cells laid out `cols` across from runs and changed cells.
- * Given the pyramid shown before (`previous`) with the same layout and the same runs (a step that
- * changed no EPCM entry the grid shows), its counts are kept and only the changed cells redone.
+ * Given the pyramid shown before (`previous`) with the same layout, it is brought up to date in
+ * place instead: with the same runs (a step that changed no EPCM entry the grid shows) only the
+ * changed cells are redone; with other runs, only the cells whose category or marks differ are
+ * moved between counts (a step that changed a few pages of a 64 GiB range costs those pages, not
+ * the range). `previous` must not be used afterwards.
  */
 export function buildPyramid(
   count: number,
@@ -241,17 +244,19 @@ export function buildPyramid(
     const i = changed[k];
     if (i >= 0 && i < count) list[listed++] = i;
   }
-  const reuse =
+  const sameLayout =
     previous !== null &&
+    isFull(previous) &&
     previous.count === count &&
     previous.cols === cols &&
     previous.cats === cats &&
     previous.background === background &&
-    previous.maxBaseTiles === maxBaseTiles &&
-    sameRuns(previous.runs, runs);
+    previous.maxBaseTiles === maxBaseTiles;
+  const reuse = sameLayout && sameRuns(previous.runs, runs);
+  const patch = sameLayout && !reuse && patchable(previous, runs);
   // Changed cells, once each (the level-0 marks reuse the previous buffer, cleared).
   let changedCells: Uint8Array;
-  if (reuse && previous.changed.length === count) {
+  if ((reuse || patch) && previous.changed.length === count) {
     changedCells = previous.changed;
     const old = previous.changedList;
     for (let k = 0; k < old.length; k++) changedCells[old[k]] = 0;
@@ -269,6 +274,23 @@ export function buildPyramid(
   if (reuse) {
     countChanged(previous.levels, previous.base, cols, distinct);
     return { ...previous, runs, changed: changedCells, changedList: distinct, changedCount: distinct.length };
+  }
+  if (patch) {
+    diffRuns(previous.runs, runs, count, background, (from, to, oldCat, oldMarks, newCat, newMarks) => {
+      addRange(previous, from, to, oldCat, oldMarks, -1);
+      addRange(previous, from, to, newCat, newMarks, 1);
+      previous.cell.fill(newCat, from, to);
+    });
+    countChanged(previous.levels, previous.base, cols, distinct);
+    // A new levels array: what was drawn from the old counts (tile colours) is not reused.
+    return {
+      ...previous,
+      runs,
+      levels: [...previous.levels],
+      changed: changedCells,
+      changedList: distinct,
+      changedCount: distinct.length,
+    };
   }
   const cell = new Uint8Array(count);
   if (background !== 0) cell.fill(background);
@@ -302,6 +324,79 @@ export function buildPyramid(
     levels,
     base,
   };
+}
+
+/**
+ * Whether patching `previous` to `runs` is cheaper than building anew: the cells whose category
+ * or marks differ are under half the grid.
+ */
+function patchable(previous: Pyramid, runs: RunList): boolean {
+  let differ = 0;
+  diffRuns(previous.runs, runs, previous.count, previous.background, (from, to) => {
+    differ += to - from;
+  });
+  return differ < previous.count / 2;
+}
+
+/**
+ * Calls `visit` for each stretch of cells [from, to) whose category or marks differ between the
+ * run lists `a` and `b` (cells no run covers are `background` with no marks). Linear in the runs.
+ */
+export function diffRuns(
+  a: RunList,
+  b: RunList,
+  count: number,
+  background: number,
+  visit: (
+    from: number,
+    to: number,
+    oldCat: number,
+    oldMarks: number,
+    newCat: number,
+    newMarks: number,
+  ) => void,
+): void {
+  let i = 0;
+  let j = 0;
+  for (let x = 0; x < count; ) {
+    while (i < a.n && a.start[i] + a.length[i] <= x) i++;
+    while (j < b.n && b.start[j] + b.length[j] <= x) j++;
+    const inA = i < a.n && a.start[i] <= x;
+    const inB = j < b.n && b.start[j] <= x;
+    let next = count;
+    if (i < a.n) next = Math.min(next, inA ? a.start[i] + a.length[i] : a.start[i]);
+    if (j < b.n) next = Math.min(next, inB ? b.start[j] + b.length[j] : b.start[j]);
+    const oldCat = inA ? a.cat[i] : background;
+    const oldMarks = inA ? a.marks[i] : 0;
+    const newCat = inB ? b.cat[j] : background;
+    const newMarks = inB ? b.marks[j] : 0;
+    if (oldCat !== newCat || oldMarks !== newMarks) visit(x, next, oldCat, oldMarks, newCat, newMarks);
+    x = next;
+  }
+}
+
+/** Adds `sign` times the cells [from, to), of category `cat` with marks `m`, to every level's tiles. */
+function addRange(p: Pyramid, from: number, to: number, cat: number, m: number, sign: number): void {
+  const { cols, cats } = p;
+  for (let L = p.base; p.levels[L]; L++) {
+    const { counts, marks, tcols } = p.levels[L] as Level;
+    const side = 2 ** L;
+    for (let i = from; i < to; ) {
+      const r = Math.floor(i / cols);
+      const c0 = i - r * cols;
+      const c1 = Math.min(cols, c0 + (to - i)); // exclusive
+      const tr = Math.floor(r / side);
+      for (let tc = Math.floor(c0 / side); tc * side < c1; tc++) {
+        const n = sign * (Math.min(c1, (tc + 1) * side) - Math.max(c0, tc * side));
+        const tile = tr * tcols + tc;
+        counts[tile * cats + cat] += n;
+        if (m & MARK_PENDING) marks[tile * MARKS] += n;
+        if (m & MARK_MODIFIED) marks[tile * MARKS + 1] += n;
+        if (m & MARK_PR) marks[tile * MARKS + 2] += n;
+      }
+      i += c1 - c0;
+    }
+  }
 }
 
 /**
