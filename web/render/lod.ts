@@ -377,26 +377,43 @@ export function diffRuns(
 
 /** Adds `sign` times the cells [from, to), of category `cat` with marks `m`, to every level's tiles. */
 function addRange(p: Pyramid, from: number, to: number, cat: number, m: number, sign: number): void {
-  const { cols, cats } = p;
   for (let L = p.base; p.levels[L]; L++) {
-    const { counts, marks, tcols } = p.levels[L] as Level;
-    const side = 2 ** L;
-    for (let i = from; i < to; ) {
-      const r = Math.floor(i / cols);
-      const c0 = i - r * cols;
-      const c1 = Math.min(cols, c0 + (to - i)); // exclusive
-      const tr = Math.floor(r / side);
-      for (let tc = Math.floor(c0 / side); tc * side < c1; tc++) {
-        const n = sign * (Math.min(c1, (tc + 1) * side) - Math.max(c0, tc * side));
-        const tile = tr * tcols + tc;
-        counts[tile * cats + cat] += n;
-        if (m & MARK_PENDING) marks[tile * MARKS] += n;
-        if (m & MARK_MODIFIED) marks[tile * MARKS + 1] += n;
-        if (m & MARK_PR) marks[tile * MARKS + 2] += n;
-      }
-      i += c1 - c0;
-    }
+    const level = p.levels[L] as Level;
+    forEachTileSpan(from, to, p.cols, 2 ** L, level.tcols, (tile, n) =>
+      addCells(level, p.cats, tile, cat, m, sign * n),
+    );
   }
+}
+
+/**
+ * Calls `visit(tile, n)` for each tile (2^L cells a side, `tcols` across) that the cells [from, to)
+ * of a grid `cols` across cross, row segment by row segment, with the number of them it holds.
+ */
+function forEachTileSpan(
+  from: number,
+  to: number,
+  cols: number,
+  side: number,
+  tcols: number,
+  visit: (tile: number, n: number) => void,
+): void {
+  for (let i = from; i < to; ) {
+    const r = Math.floor(i / cols);
+    const c0 = i - r * cols;
+    const c1 = Math.min(cols, c0 + (to - i)); // exclusive
+    const tr = Math.floor(r / side);
+    for (let tc = Math.floor(c0 / side); tc * side < c1; tc++)
+      visit(tr * tcols + tc, Math.min(c1, (tc + 1) * side) - Math.max(c0, tc * side));
+    i += c1 - c0;
+  }
+}
+
+/** Counts `n` cells of category `cat` with marks `m` in tile `tile` (n < 0 takes them out). */
+function addCells(level: Level, cats: number, tile: number, cat: number, m: number, n: number): void {
+  level.counts[tile * cats + cat] += n;
+  if (m & MARK_PENDING) level.marks[tile * MARKS] += n;
+  if (m & MARK_MODIFIED) level.marks[tile * MARKS + 1] += n;
+  if (m & MARK_PR) level.marks[tile * MARKS + 2] += n;
 }
 
 /**
@@ -438,31 +455,25 @@ function baseLevel(
   const tcols = Math.ceil(cols / side);
   const trows = Math.ceil(rows / side);
   const tiles = tcols * trows;
-  const counts = new Uint32Array(tiles * cats);
-  const marks = new Uint32Array(tiles * MARKS);
+  const level: Level = {
+    L,
+    tcols,
+    trows,
+    counts: new Uint32Array(tiles * cats),
+    marks: new Uint32Array(tiles * MARKS),
+  };
+  const { counts } = level;
   const used = new Float64Array(tiles);
-  // Each run, row segment by row segment, adds its overlap with each tile it crosses.
+  // Each run adds its overlap with each tile it crosses.
   for (let k = 0; k < runs.n; k++) {
-    const a = Math.max(0, runs.start[k]);
-    const b = Math.min(count, runs.start[k] + runs.length[k]);
     const cat = runs.cat[k];
     const m = runs.marks[k];
-    for (let i = a; i < b; ) {
-      const r = Math.floor(i / cols);
-      const c0 = i - r * cols;
-      const c1 = Math.min(cols, c0 + (b - i)); // exclusive
-      const tr = Math.floor(r / side);
-      for (let tc = Math.floor(c0 / side); tc * side < c1; tc++) {
-        const n = Math.min(c1, (tc + 1) * side) - Math.max(c0, tc * side);
-        const tile = tr * tcols + tc;
-        counts[tile * cats + cat] += n;
-        used[tile] += n;
-        if (m & MARK_PENDING) marks[tile * MARKS] += n;
-        if (m & MARK_MODIFIED) marks[tile * MARKS + 1] += n;
-        if (m & MARK_PR) marks[tile * MARKS + 2] += n;
-      }
-      i += c1 - c0;
-    }
+    const from = Math.max(0, runs.start[k]);
+    const to = Math.min(count, runs.start[k] + runs.length[k]);
+    forEachTileSpan(from, to, cols, side, tcols, (tile, n) => {
+      addCells(level, cats, tile, cat, m, n);
+      used[tile] += n;
+    });
   }
   // The background: what each tile holds of the grid's cells and no run covers. Every row is
   // full but the last, which has `tail` cells.
@@ -478,7 +489,7 @@ function baseLevel(
       counts[tile * cats + background] += cap - used[tile];
     }
   }
-  return { L, tcols, trows, counts, marks };
+  return level;
 }
 
 function coarser(f: Level, cats: number): Level {
