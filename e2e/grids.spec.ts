@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { tableSettled } from "./support.ts";
+import { cellPoint, tableSettled } from "./support.ts";
 
 // The grids and the EPCM table, against the production build: every row and cell below comes
 // from the engine running in its Web Worker. The machine running them may be busy: each test
@@ -29,17 +29,6 @@ function rowAt(page: Page, offset: string): Locator {
 async function cellsOf(row: Locator): Promise<string[]> {
   await tableSettled(row.page());
   return (await row.getByRole("cell").allInnerTexts()).map((t) => t.trim());
-}
-
-/** Where cell `i` of a grid canvas is, from the layout the canvas publishes (zoom 1). */
-async function cellPoint(canvas: Locator, i: number): Promise<{ x: number; y: number }> {
-  const d = await canvas.evaluate((el) => ({ ...(el as HTMLElement).dataset }));
-  const cols = Number(d.cols);
-  const cell = Number(d.cell);
-  return {
-    x: Number(d.left) + (i % cols) * cell + cell / 2,
-    y: Number(d.top) + Math.floor(i / cols) * cell + cell / 2,
-  };
 }
 
 async function openAt(page: Page, flow: string, step: number, total: number): Promise<void> {

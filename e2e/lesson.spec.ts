@@ -1,6 +1,6 @@
-import { expect, type Locator, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { findFlow, simulate } from "../engine/index.ts";
-import { openRun, position, watchErrors } from "./support.ts";
+import { cellPoint, openRun, position, watchErrors } from "./support.ts";
 import { rowAt } from "./tour-claims.ts";
 
 // A first lesson on the explorer, as a student new to SGX and a teacher preparing a demo would
@@ -12,17 +12,6 @@ test.use({ viewport: { width: 1366, height: 768 } });
 
 const timeline = (page: Page) => page.getByRole("region", { name: "Timeline" });
 const tourRegion = (page: Page) => page.getByRole("region", { name: "Tour" });
-
-/** Where cell `i` of a grid canvas is, from the layout the canvas publishes (zoom 1). */
-async function cellPoint(canvas: Locator, i: number): Promise<{ x: number; y: number }> {
-  const d = await canvas.evaluate((el) => ({ ...(el as HTMLElement).dataset }));
-  const cols = Number(d.cols);
-  const cell = Number(d.cell);
-  return {
-    x: Number(d.left) + (i % cols) * cell + cell / 2,
-    y: Number(d.top) + Math.floor(i / cols) * cell + cell / 2,
-  };
-}
 
 /** The first step (1-based) of a built-in flow whose call fails with an errno. */
 function firstErrnoStep(flow: string): number {

@@ -1,5 +1,5 @@
 // Helpers shared by the browser tests written after the first specs.
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** Collects console errors and uncaught exceptions; tests check the list at their end. */
 export function watchErrors(page: Page): string[] {
@@ -102,4 +102,40 @@ export async function fillEditor(page: Page, text: string): Promise<void> {
  */
 export async function tableSettled(page: Page): Promise<void> {
   await expect(page.getByRole("table", { name: "EPCM" })).not.toHaveAttribute("aria-busy", "true");
+}
+
+/**
+ * Where cell `i` of a grid canvas is, in its CSS pixels, from the layout the canvas publishes
+ * (zoom 1), once that layout holds still: while the page settles (a panel loading beside the
+ * grids), the cell size still follows the panel's size, and a point read too early misses.
+ */
+export async function cellPoint(canvas: Locator, i: number): Promise<{ x: number; y: number }> {
+  const layout = () =>
+    canvas.evaluate(
+      (el) =>
+        new Promise<string>((done) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              const box = el.getBoundingClientRect();
+              done(JSON.stringify({ ...(el as HTMLElement).dataset, w: box.width, h: box.height }));
+            }),
+          ),
+        ),
+    );
+  let last = "";
+  await expect
+    .poll(async () => {
+      const now = await layout();
+      const still = now === last;
+      last = now;
+      return still;
+    })
+    .toBe(true);
+  const d = JSON.parse(last) as Record<string, string>;
+  const cols = Number(d.cols);
+  const cell = Number(d.cell);
+  return {
+    x: Number(d.left) + (i % cols) * cell + cell / 2,
+    y: Number(d.top) + Math.floor(i / cols) * cell + cell / 2,
+  };
 }
