@@ -342,7 +342,7 @@ function patchable(previous: Pyramid, runs: RunList): boolean {
  * Calls `visit` for each stretch of cells [from, to) whose category or marks differ between the
  * run lists `a` and `b` (cells no run covers are `background` with no marks). Linear in the runs.
  */
-export function diffRuns(
+function diffRuns(
   a: RunList,
   b: RunList,
   count: number,
