@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { cellPoint, tableSettled } from "./support.ts";
+import { cellPoint, pointAtCell, tableSettled } from "./support.ts";
 
 // The grids and the EPCM table, against the production build: every row and cell below comes
 // from the engine running in its Web Worker. The machine running them may be busy: each test
@@ -79,15 +79,15 @@ test("clicking a cell of either grid selects that page", async ({ page }) => {
 
   const enclave = page.getByRole("img", { name: "Enclave pages" });
   // Hovering shows the page in a tooltip.
-  await enclave.hover({ position: await cellPoint(enclave, 0xc) });
+  await pointAtCell(enclave, 0xc, "hover");
   await expect(page.locator(".grid-tooltip")).toContainText("0xc000");
   await expect(page.locator(".grid-tooltip")).toContainText("PENDING");
-  await enclave.click({ position: await cellPoint(enclave, 0xc) });
+  await pointAtCell(enclave, 0xc);
   await expect(rowAt(page, "0xc000")).toHaveAttribute("aria-current", "true");
 
   // EPC page 4 holds e0+0x2000.
   const epc = page.getByRole("img", { name: "EPC pages" });
-  await epc.click({ position: await cellPoint(epc, 4) });
+  await pointAtCell(epc, 4);
   await expect(rowAt(page, "0x2000")).toHaveAttribute("aria-current", "true");
   await expect(rowAt(page, "0xc000")).not.toHaveAttribute("aria-current", "true");
   expect(errors).toEqual([]);

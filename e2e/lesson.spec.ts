@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { findFlow, simulate } from "../engine/index.ts";
-import { cellPoint, openRun, position, watchErrors } from "./support.ts";
+import { cellPoint, openRun, pointAtCell, position, watchErrors } from "./support.ts";
 import { rowAt } from "./tour-claims.ts";
 
 // A first lesson on the explorer, as a student new to SGX and a teacher preparing a demo would
@@ -159,7 +159,7 @@ test("clicking a page brings the Inspector into view beside the grid", async ({ 
   const errors = watchErrors(page);
   await openRun(page, "/?flow=augment&step=12", 16);
   const enclave = page.getByRole("img", { name: "Enclave pages" });
-  await enclave.click({ position: await cellPoint(enclave, 0xc) });
+  await pointAtCell(enclave, 0xc);
   const heading = page.getByRole("heading", { name: "Page e0+0xc000" });
   await expect(heading).toBeInViewport();
   await expect(page.getByRole("region", { name: "EPCM entry" })).toBeInViewport({ ratio: 0.5 });

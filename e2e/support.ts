@@ -139,3 +139,20 @@ export async function cellPoint(canvas: Locator, i: number): Promise<{ x: number
     y: Number(d.top) + Math.floor(i / cols) * cell + cell / 2,
   };
 }
+
+/**
+ * Clicks (or hovers) cell `i` of a grid canvas as a user points at it. Should the grid move
+ * between reading the point and the click (the click then lands on whatever is there now), the
+ * point is read again and the click tried again.
+ */
+export async function pointAtCell(
+  canvas: Locator,
+  i: number,
+  how: "click" | "hover" = "click",
+): Promise<void> {
+  await expect(async () => {
+    const position = await cellPoint(canvas, i);
+    if (how === "click") await canvas.click({ position, timeout: 5_000 });
+    else await canvas.hover({ position, timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+}
