@@ -53,6 +53,7 @@ export type {
   MachineChoice,
   MachineOptions,
   PageDetail,
+  ReplayProgress,
   RunInfo,
   StateView,
   StepOutcome,

@@ -24,6 +24,7 @@ export type {
   MachineOptions,
   OutcomeFacts,
   PageDetail,
+  ReplayProgress,
   RunInfo,
   StateView,
   StepOutcome,

@@ -9,6 +9,7 @@ import type {
   LoadSource,
   MachineChoice,
   PageDetail,
+  ReplayProgress,
   RunInfo,
   StateView,
 } from "../engine/client.ts";
@@ -34,14 +35,12 @@ export interface LoadProgress {
   entries?: [number, number];
 }
 
-/** A seek that re-runs steps to reach its step (reported after 100 ms, then every 100 ms). */
-export interface SeekProgress {
-  /** The step (and event) being reached. */
+/**
+ * A seek that re-runs steps to reach its step (reported after 100 ms, then every 100 ms): the
+ * worker's replay progress, and the step (and event) being reached.
+ */
+export interface SeekProgress extends ReplayProgress {
   to: { step: number; event: number | null };
-  /** Steps of the replay completed, towards `target`; inside a long step, its entries. */
-  stepsDone: number;
-  target: number;
-  entries?: [number, number];
 }
 
 export interface ExplorerState {
@@ -280,7 +279,7 @@ export const useExplorer = create<ExplorerState>((set, get) => {
       const seq = ++seekSeq;
       wanted = { step: k, event: ev };
       // A seek that re-runs steps says how far it is (the worker reports after 100 ms).
-      const onWorking = (p: { stepsDone: number; target: number; entries?: [number, number] }) => {
+      const onWorking = (p: ReplayProgress) => {
         engineAlive();
         if (seq === seekSeq) set({ seeking: { to: { step: k, event: ev }, ...p } });
       };
