@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
 import { TOTAL_SIZE } from "../engine/flows/standard-build.ts";
-import { importScenarioFile, position, tableSettled, watchErrors } from "./support.ts";
+import { openImported, position, tableSettled, watchErrors } from "./support.ts";
 
 // "What changed" comes from the engine's exact before/after (Session.changes), however many
 // pages a step or an event changed: the trace's per-event lists stop at 64 entries, and a view
@@ -47,10 +47,7 @@ test("restricting 200 pages in one ioctl: every page's earlier state, and all pa
   page,
 }) => {
   const errors = watchErrors(page);
-  await page.goto("/?flow=augment");
-  await expect(position(page)).toHaveText(/^Step 0 of 16/);
-  await importScenarioFile(page, "restrict-200.json", JSON.stringify(restrict200()));
-  await expect(position(page)).toHaveText(/^Step 0 of 13/);
+  expect(await openImported(page, "restrict-200.json", restrict200())).toBe(13);
 
   // The RESTRICT_PERMISSIONS step: each page was REG RW- and is now REG R-- PR.
   await page.getByRole("button", { name: "Go to end" }).click();

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
-import { importScenarioFile, position, watchErrors } from "./support.ts";
+import { openImported, position, watchErrors } from "./support.ts";
 
 // Real size: 2^18 pages EAUGed (1 GiB) into a 64 GiB ELRANGE (2^24 pages) on a 2^19-page EPC.
 // Both grids are drawn as summary tiles at first (a cell is far under a pixel): the enclave's
@@ -59,12 +59,7 @@ test("a 64 GiB ELRANGE: summary tiles, an overview, and the wheel zooms down to 
 }) => {
   const errors = watchErrors(page);
   await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto("/?flow=augment");
-  await expect(position(page)).toHaveText(/^Step 0 of 16/);
-  const scenario = largeScenario();
-  const steps = (scenario.steps as unknown[]).length;
-  await importScenarioFile(page, "large.json", JSON.stringify(scenario));
-  await expect(position(page)).toHaveText(`Step 0 of ${steps}`, { timeout: 60_000 });
+  const steps = await openImported(page, "large.json", largeScenario(), 60_000);
   await page.getByRole("button", { name: "Go to end" }).click();
   await expect(position(page)).toHaveText(`Step ${steps} of ${steps}`, { timeout: 30_000 });
 

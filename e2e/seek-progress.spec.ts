@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { augmentViaEacceptLong } from "../engine/flows/augment-via-eaccept-long.ts";
-import { importScenarioFile, position, watchErrors } from "./support.ts";
+import { openImported, position, watchErrors } from "./support.ts";
 
 // A seek that re-runs a long step shows how far it is, with Cancel. 2^20 EACCEPT-driven EAUGs on
 // a 2^21-page EPC, in two steps of 600,000 and 448,576 entries: the session keeps a copy of the
@@ -30,12 +30,7 @@ test("stepping back over a long step shows the replay's progress, and Cancel sta
   page,
 }) => {
   const errors = watchErrors(page);
-  await page.goto("/?flow=augment");
-  await expect(position(page)).toHaveText(/^Step 0 of 16/);
-  const scenario = twoLongSteps();
-  const steps = (scenario.steps as unknown[]).length;
-  await importScenarioFile(page, "million.json", JSON.stringify(scenario));
-  await expect(position(page)).toHaveText(`Step 0 of ${steps}`, { timeout: 90_000 });
+  const steps = await openImported(page, "million.json", twoLongSteps(), 90_000);
   await page.getByRole("button", { name: "Go to end" }).click();
   await expect(position(page)).toHaveText(`Step ${steps} of ${steps}`, { timeout: 30_000 });
 

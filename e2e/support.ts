@@ -25,6 +25,25 @@ export async function importScenarioFile(page: Page, name: string, text: string)
   });
 }
 
+/**
+ * Opens the app (augment loaded), imports `scenario` as the file `name` and waits until its run
+ * is shown at step 0 (a large run takes a while: `timeout`). Returns the run's step count.
+ */
+export async function openImported(
+  page: Page,
+  name: string,
+  scenario: unknown,
+  timeout?: number,
+): Promise<number> {
+  await page.goto("/?flow=augment");
+  await expect(position(page)).toHaveText(/^Step 0 of 16/);
+  const text = JSON.stringify(scenario);
+  await importScenarioFile(page, name, text);
+  const steps = (JSON.parse(text) as { steps: unknown[] }).steps.length;
+  await expect(position(page)).toHaveText(`Step 0 of ${steps}`, { timeout });
+  return steps;
+}
+
 /** Opens `url` and waits until a run is shown. */
 export async function openRun(page: Page, url: string, steps: number): Promise<void> {
   await page.goto(url);
